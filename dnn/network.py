@@ -1,0 +1,338 @@
+"""The network (weights, biases, activations) and the scenario (network + training data + learning rate).
+
+Both are immutable and validated when they are built, so every screen can trust them: a bad value never gets past
+the constructor, and the message names the field, the cell and the rule.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from .functions import HIDDEN_ACTIVATIONS, OUTPUTS
+
+LIMITS: dict[str, Any] = {
+    "max_inputs": 8,
+    "max_hidden": 16,
+    "max_outputs": 8,
+    "max_samples": 256,
+    "max_steps": 100_000,
+    "min_lr": 0.0,  # exclusive
+    "max_lr": 1e6,
+    "max_sweep_runs": 4096,
+}
+
+
+class ValidationError(ValueError):
+    """A value that cannot be used, with a message that names the field and what is wrong with it.
+
+    ``field`` is the name as the course writes it ("W1", "b2", "x", "d", "lr", ...); ``en`` and ``ja`` are the
+    message in English and Japanese; ``str(error)`` is the English one.
+    """
+
+    def __init__(self, field: str, en: str, ja: str | None = None) -> None:
+        super().__init__(en)
+        self.field = field
+        self.en = en
+        self.ja = ja or en
+
+
+def _cell(name: str, index: tuple[int, ...]) -> str:
+    return f"{name}[{', '.join(str(i) for i in index)}]"
+
+
+def _as_array(name: str, value: Any, ndim: int) -> np.ndarray:
+    """A read-only float64 copy of ``value`` with ``ndim`` dimensions, or a ValidationError naming ``name``."""
+    try:
+        arr = np.array(value, dtype=np.float64)
+    except (TypeError, ValueError):
+        raise ValidationError(name, f"{name} must hold numbers only", f"{name} には数値だけを入れてください") from None
+    if ndim == 2 and arr.ndim == 1:
+        arr = arr.reshape(1, -1)  # a 1-D vector is one sample / one row
+    if arr.ndim != ndim:
+        kind_en = "a vector" if ndim == 1 else "a matrix"
+        kind_ja = "ベクトル" if ndim == 1 else "行列"
+        raise ValidationError(
+            name,
+            f"{name} must be {kind_en}, got {arr.ndim} dimensions",
+            f"{name} は{kind_ja}でなければなりません(次元数 {arr.ndim})",
+        )
+    if arr.size == 0:
+        raise ValidationError(name, f"{name} is empty", f"{name} が空です")
+    bad = np.argwhere(~np.isfinite(arr))
+    if len(bad):
+        idx = tuple(int(i) for i in bad[0])
+        v = arr[idx]
+        raise ValidationError(
+            name,
+            f"{_cell(name, idx)} is {v}; every value must be a finite number",
+            f"{_cell(name, idx)} が {v} です。すべての値は有限の数でなければなりません",
+        )
+    arr.setflags(write=False)
+    return arr
+
+
+def _check_count(name: str, what_en: str, what_ja: str, n: int, lo: int, hi: int) -> None:
+    if not lo <= n <= hi:
+        raise ValidationError(
+            name,
+            f"{name} gives {n} {what_en}; allowed are {lo} to {hi}",
+            f"{name} の{what_ja}は {n} ですが、{lo}〜{hi} でなければなりません",
+        )
+
+
+@dataclass(frozen=True, eq=False)
+class Network:
+    """A 2-layer network as in the notebook: u1 = x·W1 + b1, z1 = f(u1), u2 = z1·W2 + b2, y = output(u2).
+
+    W1 is (inputs × hidden units), b1 (hidden units,), W2 (hidden units × outputs), b2 (outputs,). ``hidden`` names
+    the hidden activation f, ``output`` the output layer and with it the loss: "softmax" (cross-entropy),
+    "sigmoid" (binary cross-entropy) or "identity" (squared error).
+    """
+
+    W1: np.ndarray
+    b1: np.ndarray
+    W2: np.ndarray
+    b2: np.ndarray
+    hidden: str = "relu"
+    output: str = "softmax"
+
+    def __post_init__(self) -> None:
+        set_ = object.__setattr__  # frozen: store the validated copies once, here
+        if self.hidden not in HIDDEN_ACTIVATIONS:
+            raise ValidationError(
+                "hidden",
+                f"hidden activation {self.hidden!r} is unknown; choose one of {', '.join(HIDDEN_ACTIVATIONS)}",
+                f"中間層の活性化関数 {self.hidden!r} は使えません({', '.join(HIDDEN_ACTIVATIONS)} から選んでください)",
+            )
+        if self.output not in OUTPUTS:
+            raise ValidationError(
+                "output",
+                f"output layer {self.output!r} is unknown; choose one of {', '.join(OUTPUTS)}",
+                f"出力層 {self.output!r} は使えません({', '.join(OUTPUTS)} から選んでください)",
+            )
+        W1 = _as_array("W1", self.W1, 2)
+        n_in, n_h = W1.shape
+        _check_count("W1", "rows (inputs)", "行数(入力の数)", n_in, 1, LIMITS["max_inputs"])
+        _check_count("W1", "columns (hidden units)", "列数(中間層のユニット数)", n_h, 1, LIMITS["max_hidden"])
+        b1 = _as_array("b1", self.b1, 1)
+        if b1.shape[0] != n_h:
+            raise ValidationError(
+                "b1",
+                f"b1 has {b1.shape[0]} entries but the hidden layer has {n_h} units",
+                f"b1 の要素数は {b1.shape[0]} ですが、中間層のユニット数は {n_h} です",
+            )
+        W2 = _as_array("W2", self.W2, 2)
+        if W2.shape[0] != n_h:
+            raise ValidationError(
+                "W2",
+                f"W2 has {W2.shape[0]} rows but the hidden layer has {n_h} units",
+                f"W2 の行数は {W2.shape[0]} ですが、中間層のユニット数は {n_h} です",
+            )
+        n_out = W2.shape[1]
+        _check_count("W2", "columns (outputs)", "列数(出力の数)", n_out, 1, LIMITS["max_outputs"])
+        if self.output == "softmax" and n_out < 2:
+            raise ValidationError(
+                "W2",
+                "softmax needs at least 2 outputs; W2 has 1 column",
+                "softmax には 2 つ以上の出力が必要です(W2 の列数が 1 です)",
+            )
+        b2 = _as_array("b2", self.b2, 1)
+        if b2.shape[0] != n_out:
+            raise ValidationError(
+                "b2",
+                f"b2 has {b2.shape[0]} entries but the output layer has {n_out} units",
+                f"b2 の要素数は {b2.shape[0]} ですが、出力層のユニット数は {n_out} です",
+            )
+        set_(self, "W1", W1)
+        set_(self, "b1", b1)
+        set_(self, "W2", W2)
+        set_(self, "b2", b2)
+
+    @property
+    def n_in(self) -> int:
+        """Number of inputs (rows of W1)."""
+        return self.W1.shape[0]
+
+    @property
+    def n_hidden(self) -> int:
+        """Number of hidden units (columns of W1)."""
+        return self.W1.shape[1]
+
+    @property
+    def n_out(self) -> int:
+        """Number of outputs (columns of W2)."""
+        return self.W2.shape[1]
+
+    def params(self) -> dict[str, np.ndarray]:
+        """The four parameter arrays by name, in the notebook's order W1, W2, b1, b2."""
+        return {"W1": self.W1, "W2": self.W2, "b1": self.b1, "b2": self.b2}
+
+    def replace(self, **changes: Any) -> Network:
+        """A new, validated network with some fields changed."""
+        return dataclasses.replace(self, **changes)
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Network):
+            return NotImplemented
+        return (
+            self.hidden == other.hidden
+            and self.output == other.output
+            and all(np.array_equal(a, b) for a, b in zip(self.params().values(), other.params().values(), strict=True))
+        )
+
+    __hash__ = None  # type: ignore[assignment]
+
+
+def _check_target(output: str, d: np.ndarray) -> None:
+    """The target must be something the output layer can produce."""
+    if output in ("softmax", "sigmoid"):
+        bad = np.argwhere((d < 0) | (d > 1))
+        if len(bad):
+            idx = tuple(int(i) for i in bad[0])
+            raise ValidationError(
+                "d",
+                f"{_cell('d', idx)} is {d[idx]}; targets for {output} must be between 0 and 1",
+                f"{_cell('d', idx)} が {d[idx]} です。{output} の目標出力は 0〜1 でなければなりません",
+            )
+    if output == "softmax":
+        sums = d.sum(axis=1)
+        bad_rows = np.flatnonzero(np.abs(sums - 1.0) > 1e-6)
+        if len(bad_rows):
+            r = int(bad_rows[0])
+            raise ValidationError(
+                "d",
+                f"d[{r}] must sum to 1 for softmax (it sums to {sums[r]:g}): one-hot or probabilities",
+                f"softmax では d[{r}] の合計が 1 でなければなりません(合計 {sums[r]:g})。one-hot か確率にしてください",
+            )
+
+
+@dataclass(frozen=True, eq=False)
+class Scenario:
+    """One what-if experiment: a network, the training data x (N × inputs) and d (N × outputs), the learning
+    rate η and the number of SGD steps to train for. Each row of x and d is one sample."""
+
+    network: Network
+    x: np.ndarray
+    d: np.ndarray
+    lr: float = 0.01
+    steps: int = 1000
+
+    def __post_init__(self) -> None:
+        net = self.network
+        if not isinstance(net, Network):
+            raise ValidationError("network", "network must be a dnn.Network", "network は dnn.Network が必要です")
+        x = _as_array("x", self.x, 2)
+        if x.shape[1] != net.n_in:
+            raise ValidationError(
+                "x",
+                f"x has {x.shape[1]} columns but the network has {net.n_in} inputs",
+                f"x の列数は {x.shape[1]} ですが、ネットワークの入力は {net.n_in} 個です",
+            )
+        _check_count("x", "samples (rows)", "サンプル数(行数)", x.shape[0], 1, LIMITS["max_samples"])
+        d = _as_array("d", self.d, 2)
+        if d.shape[1] != net.n_out:
+            raise ValidationError(
+                "d",
+                f"d has {d.shape[1]} columns but the network has {net.n_out} outputs",
+                f"d の列数は {d.shape[1]} ですが、ネットワークの出力は {net.n_out} 個です",
+            )
+        if d.shape[0] != x.shape[0]:
+            raise ValidationError(
+                "d",
+                f"d has {d.shape[0]} rows but x has {x.shape[0]} samples",
+                f"d の行数は {d.shape[0]} ですが、x のサンプル数は {x.shape[0]} です",
+            )
+        _check_target(net.output, d)
+        lr = _check_lr(self.lr)
+        steps = _check_steps(self.steps)
+        object.__setattr__(self, "x", x)
+        object.__setattr__(self, "d", d)
+        object.__setattr__(self, "lr", lr)
+        object.__setattr__(self, "steps", steps)
+
+    def replace(self, **changes: Any) -> Scenario:
+        """A new, validated scenario with some fields changed."""
+        return dataclasses.replace(self, **changes)
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Scenario):
+            return NotImplemented
+        return (
+            self.network == other.network
+            and np.array_equal(self.x, other.x)
+            and np.array_equal(self.d, other.d)
+            and self.lr == other.lr
+            and self.steps == other.steps
+        )
+
+    __hash__ = None  # type: ignore[assignment]
+
+
+def _check_lr(lr: Any) -> float:
+    try:
+        value = float(lr)
+    except (TypeError, ValueError):
+        raise ValidationError("lr", f"lr {lr!r} is not a number", f"学習率 lr {lr!r} は数値ではありません") from None
+    if not np.isfinite(value) or not LIMITS["min_lr"] < value <= LIMITS["max_lr"]:
+        raise ValidationError(
+            "lr",
+            f"lr is {value:g}; the learning rate must be greater than 0 and at most {LIMITS['max_lr']:g}",
+            f"学習率 lr が {value:g} です。0 より大きく {LIMITS['max_lr']:g} 以下にしてください",
+        )
+    return value
+
+
+def _check_steps(steps: Any) -> int:
+    try:
+        value = float(steps)
+    except (TypeError, ValueError):
+        value = float("nan")
+    if not np.isfinite(value) or value != int(value) or not 1 <= value <= LIMITS["max_steps"]:
+        raise ValidationError(
+            "steps",
+            f"steps is {steps!r}; it must be a whole number from 1 to {LIMITS['max_steps']:,}",
+            f"ステップ数 steps が {steps!r} です。1〜{LIMITS['max_steps']:,} の整数にしてください",
+        )
+    return int(value)
+
+
+def seed_network() -> Network:
+    """The notebook's network: ``init_network()`` with its W1, W2, b1, b2, ReLU hidden layer and softmax output."""
+    return Network(
+        W1=[[0.1, 0.3, 0.5], [0.2, 0.4, 0.6]],
+        b1=[0.1, 0.2, 0.3],
+        W2=[[0.1, 0.4], [0.2, 0.5], [0.3, 0.6]],
+        b2=[0.1, 0.2],
+        hidden="relu",
+        output="softmax",
+    )
+
+
+def seed_scenario() -> Scenario:
+    """The notebook's experiment: x = [[1, 5]], d = [[0, 1]], learning rate 0.01 (and 1,000 steps to train)."""
+    return Scenario(network=seed_network(), x=[[1.0, 5.0]], d=[[0.0, 1.0]], lr=0.01, steps=1000)
+
+
+def random_network(
+    n_in: int,
+    n_hidden: int,
+    n_out: int,
+    seed: int = 0,
+    hidden: str = "relu",
+    output: str = "softmax",
+    scale: float = 1.0,
+) -> Network:
+    """A network with weights drawn from N(0, scale²/fan-in) and zero biases, reproducible from ``seed``."""
+    rng = np.random.default_rng(seed)
+    return Network(
+        W1=rng.standard_normal((n_in, n_hidden)) * scale / np.sqrt(n_in),
+        b1=np.zeros(n_hidden),
+        W2=rng.standard_normal((n_hidden, n_out)) * scale / np.sqrt(n_hidden),
+        b2=np.zeros(n_out),
+        hidden=hidden,
+        output=output,
+    )

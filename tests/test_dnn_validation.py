@@ -1,0 +1,79 @@
+"""Every validation rule, with its message: the field, the cell when it is one, and the rule."""
+
+import numpy as np
+import pytest
+
+import dnn
+
+SEED = dnn.seed_network()
+
+
+def net(**changes):
+    return SEED.replace(**changes)
+
+
+def scenario(**changes):
+    return dnn.seed_scenario().replace(**changes)
+
+
+@pytest.mark.parametrize(
+    "build,field,message",
+    [
+        (lambda: net(W2=np.ones((4, 2))), "W2", "W2 has 4 rows but the hidden layer has 3 units"),
+        (lambda: net(b1=[0.1, 0.2]), "b1", "b1 has 2 entries but the hidden layer has 3 units"),
+        (lambda: net(b2=[0.1, 0.2, 0.3]), "b2", "b2 has 3 entries but the output layer has 2 units"),
+        (lambda: net(W1=[[0.1, np.nan, 0.5], [0.2, 0.4, 0.6]]), "W1", "W1[0, 1] is nan"),
+        (lambda: net(b2=[0.1, np.inf]), "b2", "b2[1] is inf"),
+        (lambda: net(W1=[["a", 1, 2], [1, 2, 3]]), "W1", "W1 must hold numbers only"),
+        (lambda: net(W1=np.ones((9, 3))), "W1", "W1 gives 9 rows (inputs); allowed are 1 to 8"),
+        (lambda: net(W1=np.ones((2, 17)), b1=np.ones(17), W2=np.ones((17, 2))), "W1", "allowed are 1 to 16"),
+        (lambda: net(W2=np.ones((3, 9)), b2=np.ones(9)), "W2", "W2 gives 9 columns (outputs); allowed are 1 to 8"),
+        (lambda: net(W2=np.ones((3, 1)), b2=[0.0]), "W2", "softmax needs at least 2 outputs"),
+        (lambda: net(W1=np.ones((2, 3, 1))), "W1", "W1 must be a matrix"),
+        (lambda: net(hidden="swish"), "hidden", "hidden activation 'swish' is unknown"),
+        (lambda: net(output="tanh"), "output", "output layer 'tanh' is unknown"),
+        (lambda: scenario(x=[[1.0, 5.0, 2.0]]), "x", "x has 3 columns but the network has 2 inputs"),
+        (lambda: scenario(x=[[1.0, np.nan]]), "x", "x[0, 1] is nan"),
+        (lambda: scenario(x=np.ones((257, 2)), d=np.tile([0.0, 1.0], (257, 1))), "x", "allowed are 1 to 256"),
+        (lambda: scenario(d=[[0.0, 1.0], [1.0, 0.0]]), "d", "d has 2 rows but x has 1 samples"),
+        (lambda: scenario(d=[[0.0, 1.0, 0.0]]), "d", "d has 3 columns but the network has 2 outputs"),
+        (lambda: scenario(d=[[0.3, 0.2]]), "d", "d[0] must sum to 1 for softmax"),
+        (lambda: scenario(d=[[-0.5, 1.5]]), "d", "d[0, 0] is -0.5; targets for softmax must be between 0 and 1"),
+        (
+            lambda: dnn.Scenario(net(output="sigmoid"), [[1.0, 5.0]], [[0.0, 2.0]]),
+            "d",
+            "d[0, 1] is 2.0; targets for sigmoid must be between 0 and 1",
+        ),
+        (lambda: scenario(lr=-5), "lr", "lr is -5; the learning rate must be greater than 0"),
+        (lambda: scenario(lr=0), "lr", "greater than 0"),
+        (lambda: scenario(lr=float("nan")), "lr", "lr is nan"),
+        (lambda: scenario(lr="fast"), "lr", "lr 'fast' is not a number"),
+        (lambda: scenario(steps=999_999_999_999), "steps", "whole number from 1 to 100,000"),
+        (lambda: scenario(steps=2.5), "steps", "whole number"),
+        (lambda: scenario(steps=0), "steps", "whole number"),
+        (lambda: dnn.backward(SEED, [[1.0, 5.0]], [[0.0, 1.0]], reduction="max"), "reduction", "'mean' or 'sum'"),
+        (lambda: dnn.sweep(SEED, [[1.0, 5.0]], [[0.0, 1.0]], [0.1, -1.0], 10), "lr", "lr is -1"),
+        (lambda: dnn.sweep(SEED, [[1.0, 5.0]], [[0.0, 1.0]], np.ones(4097) * 0.1, 10), "lrs", "at most 4096 runs"),
+    ],
+)
+def test_rule_and_message(build, field, message):
+    with pytest.raises(dnn.ValidationError) as info:
+        build()
+    assert info.value.field == field
+    assert message in str(info.value)
+    assert info.value.ja and info.value.ja != "" and isinstance(info.value, ValueError)
+
+
+def test_japanese_message_names_the_field_and_cell():
+    with pytest.raises(dnn.ValidationError) as info:
+        net(W1=[[0.1, 0.3, 0.5], [0.2, np.inf, 0.6]])
+    assert "W1[1, 1]" in info.value.ja and "有限" in info.value.ja
+
+
+def test_valid_inputs_are_accepted_and_frozen():
+    sc = scenario(x=[1.0, 5.0], d=[0.2, 0.8])  # a 1-D vector is one sample; probabilities are fine for softmax
+    assert sc.x.shape == (1, 2) and sc.d.shape == (1, 2)
+    with pytest.raises(ValueError):
+        sc.network.W1[0, 0] = 3.0  # read-only: nobody changes a network behind the screens' back
+    assert dnn.Scenario(net(output="identity"), [[1.0, 5.0]], [[-3.0, 7.0]]).d[0, 1] == 7.0
+    assert scenario() == dnn.seed_scenario() and scenario(lr=0.1) != dnn.seed_scenario()
