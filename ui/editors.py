@@ -1,0 +1,380 @@
+"""The scenario editor: grids for W1, b1, W2, b2, x, d, and controls for sizes, activations, η, steps and presets.
+
+Every widget only *edits* the scenario in ``ui.state``: its callback (for the grids, ``apply_pending_edits`` at
+the start of the run) builds a new ``dnn.Scenario`` and hands it to ``state.set_scenario``. A value the scenario
+refuses (nan, a target softmax cannot produce, ...) is reported with the matrix and the cell, and the last good
+scenario stays. Widget keys carry ``state.editor_version()`` so that a
+reset, preset, undo or resize redraws every grid from the scenario (see streamlit-notes.md, data_editor).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import streamlit as st
+
+import dnn
+
+from . import presets, shapes, state
+from .i18n import current_lang, pick, tr
+
+MATRICES: tuple[str, ...] = ("W1", "b1", "W2", "b2", "x", "d")
+OUTPUT_LABELS: dict[str, tuple[str, str]] = {
+    "softmax": ("softmax + cross-entropy", "softmax + 交差エントロピー"),
+    "sigmoid": ("sigmoid + binary cross-entropy", "sigmoid + 2 値交差エントロピー"),
+    "identity": ("identity + squared error", "恒等関数 + 二乗誤差"),
+}
+
+
+class CellError(ValueError):
+    """An edited cell that is not a finite number; ``cell`` names it like "W1[x2, h3]"."""
+
+    def __init__(self, cell: str, value: Any) -> None:
+        if value is None:  # the browser sends None for a cell that was emptied
+            self.en, self.ja = f"{cell} is empty; type a number", f"{cell} が空です。数値を入力してください"
+        else:
+            self.en, self.ja = f"{cell}: {value} is not a number", f"{cell}: {value} は数値ではありません"
+        super().__init__(self.en)
+        self.cell, self.value = cell, value
+
+
+def units(prefix: str, n: int) -> list[str]:
+    """Unit names as the course draws them: units("h", 3) == ["h1", "h2", "h3"]."""
+    return [f"{prefix}{i + 1}" for i in range(n)]
+
+
+@dataclass(frozen=True)
+class Grid:
+    """A matrix of the scenario as the editor shows it: 2-D values, row labels and column names (unit names)."""
+
+    name: str
+    values: np.ndarray
+    rows: list[str]
+    columns: list[str]
+
+    def cell(self, r: int, c: int) -> str:
+        """The cell's name in messages: "W1[x2, h3]", "b1[h3]", "x[sample 1, x2]"."""
+        if self.name in ("b1", "b2"):
+            return f"{self.name}[{self.columns[c]}]"
+        return f"{self.name}[{self.rows[r]}, {self.columns[c]}]"
+
+
+def grid(sc: dnn.Scenario, name: str) -> Grid:
+    """The grid for one of W1, b1, W2, b2, x, d: W1's rows are the inputs x1.., its columns the hidden units h1..;
+    x and d have one row per sample."""
+    net = sc.network
+    xs, hs, ys = units("x", net.n_in), units("h", net.n_hidden), units("y", net.n_out)
+    samples = [tr(f"sample {i + 1}", f"サンプル{i + 1}") for i in range(len(sc.x))]
+    layout: dict[str, tuple[np.ndarray, list[str], list[str]]] = {
+        "W1": (net.W1, xs, hs),
+        "b1": (net.b1[None, :], ["b1"], hs),
+        "W2": (net.W2, hs, ys),
+        "b2": (net.b2[None, :], ["b2"], ys),
+        "x": (sc.x, samples, xs),
+        "d": (sc.d, samples, ys),
+    }
+    values, rows, columns = layout[name]
+    return Grid(name, np.array(values, dtype=np.float64), rows, columns)
+
+
+def apply_edits(g: Grid, edited_rows: dict[Any, dict[Any, Any]]) -> list[tuple[int, int, float]]:
+    """The cells a data_editor delta changes, as (row, column, value); raises CellError for a non-number.
+
+    Columns are keyed by name ("h2"); a position ("1") is accepted too.
+    """
+    cells = []
+    n_rows, n_cols = g.values.shape
+    for row, changes in edited_rows.items():
+        r = int(row)
+        for col, value in changes.items():
+            c = g.columns.index(col) if col in g.columns else int(col) if str(col).isdigit() else -1
+            if not (0 <= r < n_rows and 0 <= c < n_cols):
+                continue  # not a cell of this grid (cannot come from the versioned key; ignore rather than crash)
+            if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
+                raise CellError(g.cell(r, c), value)
+            cells.append((r, c, float(value)))
+    return cells
+
+
+def with_matrix(sc: dnn.Scenario, name: str, values: np.ndarray) -> dnn.Scenario:
+    """The scenario with one matrix replaced (validated by dnn)."""
+    if name in ("W1", "b1", "W2", "b2"):
+        value = values[0] if name in ("b1", "b2") else values
+        return sc.replace(network=sc.network.replace(**{name: value}))
+    return sc.replace(**{name: values})
+
+
+def editor_key(name: str) -> str:
+    """The widget key of a matrix's grid: ``f"editor_{name}_v{version}"``, e.g. "editor_W1_v0"."""
+    return f"editor_{name}_v{state.editor_version()}"
+
+
+def _refuse(en: str, ja: str) -> None:
+    """Report a refused edit and redraw the grids from the last good scenario."""
+    state.flash(en, ja)
+    state.bump_editor_version()
+
+
+def _apply_grid_delta(name: str, delta: dict[str, Any]) -> None:
+    """Apply a grid's whole edit delta to the scenario, or refuse it (message names the cell; scenario unchanged).
+
+    The delta is cumulative (every edit since the grid was drawn with this key), so applying it again is a no-op.
+    """
+    sc = state.scenario()
+    g = grid(sc, name)
+    try:
+        cells = apply_edits(g, delta.get("edited_rows", {}))
+    except CellError as e:
+        _refuse(f"{e.en}; the edit was not applied.", f"{e.ja}。変更は反映されませんでした。")
+        return
+    values = g.values.copy()
+    rebalanced = False
+    for r, c, v in cells:
+        if name == "d" and sc.network.output == "softmax" and v != values[r, c]:
+            values = shapes.set_target(values, r, c, v, "softmax")  # keep the row summing to 1
+            rebalanced = True
+        else:
+            values[r, c] = v
+    try:
+        new = with_matrix(sc, name, values)
+    except dnn.ValidationError as e:
+        where = ", ".join(g.cell(r, c) for r, c, _ in cells)
+        _refuse(f"{where}: {e.en}. The edit was not applied.", f"{where}: {e.ja}。変更は反映されませんでした。")
+        return
+    # A grid that shows exactly the new values keeps its key (a new key would redraw it and drop the focus); one
+    # whose other cells were rescaled must be redrawn.
+    state.set_scenario(new, refresh_editors=rebalanced)
+
+
+def apply_pending_edits() -> None:
+    """Apply edits waiting in the grids' session-state deltas. Call before anything is drawn (``setup_page``'s
+    ``pending=``), so that the whole run — sidebar link included — sees the edited scenario.
+
+    Why not ``on_change``: a callback does not run when a test sets the delta directly, and reading the deltas
+    at the start of the run gives the same result in the browser.
+    """
+    for name in MATRICES:
+        delta = st.session_state.get(editor_key(name))
+        if delta and delta.get("edited_rows"):
+            _apply_grid_delta(name, delta)
+
+
+def matrix_editor(sc: dnn.Scenario, name: str, title: str, help_text: str | None = None) -> None:
+    """One keyed ``st.data_editor`` for matrix ``name``; its edits are applied by ``apply_pending_edits``."""
+    g = grid(sc, name)
+    frame = pd.DataFrame(g.values, index=g.rows, columns=g.columns)
+    st.markdown(f"**{title}**", help=help_text)
+    st.data_editor(
+        frame,
+        key=editor_key(name),
+        num_rows="fixed",
+        column_config={c: st.column_config.NumberColumn(c, format="%.4f", step=None) for c in g.columns},
+    )
+
+
+def parameter_editors(sc: dnn.Scenario) -> None:
+    """The six grids, laid out as the network: layer 1 (W1, b1), layer 2 (W2, b2), then the data (x, d)."""
+    full = tr("Full precision is kept; the grid shows 4 decimals.", "値は全桁保持し、表示は小数 4 桁です。")
+    layer1, layer2 = st.columns(2)
+    with layer1:
+        matrix_editor(sc, "W1", tr("Weight W1 (inputs × hidden units)", "重み W1(入力 × 中間層)"), full)
+        matrix_editor(sc, "b1", tr("Bias b1", "バイアス b1"))
+    with layer2:
+        matrix_editor(sc, "W2", tr("Weight W2 (hidden units × outputs)", "重み W2(中間層 × 出力)"), full)
+        matrix_editor(sc, "b2", tr("Bias b2", "バイアス b2"))
+    data_x, data_d = st.columns(2)
+    with data_x:
+        matrix_editor(sc, "x", tr("Input x (one row per sample)", "入力 x(1 行 = 1 サンプル)"))
+    with data_d:
+        target_help = {
+            "softmax": tr(
+                "softmax: each row is a probability vector (one-hot for a class). Typing one cell rescales the "
+                "others so the row still sums to 1.",
+                "softmax: 各行は確率(クラスなら one-hot)。1 つのセルを変えると、"
+                "行の合計が 1 になるよう残りを調整します。",
+            ),
+            "sigmoid": tr("sigmoid: each target between 0 and 1.", "sigmoid: 各目標は 0〜1。"),
+            "identity": tr("identity: any numbers.", "恒等関数: 任意の数。"),
+        }[sc.network.output]
+        d_title = tr("Target d (one row per sample)", "目標出力 d(教師データ、1 行 = 1 サンプル)")
+        matrix_editor(sc, "d", d_title, target_help)
+
+
+# ---------------------------------------------------------------- structure: sizes, activations, η, steps
+
+
+def _widget_key(what: str) -> str:
+    return f"{what}_v{state.editor_version()}"
+
+
+def _apply(build: Callable[[dnn.Scenario], dnn.Scenario], *, refresh: bool = True) -> None:
+    """Build a new scenario from the current one and make it current, or report why it cannot be."""
+    try:
+        new = build(state.scenario())
+    except dnn.ValidationError as e:
+        _refuse(e.en, e.ja)
+        return
+    state.set_scenario(new, refresh_editors=refresh)
+
+
+def _on_size(what: str, key: str) -> None:
+    n = int(st.session_state[key])
+    _apply(lambda sc: shapes.resize_scenario(sc, **{what: n}))
+
+
+def _on_hidden(key: str) -> None:
+    value = st.session_state[key]
+    _apply(lambda sc: sc.replace(network=sc.network.replace(hidden=value)))
+
+
+def _on_output(key: str) -> None:
+    value = st.session_state[key]
+
+    def build(sc: dnn.Scenario) -> dnn.Scenario:
+        if value == "softmax" and sc.network.n_out < 2:
+            sc = shapes.resize_scenario(sc, n_out=2)  # softmax needs two outputs to compare
+            state.flash(
+                "softmax needs at least 2 outputs, so y2 was added.",
+                "softmax には 2 つ以上の出力が必要なので、y2 を追加しました。",
+                kind="info",
+            )
+        d = shapes.fit_target(sc.d, value)
+        if not np.array_equal(d, sc.d):
+            state.flash(
+                f"The targets d were adjusted to what {value} can output.",
+                f"目標出力 d を {value} が出せる値に合わせました。",
+                kind="info",
+            )
+        return sc.replace(network=sc.network.replace(output=value), d=d)
+
+    _apply(build)
+
+
+def _on_number(field: str, key: str) -> None:
+    value = st.session_state[key]
+    if value is None:
+        state.bump_editor_version()  # an emptied box: show the scenario's value again
+        return
+    _apply(lambda sc: sc.replace(**{field: value}), refresh=False)
+
+
+def _scale_lr(factor: float) -> None:
+    _apply(lambda sc: sc.replace(lr=sc.lr * factor))
+
+
+def structure_controls(sc: dnn.Scenario) -> None:
+    """Sizes (inputs, hidden units, outputs, samples), hidden activation, output layer, learning rate, steps."""
+    net = sc.network
+    lim = dnn.LIMITS
+    sizes = (
+        ("n_in", tr("Inputs", "入力の数"), net.n_in, 1, lim["max_inputs"]),
+        ("n_hidden", tr("Hidden units", "中間層のユニット数"), net.n_hidden, 1, lim["max_hidden"]),
+        ("n_out", tr("Outputs", "出力の数"), net.n_out, 2 if net.output == "softmax" else 1, lim["max_outputs"]),
+        ("n_samples", tr("Samples", "サンプル数"), len(sc.x), 1, lim["max_samples"]),
+    )
+    for col, (what, label, value, lo, hi) in zip(st.columns(4), sizes, strict=True):
+        key = _widget_key(f"size_{what}")
+        col.number_input(label, lo, hi, value, step=1, key=key, on_change=_on_size, args=(what, key))
+    st.caption(
+        tr(
+            "Resizing keeps every value that still fits; new weights are small random numbers, new biases 0, new "
+            "samples get a one-hot target.",
+            "サイズを変えても収まる値はそのまま。新しい重みは小さな乱数、バイアスは 0、"
+            "新しいサンプルの目標は one-hot です。",
+        )
+    )
+    act, out = st.columns(2)
+    lang = current_lang()  # format_func runs later too: give it the language now, not the session's at call time
+    key = _widget_key("hidden")
+    act.selectbox(
+        tr("Hidden activation", "中間層の活性化関数"),
+        dnn.HIDDEN_ACTIVATIONS,
+        index=dnn.HIDDEN_ACTIVATIONS.index(net.hidden),
+        key=key,
+        on_change=_on_hidden,
+        args=(key,),
+    )
+    key = _widget_key("output")
+    out.selectbox(
+        tr("Output layer / loss", "出力層 / 誤差関数"),
+        dnn.OUTPUTS,
+        index=dnn.OUTPUTS.index(net.output),
+        format_func=lambda o: pick(lang, *OUTPUT_LABELS[o]),
+        key=key,
+        on_change=_on_output,
+        args=(key,),
+    )
+    lr, steps = st.columns(2)
+    with lr:
+        key = _widget_key("lr")
+        st.number_input(
+            tr("Learning rate η", "学習率 η"),
+            value=float(sc.lr),
+            format="%.6g",
+            key=key,
+            on_change=_on_number,
+            args=("lr", key),
+            help=tr(
+                "Each SGD step moves every parameter by −η × its partial derivative. Use ÷10 / ×10 to move on a "
+                "log scale.",
+                "SGD の各ステップで、各パラメータは −η × 偏微分だけ動きます。÷10 / ×10 で桁ごとに変えられます。",
+            ),
+        )
+        with st.container(horizontal=True):
+            st.button("÷10", key="lr_div10", on_click=_scale_lr, args=(0.1,))
+            st.button("×10", key="lr_mul10", on_click=_scale_lr, args=(10.0,))
+    key = _widget_key("steps")
+    steps.number_input(
+        tr("Training steps", "学習ステップ数"),
+        1,
+        lim["max_steps"],
+        int(sc.steps),
+        step=100,
+        key=key,
+        on_change=_on_number,
+        args=("steps", key),
+    )
+
+
+# ---------------------------------------------------------------- presets
+
+
+def _on_preset(key: str) -> None:
+    _apply(lambda _sc: presets.preset(key).build())
+
+
+def _on_random(seed_key: str) -> None:
+    seed = int(st.session_state.get(seed_key) or 0)
+    _apply(lambda sc: presets.random_weights(sc, seed))
+
+
+def preset_bar() -> None:
+    """Buttons for the ready-made scenarios, and random weights from a seed the user types."""
+    with st.container(horizontal=True):
+        for p in presets.PRESETS:
+            st.button(
+                tr(p.en, p.ja),
+                key=f"preset_{p.key}",
+                on_click=_on_preset,
+                args=(p.key,),
+                help=tr(p.help_en, p.help_ja),
+            )
+    seed_col, button_col = st.columns([1, 2], vertical_alignment="bottom")
+    seed_key = "preset_seed"
+    seed_col.number_input(tr("Seed", "シード"), 0, 2**31 - 1, 0, step=1, key=seed_key)
+    button_col.button(
+        tr("Random weights from this seed", "このシードで重みをランダムに"),
+        key="preset_random",
+        icon=":material/casino:",
+        on_click=_on_random,
+        args=(seed_key,),
+        help=tr(
+            "Same sizes, activations, x and d; weights drawn from N(0, 1/fan-in), biases 0.",
+            "サイズ・活性化関数・x・d はそのまま。重みは N(0, 1/入力数) から、バイアスは 0。",
+        ),
+    )

@@ -1,0 +1,306 @@
+"""Figures of the Forward screen (plain functions: arrays in, plotly figure out, no Streamlit).
+
+- ``input_plane_figure``: for two inputs, one output y_k (the target class's probability for softmax/sigmoid)
+  over the input plane (x1, x2), with each hidden unit's line u = 0 (where its total input changes sign; for ReLU
+  the unit is off on one side of it) and the samples marked.
+- ``input_line_figure``: the same for one input: every output over x1, with each hidden unit's point u = 0.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import plotly.graph_objects as go
+
+import dnn
+
+from .i18n import pick
+
+# Hidden units' lines: colours that stand out on Viridis (Okabe-Ito vermillion, white, pink, orange, sky blue,
+# yellow), and a dash style per unit, so two units never look alike even when a colour repeats.
+UNIT_COLORS: tuple[str, ...] = ("#D55E00", "#FFFFFF", "#CC79A7", "#E69F00", "#56B4E9", "#F0E442")
+UNIT_DASHES: tuple[str, ...] = ("dash", "dot", "dashdot", "longdash", "longdashdot")
+RESOLUTION = 101  # grid points per axis of the input plane
+
+
+@dataclass(frozen=True)
+class Box:
+    """The part of the input plane that is drawn: [x1_lo, x1_hi] × [x2_lo, x2_hi]."""
+
+    x1: tuple[float, float]
+    x2: tuple[float, float]
+
+
+def unit_color(j: int) -> str:
+    """The colour of hidden unit h(j+1)'s line."""
+    return UNIT_COLORS[j % len(UNIT_COLORS)]
+
+
+def view_box(x: np.ndarray) -> Box:
+    """A square part of the plane around the samples and the origin, so lines keep their true angles."""
+    r1, r2 = view_range(x[:, 0]), view_range(x[:, 1])
+    half = max(r1[1] - r1[0], r2[1] - r2[0]) / 2
+    c1, c2 = sum(r1) / 2, sum(r2) / 2
+    return Box((c1 - half, c1 + half), (c2 - half, c2 + half))
+
+
+def view_range(values: np.ndarray) -> tuple[float, float]:
+    """A range that holds every value and the origin with room around them (at least 2 units wide)."""
+    lo, hi = min(float(np.min(values)), 0.0), max(float(np.max(values)), 0.0)
+    span = max(hi - lo, 2.0)
+    pad = 0.4 * span + 1.0
+    return lo - pad, hi + pad
+
+
+def shown_output(net: dnn.Network, d: np.ndarray) -> int:
+    """The output to draw over the input plane: the first sample's target class (the largest entry of d[0])."""
+    return int(np.argmax(np.atleast_2d(d)[0])) if net.n_out > 1 else 0
+
+
+def output_label(net: dnn.Network, k: int, lang: str) -> str:
+    """What the colours mean: the probability of class k for softmax/sigmoid outputs, else the output value."""
+    name = f"y{k + 1}"
+    if net.output == "softmax":
+        return pick(lang, f"{name} = P(class {k + 1})", f"{name}(クラス {k + 1} の確率)")
+    if net.output == "sigmoid":
+        return pick(lang, f"{name} = P({name} = 1)", f"{name}({name} = 1 の確率)")
+    return pick(lang, f"{name} (output value)", f"{name}(出力の値)")
+
+
+def zero_line(w: np.ndarray, b: float, box: Box) -> tuple[np.ndarray, np.ndarray] | None:
+    """Two points of the line x1·w[0] + x2·w[1] + b = 0 spanning ``box`` (None if w = 0: there is no line).
+
+    The line is solved for the coordinate with the larger weight, so steep and flat lines are both exact.
+    """
+    w0, w1 = float(w[0]), float(w[1])
+    if w0 == 0.0 and w1 == 0.0:
+        return None
+    if abs(w1) >= abs(w0):
+        x1 = np.array(box.x1)
+        return x1, -(w0 * x1 + b) / w1
+    x2 = np.array(box.x2)
+    return -(w1 * x2 + b) / w0, x2
+
+
+def _crosses(line: tuple[np.ndarray, np.ndarray], box: Box) -> bool:
+    """Whether the segment (drawn across one axis's full range) passes through the box."""
+    (a1, b1), (a2, b2) = line[0], line[1]
+    lo1, hi1 = box.x1
+    lo2, hi2 = box.x2
+    # The segment spans one axis completely, so it misses only if it lies wholly beyond the other axis's range.
+    if a1 == lo1 and b1 == hi1:
+        return not (max(a2, b2) < lo2 or min(a2, b2) > hi2)
+    return not (max(a1, b1) < lo1 or min(a1, b1) > hi1)
+
+
+def input_plane_figure(
+    net: dnn.Network, x: np.ndarray, d: np.ndarray, lang: str, k: int | None = None, resolution: int = RESOLUTION
+) -> go.Figure:
+    """Output y_k over the input plane (network with 2 inputs), hidden units' lines u = 0, samples marked.
+
+    Traces carry ``meta``: {"kind": "output"} (the heatmap), {"kind": "zero_line", "unit": j} and
+    {"kind": "samples"}.
+    """
+    if net.n_in != 2:
+        raise ValueError("the input plane needs a network with 2 inputs")
+    x, d = np.atleast_2d(x), np.atleast_2d(d)
+    k = shown_output(net, d) if k is None else k
+    box = view_box(x)
+    g1 = np.linspace(*box.x1, resolution)
+    g2 = np.linspace(*box.x2, resolution)
+    grid = np.stack(np.meshgrid(g1, g2), axis=-1).reshape(-1, 2)  # row i of the image is x2 = g2[i]
+    y = dnn.forward(net, grid).y[:, k].reshape(resolution, resolution)
+    label = output_label(net, k, lang)
+    probability = net.output in ("softmax", "sigmoid")
+    traces: list[dict[str, Any]] = [
+        {
+            "type": "heatmap",
+            "z": y,
+            "x": g1,
+            "y": g2,
+            "colorscale": "Viridis",
+            "zmin": 0.0 if probability else None,
+            "zmax": 1.0 if probability else None,
+            "colorbar": {"title": {"text": label, "side": "right"}, "thickness": 14},
+            "hovertemplate": f"x1 = %{{x:.3g}}, x2 = %{{y:.3g}}<br>y{k + 1} = %{{z:.4g}}<extra></extra>",
+            "meta": {"kind": "output"},
+        }
+    ]
+    if probability and y.min() < 0.5 < y.max():
+        # The level y_k = 0.5: for two softmax classes, the boundary between them.
+        traces.append(
+            {
+                "type": "contour",
+                "z": y,
+                "x": g1,
+                "y": g2,
+                "contours": {"start": 0.5, "end": 0.5, "size": 1, "coloring": "none", "showlabels": True},
+                "line": {"color": "black", "width": 2},
+                "showscale": False,
+                "hoverinfo": "skip",
+                "name": f"y{k + 1} = 0.5",
+                "showlegend": True,
+                "meta": {"kind": "half"},
+            }
+        )
+    u_name = pick(lang, "total input", "総入力")
+    for j in range(net.n_hidden):
+        line = zero_line(net.W1[:, j], float(net.b1[j]), box)
+        if line is None:
+            continue
+        outside = "" if _crosses(line, box) else pick(lang, " (outside the view)", "(表示範囲外)")
+        traces.append(
+            {
+                "type": "scatter",
+                "x": line[0],
+                "y": line[1],
+                "mode": "lines",
+                "line": {"color": unit_color(j), "width": 3, "dash": UNIT_DASHES[j % len(UNIT_DASHES)]},
+                "name": f"h{j + 1}: u = 0{outside}",
+                "hovertemplate": f"h{j + 1}: {u_name} u = 0<extra></extra>",
+                "meta": {"kind": "zero_line", "unit": j},
+            }
+        )
+    traces += _sample_traces(x[:, 0], x[:, 1], d, k, lang)
+    layout = {
+        "title": {"text": pick(lang, f"Output y{k + 1} over the input plane", f"入力平面上の出力 y{k + 1}"), "x": 0.0},
+        "xaxis": {"title": {"text": "x1"}, "range": list(box.x1), "constrain": "domain"},
+        # Same scale on both axes: a unit's line u = 0 is drawn at its true angle (perpendicular to its weights).
+        "yaxis": {"title": {"text": "x2"}, "range": list(box.x2), "scaleanchor": "x", "scaleratio": 1},
+        "height": 560,
+        "margin": {"l": 10, "r": 10, "t": 50, "b": 10},
+        "legend": {"orientation": "h", "yanchor": "top", "y": -0.14, "xanchor": "left", "x": 0.0},
+        "plot_bgcolor": "white",
+    }
+    return go.Figure(data=traces, layout=layout)
+
+
+def _sample_traces(xs: np.ndarray, ys: np.ndarray, d: np.ndarray, k: int, lang: str) -> list[dict[str, Any]]:
+    """Samples as markers: a filled circle where the target asks for output k (d_k ≥ 0.5), a cross elsewhere."""
+    wants_k = d[:, k] >= 0.5
+    hover = [
+        f"#{i + 1}: x = [{xs[i]:.4g}, {ys[i]:.4g}]<br>d = [{', '.join(f'{v:.4g}' for v in d[i])}]"
+        for i in range(len(xs))
+    ]
+    traces = []
+    for mask, symbol, en, ja in (
+        (wants_k, "circle", f"sample with target y{k + 1}", f"目標が y{k + 1} のサンプル"),
+        (~wants_k, "x", "sample with another target", "目標が他の出力のサンプル"),
+    ):
+        if not mask.any():
+            continue
+        idx = np.flatnonzero(mask)
+        traces.append(
+            {
+                "type": "scatter",
+                "x": xs[idx],
+                "y": ys[idx],
+                "mode": "markers",
+                "marker": {"symbol": symbol, "size": 13, "color": "white", "line": {"color": "black", "width": 2}},
+                "name": pick(lang, en, ja),
+                "hovertext": [hover[i] for i in idx],
+                "hoverinfo": "text",
+                "meta": {"kind": "samples"},
+            }
+        )
+    return traces
+
+
+def input_line_figure(net: dnn.Network, x: np.ndarray, d: np.ndarray, lang: str, resolution: int = 201) -> go.Figure:
+    """Every output y_k over the input x1 (network with 1 input), each hidden unit's point u = 0, samples marked."""
+    if net.n_in != 1:
+        raise ValueError("the input line needs a network with 1 input")
+    x, d = np.atleast_2d(x), np.atleast_2d(d)
+    lo, hi = view_range(x[:, 0])
+    g = np.linspace(lo, hi, resolution)
+    y = dnn.forward(net, g[:, None]).y
+    fig = go.Figure()
+    for k in range(net.n_out):
+        fig.add_trace(go.Scatter(x=g, y=y[:, k], mode="lines", name=f"y{k + 1}", meta={"kind": "output", "k": k}))
+    y_samples = dnn.forward(net, x).y
+    target = np.argmax(d, axis=1)
+    fig.add_trace(
+        go.Scatter(
+            x=x[:, 0],
+            y=y_samples[np.arange(len(x)), target],
+            mode="markers",
+            marker={"size": 11, "color": "white", "line": {"color": "black", "width": 2}},
+            name=pick(lang, "sample (its target's output)", "サンプル(目標の出力)"),
+            meta={"kind": "samples"},
+        )
+    )
+    for j in range(net.n_hidden):
+        w = float(net.W1[0, j])
+        if w == 0.0:
+            continue
+        at = -float(net.b1[j]) / w
+        if lo <= at <= hi:
+            fig.add_vline(
+                x=at,
+                line={"color": unit_color(j), "dash": UNIT_DASHES[j % len(UNIT_DASHES)]},
+                annotation_text=f"h{j + 1}: u = 0",
+            )
+    y_title = pick(lang, "output y", "出力 y")
+    fig.update_layout(
+        title={"text": pick(lang, "Outputs over the input x1", "入力 x1 に対する出力"), "x": 0.0},
+        xaxis={"title": {"text": "x1"}, "range": [lo, hi]},
+        yaxis={"title": {"text": y_title}},
+        height=420,
+        margin={"l": 10, "r": 10, "t": 50, "b": 10},
+        plot_bgcolor="white",
+    )
+    return fig
+
+
+def how_to_read(net: dnn.Network, lang: str) -> str:
+    """How to read the input-space figure (markdown), for the network's number of inputs and its activation."""
+    relu = net.hidden == "relu"
+    if net.n_in == 2:
+        lines = [
+            pick(
+                lang,
+                "- **Colours**: the output y at every input (x1, x2), computed by the same forward pass.",
+                "- **色**: あらゆる入力 (x1, x2) での出力 y。同じ順伝播で計算しています。",
+            ),
+            pick(
+                lang,
+                "- **Dashed lines**: where a hidden unit's total input u = x1·W1[x1, h] + x2·W1[x2, h] + b1[h] is 0."
+                + (
+                    " On one side ReLU switches the unit off (z = 0): the output can only bend at these lines."
+                    if relu
+                    else ""
+                ),
+                "- **破線**: 中間層ユニットの総入力 u = x1·W1[x1, h] + x2·W1[x2, h] + b1[h] が 0 になる所。"
+                + ("片側では ReLU がユニットを止めます(z = 0)。出力はこの線でだけ折れ曲がります。" if relu else ""),
+            ),
+            pick(
+                lang,
+                "- **Markers**: the samples x; a circle if its target d asks for the output shown.",
+                "- **印**: サンプル x。目標出力 d が表示中の出力を求めていれば丸。",
+            ),
+        ]
+        if net.output in ("softmax", "sigmoid"):
+            lines.append(
+                pick(
+                    lang,
+                    "- **Black line**: y = 0.5, where the network changes its mind (if it does within the view).",
+                    "- **黒い線**: y = 0.5 の境界(表示範囲内にあれば)。",
+                )
+            )
+    else:
+        lines = [
+            pick(lang, "- **Curves**: every output y over the input x1.", "- **曲線**: 入力 x1 に対する各出力 y。"),
+            pick(
+                lang,
+                "- **Dashed lines**: where a hidden unit's total input u is 0.",
+                "- **破線**: 中間層ユニットの総入力 u が 0 になる所。",
+            ),
+            pick(
+                lang,
+                "- **Markers**: the samples, at their target's output.",
+                "- **印**: サンプル(目標の出力の値の位置)。",
+            ),
+        ]
+    return "\n".join(lines)

@@ -1,0 +1,152 @@
+"""The sidebar every page shares: language, navigation, the scenario's share link, undo/reset/pin, the gradient
+reduction, and saving/loading the scenario as JSON. Drawn by ``ui.state.setup_page``; pages do not call it.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from . import codec, state
+from .i18n import LANG_NAMES, LANGS, current_lang, pick, set_lang, tr
+from .pages_nav import existing_pages
+
+# Widget keys. The widgets only edit canonical state (through callbacks), so it does not matter that Streamlit
+# drops a widget's key on a page where it is not drawn.
+_W_LANG = "w_sidebar_lang"
+_W_REDUCTION = "w_sidebar_reduction"
+_W_UPLOAD = "w_sidebar_upload"
+
+
+def draw_sidebar() -> None:
+    """Draw the whole sidebar for the current page."""
+    with st.sidebar:
+        st.markdown("### Backprop Lab")
+        _language_switch()
+        _navigation()
+        st.divider()
+        _scenario_actions()
+        _reduction_choice()
+        st.divider()
+        _share_link()
+        _save_and_load()
+
+
+def _language_switch() -> None:
+    lang = current_lang()
+    st.radio(
+        "Language / 言語",
+        LANGS,
+        index=LANGS.index(lang),
+        format_func=LANG_NAMES.__getitem__,
+        horizontal=True,
+        key=_W_LANG,
+        on_change=lambda: set_lang(st.session_state[_W_LANG]),
+    )
+
+
+def _navigation() -> None:
+    for page in existing_pages():
+        st.page_link(page.path, label=tr(page.en, page.ja), icon=page.icon)
+
+
+def _scenario_actions() -> None:
+    st.button(
+        tr("Undo", "元に戻す"),
+        icon=":material/undo:",
+        on_click=state.undo,
+        disabled=not state.can_undo(),
+        key="sidebar_undo",
+        width="stretch",
+    )
+    st.button(
+        tr("Reset to notebook", "ノートブックの値に戻す"),
+        icon=":material/restart_alt:",
+        on_click=state.reset,
+        key="sidebar_reset",
+        width="stretch",
+        help=tr(
+            "The course notebook's network, x, d and learning rate (undoable).",
+            "講座のノートブックのネットワーク・x・d・学習率に戻します(元に戻せます)。",
+        ),
+    )
+    pinned = state.baseline() is not None
+    st.button(
+        tr("Pin as baseline", "基準として固定"),
+        icon=":material/push_pin:",
+        on_click=state.pin_baseline,
+        key="sidebar_pin",
+        width="stretch",
+        help=tr(
+            "Keep the current scenario to compare later changes against"
+            + (" (replaces the pinned one)." if pinned else "."),
+            "いまのシナリオを比較の基準として残します" + ("(固定済みのものを置き換えます)。" if pinned else "。"),
+        ),
+    )
+
+
+def _reduction_choice() -> None:
+    lang = current_lang()  # format_func may run outside this run: fix the language now
+    st.radio(
+        tr("Gradient over samples", "サンプルについての勾配"),
+        state.REDUCTIONS,
+        index=state.REDUCTIONS.index(state.reduction()),
+        format_func=lambda r: {
+            "mean": pick(lang, "mean (of the reported loss)", "平均(表示する誤差の勾配)"),
+            "sum": pick(lang, "sum (the notebook's)", "合計(ノートブックの方式)"),
+        }[r],
+        key=_W_REDUCTION,
+        on_change=lambda: state.set_reduction(st.session_state[_W_REDUCTION]),
+        help=tr(
+            "The loss shown is the mean over the N samples. **mean**: backprop divides δ2 = y − d by N, giving "
+            "exactly the gradient of that mean loss. **sum**: the notebook's convention (`d_sigmoid_with_loss` "
+            "does not divide), N times larger. With one sample they are equal.",
+            "表示する誤差は N 個のサンプルの平均です。**平均**: δ2 = y − d を N で割り、平均誤差のちょうどの勾配に"
+            "なります。**合計**: ノートブックの方式(`d_sigmoid_with_loss` は割らない)で N 倍の大きさ。"
+            "サンプルが 1 個なら同じです。",
+        ),
+    )
+
+
+def _share_link() -> None:
+    st.markdown(f"**{tr('Share link', '共有リンク')}**")
+    with st.container(height=220, border=False):  # a big scenario makes a long link: scroll, not a tall sidebar
+        st.code(state.share_url(), language=None, wrap_lines=True)
+    st.caption(
+        tr(
+            "Copy it (icon at the top right of the box): it opens this page with this scenario.",
+            "右上のアイコンでコピー。このシナリオでこのページが開きます。",
+        )
+    )
+
+
+def _on_upload() -> None:
+    """Load an uploaded JSON scenario; any problem and nothing changes."""
+    file = st.session_state.get(_W_UPLOAD)
+    if file is None:
+        return
+    sc, problems = codec.scenario_from_json(file.getvalue(), state.scenario())
+    if problems:
+        state.set_load_report("file", problems)
+        return
+    state.set_scenario(sc)
+    state.flash(f"Loaded {file.name}.", f"{file.name} を読み込みました。", kind="success")
+
+
+def _save_and_load() -> None:
+    with st.expander(tr("Save / load as JSON", "JSON で保存・読み込み"), icon=":material/save:"):
+        st.download_button(
+            tr("Download scenario", "シナリオをダウンロード"),
+            data=codec.scenario_to_json(state.scenario()),
+            file_name="backprop-lab-scenario.json",
+            mime="application/json",
+            icon=":material/download:",
+            on_click="ignore",
+            key="sidebar_download",
+            width="stretch",
+        )
+        st.file_uploader(
+            tr("Load a scenario file (JSON, at most 100 KB)", "シナリオファイルを読み込む(JSON、100 KB まで)"),
+            type=["json"],
+            key=_W_UPLOAD,
+            on_change=_on_upload,
+        )

@@ -1,0 +1,265 @@
+"""The one module that owns session state: the current scenario and everything that has to survive reruns and
+page switches.
+
+Every page starts with ``setup_page(...)``. Pages read ``scenario()`` and change it only through
+``set_scenario(...)`` (best from a widget callback, so the whole run sees the new scenario). Widgets never own
+these values: a widget that is not drawn on a page loses its session-state key, so widgets only *edit* the
+canonical keys below (see /work/shared/streamlit-notes.md, "State that survives a page switch").
+
+The address bar is always a share link: after every change and on every run the query parameters are rewritten
+from the scenario (Streamlit clears hand-set query parameters on a page switch). The link is read into state only
+on a session's first run, on whichever page the link opens, so rewriting it never clobbers state.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Literal
+
+import streamlit as st
+
+import dnn
+
+from . import codec
+from .i18n import current_lang, set_lang, tr
+
+Reduction = Literal["mean", "sum"]
+REDUCTIONS: tuple[Reduction, ...] = ("mean", "sum")
+UNDO_LIMIT = 20
+
+# Canonical session-state keys (non-widget, so they survive page switches).
+_SCENARIO = "scenario"
+_REDUCTION = "reduction"
+_UNDO = "undo_stack"
+_BASELINE = "baseline"
+_VERSION = "editor_version"
+_LOAD_REPORT = "load_report"
+_FLASHES = "flashes"
+_INITIALISED = "state_initialised"
+
+
+@dataclass(frozen=True)
+class LoadReport:
+    """What could not be used from a link or a file: ``source`` is "link" or "file"."""
+
+    source: Literal["link", "file"]
+    problems: tuple[codec.Problem, ...]
+
+
+@dataclass(frozen=True)
+class Flash:
+    """A message shown once, at the top of the next run (e.g. an edit that was refused)."""
+
+    kind: Literal["error", "warning", "info", "success"]
+    en: str
+    ja: str
+
+
+def _init_once() -> None:
+    """Seed the state on a session's first run, reading the link (scenario and ``lang``) exactly then."""
+    ss = st.session_state
+    if ss.get(_INITIALISED):
+        return
+    params = st.query_params.to_dict()
+    lang = codec.lang_from_query(params)
+    if lang:
+        set_lang(lang)
+    sc, problems = codec.scenario_from_query(params, dnn.seed_scenario())
+    ss[_SCENARIO] = sc
+    ss[_REDUCTION] = "mean"
+    ss[_UNDO] = []
+    ss[_BASELINE] = None
+    ss[_VERSION] = 0
+    ss[_LOAD_REPORT] = LoadReport("link", tuple(problems)) if problems else None
+    ss[_FLASHES] = []
+    ss[_INITIALISED] = True
+
+
+def setup_page(
+    title_en: str,
+    title_ja: str,
+    icon: str,
+    *,
+    header: bool = True,
+    pending: Callable[[], None] | None = None,
+) -> None:
+    """THE first call of every page: page config, state, link, sidebar, title and any messages.
+
+    ``icon`` is a ``":material/...:"`` name (also shown in the browser tab). With ``header=True`` the page's
+    title is drawn as ``st.title``; pages then start straight with their content. ``pending`` applies edits
+    waiting in widget state (the Home grids' deltas) before anything is drawn, so the sidebar's link and the
+    messages already reflect them.
+    """
+    _init_once()
+    if pending is not None:
+        pending()
+    title = tr(title_en, title_ja)
+    st.set_page_config(page_title=f"{title} · Backprop Lab", page_icon=icon, layout="wide")
+    sync_query_params()
+    from .sidebar import draw_sidebar  # here, not at the top: the sidebar calls back into this module
+
+    draw_sidebar()
+    if header:
+        st.title(title)
+    _show_messages()
+
+
+# ---------------------------------------------------------------- the scenario
+
+
+def scenario() -> dnn.Scenario:
+    """The current scenario (network, x, d, learning rate η, steps)."""
+    return st.session_state[_SCENARIO]
+
+
+def set_scenario(sc: dnn.Scenario, record_undo: bool = True, *, refresh_editors: bool = True) -> None:
+    """Make ``sc`` the current scenario; the previous one goes on the undo stack unless ``record_undo`` is False.
+
+    ``refresh_editors`` bumps the editor version so every grid redraws from the new values; only an editor's own
+    callback passes False (its grid already shows the edit). Call it from a widget callback when you can, so the
+    page's whole run and the sidebar's share link see the new scenario.
+    """
+    ss = st.session_state
+    current = ss[_SCENARIO]
+    if sc == current:
+        return
+    if record_undo:
+        ss[_UNDO] = [*ss[_UNDO], current][-UNDO_LIMIT:]
+    ss[_SCENARIO] = sc
+    ss[_LOAD_REPORT] = None  # the user has moved on from what the link or file said
+    if refresh_editors:
+        bump_editor_version()
+    sync_query_params()
+
+
+def can_undo() -> bool:
+    """Whether there is a change to undo."""
+    return bool(st.session_state[_UNDO])
+
+
+def undo() -> bool:
+    """Go back to the scenario before the last change; False when there is nothing to undo."""
+    ss = st.session_state
+    if not ss[_UNDO]:
+        return False
+    *rest, previous = ss[_UNDO]
+    ss[_UNDO] = rest
+    ss[_SCENARIO] = previous
+    bump_editor_version()
+    sync_query_params()
+    return True
+
+
+def reset() -> None:
+    """Back to the notebook's scenario (undoable)."""
+    set_scenario(dnn.seed_scenario())
+
+
+# ---------------------------------------------------------------- baseline, reduction, editors
+
+
+def pin_baseline(sc: dnn.Scenario | None = None) -> None:
+    """Keep ``sc`` (default: the current scenario) as the baseline a Compare screen sets against the current one."""
+    st.session_state[_BASELINE] = scenario() if sc is None else sc
+
+
+def baseline() -> dnn.Scenario | None:
+    """The pinned baseline scenario, or None when nothing is pinned."""
+    return st.session_state.get(_BASELINE)
+
+
+def clear_baseline() -> None:
+    """Forget the pinned baseline."""
+    st.session_state[_BASELINE] = None
+
+
+def reduction() -> Reduction:
+    """How backprop reduces over samples: "mean" (gradient of the reported mean loss) or "sum" (the notebook)."""
+    return st.session_state[_REDUCTION]
+
+
+def set_reduction(value: str) -> None:
+    """Choose "mean" or "sum" (anything else is ignored)."""
+    if value in REDUCTIONS:
+        st.session_state[_REDUCTION] = value
+
+
+def editor_version() -> int:
+    """A number to put in every editor widget's key: it changes when the scenario is replaced from outside the
+    editor (reset, preset, undo, resize, load), so the widget starts fresh from the scenario's values."""
+    return st.session_state[_VERSION]
+
+
+def bump_editor_version() -> None:
+    """Make every editor widget start fresh on the next run."""
+    st.session_state[_VERSION] = st.session_state.get(_VERSION, 0) + 1
+
+
+# ---------------------------------------------------------------- messages
+
+
+def load_report() -> LoadReport | None:
+    """What the link or the last uploaded file could not use, if anything."""
+    return st.session_state.get(_LOAD_REPORT)
+
+
+def set_load_report(source: Literal["link", "file"], problems: list[codec.Problem]) -> None:
+    """Remember problems of a link or file so that the page shows them (one message, one line per key)."""
+    st.session_state[_LOAD_REPORT] = LoadReport(source, tuple(problems)) if problems else None
+
+
+def dismiss_load_report() -> None:
+    """Hide the link/file message."""
+    st.session_state[_LOAD_REPORT] = None
+
+
+def flash(en: str, ja: str, kind: Literal["error", "warning", "info", "success"] = "error") -> None:
+    """Show a message once, at the top of the next run (use from callbacks, e.g. to refuse an edit)."""
+    st.session_state[_FLASHES] = [*st.session_state.get(_FLASHES, []), Flash(kind, en, ja)]
+
+
+def _show_messages() -> None:
+    report = load_report()
+    if report:
+        lang = current_lang()
+        intro = (
+            tr("Some values in the link could not be used:", "リンクの一部の値は使えませんでした:")
+            if report.source == "link"
+            else tr("The file was not loaded; nothing changed:", "ファイルは読み込まれませんでした(変更なし):")
+        )
+        lines = "\n".join(f"- {p.text(lang)}" for p in report.problems)
+        tail = tr("Everything else was loaded.", "それ以外は読み込みました。") if report.source == "link" else ""
+        with st.container(key="load_report"):
+            st.warning(f"{intro}\n\n{lines}\n\n{tail}".strip(), icon=":material/link_off:")
+            st.button(tr("Dismiss", "閉じる"), on_click=dismiss_load_report, key="dismiss_load_report")
+    flashes = st.session_state.get(_FLASHES, [])
+    st.session_state[_FLASHES] = []
+    for f in flashes:
+        getattr(st, f.kind)(tr(f.en, f.ja))
+
+
+# ---------------------------------------------------------------- the link
+
+
+def share_query() -> str:
+    """The current scenario (and language) as a query string, "W1=...&lr=...", without "?"."""
+    return codec.query_string(scenario(), current_lang())
+
+
+def share_url() -> str:
+    """The full share link of the current page: the app's own address (``st.context.url``) plus the query."""
+    base = st.context.url or ""
+    return f"{base}?{share_query()}"
+
+
+def sync_query_params() -> None:
+    """Rewrite the address bar's query parameters from the scenario (only the keys that differ)."""
+    desired = codec.scenario_to_query(scenario(), current_lang())
+    qp = st.query_params
+    changed = {k: v for k, v in desired.items() if qp.get(k) != v}
+    stale = [k for k in (*codec.KEYS, codec.LANG_PARAM) if k in qp and k not in desired]
+    if changed:
+        qp.update(changed)
+    for k in stale:
+        del qp[k]
