@@ -61,7 +61,11 @@ else:
 with st.expander(tr("Every value as a table", "すべての値を表で見る"), icon=":material/table:"):
     for name, table in explain.forward_tables(fwd).items():
         st.markdown(f"**{name}**")
-        st.dataframe(table, column_config={c: st.column_config.NumberColumn(format="%.8g") for c in table.columns})
+        st.dataframe(
+            table,
+            column_config={c: st.column_config.NumberColumn(format="%.8g") for c in table.columns},
+            width="content",
+        )
 
 if st.toggle(tr("Show the notebook's printout", "ノートブックの出力を表示"), key="forward_printout"):
     st.caption(

@@ -272,8 +272,9 @@ def test_share_link_in_the_sidebar(at):
 
 def test_json_download_and_upload(at):
     at.button(key="preset_confidently_wrong").click().run()
-    (download,) = at.sidebar.get("download_button")
+    download, worked = at.sidebar.get("download_button")
     assert download.proto.label == "Download scenario"  # its content is codec.scenario_to_json (test_codec)
+    assert worked.proto.label == "Worked example (Markdown)"  # its content: tests/test_worked_example.py
     text = codec.scenario_to_json(presets.two_samples())
     at.sidebar.file_uploader[0].set_value(("s.json", text.encode(), "application/json")).run()
     assert not at.exception

@@ -28,6 +28,7 @@ from .heatmaps import (
 from .i18n import pick
 
 PARAMS: tuple[str, ...] = ("W1", "b1", "W2", "b2")
+MAX_FACTOR_SAMPLES = 4  # samples drawn in the factors of ∂E/∂W = aᵀ·δ (the product always uses all of them)
 TINY = 1e-8  # denominator floor of the relative error: gradients below it count as 0 (rounding noise)
 LOG_FLOOR = -16.0  # log10 of the smallest relative error drawn (float64 rounding is about 1e-16)
 
@@ -45,10 +46,16 @@ def _unit_axis(prefix: str, lang: str) -> str:
     }[prefix]
 
 
-def shown_rows_note(n_total: int, n_shown: int, lang: str) -> str:
-    """'first 16 of 200 samples' when rows were cut, else ''."""
+def shown_rows_note(n_total: int, n_shown: int, lang: str, summed: bool = False) -> str:
+    """'first 16 of 200 samples shown' when rows were cut, else ''; ``summed`` adds that a product uses them all."""
     if n_shown >= n_total:
         return ""
+    if summed:
+        return pick(
+            lang,
+            f"factors: first {n_shown} of {n_total} samples shown; the product sums all {n_total}",
+            f"因子は全 {n_total} サンプルのうち最初の {n_shown} 個を表示。積は {n_total} 個すべての和",
+        )
     return pick(
         lang, f"first {n_shown} of {n_total} samples shown", f"全 {n_total} サンプルのうち最初の {n_shown} 個を表示"
     )
@@ -102,13 +109,13 @@ def weight_gradient_figure(a: np.ndarray, delta: np.ndarray, name: Literal["W1",
     For W2, ``a`` is z1 (中間層出力) and ``delta`` is δ2; for W1, ``a`` is x and ``delta`` is δ1. With one sample aᵀ
     is a column and δ a row, so the product is their outer product: cell (i, j) = a_i·δ_j. With several samples
     the product adds one such outer product per sample (the sum over the batch axis). The factors show at most
-    ``MAX_SAMPLE_ROWS`` samples; the product always uses all of them. Traces: δ (panel 2), aᵀ (panel 3), the
-    product (panel 4), each with ``meta["role"]`` "delta", "input" or "product".
+    ``MAX_FACTOR_SAMPLES`` samples (enough to see the shapes); the product always sums all of them.
+    Traces: δ (panel 2), aᵀ (panel 3), the product (panel 4), with ``meta["role"]`` "delta", "input", "product".
     """
     a, delta = np.atleast_2d(a), np.atleast_2d(delta)
     product = a.T @ delta
     n = len(a)
-    k = min(n, MAX_SAMPLE_ROWS)
+    k = min(n, MAX_FACTOR_SAMPLES)
     a_prefix, d_prefix = ("h", "y") if name == "W2" else ("x", "h")
     a_name, d_name = ("z1", "δ2") if name == "W2" else ("x", "δ1")
     a_units, d_units = unit_names(a_prefix, a.shape[1]), unit_names(d_prefix, delta.shape[1])
@@ -131,15 +138,23 @@ def weight_gradient_figure(a: np.ndarray, delta: np.ndarray, name: Literal["W1",
     for trace, role in zip(traces, ("delta", "input", "product"), strict=True):
         trace["meta"] = {"role": role}
     sample_axis = _sample_axis(lang)
-    note = shown_rows_note(n, k, lang)
+    note = shown_rows_note(n, k, lang, summed=True)
     title = pick(
         lang,
         f"∂E/∂{name} = {a_name}ᵀ·{d_name}: ({n_rows}×{n}) · ({n}×{n_cols}) → {n_rows}×{n_cols}, the shape of {name}",
         f"∂E/∂{name} = {a_name}ᵀ·{d_name}: ({n_rows}×{n})·({n}×{n_cols}) → {n_rows}×{n_cols}({name} と同じ形)",
     )
-    margin_top = (80 if note else 64) + 44  # the figure's title, then δ's column names and title above its panel
+    margin_top = (56 if note else 40) + 56  # the figure's title, then δ's column names and title above its panel
     layout = {
-        "title": {"text": title + (f"<br><sup>{note}</sup>" if note else ""), "x": 0.0, "font": {"size": 14}},
+        "title": {
+            "text": title + (f"<br><sup>{note}</sup>" if note else ""),
+            "x": 0.0,
+            "y": 1.0,
+            "yref": "container",
+            "yanchor": "top",
+            "pad": {"t": 8},
+            "font": {"size": 14},
+        },
         "height": int(plot_px + margin_top + 70),
         "margin": {"l": 10, "r": 10, "t": margin_top, "b": 70},
         "plot_bgcolor": "white",
@@ -151,7 +166,7 @@ def weight_gradient_figure(a: np.ndarray, delta: np.ndarray, name: Literal["W1",
         "xaxis4": matrix_axes(_unit_axis(d_prefix, lang), domain=main[0], anchor="y4"),
         "yaxis4": matrix_axes("", domain=main[1], anchor="x4", autorange="reversed"),
         "annotations": [
-            panel_title(f"{d_name} = ∂E/∂{'u2' if name == 'W2' else 'u1'}", top[0], top[1], yshift=22),
+            panel_title(f"{d_name} = ∂E/∂{'u2' if name == 'W2' else 'u1'}", top[0], top[1], yshift=34),
             panel_title(f"{a_name}ᵀ", left[0], left[1]),
             panel_title(f"∂E/∂{name}", main[0], main[1]),
         ],

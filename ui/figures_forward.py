@@ -18,9 +18,9 @@ import dnn
 
 from .i18n import pick
 
-# Hidden units' lines: colours that stand out on Viridis (Okabe-Ito vermillion, white, pink, orange, sky blue,
-# yellow), and a dash style per unit, so two units never look alike even when a colour repeats.
-UNIT_COLORS: tuple[str, ...] = ("#D55E00", "#FFFFFF", "#CC79A7", "#E69F00", "#56B4E9", "#F0E442")
+# Hidden units' lines: colours that stand out on Viridis and on the white legend (Okabe-Ito vermillion, pink, sky
+# blue, orange, then dark red and grey), and a dash style per unit, so two units never look alike.
+UNIT_COLORS: tuple[str, ...] = ("#D55E00", "#CC79A7", "#56B4E9", "#E69F00", "#B2182B", "#7F7F7F")
 UNIT_DASHES: tuple[str, ...] = ("dash", "dot", "dashdot", "longdash", "longdashdot")
 RESOLUTION = 101  # grid points per axis of the input plane
 
@@ -168,7 +168,13 @@ def input_plane_figure(
         "title": {"text": pick(lang, f"Output y{k + 1} over the input plane", f"入力平面上の出力 y{k + 1}"), "x": 0.0},
         "xaxis": {"title": {"text": "x1"}, "range": list(box.x1), "constrain": "domain"},
         # Same scale on both axes: a unit's line u = 0 is drawn at its true angle (perpendicular to its weights).
-        "yaxis": {"title": {"text": "x2"}, "range": list(box.x2), "scaleanchor": "x", "scaleratio": 1},
+        "yaxis": {
+            "title": {"text": "x2"},
+            "range": list(box.x2),
+            "constrain": "domain",
+            "scaleanchor": "x",
+            "scaleratio": 1,
+        },
         "height": 560,
         "margin": {"l": 10, "r": 10, "t": 50, "b": 10},
         "legend": {"orientation": "h", "yanchor": "top", "y": -0.14, "xanchor": "left", "x": 0.0},

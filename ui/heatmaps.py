@@ -8,6 +8,7 @@ deficiencies), white for 0. Every cell carries its value as text, so nothing dep
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from typing import Any
 
@@ -33,7 +34,7 @@ def num(v: float, digits: int = 4) -> str:
     v = float(v)
     if v == 0.0:
         return "0"  # also turns -0.0 into 0
-    return f"{v:.{digits}g}"
+    return re.sub(r"e([+-])0*(\d)", r"e\1\2", f"{v:.{digits}g}").replace("e+", "e")  # 9.57e-05 → 9.57e-5
 
 
 def unit_names(prefix: str, n: int) -> list[str]:
@@ -54,12 +55,12 @@ def symmetric_range(*arrays: np.ndarray) -> float:
 
 def text_size(n_cols: int) -> int:
     """Cell text size in px: smaller when many columns share the width."""
-    return 13 if n_cols <= 4 else 12 if n_cols <= 8 else 10
+    return 13 if n_cols <= 4 else 12 if n_cols <= 8 else 10 if n_cols <= 12 else 9
 
 
 def cell_digits(n_cols: int) -> int:
-    """Significant digits in a cell: 4, or 3 when many columns share the width."""
-    return 4 if n_cols <= 8 else 3
+    """Significant digits in a cell: 4, fewer when many columns share the width (hover shows every digit)."""
+    return 4 if n_cols <= 8 else 3 if n_cols <= 12 else 2
 
 
 def signed_heatmap_trace(

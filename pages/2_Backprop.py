@@ -1,0 +1,75 @@
+"""Backprop: δ2, δ1 and every partial derivative (偏微分) with real numbers, the student's four questions answered,
+a gradient check against numerical differentiation and one SGD step."""
+
+import streamlit as st
+
+import dnn
+from ui import cached, explain, state
+from ui import figures_backprop as fb
+from ui.i18n import current_lang, tr
+
+state.setup_page("Backprop", "誤差逆伝播", ":material/arrow_back:")
+lang = current_lang()
+sc = state.scenario()
+net, x, d = sc.network, sc.x, sc.d
+reduction = state.reduction()
+fwd = dnn.forward(net, x)
+g = dnn.backward(net, x, d, reduction=reduction)
+
+st.caption(explain.reduction_note(reduction, len(x), lang))
+if dead := explain.dead_units(net, fwd):
+    st.warning(explain.dead_unit_warning(dead, lang), icon=":material/warning:")
+
+st.subheader(tr("Deltas: the error signal at each layer's total input", "デルタ: 各層の総入力についての偏微分"))
+st.caption(
+    tr(
+        "Backprop runs from the output back: first δ2 at the output layer, then δ1 at the hidden layer. Blue cells are "
+        "positive, orange negative, white 0; every cell shows its value (hover for all digits).",
+        "誤差逆伝播は出力側から戻ります: まず出力層の δ2、次に中間層の δ1。青は正、オレンジは負、白は 0。"
+        "各マスに値を表示しています(全桁はマウスを重ねると表示)。",
+    )
+)
+# Side by side while the matrices are small; one under the other once their cells would get too narrow to read.
+wide = max(net.n_in, net.n_hidden, net.n_out, min(len(x), fb.MAX_SAMPLE_ROWS)) > 5
+left, right = (st.container(), st.container()) if wide else st.columns(2)
+left.plotly_chart(fb.delta_figure(g.delta2, 2, lang), key="delta2")
+right.plotly_chart(fb.delta_figure(g.delta1, 1, lang), key="delta1")
+
+st.subheader(tr("Partial derivatives of the weights and biases", "重みとバイアスの偏微分"))
+left, right = (st.container(), st.container()) if wide else st.columns(2)
+left.plotly_chart(fb.weight_gradient_figure(fwd.z1, g.delta2, "W2", lang), key="grad_W2")
+right.plotly_chart(fb.weight_gradient_figure(x, g.delta1, "W1", lang), key="grad_W1")
+left.plotly_chart(fb.gradient_figure(g.b2, "b2", lang), key="grad_b2")
+right.plotly_chart(fb.gradient_figure(g.b1, "b1", lang), key="grad_b1")
+
+st.subheader(tr("The notebook's questions, answered with these numbers", "ノートブックの疑問に、この数値で答える"))
+questions = (
+    (explain.q1_title(lang), explain.q1_blocks(net, fwd, d, reduction, lang)),
+    (explain.q2_title(lang), explain.q2_blocks(net, x, d, reduction, lang)),
+    (explain.q3_title(lang), explain.q3_blocks(net, fwd, g, lang)),
+    (explain.q4_title(lang), explain.q4_blocks(g, lang)),
+)
+for title, blocks in questions:
+    with st.expander(title, icon=":material/help:"):
+        explain.show(blocks)
+
+st.subheader(tr("Gradient check: backprop against numerical differentiation", "勾配チェック: 誤差逆伝播 vs 数値微分"))
+numerical = cached.numerical_gradient(sc)
+if reduction == "sum":
+    numerical = {k: v * len(x) for k, v in numerical.items()}  # the summed gradient is N times the mean one
+st.caption(explain.gradient_check_intro(reduction, len(x), lang))
+worst = fb.max_relative_error(g.params(), numerical)
+explain.show([explain.gradient_check_verdict(worst, fwd.u1, lang, net.hidden)])
+st.plotly_chart(fb.gradient_check_figure(g.params(), numerical, lang), key="grad_check")
+
+st.subheader(tr("One SGD step", "SGD を 1 ステップ"))
+explain.show(explain.sgd_blocks(net, g, explain.sgd_step(net, x, d, g, sc.lr), sc.lr, reduction, lang))
+
+if st.toggle(tr("Show the notebook's printout", "ノートブックの出力を表示"), key="backprop_printout"):
+    st.caption(
+        tr(
+            "What the notebook prints for this scenario, in its format (its summed gradients).",
+            "このシナリオでノートブックが表示する内容(ノートブックの形式、合計の勾配)。",
+        )
+    )
+    st.code(dnn.notebook_printout(sc, reduction="sum"), language=None)
