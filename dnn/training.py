@@ -1,114 +1,278 @@
 """Many SGD steps: ``train`` (one run, every step kept for the screens) and ``sweep`` (many runs at once).
 
-The network is tiny, so the cost of a step is the number of numpy calls, not arithmetic. Both loops therefore keep
-all parameters in one flat buffer (W1, b1, W2, b2 are views into it), write every intermediate into preallocated
-arrays, and update all parameters with one ``θ -= η·g``. ``sweep`` puts the runs on the last, contiguous axis, so
-one call serves hundreds of runs. The formulas are those of ``dnn.core.backward``, line for line.
+The network is tiny (2-3-2 in the notebook, 8-16-8 at most), so a step costs numpy calls, not arithmetic: a
+notebook-style step makes about 40 calls and allocates every intermediate. Here a step of ``train`` makes about 16
+calls into arrays allocated once, and a step of ``sweep`` about 25 calls that advance all of its runs together.
+Three choices of layout make that possible (``benchmarks/`` measures the result):
+
+- All parameters live in one flat buffer θ = [W1, b1, W2, b2]; the named arrays are views into it. The update is
+  one ``θ −= η·g`` and the size of the gradient one dot product.
+- In that order, [W1; b1] is one (inputs + 1) × hidden matrix A1 and [W2; b2] one (hidden + 1) × outputs matrix A2.
+  With a column of ones appended to x (and to z1), a layer is one matrix product, x·W1 + b1 = [x, 1]·A1, and so is
+  its gradient: [x, 1]ᵀ·δ1 stacks dE/dW1 = xᵀ·δ1 on dE/db1 = Σ_n δ1. (The bias is a weight on a constant input 1;
+  that is also why its gradient sums over the batch axis.)
+- ``sweep`` puts the runs on the last, contiguous axis of every array, so one call serves all runs.
+
+The formulas are those of ``dnn.core.backward``; the tests hold ``train`` to repeated ``sgd_step`` (1e-12) and every
+row of ``sweep`` to ``train`` (1e-10).
 """
 
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
+from collections.abc import Callable
+from dataclasses import dataclass
 
 import numpy as np
 
 from .core import Gradients, Reduction, backward
-from .functions import ACTIVATIONS, OUTPUT_LAYERS
 from .network import LIMITS, Network, ValidationError, _check_lr, _check_steps
 
 # At most this many parameter snapshots are stored per run; any other step is recomputed from the nearest earlier
 # snapshot (fewer than ``snapshot_every`` steps of replay). 2,001 × 280 floats (the largest network) ≈ 4.5 MB.
 MAX_SNAPSHOTS = 2001
 
-
-def _layout(net: Network) -> list[tuple[str, tuple[int, ...]]]:
-    return [(k, v.shape) for k, v in (("W1", net.W1), ("b1", net.b1), ("W2", net.W2), ("b2", net.b2))]
-
-
-def _views(flat: np.ndarray, layout: list[tuple[str, tuple[int, ...]]], runs: tuple[int, ...] = ()) -> dict:
-    """Named views W1, b1, W2, b2 into one flat buffer (trailing ``runs`` axis for sweeps)."""
-    out, start = {}, 0
-    for name, shape in layout:
-        size = math.prod(shape)
-        out[name] = flat[start : start + size].reshape(shape + runs)
-        start += size
-    return out
+# Constants as 0-d arrays: numpy converts a Python float operand anew on every call, which costs about 0.2 µs, a
+# few percent of a whole step of ``train``.
+_ZERO, _ONE, _EPS = np.array(0.0), np.array(1.0), np.array(1e-7)
 
 
 def _flatten(net: Network) -> np.ndarray:
     return np.concatenate([net.W1.ravel(), net.b1, net.W2.ravel(), net.b2])
 
 
+def _augmented(flat: np.ndarray, net: Network) -> tuple[np.ndarray, np.ndarray]:
+    """A1 = [W1; b1] and A2 = [W2; b2] as views into a flat buffer (with a trailing runs axis for sweeps)."""
+    n_in, n_h, n_out = net.n_in, net.n_hidden, net.n_out
+    runs = flat.shape[1:]
+    k = (n_in + 1) * n_h
+    return flat[:k].reshape((n_in + 1, n_h, *runs)), flat[k:].reshape((n_h + 1, n_out, *runs))
+
+
 def _network(flat: np.ndarray, like: Network) -> Network:
-    v = _views(flat.copy(), _layout(like))
-    return like.replace(**v)
+    A1, A2 = _augmented(flat.copy(), like)
+    return like.replace(W1=A1[:-1], b1=A1[-1], W2=A2[:-1], b2=A2[-1])
 
 
-@dataclass
-class _Loop:
-    """The single-run SGD loop on 2-D arrays, with every buffer allocated once."""
+# ---------------------------------------------------------------- hidden activations, in place
+# ``f(u, z)`` writes z = f(u); ``df(z, out)`` writes f′(u) into ``out``, computed from z = f(u), which is cheaper
+# than from u and gives the same numbers as ``dnn.functions``. These work on a run's (N, hidden) arrays and on a
+# sweep's (N, hidden, runs) arrays alike.
 
-    net: Network
-    x: np.ndarray
-    d: np.ndarray
-    lr: float
-    reduction: Reduction
-    theta: np.ndarray = field(init=False)
 
-    def __post_init__(self) -> None:
-        self.layout = _layout(self.net)
-        self.theta = _flatten(self.net)
-        self.grad = np.empty_like(self.theta)
-        self.p = _views(self.theta, self.layout)
-        self.g = _views(self.grad, self.layout)
-        self.act = ACTIVATIONS[self.net.hidden]
-        self.out = OUTPUT_LAYERS[self.net.output]
+def _relu(u: np.ndarray, z: np.ndarray) -> None:
+    np.maximum(u, _ZERO, out=z)
 
-    def loss_and_step(self, x: np.ndarray, d: np.ndarray, update: bool = True) -> float:
-        """The loss at the current parameters on (x, d); then, if ``update``, one SGD step θ ← θ − η·g."""
-        p, g = self.p, self.g
-        u1 = x @ p["W1"]
-        u1 += p["b1"]
-        z1 = self.act.f(u1)
-        u2 = z1 @ p["W2"]
-        u2 += p["b2"]
-        y = self.out.f(u2)
-        loss = self.out.loss(d, y)
-        if update:
-            n = x.shape[0] if self.reduction == "mean" else 1
-            delta2 = (y - d) / n
-            np.matmul(z1.T, delta2, out=g["W2"])
-            np.sum(delta2, axis=0, out=g["b2"])
-            delta1 = (delta2 @ p["W2"].T) * self.act.df(u1)
-            np.matmul(x.T, delta1, out=g["W1"])
-            np.sum(delta1, axis=0, out=g["b1"])
-            self.theta -= self.lr * self.grad
+
+def _d_relu(z: np.ndarray, out: np.ndarray) -> None:
+    np.sign(z, out=out)  # z = max(u, 0) ≥ 0, so sign(z) is 1 where u > 0 and 0 elsewhere: d_relu
+
+
+def _sigmoid(u: np.ndarray, z: np.ndarray) -> None:
+    # 1 / (1 + e^−u) in four calls rather than ``functions.sigmoid``'s two-branch np.where. For u < −709, e^−u
+    # overflows to inf and z becomes 0, the right limit; the loops run with numpy's warnings silenced.
+    np.negative(u, out=z)
+    np.exp(z, out=z)
+    z += _ONE
+    np.divide(_ONE, z, out=z)
+
+
+def _d_sigmoid(z: np.ndarray, out: np.ndarray) -> None:
+    np.subtract(_ONE, z, out=out)  # σ′(u) = (1 − σ(u))·σ(u)
+    out *= z
+
+
+def _tanh(u: np.ndarray, z: np.ndarray) -> None:
+    np.tanh(u, out=z)
+
+
+def _d_tanh(z: np.ndarray, out: np.ndarray) -> None:
+    np.multiply(z, z, out=out)  # tanh′(u) = 1 − tanh(u)²
+    np.subtract(_ONE, out, out=out)
+
+
+def _identity(u: np.ndarray, z: np.ndarray) -> None:
+    np.copyto(z, u)
+
+
+# f′ = 1 for the identity: None skips the multiplication.
+_HIDDEN: dict[str, tuple[Callable, Callable | None]] = {
+    "relu": (_relu, _d_relu),
+    "sigmoid": (_sigmoid, _d_sigmoid),
+    "tanh": (_tanh, _d_tanh),
+    "identity": (_identity, None),
+}
+
+
+def _one_hot_targets(d: np.ndarray) -> np.ndarray | None:
+    """The class index of each row of d if every row is one-hot, else None."""
+    if np.all((d == 0.0) | (d == 1.0)) and np.all(d.sum(axis=1) == 1.0):
+        return d.argmax(axis=1)
+    return None
+
+
+# ---------------------------------------------------------------- one run
+
+
+class _Batch:
+    """The loss on one batch (x, d) at the parameters θ, and its gradient written into ``grad``.
+
+    Every intermediate lives in an array allocated here once; ``loss_and_grad`` then only calls numpy into them.
+    The arrays are the notebook's u1, z1, u2, y, δ2, δ1 (one row per sample), with x and z1 widened by a column of
+    ones for the biases (see the module docstring).
+    """
+
+    def __init__(
+        self, net: Network, theta: np.ndarray, grad: np.ndarray, x: np.ndarray, d: np.ndarray, reduction: Reduction
+    ) -> None:
+        n, n_in = x.shape
+        n_h, n_out = net.n_hidden, net.n_out
+        self.A1, self.A2 = _augmented(theta, net)
+        self.gA1, self.gA2 = _augmented(grad, net)
+        self.W2T = self.A2[:n_h].T  # a view: it follows θ as θ is updated
+        self.xa = np.ones((n, n_in + 1))  # [x, 1]
+        self.xa[:, :n_in] = x
+        self.d = np.array(d, dtype=np.float64)
+        self.za = np.ones((n, n_h + 1))  # [z1, 1]
+        self.z1 = self.za[:, :n_h]
+        self.xaT, self.zaT = self.xa.T, self.za.T
+        self.u1, self.f_prime, self.delta1 = np.empty((n, n_h)), np.empty((n, n_h)), np.empty((n, n_h))
+        self.u2, self.y, self.delta2, self.work = (np.empty((n, n_out)) for _ in range(4))
+        self.lse = np.empty(n)
+        self.lse_col = self.lse[:, None]  # broadcasts over the outputs
+        self.n = n
+        # reduction "mean": δ2 = (y − d) / N, the gradient of the batch-mean loss; "sum": the notebook's y − d.
+        self.divisor = np.array(float(n)) if reduction == "mean" and n > 1 else None
+        self.f, self.df = _HIDDEN[net.hidden]
+        self.output = {"softmax": self._softmax, "sigmoid": self._sigmoid, "identity": self._identity}[net.output]
+        targets = _one_hot_targets(self.d) if net.output == "softmax" else None
+        self.target = int(targets[0]) if targets is not None and n == 1 else None
+
+    def load(self, x_row: np.ndarray, d_row: np.ndarray, target: int | None) -> None:
+        """Make this one-sample batch the sample (x_row, d_row); ``target`` is its class if d_row is one-hot."""
+        self.xa[0, :-1] = x_row
+        self.d[0] = d_row
+        self.target = target
+
+    def loss_and_grad(self) -> float:
+        """順伝播 then 誤差逆伝播: returns the loss and writes dE/dθ into ``grad``."""
+        np.dot(self.xa, self.A1, out=self.u1)  # u1 = x·W1 + b1
+        self.f(self.u1, self.z1)  # z1 = f(u1)
+        np.dot(self.za, self.A2, out=self.u2)  # u2 = z1·W2 + b2
+        loss = self.output() / self.n  # y, the loss (mean over samples) and δ2 = y − d
+        delta2, delta1 = self.delta2, self.delta1
+        if self.divisor is not None:
+            np.divide(delta2, self.divisor, out=delta2)
+        np.dot(self.zaT, delta2, out=self.gA2)  # [dE/dW2; dE/db2] = [z1, 1]ᵀ·δ2
+        np.dot(delta2, self.W2T, out=delta1)  # dE/dz1 = δ2·W2ᵀ
+        if self.df is not None:
+            self.df(self.z1, self.f_prime)
+            delta1 *= self.f_prime  # δ1 = dE/dz1 ⊙ f′(u1)
+        np.dot(self.xaT, delta1, out=self.gA1)  # [dE/dW1; dE/db1] = [x, 1]ᵀ·δ1
         return loss
 
-    def run(self, steps: int, indices: np.ndarray | None, snapshots: np.ndarray | None, every: int) -> tuple:
-        """Train for ``steps`` steps; returns (losses, sample losses, first non-finite step or None)."""
-        losses = np.empty(steps + 1)
+    # Output layers: each writes y and δ2 = y − d and returns the loss summed over the samples.
+
+    def _softmax(self) -> float:
+        u2, y = self.u2, self.y
+        # y = exp(u2 − log Σ exp u2): softmax in three calls; logaddexp.reduce is log Σ exp without overflow.
+        np.logaddexp.reduce(u2, axis=1, out=self.lse)
+        np.subtract(u2, self.lse_col, out=y)
+        np.exp(y, out=y)
+        np.subtract(y, self.d, out=self.delta2)
+        if self.target is not None:
+            # One sample with a one-hot target: only its class's term of −Σ d·log(y + 1e-7) is not zero.
+            return -math.log(y[0, self.target] + 1e-7)
+        np.add(y, _EPS, out=self.work)
+        np.log(self.work, out=self.work)
+        return -float(np.vdot(self.d, self.work))  # cross_entropy_error: −Σ d·log(y + 1e-7)
+
+    def _sigmoid(self) -> float:
+        y, work = self.y, self.work
+        _sigmoid(self.u2, y)
+        np.subtract(y, self.d, out=self.delta2)
+        # binary cross-entropy: −Σ [d·log(y + 1e-7) + (1 − d)·log(1 − y + 1e-7)]
+        np.add(y, _EPS, out=work)
+        np.log(work, out=work)
+        loss = -float(np.vdot(self.d, work))
+        np.subtract(_ONE, y, out=work)
+        work += _EPS
+        np.log(work, out=work)
+        return loss - float(np.vdot(1.0 - self.d, work))
+
+    def _identity(self) -> float:
+        np.subtract(self.u2, self.d, out=self.delta2)  # y = u2
+        return 0.5 * float(np.vdot(self.delta2, self.delta2))  # ½·Σ (y − d)²
+
+
+class _Run:
+    """One SGD run: θ and its gradient in flat buffers, the batch (all samples) and, for stochastic runs, the
+    one-sample batch whose gradient makes the step."""
+
+    def __init__(
+        self, net: Network, x: np.ndarray, d: np.ndarray, lr: float, reduction: Reduction, stochastic: bool = False
+    ) -> None:
+        self.theta = _flatten(net)
+        self.grad = np.empty_like(self.theta)
+        self.lr = np.array(lr)
+        self.x, self.d = x, d
+        self.full = _Batch(net, self.theta, self.grad, x, d, reduction)
+        self.sample: _Batch | None = None
+        if stochastic:
+            self.sample_grad = np.empty_like(self.theta)
+            self.sample = _Batch(net, self.theta, self.sample_grad, x[:1], d[:1], reduction)
+            targets = _one_hot_targets(d) if net.output == "softmax" else None
+            self.targets = [None] * len(x) if targets is None else [int(t) for t in targets]
+
+    def sample_step(self, i: int) -> float:
+        """One SGD step on sample i alone; returns that sample's loss before the step."""
+        assert self.sample is not None
+        self.sample.load(self.x[i], self.d[i], self.targets[i])
+        loss = self.sample.loss_and_grad()
+        np.multiply(self.sample_grad, self.lr, out=self.sample_grad)
+        self.theta -= self.sample_grad
+        return loss
+
+    def replay(self, steps: int, indices: np.ndarray | None, start: int) -> None:
+        """Take the SGD steps start, start + 1, ..., start + steps − 1 (no record)."""
+        for k in range(start, start + steps):
+            if indices is None:
+                self.full.loss_and_grad()
+                np.multiply(self.grad, self.lr, out=self.grad)
+                self.theta -= self.grad
+            else:
+                self.sample_step(int(indices[k]))
+
+    def run(self, steps: int, indices: np.ndarray | None, snapshots: np.ndarray, every: int) -> tuple:
+        """Train for ``steps`` steps, keeping θ every ``every`` steps in ``snapshots``.
+
+        Returns (losses, squared gradient norms, sample losses, the first step that is not finite or None). Step k
+        records the loss and gradient at the parameters after k steps, on all samples.
+        """
+        theta, grad, lr = self.theta, self.grad, self.lr
+        loss_and_grad = self.full.loss_and_grad
+        losses, sq_norms = np.empty(steps + 1), np.empty(steps + 1)
         sample_losses = np.empty(steps) if indices is not None else None
-        x, d = self.x, self.d
+        ones = np.ones_like(theta)
         for k in range(steps + 1):
             # A step counts only while its parameters and its loss are finite.
-            if not math.isfinite(float(np.add.reduce(self.theta))):
-                return losses[:k], (sample_losses[:k] if sample_losses is not None else None), k
-            if snapshots is not None and k % every == 0:
-                snapshots[k // every] = self.theta
-            last = k == steps
-            if indices is None:
-                loss = self.loss_and_step(x, d, update=not last)
-            else:
-                loss = self.loss_and_step(x, d, update=False)
-                if not last:
-                    i = indices[k]
-                    sample_losses[k] = self.loss_and_step(x[i : i + 1], d[i : i + 1])
+            if not math.isfinite(np.vdot(ones, theta)):  # Σθ: inf or nan as soon as one parameter is
+                return losses[:k], sq_norms[:k], (sample_losses[:k] if indices is not None else None), k
+            if k % every == 0:
+                snapshots[k // every] = theta
+            loss = loss_and_grad()
             if not math.isfinite(loss):
-                return losses[:k], (sample_losses[:k] if sample_losses is not None else None), k
+                return losses[:k], sq_norms[:k], (sample_losses[:k] if indices is not None else None), k
             losses[k] = loss
-        return losses, sample_losses, None
+            sq_norms[k] = np.vdot(grad, grad)
+            if k == steps:
+                break
+            if indices is None:
+                np.multiply(grad, lr, out=grad)
+                theta -= grad  # θ ← θ − η·∂E/∂θ
+            else:
+                sample_losses[k] = self.sample_step(int(indices[k]))
+        return losses, sq_norms, sample_losses, None
 
 
 @dataclass(frozen=True)
@@ -116,12 +280,15 @@ class History:
     """The record of a training run.
 
     loss[k] is the loss after k SGD steps (loss[0] is the scenario's own loss); when the run diverged it holds the
-    steps before ``diverged_at`` only. ``network`` is the final network (the last finite one after a divergence).
-    ``sample_loss[k]`` (stochastic runs) is the loss on the sample drawn at step k, before that step's update.
-    Any step's parameters and gradients are available through ``network_at(k)`` and ``gradients_at(k)``.
+    steps before ``diverged_at`` only. grad_norm[k] is ‖∂E/∂θ‖, the length of the gradient of that loss over all
+    parameters W1, b1, W2, b2 together, at the same parameters (same length as ``loss``; inf if its square
+    overflows). ``network`` is the final network (the last finite one after a divergence). ``sample_loss[k]``
+    (stochastic runs) is the loss on the sample drawn at step k, before that step's update. Any step's parameters
+    and gradients are available through ``network_at(k)`` and ``gradients_at(k)``.
     """
 
     loss: np.ndarray
+    grad_norm: np.ndarray
     network: Network
     diverged_at: int | None
     steps: int
@@ -147,16 +314,17 @@ class History:
                 "step", f"step {k} is outside 0..{self.last_step}", f"ステップ {k} は 0〜{self.last_step} の範囲外です"
             )
         s = k // self.snapshot_every
-        loop = _Loop(_network(self.snapshots[s], self.start), self.x, self.d, self.lr, self.reduction)
-        x, d = self.x, self.d
+        run = _Run(
+            _network(self.snapshots[s], self.start),
+            self.x,
+            self.d,
+            self.lr,
+            self.reduction,
+            stochastic=self.sample_indices is not None,
+        )
         with np.errstate(all="ignore"):
-            for j in range(s * self.snapshot_every, k):
-                if self.sample_indices is None:
-                    loop.loss_and_step(x, d)
-                else:
-                    i = self.sample_indices[j]
-                    loop.loss_and_step(x[i : i + 1], d[i : i + 1])
-        return _network(loop.theta, self.start)
+            run.replay(k - s * self.snapshot_every, self.sample_indices, s * self.snapshot_every)
+        return _network(run.theta, self.start)
 
     def gradients_at(self, k: int) -> Gradients:
         """Backprop's gradients of the full-data loss at the parameters after k steps."""
@@ -173,11 +341,11 @@ def train(
     stochastic: bool = False,
     seed: int = 0,
 ) -> History:
-    """Train with SGD for ``steps`` steps and record the loss after every step (``steps + 1`` values).
+    """Train with SGD for ``steps`` steps and record the loss and gradient norm after every step (``steps + 1``).
 
     Full batch by default; with ``stochastic=True`` each step uses one sample drawn at random (reproducible from
-    ``seed``), as in the course's SGD notebook, and ``loss`` still reports the loss on all samples. A run whose loss
-    or parameters stop being finite stops there (``diverged_at``); numpy's overflow warnings are silenced.
+    ``seed``), as in the course's SGD notebook, and ``loss`` and ``grad_norm`` still report all samples. A run whose
+    loss or parameters stop being finite stops there (``diverged_at``); numpy's overflow warnings are silenced.
     """
     from .network import Scenario  # validates x, d against the network
 
@@ -189,11 +357,13 @@ def train(
     indices = None
     if stochastic:
         indices = np.random.default_rng(seed).integers(0, sc.x.shape[0], size=sc.steps)
-    loop = _Loop(net, sc.x, sc.d, sc.lr, reduction)
+    run = _Run(net, sc.x, sc.d, sc.lr, reduction, stochastic=stochastic)
     with np.errstate(all="ignore"):
-        losses, sample_losses, diverged = loop.run(sc.steps, indices, snapshots, every)
+        losses, sq_norms, sample_losses, diverged = run.run(sc.steps, indices, snapshots, every)
+        grad_norm = np.sqrt(sq_norms)
     hist = History(
         loss=losses,
+        grad_norm=grad_norm,
         network=net,
         diverged_at=diverged,
         steps=sc.steps,
@@ -208,13 +378,16 @@ def train(
         start=net,
     )
     if diverged is None:
-        final = _network(loop.theta, net)
+        final = _network(run.theta, net)
     elif diverged == 0:
         final = net
     else:
         final = hist.network_at(diverged - 1)
     object.__setattr__(hist, "network", final)
     return hist
+
+
+# ---------------------------------------------------------------- many runs at once
 
 
 def sweep(
@@ -244,73 +417,147 @@ def sweep(
     steps = _check_steps(steps)
     first = nets[0]
     for other in nets:
-        if _layout(other) != _layout(first) or (other.hidden, other.output) != (first.hidden, first.output):
+        same_sizes = (other.n_in, other.n_hidden, other.n_out) == (first.n_in, first.n_hidden, first.n_out)
+        if not same_sizes or (other.hidden, other.output) != (first.hidden, first.output):
             raise ValidationError("network", "all networks of a sweep must have the same sizes and activations")
     sc = Scenario(first, x, d, lr=float(lrs[0]), steps=steps)
     runs = max(len(nets), lrs.size)
     if runs > LIMITS["max_sweep_runs"]:
         raise ValidationError("lrs", f"a sweep takes at most {LIMITS['max_sweep_runs']} runs, not {runs}")
-    x, d = sc.x, sc.d
-    n_samples = x.shape[0]
-    layout = _layout(first)
-    starts = np.stack([_flatten(n) for n in nets], axis=-1)  # (P, 1 or R)
+    starts = np.stack([_flatten(n) for n in nets], axis=-1)  # (parameters, 1 or runs)
     theta = np.broadcast_to(starts, (starts.shape[0], runs)).copy()  # C order, writable
-    grad = np.empty_like(theta)
-    p, g = _views(theta, layout, (runs,)), _views(grad, layout, (runs,))
-    lr = np.broadcast_to(lrs, (runs,)).copy()
-    act = ACTIVATIONS[first.hidden]
-    n_in, n_h = first.W1.shape
-    inv_n = 1.0 / n_samples if reduction == "mean" else 1.0
-    d3 = d[:, :, None]
-    losses = np.empty((runs, steps + 1))
-    alive = np.ones(runs, dtype=bool)
     with np.errstate(all="ignore"):
-        for k in range(steps + 1):
-            u1 = (x @ p["W1"].reshape(n_in, n_h * runs)).reshape(n_samples, n_h, runs)
-            u1 += p["b1"]
-            z1 = act.f(u1)
-            u2 = np.einsum("nhr,hor->nor", z1, p["W2"])
-            u2 += p["b2"]
-            y = _output_runs(first.output, u2)
-            loss = _loss_runs(first.output, d3, y) / n_samples
-            # Stop a run when its loss or any of its parameters stops being finite.
-            finite = np.isfinite(loss + theta.sum(axis=0))
-            if not finite.all():
-                newly = alive & ~finite
-                alive &= finite
-                losses[newly, k:] = np.nan
-                lr[newly] = 0.0
-                theta[:, newly] = 0.0
-            losses[alive, k] = loss[alive]
-            if k == steps:
-                break
-            delta2 = (y - d3) * inv_n
-            np.einsum("nhr,nor->hor", z1, delta2, out=g["W2"])
-            np.sum(delta2, axis=0, out=g["b2"])
-            delta1 = np.einsum("nor,hor->nhr", delta2, p["W2"])
-            delta1 *= act.df(u1)
-            np.matmul(x.T, delta1.reshape(n_samples, n_h * runs), out=g["W1"].reshape(n_in, n_h * runs))
-            np.sum(delta1, axis=0, out=g["b1"])
-            grad *= lr
-            theta -= grad
+        losses = _Sweep(first, theta, sc.x, sc.d, np.broadcast_to(lrs, (runs,)).copy(), reduction).run(steps)
     return losses
 
 
-def _output_runs(output: str, u2: np.ndarray) -> np.ndarray:
-    """The output activation on (samples, outputs, runs): softmax runs over axis 1, the outputs."""
-    if output == "softmax":
-        e = np.exp(u2 - u2.max(axis=1, keepdims=True))
-        return e / e.sum(axis=1, keepdims=True)
-    return OUTPUT_LAYERS[output].f(u2)
+class _Sweep:
+    """The SGD loop of ``sweep``: the arrays of ``_Batch`` with a last axis of runs, so each call serves all runs.
 
+    The products over samples stay 2-D matrix products ([x, 1] is the same for every run); the ones within a run
+    (over hidden units or outputs) become einsums over arrays whose contiguous last axis is the runs axis.
+    """
 
-def _loss_runs(output: str, d3: np.ndarray, y: np.ndarray) -> np.ndarray:
-    """Each run's loss summed over samples and outputs (the caller divides by N), same formulas as ``loss``."""
-    if output == "softmax":
-        return -np.einsum("no,nor->r", d3[:, :, 0], np.log(y + 1e-7))
-    if output == "sigmoid":
-        return -(d3 * np.log(y + 1e-7) + (1.0 - d3) * np.log(1.0 - y + 1e-7)).sum(axis=(0, 1))
-    return 0.5 * np.square(y - d3).sum(axis=(0, 1))
+    def __init__(
+        self, net: Network, theta: np.ndarray, x: np.ndarray, d: np.ndarray, lr: np.ndarray, reduction: Reduction
+    ) -> None:
+        n, n_in = x.shape
+        n_h, n_out = net.n_hidden, net.n_out
+        runs = theta.shape[1]
+        self.theta, self.grad, self.output = theta, np.empty_like(theta), net.output
+        # η/N per run (η alone for the notebook's summed gradient); 0 for a run that has stopped
+        self.step_size = lr / n if reduction == "mean" else lr
+        A1, self.A2 = _augmented(theta, net)
+        gA1, self.gA2 = _augmented(self.grad, net)
+        self.A1_2d, self.gA1_2d = A1.reshape(n_in + 1, -1), gA1.reshape(n_in + 1, -1)  # (inputs + 1, hidden·runs)
+        self.W2 = self.A2[:n_h]
+        self.xa = np.ones((n, n_in + 1))
+        self.xa[:, :n_in] = x
+        self.xaT = self.xa.T
+        self.d = d[:, :, None]  # (N, outputs, 1): the same targets for every run
+        self.za = np.ones((n, n_h + 1, runs))  # [z1, 1] for every run
+        self.z1 = self.za[:, :n_h]
+        self.u1, self.f_prime, self.delta1 = (np.empty((n, n_h, runs)) for _ in range(3))
+        self.u1_2d, self.delta1_2d = self.u1.reshape(n, -1), self.delta1.reshape(n, -1)
+        self.u2, self.y = np.empty((n, n_out, runs)), np.empty((n, n_out, runs))
+        self.per_sample = np.empty((n, runs))
+        self.per_sample_col = self.per_sample[:, None]  # broadcasts over the outputs
+        self.ones = np.ones(theta.shape[0])
+        self.n = n
+        self.f, self.df = _HIDDEN[net.hidden]
+        targets = _one_hot_targets(d) if net.output == "softmax" else None
+        # where each sample's target class sits in y: a view for one sample, a gather for several
+        self.picked: tuple | None = None
+        if targets is not None:
+            self.picked = (0, int(targets[0])) if n == 1 else (np.arange(n), targets)
+
+    def loss_into(self, out: np.ndarray) -> np.ndarray:
+        """Forward pass of every run: writes each run's loss into ``out`` and returns δ2 = y − d (N, outputs, runs)."""
+        np.dot(self.xa, self.A1_2d, out=self.u1_2d)  # u1 = [x, 1]·A1, all runs in one product
+        self.f(self.u1, self.z1)  # z1 = f(u1)
+        u2, y, per_sample, col = self.u2, self.y, self.per_sample, self.per_sample_col
+        np.einsum("nhr,hor->nor", self.za, self.A2, out=u2)  # u2 = [z1, 1]·A2, run by run
+        if self.output == "softmax":
+            np.maximum.reduce(u2, axis=1, out=per_sample)  # shift by the max so that exp never overflows
+            np.subtract(u2, col, out=y)
+            np.exp(y, out=y)
+            np.add.reduce(y, axis=1, out=per_sample)
+            np.divide(_ONE, per_sample, out=per_sample)
+            y *= col  # y = e / Σe (one division per run and sample, then products)
+            if self.picked is not None:
+                # One-hot targets: −Σ d·log(y + 1e-7) has one term per sample, its class's; and y − d is y with 1
+                # taken off at that class.
+                picked = y[self.picked]  # (N, runs): a view for one sample, a copy for several
+                np.add(picked, _EPS, out=per_sample)
+                np.log(per_sample, out=per_sample)
+                np.add.reduce(per_sample, axis=0, out=out)
+                np.negative(out, out=out)
+                if self.n == 1:
+                    np.subtract(picked, _ONE, out=picked)
+                else:
+                    y[self.picked] = picked - 1.0
+            else:
+                np.negative(np.einsum("no,nor->r", self.d[:, :, 0], np.log(y + _EPS)), out=out)
+                y -= self.d
+            delta2 = y
+        elif self.output == "sigmoid":
+            _sigmoid(u2, y)
+            d = self.d
+            np.negative((d * np.log(y + _EPS) + (1.0 - d) * np.log(1.0 - y + _EPS)).sum(axis=(0, 1)), out=out)
+            y -= d
+            delta2 = y
+        else:  # identity: y = u2, squared error
+            delta2 = np.subtract(u2, self.d, out=y)
+            np.einsum("nor,nor->r", delta2, delta2, out=out)
+            out *= 0.5
+        out /= self.n
+        return delta2
+
+    def step(self, delta2: np.ndarray) -> None:
+        """One SGD step of every run, from δ2 = y − d."""
+        delta1 = self.delta1
+        # Scale δ2 by η/N (η per run) rather than the gradient: every gradient is linear in δ2, and δ2 is the
+        # smallest array, so the update below is a plain θ −= η·g.
+        np.multiply(delta2, self.step_size, out=delta2)
+        np.einsum("nor,hor->nhr", delta2, self.W2, out=delta1)  # dE/dz1 = δ2·W2ᵀ
+        np.einsum("nhr,nor->hor", self.za, delta2, out=self.gA2)  # [dE/dW2; dE/db2] = [z1, 1]ᵀ·δ2
+        if self.df is not None:
+            self.df(self.z1, self.f_prime)
+            delta1 *= self.f_prime  # δ1 = dE/dz1 ⊙ f′(u1)
+        # [dE/dW1; dE/db1] = [x, 1]ᵀ·δ1; for one sample an outer product, which a broadcast multiply does
+        # faster than a matrix product
+        if self.n == 1:
+            np.multiply(self.xaT, self.delta1_2d, out=self.gA1_2d)
+        else:
+            np.dot(self.xaT, self.delta1_2d, out=self.gA1_2d)
+        self.theta -= self.grad
+
+    def run(self, steps: int) -> np.ndarray:
+        """Train every run for ``steps`` steps; returns the losses (runs, steps + 1), NaN after a divergence."""
+        theta, ones = self.theta, self.ones
+        runs = theta.shape[1]
+        losses = np.empty((steps + 1, runs))  # row k: every run's loss after k steps, contiguous
+        died = np.full(runs, steps + 1)  # the step at which each run stopped (steps + 1: it did not)
+        check = np.empty(runs)
+        for k in range(steps + 1):
+            delta2 = self.loss_into(losses[k])
+            # Stop a run when its loss or any of its parameters stops being finite. The sum of all of them tells
+            # at once whether any run did; only then is each run looked at.
+            np.dot(ones, theta, out=check)  # Σθ of each run
+            check += losses[k]
+            if not math.isfinite(np.add.reduce(check)):
+                newly = ~np.isfinite(check) & (died > steps)
+                died[newly] = k
+                # A stopped run is parked at θ = 0 with η = 0: finite, so that it never trips this check again.
+                # The forward pass is redone so that its intermediates are finite too (the others' are unchanged).
+                self.step_size[newly] = 0.0
+                theta[:, newly] = 0.0
+                delta2 = self.loss_into(check)
+            if k < steps:
+                self.step(delta2)
+        for r in np.flatnonzero(died <= steps):
+            losses[died[r] :, r] = np.nan
+        return losses.T  # (runs, steps + 1), a view: no copy of what may be millions of numbers
 
 
 def diverged_at(losses: np.ndarray) -> int | None:

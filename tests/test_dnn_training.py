@@ -136,3 +136,30 @@ def test_sweep_stops_diverging_runs_only():
     assert dnn.diverged_at(losses[1]) == single.diverged_at
     np.testing.assert_allclose(losses[1, : single.diverged_at], single.loss, rtol=1e-10)
     np.testing.assert_allclose(losses[0], dnn.train(net, x, d, lr=1e-7, steps=1000).loss, rtol=1e-10)
+
+
+@pytest.mark.parametrize("hidden,output", [("relu", "softmax"), ("tanh", "sigmoid"), ("sigmoid", "identity")])
+def test_grad_norm_is_the_length_of_backprops_gradient_at_every_step(hidden, output):
+    rng = np.random.default_rng(4)
+    net = dnn.random_network(2, 3, 2, seed=1, hidden=hidden, output=output)
+    x = rng.normal(size=(4, 2))
+    d = np.eye(2)[[0, 1, 1, 0]]
+    h = dnn.train(net, x, d, lr=0.2, steps=40)
+    assert h.grad_norm.shape == (41,)
+    for k in (0, 1, 23, 40):  # 40: the last step has a gradient too, at the final network
+        g = dnn.backward(h.network_at(k), x, d)
+        expected = np.linalg.norm(np.concatenate([p.ravel() for p in g.params().values()]))
+        assert h.grad_norm[k] == pytest.approx(expected, rel=1e-12)
+
+
+def test_grad_norm_of_stochastic_and_diverged_runs():
+    sc = dnn.seed_scenario()
+    x = np.array([[1.0, 5.0], [2.0, -1.0], [0.5, 0.5]])
+    d = np.eye(2)[[1, 0, 0]]
+    h = dnn.train(sc.network, x, d, lr=0.5, steps=30, stochastic=True, seed=2)
+    g = h.gradients_at(17)  # all samples, like loss[17], though the step itself used one sample
+    expected = np.sqrt(sum(np.sum(p**2) for p in g.params().values()))
+    assert h.grad_norm[17] == pytest.approx(expected, rel=1e-12)
+    net, x, d = diverging_scenario()
+    h = dnn.train(net, x, d, lr=10, steps=1000)
+    assert h.grad_norm.shape == h.loss.shape  # both stop at diverged_at

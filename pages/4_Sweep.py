@@ -1,0 +1,145 @@
+"""Learning-rate sweep: the scenario trained with many learning rates η at once (one ``dnn.sweep`` call)."""
+
+import numpy as np
+import streamlit as st
+
+import dnn
+from ui import figures_training as ft
+from ui import state
+from ui.i18n import current_lang, pick, tr
+from ui.training import MAX_SWEEP_RUNS, log_lrs, sweep_scenario, sweep_steps, sweep_table
+
+state.setup_page("Learning-rate sweep", "学習率スイープ", ":material/stacked_line_chart:")
+sc = state.scenario()
+lang = current_lang()
+st.caption(
+    tr(
+        "The same network and data trained with many learning rates η, spaced evenly on a log scale, all at once. "
+        "Too small an η barely moves; too large a one jumps or overflows. Pick the one you like for the scenario.",
+        "同じネットワークとデータを、対数目盛で等間隔に並べた多くの学習率 η で同時に学習させます。η が小さすぎると"
+        "ほとんど進まず、大きすぎると跳ねたりオーバーフローしたりします。気に入った η をシナリオに使えます。",
+    )
+)
+
+lo_col, hi_col, n_col, log_col = st.columns([1, 1, 1.4, 0.8], vertical_alignment="bottom")
+max_lr = dnn.LIMITS["max_lr"]
+# Defaults two decades either side of the scenario's η, so the scenario's own run is in the middle of the sweep.
+low = lo_col.number_input(
+    tr("Smallest η", "最小の η"),
+    min_value=1e-8,
+    max_value=max_lr,
+    value=float(np.clip(sc.lr / 100, 1e-8, max_lr)),
+    format="%.4g",
+    key="sweep_low",
+    persist_state="session",
+)
+high = hi_col.number_input(
+    tr("Largest η", "最大の η"),
+    min_value=1e-8,
+    max_value=max_lr,
+    value=float(np.clip(sc.lr * 100, 1e-8, max_lr)),
+    format="%.4g",
+    key="sweep_high",
+    persist_state="session",
+)
+count = n_col.slider(
+    tr("Number of learning rates", "学習率の数"), 2, MAX_SWEEP_RUNS, 9, key="sweep_count", persist_state="session"
+)
+log_y = log_col.toggle(tr("Log scale", "対数目盛"), value=True, key="sweep_log", persist_state="session")
+
+lrs = log_lrs(low, high, count)
+steps = sweep_steps(sc.steps, count)
+if steps < sc.steps:
+    st.info(
+        tr(
+            f"Each run trains {steps:,} of the scenario's {sc.steps:,} steps, so that {count} runs stay light; "
+            "fewer learning rates allow longer runs.",
+            f"{count} 本の学習を軽く保つため、各学習はシナリオの {sc.steps:,} ステップのうち {steps:,} ステップです。"
+            "学習率を減らすと長く学習できます。",
+        )
+    )
+res = sweep_scenario(sc, lrs, steps, state.reduction())
+
+if count <= 16:
+    st.plotly_chart(ft.sweep_curves_figure(res.lrs, res.losses, lang, log_y=log_y), key="sweep_curves")
+else:
+    st.plotly_chart(ft.sweep_heatmap_figure(res.lrs, res.losses, lang), key="sweep_heatmap")
+    st.caption(
+        tr(
+            "Each row is one learning rate, each column a range of steps coloured by the largest loss in it (so no "
+            "spike hides). Empty cells: the run had overflowed.",
+            "各行が 1 つの学習率、各列がステップの区間で、その中の最大の誤差で色を付けています(跳ねも隠れません)。"
+            "空白はオーバーフローした後です。",
+        )
+    )
+
+if bool(np.any(res.losses[np.isfinite(res.losses)] <= ft.LOG_FLOOR)):
+    st.caption(
+        tr(
+            "Some losses reach 0 or below: the course's cross_entropy_error adds 1e-7 inside the log, so an output "
+            "equal to d gives E ≈ −1e-7. A log scale cannot show that; the heatmap and the final-loss chart draw "
+            "such losses at 10⁻⁹ (hover for the value), the curves leave them out.",
+            "誤差が 0 以下になる学習があります。講座の cross_entropy_error は log の中に 1e-7 を足すので、出力が d "
+            "に一致すると E ≈ −1e-7 になります。対数目盛では表せないため、ヒートマップと最終誤差のグラフでは "
+            "10⁻⁹ の位置に描き(値はマウスで表示)、曲線では省いています。",
+        )
+    )
+
+clicked = st.plotly_chart(
+    ft.final_loss_figure(res.lrs, res.final, res.diverged, lang, current_lr=sc.lr),
+    key="sweep_final",
+    on_select="rerun",
+    selection_mode="points",
+)
+st.caption(
+    tr(
+        "Click a point to choose its learning rate below. × marks runs that overflowed (drawn at the top).",
+        "点をクリックすると、その学習率を下で選べます。× はオーバーフローした学習(上端に表示)です。",
+    )
+)
+
+# The best run by default: the lowest final loss among those that did not overflow.
+finite = [i for i, k in enumerate(res.diverged) if k is None]
+best = min(finite, key=lambda i: res.final[i]) if finite else 0
+pick_key = f"sweep_pick_{count}_{low:.6g}_{high:.6g}"
+if pick_key not in st.session_state:
+    st.session_state[pick_key] = best  # set here, not as index=: a click below may set it too
+points = clicked.selection.points if clicked and clicked.selection else []
+if points:
+    x = float(points[0]["x"])
+    st.session_state[pick_key] = int(np.argmin(np.abs(np.log(res.lrs) - np.log(x))))
+
+
+def _describe(i: int) -> str:
+    k = res.diverged[i]
+    tail = (
+        pick(lang, f"overflowed at step {k:,}", f"ステップ {k:,} でオーバーフロー")
+        if k is not None
+        else pick(lang, f"final E = {res.final[i]:.4g}", f"最終の誤差 E = {res.final[i]:.4g}")
+    )
+    return f"η = {res.lrs[i]:.4g} — {tail}"
+
+
+choice_col, button_col = st.columns([2, 1], vertical_alignment="bottom")
+chosen = choice_col.selectbox(
+    tr("Learning rate for the scenario", "シナリオに使う学習率"),
+    range(len(res.lrs)),
+    format_func=_describe,
+    key=pick_key,
+)
+button_col.button(
+    tr(f"Use η = {res.lrs[chosen]:.4g}", f"η = {res.lrs[chosen]:.4g} を使う"),
+    icon=":material/check:",
+    on_click=state.set_scenario,
+    args=(sc.replace(lr=float(res.lrs[chosen])),),
+    key="sweep_use",
+    type="primary",
+)
+with st.expander(tr("Every run as a table", "すべての学習を表で")):
+    st.dataframe(sweep_table(res, lang), hide_index=True)
+st.caption(
+    tr(
+        f"{count} runs × {steps:,} steps trained together in {res.seconds:.2f} s by one dnn.sweep call.",
+        f"{count} 本 × {steps:,} ステップを dnn.sweep の 1 回の呼び出しで同時に学習({res.seconds:.2f} 秒)。",
+    )
+)
