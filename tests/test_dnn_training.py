@@ -163,3 +163,27 @@ def test_grad_norm_of_stochastic_and_diverged_runs():
     net, x, d = diverging_scenario()
     h = dnn.train(net, x, d, lr=10, steps=1000)
     assert h.grad_norm.shape == h.loss.shape  # both stop at diverged_at
+
+
+def test_parameters_that_overflow_while_the_loss_stays_finite_stop_the_run():
+    # Sigmoid output keeps the loss finite (σ(±∞) is 0 or 1, and the log has its 1e-7), so in this 1-1-1 network
+    # the parameters overflow first; sgd_step's Network refuses them at that step.
+    net = dnn.Network(W1=[[0.5]], b1=[0.1], W2=[[0.5]], b2=[0.0], hidden="identity", output="sigmoid")
+    x, d = np.array([[1.0]]), np.array([[0.5]])
+    manual, first_bad = net, None
+    with np.errstate(all="ignore"):
+        for k in range(1, 1000):
+            assert np.isfinite(dnn.loss(manual, x, d))
+            try:
+                manual = dnn.sgd_step(manual, dnn.backward(manual, x, d), 100.0)
+            except dnn.ValidationError:
+                first_bad = k
+                break
+    assert first_bad is not None
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        h = dnn.train(net, x, d, lr=100.0, steps=5000)  # snapshots every 3 steps: found by replay between them
+        losses = dnn.sweep(net, x, d, [100.0, 0.01], steps=5000)
+    assert h.snapshot_every == 3 and h.diverged_at == first_bad
+    assert np.all(np.isfinite(h.loss)) and len(h.loss) == first_bad
+    assert dnn.diverged_at(losses[0]) == first_bad and dnn.diverged_at(losses[1]) is None
