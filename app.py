@@ -57,7 +57,8 @@ with glance:
             tr("Sample shown in the diagram", "図に表示するサンプル"),
             range(len(sc.x)),
             format_func=lambda i: pick(lang, f"sample {i + 1}", f"サンプル{i + 1}"),
-            key=f"home_diagram_sample_{len(sc.x)}",  # new options, new widget: no stale choice
+            # New options or new labels, new widget: no stale choice (see state.translated_key).
+            key=state.translated_key(f"home_diagram_sample_{len(sc.x)}"),
         )
     st.plotly_chart(
         network_diagram(net, fwd, grads, lang, x=sc.x, sample=sample),

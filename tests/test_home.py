@@ -89,6 +89,22 @@ def test_language_switch_survives_a_page_switch(at):
     assert at.title[0].value == "シナリオ"
 
 
+def test_choices_with_translated_labels_keep_their_value_after_a_language_switch():
+    """Choice widgets with translated labels are keyed per language (``state.translated_key``) and start from the
+    canonical state. In the browser, one key across languages lost the choice (the widget remembers the shown
+    label) and refused the next edit; AppTest does not show that, tests/browser/test_journeys.py does."""
+    at = start({"x": "1,5;3,1", "d": "0,1;1,0"})
+    at.sidebar.radio(key="w_sidebar_reduction_en").set_value("sum").run()
+    at.sidebar.radio(key="w_sidebar_lang").set_value("ja").run()
+    assert at.sidebar.radio(key="w_sidebar_reduction_ja").value == "sum"
+    assert at.selectbox(key="output_ja_v0").value == "softmax"
+    assert at.selectbox(key="home_diagram_sample_2_ja").value == 0
+    edit(at, "W1", {0: {"h3": 0.7}})
+    assert not at.error, [e.value for e in at.error]
+    assert scenario(at).network.W1[0, 2] == 0.7
+    assert scenario(at).network.output == "softmax" and at.session_state["reduction"] == "sum"
+
+
 def test_a_link_sets_the_scenario():
     at = start({"W1": "1,2,3;4,5,6", "lr": "0.5", "x": "2,1", "hidden": "tanh"})
     sc = scenario(at)
@@ -220,13 +236,13 @@ def test_resizing_keeps_what_fits(at):
 
 
 def test_output_and_activation_choices(at):
-    at.selectbox(key="output_v0").set_value("identity").run()
+    at.selectbox(key="output_en_v0").set_value("identity").run()
     assert scenario(at).network.output == "identity"
     v = at.session_state["editor_version"]
     at.number_input(key=f"size_n_out_v{v}").set_value(1).run()
     assert scenario(at).network.n_out == 1
     v = at.session_state["editor_version"]
-    at.selectbox(key=f"output_v{v}").set_value("softmax").run()  # softmax needs 2 outputs: one is added
+    at.selectbox(key=f"output_en_v{v}").set_value("softmax").run()  # softmax needs 2 outputs: one is added
     assert scenario(at).network.n_out == 2 and scenario(at).network.output == "softmax"
     assert any("y2" in i.value for i in at.info)
     v = at.session_state["editor_version"]
@@ -249,7 +265,7 @@ def test_learning_rate_and_steps(at):
 
 def test_reduction_choice(at):
     assert at.session_state["reduction"] == "mean"
-    at.sidebar.radio(key="w_sidebar_reduction").set_value("sum").run()
+    at.sidebar.radio(key="w_sidebar_reduction_en").set_value("sum").run()
     assert at.session_state["reduction"] == "sum"
     at.switch_page(FORWARD).run()
     assert at.session_state["reduction"] == "sum"

@@ -299,7 +299,7 @@ def structure_controls(sc: dnn.Scenario) -> None:
         on_change=_on_hidden,
         args=(key,),
     )
-    key = _widget_key("output")
+    key = _widget_key(state.translated_key("output"))  # its labels are translated: a widget per language
     out.selectbox(
         tr("Output layer / loss", "出力層 / 誤差関数"),
         dnn.OUTPUTS,

@@ -1,14 +1,18 @@
 """The sidebar every page shares: language, navigation, the scenario's share link, undo/reset/pin, the gradient
-reduction, and saving/loading the scenario as JSON. Drawn by ``ui.state.setup_page``; pages do not call it.
+reduction, saving/loading the scenario as JSON and a worked example of one SGD step (Markdown) to download.
+Drawn by ``ui.state.setup_page``; pages do not call it.
 """
 
 from __future__ import annotations
+
+from functools import partial
 
 import streamlit as st
 
 from . import codec, state
 from .i18n import LANG_NAMES, LANGS, current_lang, pick, set_lang, tr
 from .pages_nav import existing_pages
+from .worked_example import worked_example_markdown
 
 # Widget keys. The widgets only edit canonical state (through callbacks), so it does not matter that Streamlit
 # drops a widget's key on a page where it is not drawn.
@@ -86,6 +90,7 @@ def _scenario_actions() -> None:
 
 def _reduction_choice() -> None:
     lang = current_lang()  # format_func may run outside this run: fix the language now
+    key = state.translated_key(_W_REDUCTION)  # its labels are translated: a widget per language
     st.radio(
         tr("Gradient over samples", "サンプルについての勾配"),
         state.REDUCTIONS,
@@ -94,8 +99,8 @@ def _reduction_choice() -> None:
             "mean": pick(lang, "mean (of the reported loss)", "平均(表示する誤差の勾配)"),
             "sum": pick(lang, "sum (the notebook's)", "合計(ノートブックの方式)"),
         }[r],
-        key=_W_REDUCTION,
-        on_change=lambda: state.set_reduction(st.session_state[_W_REDUCTION]),
+        key=key,
+        on_change=lambda: state.set_reduction(st.session_state[key]),
         help=tr(
             "The loss shown is the mean over the N samples. **mean**: backprop divides δ2 = y − d by N, giving "
             "exactly the gradient of that mean loss. **sum**: the notebook's convention (`d_sigmoid_with_loss` "
@@ -133,7 +138,7 @@ def _on_upload() -> None:
 
 
 def _save_and_load() -> None:
-    with st.expander(tr("Save / load as JSON", "JSON で保存・読み込み"), icon=":material/save:"):
+    with st.expander(tr("Save / load / export", "保存・読み込み・書き出し"), icon=":material/save:"):
         st.download_button(
             tr("Download scenario", "シナリオをダウンロード"),
             data=codec.scenario_to_json(state.scenario()),
@@ -149,4 +154,22 @@ def _save_and_load() -> None:
             type=["json"],
             key=_W_UPLOAD,
             on_change=_on_upload,
+        )
+        st.download_button(
+            tr("Worked example (Markdown)", "計算の手順(Markdown)"),
+            # Built only when clicked (a big scenario makes a document of hundreds of KB): bind the values now, since
+            # the callable runs outside this script run.
+            data=partial(worked_example_markdown, state.scenario(), state.reduction(), current_lang()),
+            file_name="backprop-lab-worked-example.md",
+            mime="text/markdown",
+            icon=":material/description:",
+            on_click="ignore",
+            key="sidebar_worked_example",
+            width="stretch",
+            help=tr(
+                "One SGD step of this scenario written out with every number: parameters, forward pass, backprop, "
+                "update and the loss after the step, in the notebook's order.",
+                "このシナリオの SGD 1 ステップを、すべての数値つきで書き出します(パラメータ・順伝播・誤差逆伝播・"
+                "更新・更新後の誤差、ノートブックの順)。",
+            ),
         )

@@ -196,6 +196,18 @@ def bump_editor_version() -> None:
     st.session_state[_VERSION] = st.session_state.get(_VERSION, 0) + 1
 
 
+def translated_key(name: str) -> str:
+    """The key of a choice widget whose option labels are translated: ``f"{name}_{lang}"``, one widget per language.
+
+    A selectbox or radio remembers its choice by the *label* the browser shows (Streamlit 1.67). After a language
+    switch under the same key, the old label matches no option: the widget shows no choice and, on the next rerun,
+    its ``on_change`` receives the stale label ("softmax + cross-entropy") as the value — the Home page refused the
+    next grid edit with "unknown output layer". A key per language makes a fresh widget that starts from the
+    canonical state. Use it for every ``st.selectbox`` / ``st.radio`` whose ``format_func`` depends on the language.
+    """
+    return f"{name}_{current_lang()}"
+
+
 # ---------------------------------------------------------------- messages
 
 
