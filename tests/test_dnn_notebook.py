@@ -17,6 +17,7 @@ NOTEBOOK_OUTPUT = Path(__file__).with_name("data") / "notebook_output.txt"
 def printed_block() -> str:
     """The notebook's output block, from the seed file when it is there, else from the copy kept with the tests."""
     text = SEED.read_text(encoding="utf-8") if SEED.exists() else NOTEBOOK_OUTPUT.read_text(encoding="utf-8")
+    text = "\n" + text
     start = text.index("\n##### ネットワークの初期化 #####\n") + 1  # the printed line, not the code that prints it
     return text[start:].rstrip("\n")
 

@@ -250,6 +250,15 @@ def nav_labels(page: Any) -> list[str]:
     return [text.strip().splitlines()[-1].strip() for text in links.all_inner_texts()]
 
 
+def expect_nav(page: Any, labels: list[str]) -> None:
+    """Wait until the sidebar's page links read ``labels`` in order (the sidebar may still be redrawing)."""
+    from playwright.sync_api import expect
+
+    links = page.get_by_test_id("stSidebar").get_by_test_id("stPageLink-NavLink")
+    # Each link's text is its icon's name followed by the label: match the end.
+    expect(links).to_have_text([re.compile(rf"{re.escape(label)}\s*$") for label in labels])
+
+
 def go_to(page: Any, label: str, path: str) -> None:
     """Switch pages as a person does, by the sidebar's link ``label``; wait for ``path`` and the new page's run."""
     links = page.get_by_test_id("stSidebar").get_by_test_id("stPageLink-NavLink")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tests.browser.conftest import SETTLED, exceptions, nav_labels, share_params, title
+from tests.browser.conftest import SETTLED, exceptions, expect_nav, nav_labels, share_params, title
 from ui import codec
 from ui.pages_nav import PAGES
 
@@ -42,6 +42,7 @@ def test_deep_links_open_every_screen(server, new_page):
         page.locator("h1").first.wait_for()
         page.get_by_test_id("stSidebar").get_by_test_id("stCode").wait_for()
         page.wait_for_selector(SETTLED)
+        expect_nav(page, [p.en for p in PAGES])
         found = []
         if errors := exceptions(page):
             found.append(f"exception: {errors[0][:300]}")
