@@ -52,54 +52,68 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
+def start_server(log: Any = subprocess.DEVNULL) -> tuple[subprocess.Popen, str]:
+    """Start `streamlit run app.py` on a free local port and wait until it answers; returns (process, base URL).
+
+    Its output goes to ``log`` (a file: a pipe nobody reads would block the server once full).
+    """
+    port = _free_port()
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "streamlit",
+            "run",
+            "app.py",
+            "--server.headless=true",
+            f"--server.port={port}",
+            "--server.address=127.0.0.1",
+            "--browser.gatherUsageStats=false",
+            "--server.fileWatcherType=none",
+        ],
+        cwd=ROOT,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        env={**os.environ, "PYTHONUNBUFFERED": "1"},
+    )
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.time() + 60
+    while time.time() < deadline and proc.poll() is None:
+        try:
+            if urllib.request.urlopen(base + "/_stcore/health", timeout=1).read() == b"ok":
+                return proc, base
+        except OSError:
+            time.sleep(0.2)
+    proc.kill()
+    raise RuntimeError("streamlit did not start within 60 s")
+
+
+def stop_server(proc: subprocess.Popen) -> None:
+    """Stop a server started by ``start_server``."""
+    proc.terminate()
+    try:
+        proc.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait()
+
+
 @pytest.fixture(scope="module")
 def server() -> Iterator[str]:
     """A freshly started server for each test module, so deep links hit a server that has run nothing yet.
 
-    Its log goes to a file (a pipe nobody reads would block the server once full); the end of the log is shown
-    when it does not start.
+    The end of its log is shown when it does not start.
     """
-    port = _free_port()
     with tempfile.TemporaryFile() as log:
-        proc = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "streamlit",
-                "run",
-                "app.py",
-                "--server.headless=true",
-                f"--server.port={port}",
-                "--server.address=127.0.0.1",
-                "--browser.gatherUsageStats=false",
-                "--server.fileWatcherType=none",
-            ],
-            cwd=ROOT,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-            env={**os.environ, "PYTHONUNBUFFERED": "1"},
-        )
-        base = f"http://127.0.0.1:{port}"
-        deadline = time.time() + 60
-        while time.time() < deadline and proc.poll() is None:
-            try:
-                if urllib.request.urlopen(base + "/_stcore/health", timeout=1).read() == b"ok":
-                    break
-            except OSError:
-                time.sleep(0.2)
-        else:
-            proc.kill()
+        try:
+            proc, base = start_server(log)
+        except RuntimeError as error:
             log.seek(0)
-            pytest.fail("streamlit did not start within 60 s:\n" + log.read().decode(errors="replace")[-2000:])
+            pytest.fail(f"{error}:\n" + log.read().decode(errors="replace")[-2000:])
         try:
             yield base
         finally:
-            proc.terminate()
-            try:
-                proc.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-                proc.wait()
+            stop_server(proc)
 
 
 @pytest.fixture(scope="session")

@@ -1,0 +1,69 @@
+"""Screenshots of every screen for the README (and, with --tall, of whole screens for review).
+
+    python docs/screenshots.py [OUT_DIR] [--tall] [--langs en,ja] [--query 'x=2,1']
+
+Starts `streamlit run app.py` on a free port, opens each screen by its URL in a new browser session (Debian's
+Chromium, as in the browser tests) and waits until the script has finished *and* the page has drawn every element:
+Streamlit loads charts and grids lazily, so for a few seconds after a run the page still shows grey placeholders.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from tests.browser.conftest import SETTLED, start_server, stop_server  # noqa: E402
+from ui.pages_nav import PAGES  # noqa: E402
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("out", nargs="?", default=str(ROOT / "docs"))
+    ap.add_argument("--tall", action="store_true", help="the whole screen, not just the first 900 px")
+    ap.add_argument("--langs", default="en")
+    ap.add_argument("--query", default="")
+    args = ap.parse_args()
+    out = Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+
+    from playwright.sync_api import sync_playwright
+
+    proc, base = start_server()
+    try:
+        with sync_playwright() as pw:
+            browser = pw.chromium.launch(executable_path="/usr/bin/chromium", args=["--no-sandbox", "--disable-gpu"])
+            for lang in args.langs.split(","):
+                for entry in PAGES:
+                    name = "scenario" if entry.path == "app.py" else Path(entry.path).stem.split("_", 1)[1].lower()
+                    url_path = "" if entry.path == "app.py" else Path(entry.path).stem.split("_", 1)[1]
+                    query = "&".join(q for q in (f"lang={lang}" if lang != "en" else "", args.query) if q)
+                    ctx = browser.new_context(viewport={"width": 1366, "height": 900})
+                    page = ctx.new_page()
+                    page.goto(f"{base}/{url_path}?{query}")
+                    page.wait_for_selector(SETTLED, timeout=120_000)
+                    # lazily loaded elements (charts, grids) show skeletons until their code has loaded
+                    page.wait_for_function(
+                        "document.querySelectorAll(\"[data-testid='stSkeleton']\").length === 0", timeout=60_000
+                    )
+                    page.wait_for_timeout(800)  # plotly's first layout pass
+                    if args.tall:
+                        height = page.evaluate("document.querySelector(\"[data-testid='stMain']\").scrollHeight")
+                        page.set_viewport_size({"width": 1366, "height": min(int(height) + 50, 12_000)})
+                        page.wait_for_timeout(800)
+                    suffix = "" if lang == "en" else f"-{lang}"
+                    file = out / f"{name}{suffix}.png"
+                    page.screenshot(path=str(file))
+                    errors = page.get_by_test_id("stException").count()
+                    print(f"{file}{'  EXCEPTION' if errors else ''}")
+                    ctx.close()
+            browser.close()
+    finally:
+        stop_server(proc)
+
+
+if __name__ == "__main__":
+    main()
