@@ -73,6 +73,14 @@ def _d_relu(z: np.ndarray, out: np.ndarray) -> None:
         np.greater(z, _ZERO, out=out)
 
 
+def _d_relu_small(z: np.ndarray, out: np.ndarray) -> None:
+    np.sign(z, out=out)
+
+
+def _d_relu_large(z: np.ndarray, out: np.ndarray) -> None:
+    np.greater(z, _ZERO, out=out)
+
+
 def _sigmoid(u: np.ndarray, z: np.ndarray) -> None:
     # 1 / (1 + e^−u) in four calls rather than ``functions.sigmoid``'s two-branch np.where. For u < −709, e^−u
     # overflows to inf and z becomes 0, the right limit; the loops run with numpy's warnings silenced.
@@ -150,11 +158,15 @@ class _Batch:
             self.work.reshape(-1),
         )
         self.lse = np.empty(n)
-        self.lse_col = self.lse[:, None]  # broadcasts over the outputs
+        # log Σ exp u2 of each sample, broadcast over the outputs. For one sample it is a 0-d view: numpy takes a
+        # slow path (about 0.8 µs, a tenth of a step) to broadcast a (1, 1) array over (1, outputs), not a 0-d one.
+        self.lse_col = self.lse.reshape(()) if n == 1 else self.lse[:, None]
         self.n = n
         # reduction "mean": δ2 = (y − d) / N, the gradient of the batch-mean loss; "sum": the notebook's y − d.
         self.divisor = np.array(float(n)) if reduction == "mean" and n > 1 else None
         self.f, self.df = _HIDDEN[net.hidden]
+        if self.df is _d_relu:  # decided once here rather than at every step (see _d_relu)
+            self.df = _d_relu_small if n * n_h < 1024 else _d_relu_large
         self.output = {
             "softmax": self._softmax_cross_entropy,
             "sigmoid": self._sigmoid_binary_cross_entropy,
@@ -162,6 +174,7 @@ class _Batch:
         }[net.output]
         targets = _one_hot_targets(self.d) if net.output == "softmax" else None
         self.target = int(targets[0]) if targets is not None and n == 1 else None
+        self.loss_and_grad = self._loss_and_grad()
 
     def load(self, x_row: np.ndarray, d_row: np.ndarray, target: int | None) -> None:
         """Make this one-sample batch the sample (x_row, d_row); ``target`` is its class if d_row is one-hot."""
@@ -169,26 +182,37 @@ class _Batch:
         self.d[0] = d_row
         self.target = target
 
-    def loss_and_grad(self) -> float:
-        """順伝播 then 誤差逆伝播: returns the loss and writes dE/dθ into ``grad``.
+    def _loss_and_grad(self) -> Callable[[], float]:
+        """``loss_and_grad()``, 順伝播 then 誤差逆伝播: returns the loss and writes dE/dθ into ``grad``.
 
-        Products are written ``a.dot(b, out=c)``: the method skips the ``__array_function__`` dispatch that
-        ``np.dot`` does first, about 0.2 µs a call; the six products and dot products of a step save a tenth.
+        Built once as a closure over this batch's arrays. A step is a dozen numpy calls on a few numbers each, so
+        Python's own work counts: the closure reads its arrays from local cells instead of looking up some twenty
+        attributes per step, and the choices (divisor, activation) are made here once. Products are written
+        ``a.dot(b, out=c)``: the method skips the ``__array_function__`` dispatch that ``np.dot`` does first, about
+        0.2 µs a call.
         """
-        self.xa.dot(self.A1, out=self.u1)  # u1 = x·W1 + b1
-        self.f(self.u1, self.z1)  # z1 = f(u1)
-        self.za.dot(self.A2, out=self.u2)  # u2 = z1·W2 + b2
-        loss = self.output() / self.n  # y, the loss (mean over samples) and δ2 = y − d
-        delta2, delta1 = self.delta2, self.delta1
-        if self.divisor is not None:
-            np.divide(delta2, self.divisor, out=delta2)
-        self.zaT.dot(delta2, out=self.gA2)  # [dE/dW2; dE/db2] = [z1, 1]ᵀ·δ2
-        delta2.dot(self.W2T, out=delta1)  # dE/dz1 = δ2·W2ᵀ
-        if self.df is not None:
-            self.df(self.z1, self.f_prime)
-            delta1 *= self.f_prime  # δ1 = dE/dz1 ⊙ f′(u1)
-        self.xaT.dot(delta1, out=self.gA1)  # [dE/dW1; dE/db1] = [x, 1]ᵀ·δ1
-        return loss
+        xa, xaT, A1, u1, z1 = self.xa, self.xaT, self.A1, self.u1, self.z1
+        za, zaT, A2, u2 = self.za, self.zaT, self.A2, self.u2
+        gA1, gA2, W2T, delta1, delta2, f_prime = self.gA1, self.gA2, self.W2T, self.delta1, self.delta2, self.f_prime
+        f, df, output, n, divisor = self.f, self.df, self.output, self.n, self.divisor
+        divide, multiply = np.divide, np.multiply
+
+        def loss_and_grad() -> float:
+            xa.dot(A1, out=u1)  # u1 = x·W1 + b1
+            f(u1, z1)  # z1 = f(u1)
+            za.dot(A2, out=u2)  # u2 = z1·W2 + b2
+            loss = output() / n  # y, the loss (mean over samples) and δ2 = y − d
+            if divisor is not None:
+                divide(delta2, divisor, out=delta2)
+            zaT.dot(delta2, out=gA2)  # [dE/dW2; dE/db2] = [z1, 1]ᵀ·δ2
+            delta2.dot(W2T, out=delta1)  # dE/dz1 = δ2·W2ᵀ
+            if df is not None:
+                df(z1, f_prime)
+                multiply(delta1, f_prime, out=delta1)  # δ1 = dE/dz1 ⊙ f′(u1)
+            xaT.dot(delta1, out=gA1)  # [dE/dW1; dE/db1] = [x, 1]ᵀ·δ1
+            return loss
+
+        return loss_and_grad
 
     # Output layers: each writes y and δ2 = y − d and returns the loss summed over the samples.
 
@@ -270,27 +294,33 @@ class _Run:
         records the loss and gradient at the parameters after k steps, on all samples. A step counts only while
         its loss and its parameters are finite.
         """
+        # Everything the loop uses is a local name: with a step of a few microseconds, attribute and global
+        # look-ups would cost a few percent of it.
         theta, grad, lr = self.theta, self.grad, self.lr
-        loss_and_grad = self.full.loss_and_grad
+        loss_and_grad, sample_step = self.full.loss_and_grad, self.sample_step
+        multiply, isfinite = np.multiply, math.isfinite
         losses, sq_norms = np.empty(steps + 1), np.empty(steps + 1)
         sample_losses = np.empty(steps) if indices is not None else None
+        draws = indices.tolist() if indices is not None else None  # Python ints: no numpy scalar per step
         stop = None
+        next_snapshot = 0  # the next step whose θ is kept: counting is cheaper than k % every at every step
         for k in range(steps + 1):
-            if k % every == 0:
+            if k == next_snapshot:
                 snapshots[k // every] = theta
+                next_snapshot += every
             loss = loss_and_grad()
-            if not math.isfinite(loss):
+            if not isfinite(loss):
                 stop = k
                 break
             losses[k] = loss
             sq_norms[k] = grad.dot(grad)
             if k == steps:
                 break
-            if indices is None:
-                np.multiply(grad, lr, out=grad)
+            if draws is None:
+                multiply(grad, lr, out=grad)
                 theta -= grad  # θ ← θ − η·∂E/∂θ
             else:
-                sample_losses[k] = self.sample_step(int(indices[k]))
+                sample_losses[k] = sample_step(draws[k])
         # The parameters are checked once, here, not at every step: an inf or nan stays one under θ ← θ − η·g
         # (inf − x is inf or nan, nan − x is nan), so θ is finite now only if it was finite at every step.
         if not np.isfinite(theta).all():
@@ -366,6 +396,28 @@ class History:
         with np.errstate(all="ignore"):
             run.replay(k - s * self.snapshot_every, self.sample_indices, s * self.snapshot_every)
         return _network(run.theta, self.start)
+
+    def params_at(self, steps: np.ndarray) -> dict[str, np.ndarray]:
+        """The parameters after each of ``steps`` steps, stacked: W1 (len(steps), inputs, hidden), b1, W2, b2.
+
+        Steps on multiples of ``snapshot_every`` are read from the snapshots, any other replayed (``network_at``).
+        """
+        steps = np.asarray(steps, dtype=np.int64)
+        if steps.size and not (steps.min() >= 0 and steps.max() <= self.last_step):
+            raise ValidationError(
+                "step", f"steps must lie in 0..{self.last_step}", f"ステップは 0〜{self.last_step} です"
+            )
+        on_snapshot = steps % self.snapshot_every == 0
+        flat = self.snapshots[steps // self.snapshot_every]  # (len(steps), parameters), a copy
+        for i in np.flatnonzero(~on_snapshot):
+            flat[i] = _flatten(self.network_at(int(steps[i])))
+        A1, A2 = _augmented(flat.T, self.start)  # (inputs + 1, hidden, len(steps)), (hidden + 1, outputs, ...)
+        return {
+            "W1": A1[:-1].transpose(2, 0, 1),
+            "b1": A1[-1].T,
+            "W2": A2[:-1].transpose(2, 0, 1),
+            "b2": A2[-1].T,
+        }
 
     def gradients_at(self, k: int) -> Gradients:
         """Backprop's gradients of the full-data loss at the parameters after k steps."""

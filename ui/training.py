@@ -6,8 +6,8 @@ steps, the reduction and the sampling, so moving a slider or switching pages nev
 
 Besides what ``dnn.train`` records at every step (the loss 誤差 E and the size of the whole gradient ‖∂E/∂θ‖), a
 run evaluates at up to ``PROBES`` evenly spaced steps the outputs y and the size of each parameter's partial
-derivatives ‖∂E/∂W1‖ …. Those come from the run's own parameter snapshots (``History.network_at`` at a snapshot
-step needs no replay), so they cost a few hundred forward/backward passes, not another run.
+derivatives ‖∂E/∂W1‖ …. Those come from the run's own parameter snapshots (``History.params_at``: a snapshot step
+needs no replay) and are evaluated for all probe steps at once, one batched forward/backward pass, not another run.
 """
 
 from __future__ import annotations
@@ -116,6 +116,45 @@ def probe_steps(last_step: int, every: int, probes: int = PROBES) -> np.ndarray:
     return steps.astype(np.int64)
 
 
+def norms_of(a: np.ndarray) -> np.ndarray:
+    """``norm`` of each a[i] (over all its other axes) at once: the same scaled formula, NaN where not finite."""
+    a = np.asarray(a, dtype=np.float64).reshape(len(a), -1)
+    if a.shape[1] == 0:
+        return np.zeros(len(a))
+    m = np.max(np.abs(a), axis=1)
+    safe = np.where(np.isfinite(m) & (m > 0.0), m, 1.0)[:, None]
+    out = m * np.sqrt(np.sum(np.square(a / safe), axis=1))
+    out[m == 0.0] = 0.0
+    out[~np.isfinite(m)] = np.nan
+    return out
+
+
+def probe_values(
+    params: dict[str, np.ndarray], net: dnn.Network, x: np.ndarray, d: np.ndarray, reduction: str = "mean"
+) -> tuple[np.ndarray, dict[str, np.ndarray]]:
+    """``dnn.forward``'s y and ``dnn.backward``'s parameter gradients for a stack of parameters at once.
+
+    ``params`` holds W1 (P, inputs, hidden), b1, W2, b2 as from ``History.params_at``; returns y (P, N, outputs)
+    and the gradients by name, each with a leading axis of P. The formulas are those of ``dnn.core`` with the
+    stack as a batch axis of numpy's matmul: one call per layer for all probes instead of a forward and a backward
+    pass (and a validated Network) per probe.
+    """
+    x, d = np.atleast_2d(np.asarray(x, dtype=np.float64)), np.atleast_2d(np.asarray(d, dtype=np.float64))
+    act = dnn.ACTIVATIONS[net.hidden]
+    u1 = x @ params["W1"] + params["b1"][:, None, :]  # (P, N, hidden)
+    z1 = act.f(u1)
+    y = dnn.OUTPUT_LAYERS[net.output].f(z1 @ params["W2"] + params["b2"][:, None, :])  # (P, N, outputs)
+    delta2 = (y - d) / (x.shape[0] if reduction == "mean" else 1)
+    delta1 = (delta2 @ params["W2"].transpose(0, 2, 1)) * act.df(u1)
+    grads = {  # in the order the charts list them
+        "W1": x.T @ delta1,
+        "b1": np.sum(delta1, axis=1),
+        "W2": z1.transpose(0, 2, 1) @ delta2,
+        "b2": np.sum(delta2, axis=1),
+    }
+    return y, grads
+
+
 def compute_run(
     sc: dnn.Scenario, reduction: str = "mean", stochastic: bool = False, seed: int = 0, probes: int = PROBES
 ) -> Run:
@@ -127,21 +166,15 @@ def compute_run(
     steps = probe_steps(h.last_step, h.snapshot_every, probes)
     # The size of the whole gradient is recorded by dnn.train at every step; each parameter's share is
     # evaluated here, at the probe steps only.
-    ys, norms = [], {name: [] for name in ("W1", "b1", "W2", "b2")}
     with np.errstate(all="ignore"):  # just before an overflow the values are huge; non-finite ones become NaN
-        for k in steps:
-            net = h.network_at(int(k))
-            ys.append(dnn.forward(net, sc.x).y)
-            g = dnn.backward(net, sc.x, sc.d, reduction)
-            for name, value in g.params().items():
-                norms[name].append(norm(value))
-    y = np.array(ys)
+        y, grads = probe_values(h.params_at(steps), sc.network, sc.x, sc.d, reduction)
+        norms = {name: norms_of(g) for name, g in grads.items()}
     y[~np.isfinite(y)] = np.nan
     return Run(
         history=h,
         probe_steps=steps,
         y=y,
-        grad_norm={k: np.array(v) for k, v in norms.items()},
+        grad_norm=norms,
         jumps=find_jumps(h.loss),
         stochastic=stochastic,
         seed=seed,
