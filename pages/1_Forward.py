@@ -67,11 +67,4 @@ with st.expander(tr("Every value as a table", "すべての値を表で見る"),
             width="content",
         )
 
-if st.toggle(tr("Show the notebook's printout", "ノートブックの出力を表示"), key="forward_printout"):
-    st.caption(
-        tr(
-            "What the notebook prints for this scenario, in its format (its summed gradients).",
-            "このシナリオでノートブックが表示する内容(ノートブックの形式、合計の勾配)。",
-        )
-    )
-    st.code(dnn.notebook_printout(sc, reduction="sum"), language=None)
+explain.notebook_printout_toggle(sc, "forward_printout", lang)

@@ -65,11 +65,4 @@ st.plotly_chart(fb.gradient_check_figure(g.params(), numerical, lang), key="grad
 st.subheader(tr("One SGD step", "SGD を 1 ステップ"))
 explain.show(explain.sgd_blocks(net, g, explain.sgd_step(net, x, d, g, sc.lr), sc.lr, reduction, lang))
 
-if st.toggle(tr("Show the notebook's printout", "ノートブックの出力を表示"), key="backprop_printout"):
-    st.caption(
-        tr(
-            "What the notebook prints for this scenario, in its format (its summed gradients).",
-            "このシナリオでノートブックが表示する内容(ノートブックの形式、合計の勾配)。",
-        )
-    )
-    st.code(dnn.notebook_printout(sc, reduction="sum"), language=None)
+explain.notebook_printout_toggle(sc, "backprop_printout", lang)

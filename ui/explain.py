@@ -67,6 +67,21 @@ def show(blocks: Sequence[Block]) -> None:
             getattr(st, b.kind)(b.body)
 
 
+def notebook_printout_toggle(sc: dnn.Scenario, key: str, lang: str) -> None:
+    """A toggle that shows what the notebook prints for ``sc``, in its own format (its summed gradients)."""
+    import streamlit as st
+
+    if st.toggle(pick(lang, "Show the notebook's printout", "ノートブックの出力を表示"), key=key):
+        st.caption(
+            pick(
+                lang,
+                "What the notebook prints for this scenario, in its format (its summed gradients).",
+                "このシナリオでノートブックが表示する内容(ノートブックの形式、合計の勾配)。",
+            )
+        )
+        st.code(dnn.notebook_printout(sc, reduction="sum"), language=None)
+
+
 # ---------------------------------------------------------------- numbers in formulas
 
 
