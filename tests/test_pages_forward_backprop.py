@@ -3,7 +3,6 @@ link, from a broken link. Numbers on screen are checked against the notebook's p
 
 from __future__ import annotations
 
-import base64
 import json
 from pathlib import Path
 
@@ -12,6 +11,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 import dnn
+from tests.plotly_json import decode
 from ui import codec, shapes
 
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
@@ -33,14 +33,6 @@ def open_page(page: str, query: dict[str, str] | None = None) -> AppTest:
         at.query_params[k] = v
     at.switch_page(page)
     return at.run()
-
-
-def decode(v: object) -> np.ndarray:
-    """A plotly array from the chart's JSON (plotly >= 6 ships numpy arrays as base64 ``bdata``)."""
-    if isinstance(v, dict) and "bdata" in v:
-        a = np.frombuffer(base64.b64decode(v["bdata"]), dtype=np.dtype(v["dtype"]))
-        return a.reshape([int(s) for s in str(v["shape"]).split(",")]) if "shape" in v else a
-    return np.asarray(v)
 
 
 def chart(at: AppTest, key: str) -> dict:

@@ -1,6 +1,5 @@
 """The Training, Learning-rate sweep and Compare screens under AppTest, acting as a learner would."""
 
-import base64
 import json
 from pathlib import Path
 
@@ -9,6 +8,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 import dnn
+from tests.plotly_json import decode
 from ui import codec
 
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
@@ -24,17 +24,6 @@ def open_page(page, query=None):
         at.query_params[k] = v
     at.switch_page(page)
     return at.run()
-
-
-def decode(v):
-    """A plotly array from the chart's JSON (plotly >= 6 ships numpy arrays as base64 ``bdata``)."""
-    if isinstance(v, dict) and "bdata" in v:
-        a = np.frombuffer(base64.b64decode(v["bdata"]), dtype=np.dtype(v["dtype"]))
-        shape = v.get("shape")
-        if isinstance(shape, str):  # "2, 3" in a figure's JSON
-            shape = [int(n) for n in shape.split(",")]
-        return a.reshape(shape) if shape else a
-    return np.asarray(v)
 
 
 def chart(at, key):

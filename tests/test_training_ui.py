@@ -1,6 +1,5 @@
 """The Training/Sweep/Compare helpers without Streamlit: thinning, runs, CSV, sweeps, differences, the SGD preset."""
 
-import base64
 import csv
 import io
 import json
@@ -9,20 +8,10 @@ import numpy as np
 import pytest
 
 import dnn
+from tests.plotly_json import decode
 from ui import figures_training as ft
 from ui import sgd_preset
 from ui import training as tu
-
-
-def decode(v):
-    """A plotly array from a figure's JSON: plotly >= 6 ships numpy arrays as base64 ``bdata``."""
-    if isinstance(v, dict) and "bdata" in v:
-        a = np.frombuffer(base64.b64decode(v["bdata"]), dtype=np.dtype(v["dtype"]))
-        shape = v.get("shape")
-        if isinstance(shape, str):  # "2, 3" in a figure's JSON
-            shape = [int(n) for n in shape.split(",")]
-        return a.reshape(shape) if shape else a
-    return np.asarray(v)
 
 
 def traces(fig):

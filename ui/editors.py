@@ -10,7 +10,6 @@ reset, preset, undo or resize redraws every grid from the scenario (see streamli
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -212,24 +211,14 @@ def _widget_key(what: str) -> str:
     return f"{what}_v{state.editor_version()}"
 
 
-def _apply(build: Callable[[dnn.Scenario], dnn.Scenario], *, refresh: bool = True) -> None:
-    """Build a new scenario from the current one and make it current, or report why it cannot be."""
-    try:
-        new = build(state.scenario())
-    except dnn.ValidationError as e:
-        _refuse(e.en, e.ja)
-        return
-    state.set_scenario(new, refresh_editors=refresh)
-
-
 def _on_size(what: str, key: str) -> None:
     n = int(st.session_state[key])
-    _apply(lambda sc: shapes.resize_scenario(sc, **{what: n}))
+    state.change_scenario(lambda sc: shapes.resize_scenario(sc, **{what: n}))
 
 
 def _on_hidden(key: str) -> None:
     value = st.session_state[key]
-    _apply(lambda sc: sc.replace(network=sc.network.replace(hidden=value)))
+    state.change_scenario(lambda sc: sc.replace(network=sc.network.replace(hidden=value)))
 
 
 def _on_output(key: str) -> None:
@@ -252,19 +241,21 @@ def _on_output(key: str) -> None:
             )
         return sc.replace(network=sc.network.replace(output=value), d=d)
 
-    _apply(build)
+    state.change_scenario(build)
 
 
-def _on_number(field: str, key: str) -> None:
-    value = st.session_state[key]
+def on_number(field: str, key: str) -> None:
+    """Callback of a number input for a scalar of the scenario (``lr``, ``steps``) whose widget key is ``key``."""
+    value = st.session_state.get(key)
     if value is None:
         state.bump_editor_version()  # an emptied box: show the scenario's value again
         return
-    _apply(lambda sc: sc.replace(**{field: value}), refresh=False)
+    state.change_scenario(lambda sc: sc.replace(**{field: value}), refresh_editors=False)
 
 
-def _scale_lr(factor: float) -> None:
-    _apply(lambda sc: sc.replace(lr=sc.lr * factor))
+def scale_lr(factor: float) -> None:
+    """Callback of the ÷10 / ×10 buttons: the learning rate η moves by a power of ten."""
+    state.change_scenario(lambda sc: sc.replace(lr=sc.lr * factor))
 
 
 def structure_controls(sc: dnn.Scenario) -> None:
@@ -317,7 +308,7 @@ def structure_controls(sc: dnn.Scenario) -> None:
             value=float(sc.lr),
             format="%.6g",
             key=key,
-            on_change=_on_number,
+            on_change=on_number,
             args=("lr", key),
             help=tr(
                 "Each SGD step moves every parameter by −η × its partial derivative. Use ÷10 / ×10 to move on a "
@@ -326,8 +317,8 @@ def structure_controls(sc: dnn.Scenario) -> None:
             ),
         )
         with st.container(horizontal=True):
-            st.button("÷10", key="lr_div10", on_click=_scale_lr, args=(0.1,))
-            st.button("×10", key="lr_mul10", on_click=_scale_lr, args=(10.0,))
+            st.button("÷10", key="lr_div10", on_click=scale_lr, args=(0.1,))
+            st.button("×10", key="lr_mul10", on_click=scale_lr, args=(10.0,))
     key = _widget_key("steps")
     steps.number_input(
         tr("Training steps", "学習ステップ数"),
@@ -336,7 +327,7 @@ def structure_controls(sc: dnn.Scenario) -> None:
         int(sc.steps),
         step=100,
         key=key,
-        on_change=_on_number,
+        on_change=on_number,
         args=("steps", key),
     )
 
@@ -345,12 +336,12 @@ def structure_controls(sc: dnn.Scenario) -> None:
 
 
 def _on_preset(key: str) -> None:
-    _apply(lambda _sc: presets.preset(key).build())
+    state.change_scenario(lambda _sc: presets.preset(key).build())
 
 
 def _on_random(seed_key: str) -> None:
     seed = int(st.session_state.get(seed_key) or 0)
-    _apply(lambda sc: presets.random_weights(sc, seed))
+    state.change_scenario(lambda sc: presets.random_weights(sc, seed))
 
 
 def preset_bar() -> None:

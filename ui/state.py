@@ -133,6 +133,19 @@ def set_scenario(sc: dnn.Scenario, record_undo: bool = True, *, refresh_editors:
     sync_query_params()
 
 
+def change_scenario(build: Callable[[dnn.Scenario], dnn.Scenario], *, refresh_editors: bool = True) -> bool:
+    """Make ``build(current scenario)`` the scenario, or, when it does not validate, say why in a message and redraw
+    the inputs from the scenario that stays. Returns whether the change was made. Meant for widget callbacks."""
+    try:
+        new = build(scenario())
+    except dnn.ValidationError as e:
+        flash(e.en, e.ja)
+        bump_editor_version()
+        return False
+    set_scenario(new, refresh_editors=refresh_editors)
+    return True
+
+
 def can_undo() -> bool:
     """Whether there is a change to undo."""
     return bool(st.session_state[_UNDO])

@@ -8,7 +8,6 @@ widgets with ``persist_state="session"``, so they survive a visit to another pag
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -19,6 +18,7 @@ import dnn
 
 from . import figures_training as ft
 from . import sgd_preset, state
+from .editors import on_number, scale_lr
 from .figures_backprop import gradient_figure
 from .i18n import current_lang, pick, tr
 from .training import Run, csv_maker, output_lines, run_scenario
@@ -31,29 +31,6 @@ _REQUEST = "train_request"  # a pending switch of the radio/toggle, applied befo
 
 
 # ---------------------------------------------------------------- scenario edits
-
-
-def _apply(build: Callable[[dnn.Scenario], dnn.Scenario], *, refresh: bool = True) -> None:
-    """Make ``build(current scenario)`` the scenario, or say why it cannot be (the scenario stays)."""
-    try:
-        new = build(state.scenario())
-    except dnn.ValidationError as e:
-        state.flash(e.en, e.ja)
-        state.bump_editor_version()  # redraw the inputs from the scenario that stayed
-        return
-    state.set_scenario(new, refresh_editors=refresh)
-
-
-def _on_number(field: str, key: str) -> None:
-    value = st.session_state.get(key)
-    if value is None:  # an emptied box: show the scenario's value again
-        state.bump_editor_version()
-        return
-    _apply(lambda sc: sc.replace(**{field: value}), refresh=False)
-
-
-def _scale_lr(factor: float) -> None:
-    _apply(lambda sc: sc.replace(lr=sc.lr * factor))
 
 
 def adopt(sc: dnn.Scenario, stochastic: bool | None = None) -> None:
@@ -108,7 +85,7 @@ def scenario_controls(sc: dnn.Scenario) -> tuple[bool, int]:
         int(sc.steps),
         step=100,
         key=key,
-        on_change=_on_number,
+        on_change=on_number,
         args=("steps", key),
         help=tr("SGD steps to train, 1 to 100,000.", "学習する SGD のステップ数(1〜100,000)。"),
     )
@@ -118,7 +95,7 @@ def scenario_controls(sc: dnn.Scenario) -> tuple[bool, int]:
         value=float(sc.lr),
         format="%.6g",
         key=key,
-        on_change=_on_number,
+        on_change=on_number,
         args=("lr", key),
         help=tr(
             "Each step moves every parameter by −η × its partial derivative.",
@@ -126,8 +103,8 @@ def scenario_controls(sc: dnn.Scenario) -> tuple[bool, int]:
         ),
     )
     down, up = scale_col.columns(2)
-    down.button("÷10", key="train_lr_div10", on_click=_scale_lr, args=(0.1,), width="stretch")
-    up.button("×10", key="train_lr_mul10", on_click=_scale_lr, args=(10.0,), width="stretch")
+    down.button("÷10", key="train_lr_div10", on_click=scale_lr, args=(0.1,), width="stretch")
+    up.button("×10", key="train_lr_mul10", on_click=scale_lr, args=(10.0,), width="stretch")
     if len(sc.x) < 2:
         return False, 0
     with sample_col:
