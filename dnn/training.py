@@ -1,12 +1,12 @@
 """Many SGD steps: ``train`` (one run, every step kept for the screens) and ``sweep`` (many runs at once).
 
 The network is tiny (2-3-2 in the notebook, 8-16-8 at most), so a step costs numpy calls, not arithmetic: a
-notebook-style step makes about 40 calls and allocates every intermediate. Here a step of ``train`` makes about 15
+notebook-style step makes about 40 calls and allocates every intermediate. Here a step of ``train`` makes about 13
 calls into arrays allocated once, and a step of ``sweep`` about 25 calls that advance all of its runs together.
 Three choices of layout make that possible (``benchmarks/`` measures the result):
 
 - All parameters live in one flat buffer θ = [W1, b1, W2, b2]; the named arrays are views into it. The update is
-  one ``θ −= η·g`` and the size of the gradient one dot product.
+  one ``θ −= η·g``; ``train`` also keeps each step's g in a row of a block, whose lengths it measures together.
 - In that order, [W1; b1] is one (inputs + 1) × hidden matrix A1 and [W2; b2] one (hidden + 1) × outputs matrix A2.
   With a column of ones appended to x (and to z1), a layer is one matrix product, x·W1 + b1 = [x, 1]·A1, and so is
   its gradient: [x, 1]ᵀ·δ1 stacks dE/dW1 = xᵀ·δ1 on dE/db1 = Σ_n δ1. (The bias is a weight on a constant input 1;
@@ -31,6 +31,10 @@ from .network import LIMITS, Network, ValidationError, _check_lr, _check_steps
 # At most this many parameter snapshots are stored per run; any other step is recomputed from the nearest earlier
 # snapshot (fewer than ``snapshot_every`` steps of replay). 2,001 × 280 floats (the largest network) ≈ 4.5 MB.
 MAX_SNAPSHOTS = 2001
+
+# ``train`` keeps the gradients of this many consecutive steps to measure their lengths together (at most 280
+# floats each: 0.6 MB).
+GRADIENT_BLOCK = 256
 
 # Constants as 0-d arrays: numpy converts a Python float operand anew on every call, which costs about 0.2 µs, a
 # few percent of a whole step of ``train``.
@@ -157,23 +161,19 @@ class _Batch:
             self.delta2.reshape(-1),
             self.work.reshape(-1),
         )
-        self.lse = np.empty(n)
-        # log Σ exp u2 of each sample, broadcast over the outputs. For one sample it is a 0-d view: numpy takes a
-        # slow path (about 0.8 µs, a tenth of a step) to broadcast a (1, 1) array over (1, outputs), not a 0-d one.
-        self.lse_col = self.lse.reshape(()) if n == 1 else self.lse[:, None]
         self.n = n
         # reduction "mean": δ2 = (y − d) / N, the gradient of the batch-mean loss; "sum": the notebook's y − d.
         self.divisor = np.array(float(n)) if reduction == "mean" and n > 1 else None
         self.f, self.df = _HIDDEN[net.hidden]
         if self.df is _d_relu:  # decided once here rather than at every step (see _d_relu)
             self.df = _d_relu_small if n * n_h < 1024 else _d_relu_large
+        targets = _one_hot_targets(self.d) if net.output == "softmax" else None
+        self.target = int(targets[0]) if targets is not None and n == 1 else None
         self.output = {
             "softmax": self._softmax_cross_entropy,
             "sigmoid": self._sigmoid_binary_cross_entropy,
             "identity": self._identity_squared_error,
-        }[net.output]
-        targets = _one_hot_targets(self.d) if net.output == "softmax" else None
-        self.target = int(targets[0]) if targets is not None and n == 1 else None
+        }[net.output]()
         self.loss_and_grad = self._loss_and_grad()
 
     def load(self, x_row: np.ndarray, d_row: np.ndarray, target: int | None) -> None:
@@ -182,8 +182,11 @@ class _Batch:
         self.d[0] = d_row
         self.target = target
 
-    def _loss_and_grad(self) -> Callable[[], float]:
+    def _loss_and_grad(self) -> Callable[..., float]:
         """``loss_and_grad()``, 順伝播 then 誤差逆伝播: returns the loss and writes dE/dθ into ``grad``.
+
+        ``loss_and_grad(gA1, gA2)`` writes the gradient into other (inputs + 1, hidden) and (hidden + 1, outputs)
+        arrays instead, such as views into a row of ``_Run.run``'s block of gradients.
 
         Built once as a closure over this batch's arrays. A step is a dozen numpy calls on a few numbers each, so
         Python's own work counts: the closure reads its arrays from local cells instead of looking up some twenty
@@ -193,11 +196,11 @@ class _Batch:
         """
         xa, xaT, A1, u1, z1 = self.xa, self.xaT, self.A1, self.u1, self.z1
         za, zaT, A2, u2 = self.za, self.zaT, self.A2, self.u2
-        gA1, gA2, W2T, delta1, delta2, f_prime = self.gA1, self.gA2, self.W2T, self.delta1, self.delta2, self.f_prime
+        W2T, delta1, delta2, f_prime = self.W2T, self.delta1, self.delta2, self.f_prime
         f, df, output, n, divisor = self.f, self.df, self.output, self.n, self.divisor
         divide, multiply = np.divide, np.multiply
 
-        def loss_and_grad() -> float:
+        def loss_and_grad(gA1: np.ndarray = self.gA1, gA2: np.ndarray = self.gA2) -> float:
             xa.dot(A1, out=u1)  # u1 = x·W1 + b1
             f(u1, z1)  # z1 = f(u1)
             za.dot(A2, out=u2)  # u2 = z1·W2 + b2
@@ -214,39 +217,84 @@ class _Batch:
 
         return loss_and_grad
 
-    # Output layers: each writes y and δ2 = y − d and returns the loss summed over the samples.
+    # Output layers. Each builds, like ``_loss_and_grad``, a closure that writes y and δ2 = y − d and returns the
+    # loss summed over the samples.
 
-    def _softmax_cross_entropy(self) -> float:
-        u2, y = self.u2, self.y
-        # y = exp(u2 − log Σ exp u2): softmax in three calls, as logaddexp.reduce gives log Σ exp without overflow.
-        # (The sweep shifts by the max instead: on its long rows logaddexp costs more per number than it saves.)
-        np.logaddexp.reduce(u2, axis=1, out=self.lse)
-        np.subtract(u2, self.lse_col, out=y)
-        np.exp(y, out=y)
-        np.subtract(y, self.d, out=self.delta2)
-        if self.target is not None:
-            # One sample with a one-hot target: only its class's term of −Σ d·log(y + 1e-7) is not zero.
-            return -math.log(y[0, self.target] + 1e-7)
-        np.add(y, _EPS, out=self.work)
-        np.log(self.work, out=self.work)
-        return -float(self.d_flat.dot(self.work_flat))  # cross_entropy_error: −Σ d·log(y + 1e-7)
+    def _softmax_cross_entropy(self) -> Callable[[], float]:
+        u2, y, d, delta2, work = self.u2, self.y, self.d, self.delta2, self.work
+        d_flat, work_flat = self.d_flat, self.work_flat
+        subtract, exp, log = np.subtract, np.exp, np.log
+        batch = self  # ``target`` changes when a stochastic run loads its next sample
 
-    def _sigmoid_binary_cross_entropy(self) -> float:
-        y, work = self.y, self.work
-        _sigmoid(self.u2, y)
-        np.subtract(y, self.d, out=self.delta2)
-        # binary cross-entropy: −Σ [d·log(y + 1e-7) + (1 − d)·log(1 − y + 1e-7)]
-        np.add(y, _EPS, out=work)
-        np.log(work, out=work)
-        loss = -float(self.d_flat.dot(self.work_flat))
-        np.subtract(_ONE, y, out=work)
-        work += _EPS
-        np.log(work, out=work)
-        return loss - float((1.0 - self.d_flat).dot(self.work_flat))
+        if self.n == 1:
+            u2_flat, lse = u2.reshape(-1), np.empty(())
+            py_exp, py_log = math.exp, math.log
 
-    def _identity_squared_error(self) -> float:
-        np.subtract(self.u2, self.d, out=self.delta2)  # y = u2
-        return 0.5 * float(self.delta2_flat.dot(self.delta2_flat))  # ½·Σ (y − d)²
+            def one_sample() -> float:
+                # y = exp(u2 − log Σ exp u2). The log-sum-exp of a handful of numbers is cheaper as Python floats
+                # than as a numpy reduction (a reduction call costs more than a whole step's arithmetic); shifted by
+                # the largest so that exp never overflows.
+                values = u2_flat.tolist()
+                top = max(values)
+                total = 0.0
+                for v in values:
+                    total += py_exp(v - top)
+                lse[()] = top + py_log(total)
+                subtract(u2, lse, out=y)
+                exp(y, out=y)
+                subtract(y, d, out=delta2)
+                target = batch.target
+                if target is not None:
+                    # a one-hot target: only its class's term of −Σ d·log(y + 1e-7) is not zero
+                    return -py_log(y[0, target] + 1e-7)
+                np.add(y, _EPS, out=work)
+                log(work, out=work)
+                return -float(d_flat.dot(work_flat))
+
+            return one_sample
+
+        lse = np.empty((self.n, 1))
+        logaddexp_reduce = np.logaddexp.reduce
+
+        def samples() -> float:
+            # logaddexp.reduce gives log Σ exp u2 of each sample without overflow. (The sweep shifts by the max
+            # instead: on its long rows logaddexp costs more per number than it saves.)
+            logaddexp_reduce(u2, axis=1, out=lse[:, 0])
+            subtract(u2, lse, out=y)
+            exp(y, out=y)
+            subtract(y, d, out=delta2)
+            np.add(y, _EPS, out=work)
+            log(work, out=work)
+            return -float(d_flat.dot(work_flat))  # cross_entropy_error: −Σ d·log(y + 1e-7)
+
+        return samples
+
+    def _sigmoid_binary_cross_entropy(self) -> Callable[[], float]:
+        u2, y, d, delta2, work = self.u2, self.y, self.d, self.delta2, self.work
+        d_flat, work_flat = self.d_flat, self.work_flat
+
+        def sigmoid_output() -> float:
+            _sigmoid(u2, y)
+            np.subtract(y, d, out=delta2)
+            # binary cross-entropy: −Σ [d·log(y + 1e-7) + (1 − d)·log(1 − y + 1e-7)]
+            np.add(y, _EPS, out=work)
+            np.log(work, out=work)
+            loss = -float(d_flat.dot(work_flat))
+            np.subtract(_ONE, y, out=work)
+            np.add(work, _EPS, out=work)
+            np.log(work, out=work)
+            return loss - float((1.0 - d_flat).dot(work_flat))
+
+        return sigmoid_output
+
+    def _identity_squared_error(self) -> Callable[[], float]:
+        u2, d, delta2, delta2_flat = self.u2, self.d, self.delta2, self.delta2_flat
+
+        def squared_error() -> float:
+            np.subtract(u2, d, out=delta2)  # y = u2
+            return 0.5 * float(delta2_flat.dot(delta2_flat))  # ½·Σ (y − d)²
+
+        return squared_error
 
 
 class _Run:
@@ -296,31 +344,45 @@ class _Run:
         """
         # Everything the loop uses is a local name: with a step of a few microseconds, attribute and global
         # look-ups would cost a few percent of it.
-        theta, grad, lr = self.theta, self.grad, self.lr
+        theta, lr, eta_grad = self.theta, self.lr, self.grad  # eta_grad: η·∂E/∂θ
         loss_and_grad, sample_step = self.full.loss_and_grad, self.sample_step
         multiply, isfinite = np.multiply, math.isfinite
         losses, sq_norms = np.empty(steps + 1), np.empty(steps + 1)
         sample_losses = np.empty(steps) if indices is not None else None
         draws = indices.tolist() if indices is not None else None  # Python ints: no numpy scalar per step
+        # Each step's gradient is written into the next row of ``block``, and the squared lengths of a full block
+        # are computed in one call: cheaper than a dot product per step. ``rows`` holds each row's A1- and
+        # A2-shaped views, made once.
+        block = np.empty((min(GRADIENT_BLOCK, steps + 1), theta.size))
+        rows = [(*_augmented(row, self.net), row) for row in block]
+        block_rows = len(rows)
+        done = 0  # steps whose gradient lengths are in sq_norms
+        j = 0  # the row of ``block`` for step k
         stop = None
         next_snapshot = 0  # the next step whose θ is kept: counting is cheaper than k % every at every step
         for k in range(steps + 1):
             if k == next_snapshot:
                 snapshots[k // every] = theta
                 next_snapshot += every
-            loss = loss_and_grad()
+            gA1, gA2, grad = rows[j]
+            loss = loss_and_grad(gA1, gA2)
             if not isfinite(loss):
                 stop = k
                 break
             losses[k] = loss
-            sq_norms[k] = grad.dot(grad)
+            j += 1
+            if j == block_rows:
+                np.einsum("ij,ij->i", block, block, out=sq_norms[done : done + j])
+                done, j = done + j, 0
             if k == steps:
                 break
             if draws is None:
-                multiply(grad, lr, out=grad)
-                theta -= grad  # θ ← θ − η·∂E/∂θ
+                multiply(grad, lr, out=eta_grad)
+                theta -= eta_grad  # θ ← θ − η·∂E/∂θ
             else:
                 sample_losses[k] = sample_step(draws[k])
+        if j:
+            np.einsum("ij,ij->i", block[:j], block[:j], out=sq_norms[done : done + j])
         # The parameters are checked once, here, not at every step: an inf or nan stays one under θ ← θ − η·g
         # (inf − x is inf or nan, nan − x is nan), so θ is finite now only if it was finite at every step.
         if not np.isfinite(theta).all():

@@ -165,6 +165,34 @@ def test_grad_norm_of_stochastic_and_diverged_runs():
     assert h.grad_norm.shape == h.loss.shape  # both stop at diverged_at
 
 
+def full_gradient_norm(net, x, d):
+    """‖∂E/∂θ‖ over W1, b1, W2, b2 from dnn.backward, the independent reference for History.grad_norm."""
+    g = dnn.backward(net, x, d)
+    return np.sqrt(sum(np.sum(p**2) for p in g.params().values()))
+
+
+def test_grad_norm_is_right_across_the_blocks_train_measures_it_in():
+    # train measures gradient lengths in blocks of GRADIENT_BLOCK steps: the steps on either side of a block's
+    # end, the last step of a run and the last finite step of a diverged run must all be right.
+    block = dnn.training.GRADIENT_BLOCK
+    sc = dnn.seed_scenario()
+    x = np.array([[1.0, 5.0], [2.0, -1.0], [0.5, 0.5]])
+    d = np.eye(2)[[1, 0, 0]]
+    steps = 2 * block + 37
+    for stochastic in (False, True):
+        h = dnn.train(sc.network, x, d, lr=0.3, steps=steps, stochastic=stochastic, seed=5)
+        assert h.grad_norm.shape == (steps + 1,)
+        for k in (block - 1, block, block + 1, 2 * block, steps):
+            assert h.grad_norm[k] == pytest.approx(full_gradient_norm(h.network_at(k), x, d), rel=1e-12)
+    net, x, d = diverging_scenario()
+    h = dnn.train(net, x, d, lr=3, steps=3000)
+    assert h.diverged_at is not None and block < h.diverged_at < 2 * block  # it stops inside the second block
+    last = h.last_step
+    assert h.grad_norm.shape == (last + 1,)
+    assert h.grad_norm[last] == pytest.approx(full_gradient_norm(h.network_at(last), x, d), rel=1e-12)
+    assert h.grad_norm[block] == pytest.approx(full_gradient_norm(h.network_at(block), x, d), rel=1e-12)
+
+
 def test_parameters_that_overflow_while_the_loss_stays_finite_stop_the_run():
     # Sigmoid output keeps the loss finite (σ(±∞) is 0 or 1, and the log has its 1e-7), so in this 1-1-1 network
     # the parameters overflow first; sgd_step's Network refuses them at that step.
