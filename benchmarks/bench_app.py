@@ -118,6 +118,13 @@ def fmt(seconds: list[float]) -> str:
     return f"{statistics.median(seconds):.3f} s" if seconds else "–"
 
 
+def fmt_range(seconds: list[float]) -> str:
+    """The median and, when there are several runs, the fastest and slowest (this machine's speed drifts)."""
+    if len(seconds) < 2:
+        return fmt(seconds)
+    return f"{fmt(seconds)} ({min(seconds):.2f}–{max(seconds):.2f})"
+
+
 def main(argv: list[str] | None = None) -> int:
     """Measure every screen, print markdown tables."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -137,7 +144,7 @@ def main(argv: list[str] | None = None) -> int:
             open_screen(path, {})
 
     load = os.getloadavg()
-    lines = ["| screen | setting | first view (cache cleared) | rerun |", "|---|---|---:|---:|"]
+    lines = ["| screen | setting | first view (cache cleared): median (range) | rerun |", "|---|---|---:|---:|"]
     for path in paths:
         for setting, query in SETTINGS.items():
             if args.quick and query.get("steps") == "100000" and path != TRAINING:
@@ -148,7 +155,7 @@ def main(argv: list[str] | None = None) -> int:
             if res.error:
                 lines.append(f"| {path} | {setting} | error: {res.error} | |")
             else:
-                lines.append(f"| {path} | {setting} | {fmt(res.first)} | {fmt(res.rerun)} |")
+                lines.append(f"| {path} | {setting} | {fmt_range(res.first)} | {fmt(res.rerun)} |")
             print(lines[-1], file=sys.stderr)
     text = "\n".join(lines)
     if (ROOT / TRAINING).is_file():
