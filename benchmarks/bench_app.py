@@ -122,7 +122,7 @@ def fmt_range(seconds: list[float]) -> str:
     """The median and, when there are several runs, the fastest and slowest (this machine's speed drifts)."""
     if len(seconds) < 2:
         return fmt(seconds)
-    return f"{fmt(seconds)} ({min(seconds):.2f}–{max(seconds):.2f})"
+    return f"{fmt(seconds)} ({min(seconds):.3f}–{max(seconds):.3f})"
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -44,6 +44,6 @@ def test_the_screen_benchmark_finds_and_opens_every_screen():
     assert result.first[0] > 0 and result.rerun[0] > 0
 
 
-@pytest.mark.parametrize("seconds,expected", [([1.25], "1.250 s"), ([1.0, 2.0, 1.5], "1.500 s (1.00–2.00)")])
+@pytest.mark.parametrize("seconds,expected", [([1.25], "1.250 s"), ([1.0, 2.0, 1.5], "1.500 s (1.000–2.000)")])
 def test_the_screen_table_shows_the_median_and_the_range(seconds, expected):
     assert load("bench_app").fmt_range(seconds) == expected
