@@ -297,3 +297,48 @@ def test_json_missing_keys_keep_the_base():
     back, problems = scenario_from_json('{"lr": 0.5}', SEED)
     assert problems == []
     assert back == SEED.replace(lr=0.5)
+
+
+# ---------------------------------------------------------------- the gradient's reduction over samples
+
+
+def test_the_default_mean_keeps_links_as_designed_and_sum_is_written():
+    assert "reduction" not in scenario_to_query(SEED, "ja", "mean")
+    query = codec.query_string(SEED, "ja", "sum")
+    assert query == DESIGN_LINK.replace("&lang=ja", "&reduction=sum&lang=ja")
+    assert codec.reduction_from_query(parse(query)) == ("sum", [])
+    assert scenario_from_query(parse(query), SEED) == (SEED, [])  # the scenario's keys are untouched by it
+
+
+@pytest.mark.parametrize(
+    "params,expected", [({}, None), ({"reduction": " mean "}, "mean"), ({"reduction": ["mean", "sum"]}, "sum")]
+)
+def test_reduction_from_a_link(params, expected):
+    assert codec.reduction_from_query(params) == (expected, [])
+
+
+def test_a_bad_reduction_in_a_link_is_named():
+    value, problems = codec.reduction_from_query({"reduction": "avg"})
+    assert value is None and fields(problems) == ["reduction"]
+    assert "'avg'" in problems[0].en and "mean" in problems[0].en and "sum" in problems[0].en
+    assert problems[0].ja.startswith("reduction: サンプルについての勾配")
+
+
+def test_json_keeps_the_reduction():
+    text = scenario_to_json(SEED, "sum")
+    assert json.loads(text)["reduction"] == "sum"
+    assert codec.reduction_from_json(text) == ("sum", [])
+    assert codec.reduction_from_json(text.encode()) == ("sum", [])
+    assert scenario_from_json(text, SEED) == (SEED, [])
+
+
+@pytest.mark.parametrize("text", ['{"lr": 0.5}', "{broken", "[1, 2]", b"\xff\xfe"])
+def test_json_without_a_reduction_names_none(text):
+    # older files have no reduction; broken ones are scenario_from_json's to report
+    assert codec.reduction_from_json(text) == (None, [])
+
+
+@pytest.mark.parametrize("value", ["avg", 2, None, ["sum"]])
+def test_a_bad_reduction_in_json_is_named(value):
+    reduction, problems = codec.reduction_from_json(json.dumps({"reduction": value}))
+    assert reduction is None and fields(problems) == ["reduction"]

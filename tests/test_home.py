@@ -30,6 +30,11 @@ def scenario(at: AppTest) -> dnn.Scenario:
     return at.session_state["scenario"]
 
 
+def reduction_radio(at: AppTest, lang: str = "en"):
+    """The sidebar's choice of the gradient's reduction (keyed per editor version and language)."""
+    return at.sidebar.radio(key=f"w_sidebar_reduction_v{at.session_state['editor_version']}_{lang}")
+
+
 def edit(at: AppTest, name: str, edited_rows: dict) -> AppTest:
     """Type into a grid as the browser would report it: the delta under the editor's key (column names as keys)."""
     key = f"editor_{name}_v{at.session_state['editor_version']}"
@@ -94,9 +99,9 @@ def test_choices_with_translated_labels_keep_their_value_after_a_language_switch
     canonical state. In the browser, one key across languages lost the choice (the widget remembers the shown
     label) and refused the next edit; AppTest does not show that, tests/browser/test_journeys.py does."""
     at = start({"x": "1,5;3,1", "d": "0,1;1,0"})
-    at.sidebar.radio(key="w_sidebar_reduction_en").set_value("sum").run()
+    reduction_radio(at).set_value("sum").run()
     at.sidebar.radio(key="w_sidebar_lang").set_value("ja").run()
-    assert at.sidebar.radio(key="w_sidebar_reduction_ja").value == "sum"
+    assert reduction_radio(at, "ja").value == "sum"
     assert at.selectbox(key="output_ja_v0").value == "softmax"
     assert at.selectbox(key="home_diagram_sample_2_ja").value == 0
     edit(at, "W1", {0: {"h3": 0.7}})
@@ -265,10 +270,46 @@ def test_learning_rate_and_steps(at):
 
 def test_reduction_choice(at):
     assert at.session_state["reduction"] == "mean"
-    at.sidebar.radio(key="w_sidebar_reduction_en").set_value("sum").run()
+    reduction_radio(at).set_value("sum").run()
     assert at.session_state["reduction"] == "sum"
     at.switch_page(FORWARD).run()
     assert at.session_state["reduction"] == "sum"
+
+
+def test_the_reduction_travels_in_the_link():
+    two = presets.two_samples()
+    at = start({**codec.scenario_to_query(two), "reduction": "sum"})
+    assert at.session_state["reduction"] == "sum"
+    assert reduction_radio(at).value == "sum"
+    assert at.query_params["reduction"] == "sum"
+    assert "reduction=sum" in at.sidebar.code[0].value
+    reduction_radio(at).set_value("mean").run()
+    assert "reduction" not in at.query_params  # the default is left out of the link
+    assert "reduction" not in at.sidebar.code[0].value
+
+
+def test_a_bad_reduction_in_the_link_is_reported_and_the_rest_loads():
+    at = start({"reduction": "avg", "lr": "0.25"})
+    assert at.session_state["reduction"] == "mean" and scenario(at).lr == 0.25
+    assert len(at.warning) == 1 and "reduction" in at.warning[0].value and "'avg'" in at.warning[0].value
+
+
+def test_a_file_sets_the_reduction_and_the_sidebar_shows_it(at):
+    reduction_radio(at).run()  # the widget exists with "mean" before the file comes
+    text = codec.scenario_to_json(presets.two_samples(), "sum")
+    at.sidebar.file_uploader[0].set_value(("s.json", text.encode(), "application/json")).run()
+    assert not at.exception
+    assert scenario(at) == presets.two_samples() and at.session_state["reduction"] == "sum"
+    assert reduction_radio(at).value == "sum"
+    assert at.query_params["reduction"] == "sum"
+
+
+def test_a_file_with_a_bad_reduction_changes_nothing(at):
+    doc = json.loads(codec.scenario_to_json(presets.two_samples()))
+    doc["reduction"] = "median"
+    at.sidebar.file_uploader[0].set_value(("r.json", json.dumps(doc).encode(), "application/json")).run()
+    assert scenario(at) == SEED and at.session_state["reduction"] == "mean"
+    assert len(at.warning) == 1 and "reduction" in at.warning[0].value and "not loaded" in at.warning[0].value
 
 
 def test_pin_baseline(at):

@@ -5,6 +5,9 @@ Link format (DESIGN.md), every key optional::
     ?W1=0.1,0.3,0.5;0.2,0.4,0.6&b1=0.1,0.2,0.3&W2=0.1,0.4;0.2,0.5;0.3,0.6&b2=0.1,0.2&x=1,5&d=0,1
      &lr=0.01&steps=1000&hidden=relu&output=softmax&lang=ja
 
+plus ``reduction=sum`` when the gradient over the samples is the notebook's sum rather than the default mean (an
+addition to DESIGN.md's keys: without it a shared link would show a different gradient than its sender saw).
+
 Rows are separated by ``;``, values by ``,``; several samples in x and d are several rows. Numbers are written
 with Python's shortest round-trip ``repr`` (0.1 stays "0.1" and reads back as exactly the same float).
 
@@ -26,6 +29,7 @@ from urllib.parse import urlencode
 import numpy as np
 
 import dnn
+from dnn.core import Reduction
 
 from .i18n import pick
 from .shapes import fit_data
@@ -35,6 +39,8 @@ NETWORK_KEYS: tuple[str, ...] = ("W1", "b1", "W2", "b2", "hidden", "output")
 DATA_KEYS: tuple[str, ...] = ("x", "d")
 KEYS: tuple[str, ...] = (*NETWORK_KEYS, *DATA_KEYS, "lr", "steps")  # the scenario's keys, in link order
 LANG_PARAM = "lang"
+REDUCTION_PARAM = "reduction"
+REDUCTIONS: tuple[Reduction, ...] = ("mean", "sum")  # the gradient of the mean loss (default), the notebook's sum
 
 # Size guards, checked before any number is parsed so an absurd link costs nothing.
 MAX_ROWS: int = max(dnn.LIMITS["max_samples"], dnn.LIMITS["max_hidden"])
@@ -90,8 +96,9 @@ def format_array(a: np.ndarray) -> str:
     return ";".join(",".join(format_number(v) for v in row) for row in rows)
 
 
-def scenario_to_query(sc: dnn.Scenario, lang: str | None = None) -> dict[str, str]:
-    """The share link's parameters for a scenario, in link order; ``lang`` is added only when it is not English."""
+def scenario_to_query(sc: dnn.Scenario, lang: str | None = None, reduction: Reduction = "mean") -> dict[str, str]:
+    """The share link's parameters for a scenario, in link order; ``reduction`` is added only when it is not the
+    default mean, ``lang`` only when it is not English."""
     net = sc.network
     params = {
         "W1": format_array(net.W1),
@@ -105,18 +112,21 @@ def scenario_to_query(sc: dnn.Scenario, lang: str | None = None) -> dict[str, st
         "hidden": net.hidden,
         "output": net.output,
     }
+    if reduction != "mean":
+        params[REDUCTION_PARAM] = reduction
     if lang and lang != "en":
         params[LANG_PARAM] = lang
     return params
 
 
-def query_string(sc: dnn.Scenario, lang: str | None = None) -> str:
+def query_string(sc: dnn.Scenario, lang: str | None = None, reduction: Reduction = "mean") -> str:
     """The link's query string without "?", with ";" and "," left readable: ``W1=0.1,0.3;...&lr=0.01...``."""
-    return urlencode(scenario_to_query(sc, lang), safe=",;")
+    return urlencode(scenario_to_query(sc, lang, reduction), safe=",;")
 
 
-def scenario_to_json(sc: dnn.Scenario) -> str:
-    """The scenario as a JSON document, one key per line; numbers keep full precision."""
+def scenario_to_json(sc: dnn.Scenario, reduction: Reduction = "mean") -> str:
+    """The scenario (and the gradient's reduction over samples) as a JSON document, one key per line; numbers keep
+    full precision."""
     net = sc.network
     doc: dict[str, Any] = {
         "format": JSON_FORMAT,
@@ -131,6 +141,7 @@ def scenario_to_json(sc: dnn.Scenario) -> str:
         "steps": sc.steps,
         "hidden": net.hidden,
         "output": net.output,
+        "reduction": reduction,
     }
     lines = [f"  {json.dumps(k)}: {json.dumps(v, separators=(',', ':'), allow_nan=False)}" for k, v in doc.items()]
     return "{\n" + ",\n".join(lines) + "\n}\n"
@@ -450,3 +461,42 @@ def scenario_from_json(data: str | bytes, base: dnn.Scenario | None = None) -> t
         return value
 
     return _load(doc, base, _rows_from_json, _number_from_json, choice_of)
+
+
+# ---------------------------------------------------------------- the gradient's reduction over samples
+
+
+def _reduction(value: Any) -> Reduction:
+    if value not in REDUCTIONS:
+        shown = json.dumps(value)[:20] if not isinstance(value, str) else repr(value[:20])
+        raise _BadValueError(
+            f"unknown gradient over samples {shown}; choose mean (of the loss) or sum (the notebook's)",
+            f"サンプルについての勾配 {shown} は使えません(mean(誤差の平均)か sum(ノートブックの合計)を選んでください)",
+        )
+    return value
+
+
+def reduction_from_query(params: Mapping[str, str | list[str]]) -> tuple[Reduction | None, list[Problem]]:
+    """The reduction a link asks for ("mean" or "sum"), None when it asks for none; a bad value is a Problem."""
+    value = _text_value(params, REDUCTION_PARAM)
+    if value is None:
+        return None, []
+    try:
+        return _reduction(value.strip()), []
+    except _BadValueError as bad:
+        return None, [_problem(REDUCTION_PARAM, bad.en, bad.ja)]
+
+
+def reduction_from_json(data: str | bytes) -> tuple[Reduction | None, list[Problem]]:
+    """The reduction a scenario file names, None when it names none (files from before it was saved, or a file
+    that ``scenario_from_json`` refuses anyway); a bad value is a Problem. Never raises."""
+    try:
+        doc = json.loads(data)
+    except (UnicodeDecodeError, json.JSONDecodeError):
+        return None, []
+    if not isinstance(doc, dict) or REDUCTION_PARAM not in doc:
+        return None, []
+    try:
+        return _reduction(doc[REDUCTION_PARAM]), []
+    except _BadValueError as bad:
+        return None, [_problem(REDUCTION_PARAM, bad.en, bad.ja)]

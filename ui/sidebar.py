@@ -90,7 +90,9 @@ def _scenario_actions() -> None:
 
 def _reduction_choice() -> None:
     lang = current_lang()  # format_func may run outside this run: fix the language now
-    key = state.translated_key(_W_REDUCTION)  # its labels are translated: a widget per language
+    # A widget per language (its labels are translated) and per editor version: when a loaded file changes the
+    # choice, a fresh widget starts from it (the browser keeps an old widget's value even if its state is deleted).
+    key = state.translated_key(f"{_W_REDUCTION}_v{state.editor_version()}")
     st.radio(
         tr("Gradient over samples", "サンプルについての勾配"),
         state.REDUCTIONS,
@@ -129,11 +131,17 @@ def _on_upload() -> None:
     file = st.session_state.get(_W_UPLOAD)
     if file is None:
         return
-    sc, problems = codec.scenario_from_json(file.getvalue(), state.scenario())
-    if problems:
-        state.set_load_report("file", problems)
+    data = file.getvalue()
+    sc, problems = codec.scenario_from_json(data, state.scenario())
+    reduction, reduction_problems = codec.reduction_from_json(data)
+    if problems or reduction_problems:
+        state.set_load_report("file", problems + reduction_problems)
         return
     state.set_scenario(sc)
+    # Files saved before the reduction was kept in them leave it as it is.
+    if reduction is not None and reduction != state.reduction():
+        state.set_reduction(reduction)
+        state.bump_editor_version()  # the sidebar's choice is drawn afresh from it
     state.flash(f"Loaded {file.name}.", f"{file.name} を読み込みました。", kind="success")
 
 
@@ -141,7 +149,7 @@ def _save_and_load() -> None:
     with st.expander(tr("Save / load / export", "保存・読み込み・書き出し"), icon=":material/save:"):
         st.download_button(
             tr("Download scenario", "シナリオをダウンロード"),
-            data=codec.scenario_to_json(state.scenario()),
+            data=codec.scenario_to_json(state.scenario(), state.reduction()),
             file_name="backprop-lab-scenario.json",
             mime="application/json",
             icon=":material/download:",

@@ -20,12 +20,12 @@ from typing import Literal
 import streamlit as st
 
 import dnn
+from dnn.core import Reduction
 
 from . import codec
 from .i18n import current_lang, set_lang, tr
 
-Reduction = Literal["mean", "sum"]
-REDUCTIONS: tuple[Reduction, ...] = ("mean", "sum")
+REDUCTIONS = codec.REDUCTIONS
 UNDO_LIMIT = 20
 
 # Canonical session-state keys (non-widget, so they survive page switches).
@@ -66,8 +66,10 @@ def _init_once() -> None:
     if lang:
         set_lang(lang)
     sc, problems = codec.scenario_from_query(params, dnn.seed_scenario())
+    reduction, reduction_problems = codec.reduction_from_query(params)
+    problems += reduction_problems
     ss[_SCENARIO] = sc
-    ss[_REDUCTION] = "mean"
+    ss[_REDUCTION] = reduction or "mean"
     ss[_UNDO] = []
     ss[_BASELINE] = None
     ss[_VERSION] = 0
@@ -193,9 +195,10 @@ def reduction() -> Reduction:
 
 
 def set_reduction(value: str) -> None:
-    """Choose "mean" or "sum" (anything else is ignored)."""
+    """Choose "mean" or "sum" (anything else is ignored); the share link follows."""
     if value in REDUCTIONS:
         st.session_state[_REDUCTION] = value
+        sync_query_params()
 
 
 def editor_version() -> int:
@@ -268,8 +271,8 @@ def _show_messages() -> None:
 
 
 def share_query() -> str:
-    """The current scenario (and language) as a query string, "W1=...&lr=...", without "?"."""
-    return codec.query_string(scenario(), current_lang())
+    """The current scenario (with the reduction and language) as a query string, "W1=...&lr=...", without "?"."""
+    return codec.query_string(scenario(), current_lang(), reduction())
 
 
 def share_url() -> str:
@@ -280,10 +283,10 @@ def share_url() -> str:
 
 def sync_query_params() -> None:
     """Rewrite the address bar's query parameters from the scenario (only the keys that differ)."""
-    desired = codec.scenario_to_query(scenario(), current_lang())
+    desired = codec.scenario_to_query(scenario(), current_lang(), reduction())
     qp = st.query_params
     changed = {k: v for k, v in desired.items() if qp.get(k) != v}
-    stale = [k for k in (*codec.KEYS, codec.LANG_PARAM) if k in qp and k not in desired]
+    stale = [k for k in (*codec.KEYS, codec.REDUCTION_PARAM, codec.LANG_PARAM) if k in qp and k not in desired]
     if changed:
         qp.update(changed)
     for k in stale:

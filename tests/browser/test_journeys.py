@@ -184,10 +184,12 @@ def _open_files_expander(page: Any) -> Any:
 
 def test_saved_json_loads_the_same_scenario_in_a_new_session(server, new_page, tmp_path: Path):
     query = "W1=0.25,0.3,-0.5;0.2,0.45,0.6&b2=0.3,-0.1&x=1,5;2,-1&d=0,1;1,0&lr=0.05&steps=250&hidden=tanh"
+    query += "&reduction=sum"
     first = new_page()
     open_app(first, f"{server}/Compare?{query}")
     saved = share_params(first)
     assert saved["hidden"] == "tanh" and saved["x"] == "1,5;2,-1" and saved["lr"] == "0.05"
+    assert saved["reduction"] == "sum"
     expander = _open_files_expander(first)
     with first.expect_download() as download:
         expander.get_by_role("button", name="Download scenario").click()
@@ -196,6 +198,7 @@ def test_saved_json_loads_the_same_scenario_in_a_new_session(server, new_page, t
     download.value.save_as(path)
     doc = json.loads(path.read_text())
     assert doc["W1"] == [[0.25, 0.3, -0.5], [0.2, 0.45, 0.6]] and doc["x"] == [[1, 5], [2, -1]]
+    assert doc["reduction"] == "sum"
 
     # The worked example of the same scenario downloads too (built on click), with its numbers.
     with first.expect_download() as worked:
@@ -215,4 +218,10 @@ def test_saved_json_loads_the_same_scenario_in_a_new_session(server, new_page, t
     expect(second.get_by_test_id("stAlertContentSuccess")).to_contain_text("scenario.json")
     assert share_params(second) == saved
     assert share_link(second).split("?")[0] == server + "/Compare"  # the link opens the page it was copied on
+    # The file also set the gradient's reduction, and the sidebar's choice shows it and still works.
+    sidebar = second.get_by_test_id("stSidebar")
+    expect(sidebar.get_by_role("radio", name="sum (the notebook's)")).to_be_checked()
+    act(second, lambda: sidebar.get_by_text("mean (of the reported loss)").click())
+    expect(sidebar.get_by_role("radio", name="mean (of the reported loss)")).to_be_checked()
+    assert "reduction" not in share_params(second)
     assert exceptions(second) == []
