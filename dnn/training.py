@@ -135,8 +135,11 @@ class _Batch:
     """The loss on one batch (x, d) at the parameters θ, and its gradient written into ``grad``.
 
     Every intermediate lives in an array allocated here once; ``loss_and_grad`` then only calls numpy into them.
-    The arrays are the notebook's u1, z1, u2, y, δ2, δ1 (one row per sample), with x and z1 widened by a column of
-    ones for the biases (see the module docstring).
+    The arrays are the notebook's u1, z1, u2, y, δ2, δ1, with x and z1 widened by a column of ones for the biases
+    (see the module docstring). The output layer's have one row per sample, as in the notebook; the hidden layer's
+    are kept transposed, one row per hidden unit (u1ᵀ, z1ᵀ, δ1ᵀ), so that z1ᵀ is a contiguous block of [z1, 1]ᵀ:
+    z1 as columns of [z1, 1] would be strided, and numpy's elementwise calls (f, f′) are several times slower on a
+    strided batch.
     """
 
     def __init__(
@@ -146,14 +149,14 @@ class _Batch:
         n_h, n_out = net.n_hidden, net.n_out
         self.A1, self.A2 = _augmented(theta, net)
         self.gA1, self.gA2 = _augmented(grad, net)
-        self.W2T = self.A2[:n_h].T  # a view: it follows θ as θ is updated
+        self.A1T, self.W2 = self.A1.T, self.A2[:n_h]  # views: they follow θ as θ is updated
         self.xa = np.ones((n, n_in + 1))  # [x, 1]
         self.xa[:, :n_in] = x
         self.d = np.array(d, dtype=np.float64)
-        self.za = np.ones((n, n_h + 1))  # [z1, 1]
-        self.z1 = self.za[:, :n_h]
-        self.xaT, self.zaT = self.xa.T, self.za.T
-        self.u1, self.f_prime, self.delta1 = np.empty((n, n_h)), np.empty((n, n_h)), np.empty((n, n_h))
+        self.zaT = np.ones((n_h + 1, n))  # [z1, 1]ᵀ
+        self.z1T = self.zaT[:n_h]
+        self.xaT, self.za = self.xa.T, self.zaT.T
+        self.u1T, self.f_primeT, self.delta1T = (np.empty((n_h, n)) for _ in range(3))
         self.u2, self.y, self.delta2, self.work = (np.empty((n, n_out)) for _ in range(4))
         # flat views, for sums over all samples and outputs as one dot product of vectors
         self.d_flat, self.delta2_flat, self.work_flat = (
@@ -194,24 +197,25 @@ class _Batch:
         ``a.dot(b, out=c)``: the method skips the ``__array_function__`` dispatch that ``np.dot`` does first, about
         0.2 µs a call.
         """
-        xa, xaT, A1, u1, z1 = self.xa, self.xaT, self.A1, self.u1, self.z1
-        za, zaT, A2, u2 = self.za, self.zaT, self.A2, self.u2
-        W2T, delta1, delta2, f_prime = self.W2T, self.delta1, self.delta2, self.f_prime
+        xaT, A1T, u1T, z1T = self.xaT, self.A1T, self.u1T, self.z1T
+        za, zaT, A2, W2, u2 = self.za, self.zaT, self.A2, self.W2, self.u2
+        delta1T, delta2, f_primeT = self.delta1T, self.delta2, self.f_primeT
+        delta1, delta2T = delta1T.T, delta2.T  # views made once (``.T`` makes a new view object at every call)
         f, df, output, n, divisor = self.f, self.df, self.output, self.n, self.divisor
         divide, multiply = np.divide, np.multiply
 
         def loss_and_grad(gA1: np.ndarray = self.gA1, gA2: np.ndarray = self.gA2) -> float:
-            xa.dot(A1, out=u1)  # u1 = x·W1 + b1
-            f(u1, z1)  # z1 = f(u1)
+            A1T.dot(xaT, out=u1T)  # u1 = x·W1 + b1, transposed: u1ᵀ = [W1; b1]ᵀ·[x, 1]ᵀ
+            f(u1T, z1T)  # z1 = f(u1)
             za.dot(A2, out=u2)  # u2 = z1·W2 + b2
             loss = output() / n  # y, the loss (mean over samples) and δ2 = y − d
             if divisor is not None:
                 divide(delta2, divisor, out=delta2)
             zaT.dot(delta2, out=gA2)  # [dE/dW2; dE/db2] = [z1, 1]ᵀ·δ2
-            delta2.dot(W2T, out=delta1)  # dE/dz1 = δ2·W2ᵀ
+            W2.dot(delta2T, out=delta1T)  # dE/dz1 = δ2·W2ᵀ, transposed
             if df is not None:
-                df(z1, f_prime)
-                multiply(delta1, f_prime, out=delta1)  # δ1 = dE/dz1 ⊙ f′(u1)
+                df(z1T, f_primeT)
+                multiply(delta1T, f_primeT, out=delta1T)  # δ1 = dE/dz1 ⊙ f′(u1)
             xaT.dot(delta1, out=gA1)  # [dE/dW1; dE/db1] = [x, 1]ᵀ·δ1
             return loss
 

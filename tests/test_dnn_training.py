@@ -36,6 +36,37 @@ def test_train_equals_repeated_sgd_step(hidden, output, reduction):
     np.testing.assert_allclose(g.W2, dnn.backward(nets[17], x, d, reduction).W2, rtol=1e-12)
 
 
+@pytest.mark.parametrize(
+    "hidden,output,sizes,samples",
+    [
+        ("relu", "softmax", (3, 5, 4), 7),  # every size different: a transposed array would not fit
+        ("tanh", "identity", (4, 2, 3), 6),
+        ("identity", "sigmoid", (1, 6, 2), 5),
+        ("relu", "identity", (8, 16, 8), 256),  # the largest network and batch (ReLU's f′ on a long array)
+        ("sigmoid", "softmax", (2, 8, 3), 200),
+    ],
+)
+@pytest.mark.parametrize("reduction", ["mean", "sum"])
+def test_train_equals_repeated_sgd_step_for_other_sizes(hidden, output, sizes, samples, reduction):
+    n_in, n_h, n_out = sizes
+    rng = np.random.default_rng(n_in * 100 + samples)
+    net = dnn.random_network(n_in, n_h, n_out, seed=3, hidden=hidden, output=output)
+    x = rng.normal(size=(samples, n_in))
+    if output == "softmax":
+        d = np.eye(n_out)[rng.integers(0, n_out, size=samples)]
+    else:
+        d = rng.uniform(0.0, 1.0, size=(samples, n_out))
+    lr = 0.05 if reduction == "mean" else 0.05 / samples
+    losses, nets = repeated_steps(net, x, d, lr, 12, reduction)
+    h = dnn.train(net, x, d, lr=lr, steps=12, reduction=reduction)
+    np.testing.assert_allclose(h.loss, losses, rtol=1e-12)
+    for name, value in nets[-1].params().items():
+        np.testing.assert_allclose(h.network.params()[name], value, rtol=1e-11, atol=1e-14)
+    g = dnn.backward(nets[7], x, d, reduction)
+    expected = np.sqrt(sum(np.sum(p**2) for p in g.params().values()))
+    assert h.grad_norm[7] == pytest.approx(expected, rel=1e-12)
+
+
 def test_train_seed_scenario_reproduces_the_notebook_step():
     sc = dnn.seed_scenario()
     h = dnn.train(sc.network, sc.x, sc.d, lr=0.01, steps=1000)
