@@ -9,24 +9,22 @@ import streamlit as st
 import dnn
 
 
-@st.cache_data(max_entries=64, show_spinner=False)
-def _numerical(
-    W1: np.ndarray,
-    b1: np.ndarray,
-    W2: np.ndarray,
-    b2: np.ndarray,
-    hidden: str,
-    output: str,
-    x: np.ndarray,
-    d: np.ndarray,
-) -> dict[str, np.ndarray]:
-    # Arrays and names in, so that st.cache_data can hash the arguments (a Network is not hashable).
-    net = dnn.Network(W1=W1, b1=b1, W2=W2, b2=b2, hidden=hidden, output=output)
+def network_cache_key(net: dnn.Network) -> tuple:
+    """What makes two networks compute the same: each parameter array by shape and content, and the layer kinds.
+    (A Network is not hashable, being made of arrays; ``st.cache_data`` uses this for it through ``NETWORK_HASH``.)"""
+    params = (net.W1, net.b1, net.W2, net.b2)
+    return (*(p.shape for p in params), *(p.tobytes() for p in params), net.hidden, net.output)
+
+
+NETWORK_HASH = {dnn.Network: network_cache_key}  # hash_funcs for st.cache_data functions that take a Network
+
+
+@st.cache_data(max_entries=64, show_spinner=False, hash_funcs=NETWORK_HASH)
+def _numerical(net: dnn.Network, x: np.ndarray, d: np.ndarray) -> dict[str, np.ndarray]:
     return dnn.numerical_gradient(net, x, d).params()
 
 
 def numerical_gradient(sc: dnn.Scenario) -> dict[str, np.ndarray]:
     """数値微分 of the mean loss for every parameter (W1, W2, b1, b2), cached: one forward pass per nudge adds up
     for the largest networks (280 parameters × 2 nudges)."""
-    net = sc.network
-    return _numerical(net.W1, net.b1, net.W2, net.b2, net.hidden, net.output, sc.x, sc.d)
+    return _numerical(sc.network, sc.x, sc.d)

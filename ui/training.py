@@ -24,6 +24,7 @@ import streamlit as st
 
 import dnn
 
+from .cached import NETWORK_HASH
 from .i18n import pick, tr
 
 PROBES = 200  # steps at which the outputs y and each parameter's gradient size are evaluated, at most
@@ -182,14 +183,9 @@ def compute_run(
     )
 
 
-@st.cache_data(max_entries=CACHE_RUNS, show_spinner=False)
+@st.cache_data(max_entries=CACHE_RUNS, show_spinner=False, hash_funcs=NETWORK_HASH)
 def _cached_run(
-    W1: np.ndarray,
-    b1: np.ndarray,
-    W2: np.ndarray,
-    b2: np.ndarray,
-    hidden: str,
-    output: str,
+    net: dnn.Network,
     x: np.ndarray,
     d: np.ndarray,
     lr: float,
@@ -199,18 +195,13 @@ def _cached_run(
     seed: int,
 ) -> Run:
     # The key is every array and setting that changes the run (st.cache_data hashes numpy arrays by content).
-    net = dnn.Network(W1=W1, b1=b1, W2=W2, b2=b2, hidden=hidden, output=output)
     return compute_run(dnn.Scenario(net, x, d, lr=lr, steps=steps), reduction, stochastic, seed)
 
 
 def run_scenario(sc: dnn.Scenario, reduction: str = "mean", stochastic: bool = False, seed: int = 0) -> Run:
     """The scenario's run, from the cache when it was computed before; a spinner appears after half a second."""
-    net = sc.network
     with st.spinner(tr(f"Training {sc.steps:,} steps…", f"{sc.steps:,} ステップ学習しています…"), show_time=True):
-        return _cached_run(
-            net.W1, net.b1, net.W2, net.b2, net.hidden, net.output, sc.x, sc.d, sc.lr, sc.steps,
-            reduction, bool(stochastic), int(seed),
-        )  # fmt: skip
+        return _cached_run(sc.network, sc.x, sc.d, sc.lr, sc.steps, reduction, bool(stochastic), int(seed))
 
 
 # ---------------------------------------------------------------- what the output does over the steps
@@ -331,27 +322,16 @@ def compute_sweep(sc: dnn.Scenario, lrs: np.ndarray, steps: int, reduction: str 
     return SweepResult(lrs, losses, diverged, final, time.perf_counter() - t0)
 
 
-@st.cache_data(max_entries=CACHE_SWEEPS, show_spinner=False)
+@st.cache_data(max_entries=CACHE_SWEEPS, show_spinner=False, hash_funcs=NETWORK_HASH)
 def _cached_sweep(
-    W1: np.ndarray,
-    b1: np.ndarray,
-    W2: np.ndarray,
-    b2: np.ndarray,
-    hidden: str,
-    output: str,
-    x: np.ndarray,
-    d: np.ndarray,
-    lrs: np.ndarray,
-    steps: int,
-    reduction: str,
+    net: dnn.Network, x: np.ndarray, d: np.ndarray, lrs: np.ndarray, steps: int, reduction: str
 ) -> SweepResult:
-    net = dnn.Network(W1=W1, b1=b1, W2=W2, b2=b2, hidden=hidden, output=output)
+    # The scenario's own η is not in the key: a sweep does not depend on it.
     return compute_sweep(dnn.Scenario(net, x, d, lr=float(lrs[0]), steps=steps), lrs, steps, reduction)
 
 
 def sweep_scenario(sc: dnn.Scenario, lrs: np.ndarray, steps: int, reduction: str = "mean") -> SweepResult:
     """The sweep of the scenario over ``lrs`` for ``steps`` steps, cached; a spinner after half a second."""
-    net = sc.network
     with st.spinner(
         tr(
             f"Training {len(lrs)} runs of {steps:,} steps…",
@@ -359,10 +339,7 @@ def sweep_scenario(sc: dnn.Scenario, lrs: np.ndarray, steps: int, reduction: str
         ),
         show_time=True,
     ):
-        return _cached_sweep(
-            net.W1, net.b1, net.W2, net.b2, net.hidden, net.output, sc.x, sc.d, np.asarray(lrs, dtype=np.float64),
-            int(steps), reduction,
-        )  # fmt: skip
+        return _cached_sweep(sc.network, sc.x, sc.d, np.asarray(lrs, dtype=np.float64), int(steps), reduction)
 
 
 # ---------------------------------------------------------------- what differs between two scenarios
