@@ -1,0 +1,78 @@
+"""A training run as a film: which steps to show, the parameters at those steps, and the output over the input
+plane at each of them (the "decision surface" moving as the network learns)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from .core import forward
+from .network import Network
+from .training import History
+
+MAX_EVEN_FRAMES = 200  # evenly spaced steps at most
+MAX_JUMP_FRAMES = 40  # steps where the loss jumps, at most (the largest jumps)
+JUMP = 1e-3  # a step where the loss E grows by more than 0.1 % of its size is a jump
+
+
+def frame_steps(loss: np.ndarray, even: int = MAX_EVEN_FRAMES, jumps: int = MAX_JUMP_FRAMES) -> np.ndarray:
+    """The steps a film of the run shows: ``even`` evenly spaced steps from 0 to the last (all of them for a
+    shorter run), plus, for up to ``jumps`` of the largest rises of E, the step before and the step of the rise.
+
+    ``loss[k]`` is E after k steps (``History.loss``); the result is sorted and without repeats."""
+    loss = np.asarray(loss, dtype=np.float64)
+    last = len(loss) - 1
+    steps = np.unique(np.round(np.linspace(0, last, min(even, last + 1))).astype(np.int64))
+    if last >= 1 and jumps > 0:
+        with np.errstate(all="ignore"):
+            rise = np.diff(loss) / np.maximum(np.abs(loss[:-1]), 1e-12)
+        up = np.flatnonzero(rise > JUMP)
+        if up.size:
+            biggest = up[np.argsort(-rise[up], kind="stable")[:jumps]] + 1  # step k where E[k] > E[k − 1]
+            steps = np.unique(np.concatenate([steps, biggest - 1, biggest]))
+    return steps
+
+
+@dataclass(frozen=True)
+class Grid:
+    """Points of the input plane: ``x1`` (columns) and ``x2`` (rows) values; ``points`` lists them row by row
+    (x2 outer, x1 inner), as an image of ``len(x2)`` rows."""
+
+    x1: np.ndarray
+    x2: np.ndarray
+
+    @property
+    def points(self) -> np.ndarray:
+        """Every grid point as a row [x1, x2], row by row of the image."""
+        return np.stack(np.meshgrid(self.x1, self.x2), axis=-1).reshape(-1, 2)
+
+
+def grid_around(x: np.ndarray, resolution: int = 41, margin: float = 0.15) -> Grid:
+    """A square grid over the samples' inputs (two of them) with ``margin`` of the span added on every side."""
+    lo, hi = np.min(x[:, :2], axis=0), np.max(x[:, :2], axis=0)
+    centre, half = (lo + hi) / 2, max(float(np.max(hi - lo)) / 2, 0.5) * (1 + 2 * margin)
+    return Grid(
+        x1=np.linspace(centre[0] - half, centre[0] + half, resolution),
+        x2=np.linspace(centre[1] - half, centre[1] + half, resolution),
+    )
+
+
+def networks_at(history: History, steps: np.ndarray) -> list[Network]:
+    """The network after each of ``steps`` steps of the run (from ``History.params_at``)."""
+    params = history.params_at(steps)
+    like = history.start
+    return [
+        like.replace(W1=params["W1"][i], b1=params["b1"][i], W2=params["W2"][i], b2=params["b2"][i])
+        for i in range(len(steps))
+    ]
+
+
+def surfaces(networks: list[Network], grid: Grid, output: int) -> np.ndarray:
+    """Output y_output over the grid for each network: (networks, len(x2), len(x1)), from ``forward``."""
+    points = grid.points
+    out = np.empty((len(networks), len(grid.x2), len(grid.x1)))
+    with np.errstate(all="ignore"):
+        for i, net in enumerate(networks):
+            out[i] = forward(net, points).y[:, output].reshape(len(grid.x2), len(grid.x1))
+    return out

@@ -1,0 +1,75 @@
+"""The film of a run (dnn/playback.py): its steps, each frame's parameters against repeated sgd_step, and the
+surface over the input plane against a forward pass written here."""
+
+import numpy as np
+import pytest
+
+import dnn
+from dnn import datasets as ds
+from dnn import playback as pb
+
+
+def test_frame_steps_are_even_and_include_both_ends():
+    steps = pb.frame_steps(np.linspace(1, 0, 100_001))  # a falling loss: no jumps
+    assert steps[0] == 0 and steps[-1] == 100_000 and len(steps) == pb.MAX_EVEN_FRAMES
+    assert np.ptp(np.diff(steps)) <= 1  # evenly spaced (up to rounding)
+    short = pb.frame_steps(np.linspace(1, 0, 31))
+    np.testing.assert_array_equal(short, np.arange(31))
+
+
+def test_frame_steps_add_the_largest_jumps():
+    loss = np.linspace(2.0, 1.0, 10_001)
+    loss[5_003] = 3.0  # E jumps at step 5,003 and falls back at 5,004
+    loss[7_777] = loss[7_776] * 1.01
+    loss[1_234] = loss[1_233] * 1.0001  # below the 0.1 % threshold: not a jump
+    steps = pb.frame_steps(loss)
+    assert {5_002, 5_003, 7_776, 7_777} <= set(steps.tolist()) and 1_234 not in steps
+    assert len(pb.frame_steps(loss, jumps=1)) == len(steps) - 2  # only the largest one
+
+
+def repeated_steps(net, x, d, lr, steps):
+    nets = [net]
+    for _ in range(steps):
+        net = dnn.sgd_step(net, dnn.backward(net, x, d), lr)
+        nets.append(net)
+    return nets
+
+
+@pytest.mark.parametrize(("steps", "lr"), [(600, 0.5), (4_500, 3.0)])  # 4,500: snapshots every 3 steps, so replays
+def test_each_frames_parameters_are_those_of_repeated_sgd_steps(steps, lr):
+    data = ds.generate(ds.Recipe("spiral", n=40, noise=0.05, data_seed=3))
+    net = dnn.random_network(2, 5, 2, seed=2, hidden="tanh")
+    h = dnn.train(net, data.x, data.d, lr, steps)
+    frame = pb.frame_steps(h.loss)
+    assert h.snapshot_every == (1 if steps == 600 else 3)
+    if steps == 4_500:
+        assert (frame % 3 != 0).any()  # some frames are not snapshots
+    expected = repeated_steps(net, data.x, data.d, lr, steps)
+    for k, got in zip(frame, pb.networks_at(h, frame), strict=True):
+        for name, value in expected[k].params().items():
+            np.testing.assert_allclose(got.params()[name], value, rtol=1e-9, atol=1e-12, err_msg=f"{name} at {k}")
+
+
+def test_surface_is_the_forward_pass_over_the_grid():
+    net = dnn.Network(
+        W1=[[1.0, -2.0, 0.5], [0.3, 1.0, -1.0]], b1=[0.1, 0.0, -0.2], W2=[[1, -1], [2, 0.5], [-1, 1]], b2=[0, 0.3]
+    )
+    x = np.array([[-1.0, 0.5], [2.0, -1.5]])
+    grid = pb.grid_around(x, resolution=7)
+    assert grid.x1[0] < -1 and grid.x1[-1] > 2 and np.isclose(np.ptp(grid.x1), np.ptp(grid.x2))
+    surface = pb.surfaces([net], grid, output=1)[0]
+    for i, j in ((0, 0), (3, 5), (6, 2)):
+        point = np.array([grid.x1[j], grid.x2[i]])  # row i is x2, column j is x1
+        z = np.maximum(point @ net.W1 + net.b1, 0)
+        u = z @ net.W2 + net.b2
+        assert surface[i, j] == pytest.approx(np.exp(u[1]) / np.exp(u).sum(), rel=1e-12)
+
+
+def test_held_out_loss_along_a_run():
+    data = ds.generate(ds.Recipe("moons", n=60, noise=0.1, data_seed=1, test=0.25))
+    (x, d), (xt, dt) = data.train, data.test
+    h = dnn.train(dnn.random_network(2, 6, 2, seed=1), x, d, 0.3, 200)
+    steps = np.array([0, 50, 200])
+    got = ds.loss_at_steps(h.params_at(steps), h.start, xt, dt)
+    want = [dnn.loss(h.network_at(int(k)), xt, dt) for k in steps]
+    np.testing.assert_allclose(got, want, rtol=1e-12)
