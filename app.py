@@ -5,7 +5,7 @@ import pandas as pd
 import streamlit as st
 
 import dnn
-from ui import editors, state
+from ui import data_view, editors, state
 from ui.figures_network import network_diagram
 from ui.i18n import current_lang, pick, tr
 
@@ -27,6 +27,8 @@ edit, glance = st.columns([3, 2], gap="large")
 with edit:
     st.subheader(tr("Presets", "プリセット"))
     editors.preset_bar()
+    st.subheader(tr("Data", "データ"))
+    data_view.data_section(sc)
     st.subheader(tr("Parameters and data", "パラメータとデータ"))
     editors.parameter_editors(sc)
     st.subheader(tr("Network and training settings", "ネットワークと学習の設定"))

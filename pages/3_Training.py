@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from ui import state, training_view
+from ui import data_view, play_view, state, training_view
 from ui.i18n import tr
 from ui.training import run_scenario
 
@@ -28,6 +28,8 @@ run = run_scenario(sc, state.reduction(), stochastic, seed)
 baseline = training_view.baseline_run(state.reduction()) if source == "scenario" else None
 
 training_view.summary(run)
+if source == "scenario":
+    data_view.held_out_scores(run.history)
 log_y = training_view.log_toggle(source)
 training_view.messages(run, sc, log_y)
 training_view.charts(run, sc, log_y, baseline)
@@ -37,5 +39,6 @@ with csv_col:
 with pin_col:
     if source == "scenario":
         training_view.pin_button()
+play_view.play_section(run, sc, state.held_out() if source == "scenario" else None)
 st.divider()
 training_view.step_inspector(run, sc)

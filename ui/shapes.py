@@ -115,3 +115,12 @@ def set_target(d: np.ndarray, row: int, col: int, value: float, output: str) -> 
     else:
         d[row, others] = want / others.sum()
     return d
+
+
+def scenario_with_data(sc: dnn.Scenario, x: np.ndarray, d: np.ndarray, seed: int = 0) -> dnn.Scenario:
+    """The scenario trained on new samples x and targets d: the network takes as many inputs as x has columns and
+    as many outputs as d, keeping every weight and bias that still fits (``resize_scenario``). Raises
+    ``dnn.ValidationError`` when the data does not suit the network (e.g. one target column for softmax)."""
+    x, d = np.atleast_2d(x), np.atleast_2d(d)
+    resized = resize_scenario(sc, n_in=x.shape[1], n_out=d.shape[1], n_samples=len(x), seed=seed)
+    return resized.replace(x=x, d=d)

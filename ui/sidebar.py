@@ -9,7 +9,9 @@ from functools import partial
 
 import streamlit as st
 
-from . import codec, state
+import dnn
+
+from . import codec, data_codec, state
 from .i18n import LANG_NAMES, LANGS, current_lang, pick, set_lang, tr
 from .pages_nav import existing_pages
 from .worked_example import worked_example_markdown
@@ -134,9 +136,17 @@ def _on_upload() -> None:
     data = file.getvalue()
     sc, problems = codec.scenario_from_json(data, state.scenario())
     reduction, reduction_problems = codec.reduction_from_json(data)
-    if problems or reduction_problems:
-        state.set_load_report("file", problems + reduction_problems)
+    recipe, recipe_problems = data_codec.recipe_from_json(data)
+    problems += reduction_problems + recipe_problems
+    if recipe is not None and not problems:
+        try:
+            sc = data_codec.apply_recipe(sc, recipe)
+        except dnn.ValidationError as e:
+            problems.append(codec.Problem("data", f"data: {e.en}", f"data: {e.ja}"))
+    if problems:
+        state.set_load_report("file", problems)
         return
+    state.set_data_recipe(recipe)
     state.set_scenario(sc)
     # Files saved before the reduction was kept in them leave it as it is.
     if reduction is not None and reduction != state.reduction():
@@ -149,7 +159,9 @@ def _save_and_load() -> None:
     with st.expander(tr("Save / load / export", "保存・読み込み・書き出し"), icon=":material/save:"):
         st.download_button(
             tr("Download scenario", "シナリオをダウンロード"),
-            data=codec.scenario_to_json(state.scenario(), state.reduction()),
+            data=data_codec.with_recipe_json(
+                codec.scenario_to_json(state.scenario(), state.reduction()), state.data_recipe()
+            ),
             file_name="backprop-lab-scenario.json",
             mime="application/json",
             icon=":material/download:",

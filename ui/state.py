@@ -16,13 +16,16 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Literal
+from urllib.parse import urlencode
 
+import numpy as np
 import streamlit as st
 
 import dnn
+from dnn import datasets
 from dnn.core import Reduction
 
-from . import codec
+from . import codec, data_codec
 from .i18n import current_lang, set_lang, tr
 
 REDUCTIONS = codec.REDUCTIONS
@@ -37,6 +40,7 @@ _VERSION = "editor_version"
 _LOAD_REPORT = "load_report"
 _FLASHES = "flashes"
 _INITIALISED = "state_initialised"
+_DATA = "data_recipe"  # the recipe of a generated data set (see data_recipe)
 
 
 @dataclass(frozen=True)
@@ -68,6 +72,15 @@ def _init_once() -> None:
     sc, problems = codec.scenario_from_query(params, dnn.seed_scenario())
     reduction, reduction_problems = codec.reduction_from_query(params)
     problems += reduction_problems
+    recipe, recipe_problems = data_codec.recipe_from_query(params)
+    problems += recipe_problems
+    if recipe is not None:
+        try:
+            sc = data_codec.apply_recipe(sc, recipe)
+        except dnn.ValidationError as e:
+            problems.append(codec.Problem("data", f"data: {e.en}", f"data: {e.ja}"))
+            recipe = None
+    ss[_DATA] = recipe
     ss[_SCENARIO] = sc
     ss[_REDUCTION] = reduction or "mean"
     ss[_UNDO] = []
@@ -171,6 +184,26 @@ def reset() -> None:
     set_scenario(dnn.seed_scenario())
 
 
+def data_recipe() -> datasets.Recipe | None:
+    """The recipe of the generated data set the scenario trains on; None when x and d are not (or, after an edit of
+    a cell, no longer) that data set's training samples. Undo brings it back with the data."""
+    recipe = st.session_state.get(_DATA)
+    return recipe if data_codec.recipe_matches(scenario(), recipe) else None
+
+
+def set_data_recipe(recipe: datasets.Recipe | None) -> None:
+    """Remember the recipe of the data set that the next ``set_scenario`` puts in (the link then carries it)."""
+    st.session_state[_DATA] = recipe
+
+
+def held_out() -> tuple[np.ndarray, np.ndarray] | None:
+    """The held-out samples (x, d) of the scenario's generated data set, None when nothing is held out."""
+    recipe = data_recipe()
+    if recipe is None or not recipe.test:
+        return None
+    return datasets.generate(recipe).test
+
+
 # ---------------------------------------------------------------- baseline, reduction, editors
 
 
@@ -272,7 +305,7 @@ def _show_messages() -> None:
 
 def share_query() -> str:
     """The current scenario (with the reduction and language) as a query string, "W1=...&lr=...", without "?"."""
-    return codec.query_string(scenario(), current_lang(), reduction())
+    return urlencode(_query(), safe=",;")
 
 
 def share_url() -> str:
@@ -281,12 +314,18 @@ def share_url() -> str:
     return f"{base}?{share_query()}"
 
 
+def _query() -> dict[str, str]:
+    """The link's parameters: the scenario's, with a generated data set's recipe in place of its x and d."""
+    return data_codec.with_recipe_query(codec.scenario_to_query(scenario(), current_lang(), reduction()), data_recipe())
+
+
 def sync_query_params() -> None:
     """Rewrite the address bar's query parameters from the scenario (only the keys that differ)."""
-    desired = codec.scenario_to_query(scenario(), current_lang(), reduction())
+    desired = _query()
     qp = st.query_params
     changed = {k: v for k, v in desired.items() if qp.get(k) != v}
-    stale = [k for k in (*codec.KEYS, codec.REDUCTION_PARAM, codec.LANG_PARAM) if k in qp and k not in desired]
+    known = (*codec.KEYS, codec.REDUCTION_PARAM, codec.LANG_PARAM, *data_codec.RECIPE_KEYS)
+    stale = [k for k in known if k in qp and k not in desired]
     if changed:
         qp.update(changed)
     for k in stale:

@@ -21,6 +21,7 @@ from . import sgd_preset, state
 from .editors import on_number, scale_lr
 from .figures_backprop import gradient_figure
 from .i18n import current_lang, pick, tr
+from .play_view import surface_at_step
 from .training import Run, csv_maker, output_lines, run_scenario
 
 SOURCE_KEY = "train_source"  # radio: "scenario" or "sgd"
@@ -505,6 +506,7 @@ def step_inspector(run: Run, base: dnn.Scenario) -> None:
         st.markdown(f"**{tr(f'Partial derivatives at step {k:,}', f'ステップ {k:,} での偏微分')}**")
         for name, value in grads.params().items():
             st.plotly_chart(gradient_figure(value, name, lang), key=f"train_grad_{name}")
+    surface_at_step(net, base, k)  # the input plane's output at this step (two inputs)
 
 
 def baseline_run(reduction: str) -> Run | None:

@@ -1,0 +1,156 @@
+"""A generated data set's recipe in the share link and the JSON file (no Streamlit here; the keys beside
+``ui.codec``'s, in a module of their own).
+
+In a link the recipe travels instead of the numbers: ``data=spiral&n=200&noise=0.1&data_seed=3&test=0.2``
+(``classes=`` for spiral and blobs with more than two classes; ``test`` left out when nothing is held out), and x
+and d are left out, so the link stays short. In a JSON file the recipe is one object under ``"data"``. Reading
+never raises: a bad value becomes a ``codec.Problem`` for its key, and the rest still loads.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from typing import Any
+
+import numpy as np
+
+import dnn
+from dnn.datasets import Recipe, generate
+
+from .codec import Problem, format_number
+from .shapes import scenario_with_data
+
+RECIPE_KEYS: tuple[str, ...] = ("data", "n", "noise", "data_seed", "test", "classes")  # in link order
+JSON_KEY = "data"
+MAX_CHARS = 32  # a recipe value is a name or a number: anything longer is refused before it is read
+
+
+def recipe_to_query(recipe: Recipe) -> dict[str, str]:
+    """The link's keys for a recipe (``test`` only when something is held out, ``classes`` only above two)."""
+    params = {
+        "data": recipe.data,
+        "n": str(recipe.n),
+        "noise": format_number(recipe.noise),
+        "data_seed": str(recipe.data_seed),
+    }
+    if recipe.test:
+        params["test"] = format_number(recipe.test)
+    if recipe.classes != 2:
+        params["classes"] = str(recipe.classes)
+    return params
+
+
+def recipe_to_dict(recipe: Recipe) -> dict[str, Any]:
+    """The recipe as the JSON file's ``"data"`` object (every field)."""
+    return {
+        "data": recipe.data,
+        "n": recipe.n,
+        "noise": recipe.noise,
+        "data_seed": recipe.data_seed,
+        "test": recipe.test,
+        "classes": recipe.classes,
+    }
+
+
+def _problem(e: dnn.ValidationError) -> Problem:
+    return Problem(e.field, e.en if e.en.startswith(e.field) else f"{e.field}: {e.en}", f"{e.field}: {e.ja}")
+
+
+def _recipe(values: Mapping[str, Any]) -> tuple[Recipe | None, list[Problem]]:
+    """A recipe from raw values by key; a bad value is reported for its key and the recipe is not used."""
+    fields: dict[str, Any] = {}
+    problems: list[Problem] = []
+    for key in RECIPE_KEYS:
+        if key not in values:
+            continue
+        value = values[key]
+        if isinstance(value, str):
+            value = value.strip()
+            if len(value) > MAX_CHARS:
+                problems.append(Problem(key, f"{key} is too long", f"{key} が長すぎます"))
+                continue
+        if isinstance(value, bool):
+            value = repr(value)  # true/false in a JSON file is not a number
+        fields[key] = value
+    if problems:
+        return None, problems
+    # Each field alone first, so that every bad one is named (the recipe's own check stops at the first).
+    for key, value in fields.items():
+        if key == "data":
+            continue
+        try:
+            Recipe(data="blobs", **{key: value, **({"n": 256} if key == "classes" else {})})
+        except dnn.ValidationError as e:
+            problems.append(_problem(e))
+    if problems:
+        return None, problems
+    try:
+        return Recipe(**fields), []
+    except dnn.ValidationError as e:
+        return None, [_problem(e)]
+
+
+def recipe_from_query(params: Mapping[str, str | list[str]]) -> tuple[Recipe | None, list[Problem]]:
+    """The recipe a link names, None when it names no data set (the other recipe keys are then ignored)."""
+    values: dict[str, str] = {}
+    for key in RECIPE_KEYS:
+        value = params.get(key)
+        if isinstance(value, (list, tuple)):
+            value = value[-1] if value else ""
+        if value is not None:
+            values[key] = str(value)
+    if "data" not in values:
+        return None, []
+    return _recipe(values)
+
+
+def recipe_from_json(data: str | bytes) -> tuple[Recipe | None, list[Problem]]:
+    """The recipe a scenario file holds under ``"data"``, None when it holds none; never raises."""
+    try:
+        doc = json.loads(data)
+    except (UnicodeDecodeError, json.JSONDecodeError):
+        return None, []  # codec.scenario_from_json reports the broken file
+    if not isinstance(doc, dict) or JSON_KEY not in doc:
+        return None, []
+    value = doc[JSON_KEY]
+    if not isinstance(value, dict):
+        return None, [Problem("data", "data: expected an object {...}", "data: オブジェクト {...} が必要です")]
+    if "data" not in value:
+        return None, [Problem("data", "data: the data set's name is missing", "data: データセットの名前がありません")]
+    return _recipe(value)
+
+
+def with_recipe_query(params: dict[str, str], recipe: Recipe | None) -> dict[str, str]:
+    """A link's parameters with the recipe in place of x and d (unchanged when there is no recipe)."""
+    if recipe is None:
+        return params
+    out = {k: v for k, v in params.items() if k not in ("x", "d")}
+    out.update(recipe_to_query(recipe))
+    return out
+
+
+def with_recipe_json(document: str, recipe: Recipe | None) -> str:
+    """A scenario file (``codec.scenario_to_json``) with the recipe under ``"data"`` in place of x and d."""
+    if recipe is None:
+        return document
+    doc = json.loads(document)
+    doc.pop("x", None)
+    doc.pop("d", None)
+    doc[JSON_KEY] = recipe_to_dict(recipe)
+    lines = [f"  {json.dumps(k)}: {json.dumps(v, separators=(',', ':'), allow_nan=False)}" for k, v in doc.items()]
+    return "{\n" + ",\n".join(lines) + "\n}\n"
+
+
+def apply_recipe(sc: dnn.Scenario, recipe: Recipe) -> dnn.Scenario:
+    """The scenario trained on the recipe's training samples, its network resized to their inputs and classes."""
+    x, d = generate(recipe).train
+    return scenario_with_data(sc, x, d)
+
+
+def recipe_matches(sc: dnn.Scenario, recipe: Recipe | None) -> bool:
+    """Whether the scenario's x and d are still the recipe's training samples (an edit of a cell breaks it)."""
+    if recipe is None:
+        return False
+    x, d = generate(recipe).train
+    return x.shape == sc.x.shape and d.shape == sc.d.shape and np.array_equal(x, sc.x) and np.array_equal(d, sc.d)

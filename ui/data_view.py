@@ -1,0 +1,195 @@
+"""The Data section of the Scenario screen (generate a data set from a recipe, or paste / upload CSV) and the
+held-out scores on the Training screen. The numbers come from ``dnn.datasets``; the recipe travels in the link
+through ``ui.state``."""
+
+from __future__ import annotations
+
+import numpy as np
+import streamlit as st
+
+import dnn
+from dnn import datasets
+
+from . import state
+from .figures_play import samples_figure
+from .i18n import current_lang, pick, tr
+from .shapes import scenario_with_data
+
+DATASET_NAMES: dict[str, tuple[str, str]] = {
+    "xor": ("XOR (opposite quadrants)", "XOR（向かい合う象限）"),
+    "circles": ("circles (a disc inside a ring)", "同心円（円の中と外側の輪）"),
+    "moons": ("moons (two half circles)", "三日月（2 つの半円）"),
+    "spiral": ("spiral (one arm per class)", "渦巻き（クラスごとに 1 本の腕）"),
+    "blobs": ("blobs (one cluster per class)", "かたまり（クラスごとに 1 つの群れ）"),
+}
+DEFAULT = datasets.Recipe("spiral", n=200, noise=0.1, data_seed=0, test=0.2)
+_CSV_TEXT = "data_csv_text"
+_CSV_FILE = "data_csv_file"
+
+
+def _key(name: str) -> str:
+    """A widget key that starts afresh when the scenario is replaced from elsewhere (undo, load, preset)."""
+    return f"data_{name}_v{state.editor_version()}"
+
+
+def _on_generate() -> None:
+    ss = st.session_state
+    try:
+        recipe = datasets.Recipe(
+            data=ss[state.translated_key(_key("name"))],
+            n=ss[_key("n")],
+            noise=ss[_key("noise")],
+            data_seed=ss[_key("seed")],
+            test=ss[_key("test")] / 100,
+            classes=ss[_key("classes")],
+        )
+    except dnn.ValidationError as e:
+        state.flash(e.en, e.ja)
+        return
+    x, d = datasets.generate(recipe).train
+    state.set_data_recipe(recipe)
+    if state.change_scenario(lambda sc: scenario_with_data(sc, x, d)):
+        state.flash(
+            f"Generated {recipe.n} samples of {recipe.data}; the network now has 2 inputs and {recipe.classes} "
+            "outputs.",
+            f"{recipe.data} のサンプルを {recipe.n} 個作りました。ネットワークは入力 2・出力 {recipe.classes} です。",
+            kind="success",
+        )
+
+
+def _on_csv() -> None:
+    ss = st.session_state
+    upload = ss.get(_CSV_FILE)
+    text = upload.getvalue() if upload is not None else ss.get(_CSV_TEXT, "")
+    try:
+        x, d = datasets.parse_csv(text)
+    except dnn.ValidationError as e:
+        state.flash(e.en, e.ja)  # the scenario stays; the pasted text stays in its box
+        return
+    state.set_data_recipe(None)
+    if state.change_scenario(lambda sc: scenario_with_data(sc, x, d)):
+        state.flash(
+            f"Loaded {len(x)} samples with {x.shape[1]} inputs and {d.shape[1]} outputs.",
+            f"入力 {x.shape[1]}・出力 {d.shape[1]} のサンプルを {len(x)} 個読み込みました。",
+            kind="success",
+        )
+
+
+def data_section(sc: dnn.Scenario) -> None:
+    """Where x and d come from: a generated data set (its recipe in the link) or your own CSV."""
+    recipe = state.data_recipe()
+    lang = current_lang()
+    if recipe is not None:
+        held = int(datasets.generate(recipe).held_out.sum())
+        st.caption(
+            tr(
+                f"Now: {DATASET_NAMES[recipe.data][0]}, {recipe.n} samples: {recipe.n - held} to train on, {held} "
+                "held out.",
+                f"いまのデータ: {DATASET_NAMES[recipe.data][1]}、{recipe.n} サンプル（学習用 {recipe.n - held}、"
+                f"テスト用 {held}）。",
+            )
+        )
+    shown = recipe or DEFAULT
+    generate_tab, csv_tab = st.tabs(
+        [tr("Generate a data set", "データセットを作る"), tr("Your own data (CSV)", "自分のデータ（CSV）")]
+    )
+    with generate_tab, st.form(_key("form"), border=False, enter_to_submit=False):
+        name_col, classes_col = st.columns([2, 1])
+        name_col.selectbox(
+            tr("Data set (two inputs)", "データセット（入力 2 つ）"),
+            datasets.DATASETS,
+            index=datasets.DATASETS.index(shown.data),
+            format_func=lambda k: pick(lang, *DATASET_NAMES[k]),
+            key=state.translated_key(_key("name")),
+        )
+        classes_col.number_input(
+            tr("Classes", "クラス数"),
+            datasets.MIN_CLASSES,
+            datasets.MAX_CLASSES,
+            shown.classes,
+            key=_key("classes"),
+            help=tr(
+                "Spiral and blobs only; the others have two classes.", "渦巻きとかたまりのみ。ほかは 2 クラスです。"
+            ),
+        )
+        n_col, seed_col = st.columns(2)
+        n_col.number_input(
+            tr("Samples N (training + held out)", "サンプル数 N（学習用 + テスト用）"),
+            4,
+            dnn.LIMITS["max_samples"],
+            shown.n,
+            key=_key("n"),
+        )
+        seed_col.number_input(
+            tr("Seed of the data", "データのシード"), 0, datasets.MAX_SEED, shown.data_seed, key=_key("seed")
+        )
+        noise_col, test_col = st.columns(2)
+        noise_col.slider(tr("Noise", "ノイズ"), 0.0, datasets.MAX_NOISE, shown.noise, 0.01, key=_key("noise"))
+        test_col.slider(
+            tr("Held out for testing (%)", "テスト用に取り分ける割合（%）"),
+            0,
+            int(datasets.MAX_TEST * 100),
+            round(shown.test * 100),
+            1,
+            key=_key("test"),
+            help=tr(
+                "These samples are never trained on; the Training screen shows the loss on them next to the "
+                "training loss.",
+                "これらのサンプルでは学習しません。学習ページで、学習用の誤差と並べてその誤差を示します。",
+            ),
+        )
+        st.form_submit_button(
+            tr("Use this data set", "このデータセットを使う"), icon=":material/scatter_plot:", on_click=_on_generate
+        )
+    with csv_tab:
+        st.caption(
+            tr(
+                "A header row, then one sample per row: columns x1, x2, … then d1, d2, … (targets), or x1, x2, … "
+                "and one label column of class numbers 0, 1, 2, …. At most 256 samples, 8 inputs, 8 outputs, 100 KB.",
+                "1 行目は見出し、そのあと 1 行に 1 サンプル: 列は x1, x2, … のあとに d1, d2, …（目標出力）、"
+                "または x1, x2, … と label 列（クラス番号 0, 1, 2, …）。サンプル 256・入力 8・出力 8・100 KB まで。",
+            )
+        )
+        st.text_area(
+            tr("Paste CSV", "CSV を貼り付け"), key=_CSV_TEXT, height=120, placeholder="x1,x2,label\n0.5,-1,0\n1,2,1"
+        )
+        st.file_uploader(tr("…or upload a CSV file", "…または CSV ファイルを選ぶ"), type=["csv", "txt"], key=_CSV_FILE)
+        st.button(
+            tr("Use this data", "このデータを使う"), icon=":material/upload:", on_click=_on_csv, key="data_csv_use"
+        )
+    if sc.x.shape[1] == 2:
+        figure = samples_figure(sc.x, sc.d, lang, held_out=state.held_out())
+        st.plotly_chart(figure, config={"displayModeBar": False}, key="data_samples")
+
+
+def held_out_scores(history: dnn.History) -> None:
+    """On Training: the loss (and accuracy) on the training samples and on the held-out ones, after the run."""
+    test = state.held_out()
+    if test is None:
+        return
+    net = history.network
+    train = datasets.scores(net, history.x, history.d)
+    held = datasets.scores(net, *test)
+    cols = st.columns(4)
+    cols[0].metric(tr("Training loss E", "学習用の誤差 E"), f"{train.loss:.4g}")
+    cols[1].metric(
+        tr("Held-out loss", "テスト用の誤差"),
+        f"{held.loss:.4g}",
+        help=tr(
+            "The same loss on samples the network never trained on: when it rises while the training loss falls, "
+            "the network learns the training samples rather than the pattern.",
+            "学習に使っていないサンプルでの同じ誤差。学習用の誤差が下がるのにこれが上がるなら、ネットワークは"
+            "パターンではなく学習用サンプルそのものを覚えています。",
+        ),
+    )
+    if train.accuracy is not None and held.accuracy is not None:
+        cols[2].metric(tr("Training accuracy", "学習用の正解率"), f"{train.accuracy:.0%}")
+        cols[3].metric(tr("Held-out accuracy", "テスト用の正解率"), f"{held.accuracy:.0%}")
+
+
+def held_out_curve(history: dnn.History, steps: np.ndarray) -> np.ndarray | None:
+    """The held-out loss at ``steps`` of the run, None when nothing is held out."""
+    test = state.held_out()
+    if test is None:
+        return None
+    return datasets.loss_at_steps(history.params_at(steps), history.start, *test)

@@ -1,0 +1,486 @@
+"""Figures of a run being played (plain functions: arrays in, plotly figure out, no Streamlit).
+
+- ``play_figure``: one figure that the browser animates on its own (plotly ``frames``, Play / Pause buttons and a
+  step slider): the network diagram with every edge's width and colour from the weights at step k, the output over
+  the input plane with the samples (two inputs), and a marker moving along the loss curve.
+- ``samples_figure``: a data set's samples over the input plane, one colour per class.
+- ``surface_figure``: the output over the input plane at one step, for the Training screen's step slider.
+
+Every number drawn comes from ``dnn`` (``dnn.playback``): the parameters at each frame's step and the output on
+the grid. To keep the animated figure small (< 2 MB at 100,000 steps), the surface is sent as bytes (101 shades over
+the output's range) and the edges as a few traces, one per sign and width level, whose line segments move between them.
+"""
+
+from __future__ import annotations
+
+import base64
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import plotly.graph_objects as go
+
+import dnn
+from dnn import datasets, playback
+
+from .figures_forward import output_label
+from .figures_network import MAX_WIDTH, MIN_WIDTH, NEGATIVE, NODE_FILL, NODE_LINE, POSITIVE
+from .figures_training import decimate
+from .i18n import pick
+
+WIDTH_LEVELS = 6  # edge widths drawn per sign: each edge is put in the level nearest its |w|
+CLASS_COLORS: tuple[str, ...] = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#D55E00", "#56B4E9", "#F0E442", "#000000")
+SPEEDS_MS: dict[str, int] = {"normal": 120, "fast": 30}  # time each frame is shown while playing
+LOSS_POINTS = 2_000  # points of the loss curve drawn under the moving marker
+FRAME_BYTES = 1_200_000  # the frames' share of the figure's JSON, at most about (the whole stays < 2 MB)
+SURFACE_LEVELS = 100  # shades of the output over the input plane sent per grid point (see _surface_bytes)
+
+
+class PrebuiltFigure(go.Figure):
+    """A figure handed to Streamlit exactly as built here, as plain dicts.
+
+    Plotly checks every trace of every frame when a figure is made (about 3 s for 280 frames of 18 traces); these
+    dicts come from the builders below, so the check is skipped: ``to_dict`` returns them as they are, and
+    ``st.plotly_chart`` serialises that dict."""
+
+    def __init__(self, figure: dict[str, Any]) -> None:
+        super().__init__(layout=figure["layout"], _validate=False)
+        self._prebuilt = figure
+
+    def to_dict(self) -> dict[str, Any]:
+        """The figure as the dict plotly.js reads (data, layout, frames)."""
+        return dict(self._prebuilt)
+
+
+def typed_array(a: np.ndarray) -> dict[str, str]:
+    """A numeric array in plotly.js's binary form (base64 bytes, their type and the shape), as plotly itself sends
+    numpy arrays."""
+    a = np.ascontiguousarray(a)
+    codes = {"uint8": "u1", "int64": "i4", "float64": "f8", "float32": "f4"}
+    if a.dtype == np.int64:
+        a = a.astype(np.int32)
+    return {
+        "dtype": codes[str(a.dtype)],
+        "bdata": base64.b64encode(a.tobytes()).decode("ascii"),
+        "shape": ", ".join(map(str, a.shape)),
+    }
+
+
+def class_color(c: int) -> str:
+    """The colour of class c's samples (Okabe-Ito, as elsewhere in the app)."""
+    return CLASS_COLORS[c % len(CLASS_COLORS)]
+
+
+def _positions(n: int) -> np.ndarray:
+    """Heights of n nodes, top to bottom, two units apart: whole numbers, so the frames' JSON stays short."""
+    return (n - 1) - 2 * np.arange(n)
+
+
+@dataclass(frozen=True)
+class Film:
+    """What the animated figure shows: ``steps`` (frame k shows the parameters after steps[k] SGD steps),
+    ``networks`` at those steps, the run's ``loss`` at every step, and, for two inputs, the output ``surfaces``
+    (frames, rows, columns) over the grid ``x1`` × ``x2`` of output number ``output``; ``held_out_loss`` at the
+    frame steps when some samples are held out."""
+
+    steps: np.ndarray
+    networks: list[dnn.Network]
+    loss: np.ndarray
+    x: np.ndarray
+    d: np.ndarray
+    surfaces: np.ndarray | None = None
+    x1: np.ndarray | None = None
+    x2: np.ndarray | None = None
+    output: int = 0
+    held_out: tuple[np.ndarray, np.ndarray] | None = None
+    held_out_loss: np.ndarray | None = None
+
+
+# ---------------------------------------------------------------- the network's edges, frame by frame
+
+
+def _edge_ends(net: dnn.Network) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Start and end points (x0, y0, x1, y1) of every edge, W1's then W2's, row by row."""
+    p_in, p_h, p_out = _positions(net.n_in), _positions(net.n_hidden), _positions(net.n_out)
+    i1, j1 = np.meshgrid(np.arange(net.n_in), np.arange(net.n_hidden), indexing="ij")
+    i2, j2 = np.meshgrid(np.arange(net.n_hidden), np.arange(net.n_out), indexing="ij")
+    x0 = np.concatenate([np.zeros(i1.size, dtype=np.int64), np.full(i2.size, 2)])
+    y0 = np.concatenate([p_in[i1.ravel()], p_h[i2.ravel()]])
+    y1 = np.concatenate([p_h[j1.ravel()], p_out[j2.ravel()]])
+    return x0, y0, x0 + 2, y1
+
+
+def _weights(net: dnn.Network) -> np.ndarray:
+    return np.concatenate([net.W1.ravel(), net.W2.ravel()])
+
+
+def _levels(w: np.ndarray, w_max: float) -> np.ndarray:
+    """Each edge's trace: sign (0 positive, 1 negative) × WIDTH_LEVELS + width level from |w| / w_max."""
+    level = np.minimum((np.abs(w) / w_max * WIDTH_LEVELS).astype(np.int64), WIDTH_LEVELS - 1)
+    return (w < 0).astype(np.int64) * WIDTH_LEVELS + level
+
+
+def _level_width(level: int) -> float:
+    return MIN_WIDTH + (MAX_WIDTH - MIN_WIDTH) * (level % WIDTH_LEVELS + 0.5) / WIDTH_LEVELS
+
+
+def _segments(ends: tuple[np.ndarray, ...]) -> tuple[list[list], list[list]]:
+    """For every edge, its x and y as a segment followed by a gap: [x0, x1, None], [y0, y1, None]."""
+    x0, y0, x1, y1 = (e.tolist() for e in ends)
+    return [[a, b, None] for a, b in zip(x0, x1, strict=True)], [[a, b, None] for a, b in zip(y0, y1, strict=True)]
+
+
+def _edge_data(net: dnn.Network, segments: tuple[list[list], list[list]], w_max: float) -> list[dict[str, Any]]:
+    """The edge traces' x and y for one network: each edge in the trace of its sign and width level."""
+    levels = _levels(_weights(net), w_max).tolist()
+    xs: list[list] = [[] for _ in range(2 * WIDTH_LEVELS)]
+    ys: list[list] = [[] for _ in range(2 * WIDTH_LEVELS)]
+    for edge, level in enumerate(levels):
+        xs[level] += segments[0][edge]
+        ys[level] += segments[1][edge]
+    return [{"type": "scatter", "x": x or [None], "y": y or [None]} for x, y in zip(xs, ys, strict=True)]
+
+
+# ---------------------------------------------------------------- the figure
+
+
+def _surface_bytes(surfaces: np.ndarray, lo: float, hi: float) -> np.ndarray:
+    """Surfaces as whole levels 0–SURFACE_LEVELS over [lo, hi], one byte a grid point (NaN after an overflow: 0).
+
+    Plotly writes "/" as the six characters \\u002f in its JSON, and base64 writes "/" for six 1 bits; bytes below
+    64 other than 63 never make six 1 bits, so level 63 is drawn as 62 (one shade of 101 nobody can tell apart)."""
+    scaled = np.nan_to_num((surfaces - lo) / (hi - lo if hi > lo else 1.0), nan=0.0)
+    levels = np.round(np.clip(scaled, 0.0, 1.0) * SURFACE_LEVELS).astype(np.uint8)
+    levels[levels == 63] = 62
+    return levels
+
+
+def _sample_traces(x: np.ndarray, d: np.ndarray, lang: str, axes: dict[str, str], held: bool) -> list[dict]:
+    labels = np.argmax(d, axis=1) if d.shape[1] > 1 else (d[:, 0] > 0.5).astype(np.int64)
+    traces = []
+    for c in np.unique(labels):
+        pts = x[labels == c]
+        name = pick(lang, f"class {c + 1}", f"クラス {c + 1}") if d.shape[1] > 1 else f"d = {c}"
+        if held:
+            name += pick(lang, " (held out)", "（テスト用）")
+        traces.append(
+            {
+                "type": "scatter",
+                "x": pts[:, 0].tolist(),
+                "y": pts[:, 1].tolist(),
+                "mode": "markers",
+                "marker": {
+                    "size": 7,
+                    "color": "white" if held else class_color(int(c)),
+                    "line": {"color": class_color(int(c)) if held else "white", "width": 1.5 if held else 0.8},
+                    "symbol": "circle",
+                },
+                "name": name,
+                "hovertemplate": f"{name}<br>x1 = %{{x:.3g}}, x2 = %{{y:.3g}}<extra></extra>",
+                "meta": {"kind": "held_out" if held else "samples"},
+                **axes,
+            }
+        )
+    return traces
+
+
+def play_figure(film: Film, lang: str, *, log_y: bool = False) -> go.Figure:
+    """The run as an animation the browser plays by itself: Play / Fast / Pause buttons and a step slider.
+
+    Traces that move carry ``meta={"kind": "edges", "level": l}``, ``{"kind": "surface"}`` and
+    ``{"kind": "marker"}``; each frame is named after its step."""
+    net0 = film.networks[0]
+    plane = film.surfaces is not None
+    segments = _segments(_edge_ends(net0))
+    w_max = max(float(np.max(np.abs(_weights(n)))) for n in film.networks) or 1.0
+    diagram_x = [0.0, 0.42] if plane else [0.0, 1.0]
+    top = [0.36, 1.0]
+    layout: dict[str, Any] = {
+        "height": 720,
+        "margin": {"l": 10, "r": 10, "t": 40, "b": 10},
+        "plot_bgcolor": "white",
+        "paper_bgcolor": "white",
+        "hovermode": "closest",
+        "showlegend": True,
+        "legend": {"orientation": "h", "x": 0.5, "xanchor": "center", "y": 0.33, "yanchor": "bottom"},
+        "xaxis": {"domain": diagram_x, "visible": False, "range": [-0.6, 4.6], "fixedrange": True},
+        "yaxis": {"domain": top, "visible": False, "fixedrange": True},
+        "xaxis3": {
+            "domain": [0.0, 1.0],
+            "anchor": "y3",
+            "title": {"text": pick(lang, "step", "ステップ")},
+            "range": [0, max(int(film.steps[-1]), 1)],
+        },
+        "yaxis3": {
+            "domain": [0.0, 0.22],
+            "anchor": "x3",
+            "type": "log" if log_y else "linear",
+            "title": {"text": pick(lang, "loss E", "誤差 E")},
+        },
+    }
+    traces: list[dict[str, Any]] = []
+    first_edges = _edge_data(net0, segments, w_max)
+    for level, data in enumerate(first_edges):
+        traces.append(
+            {
+                "type": "scatter",
+                "mode": "lines",
+                "line": {"color": POSITIVE if level < WIDTH_LEVELS else NEGATIVE, "width": _level_width(level)},
+                "hoverinfo": "skip",
+                "showlegend": False,
+                "meta": {"kind": "edges", "level": level},
+                **data,
+            }
+        )
+    names = (
+        [f"x{i + 1}" for i in range(net0.n_in)],
+        [f"h{j + 1}" for j in range(net0.n_hidden)],
+        [f"y{k + 1}" for k in range(net0.n_out)],
+    )
+    node_x = np.concatenate([np.full(len(n), 2 * c) for c, n in enumerate(names)])
+    node_y = np.concatenate([_positions(len(n)) for n in names])
+    traces.append(
+        {
+            "type": "scatter",
+            "mode": "markers+text",
+            "x": node_x.tolist(),
+            "y": node_y.tolist(),
+            "text": [name for layer in names for name in layer],
+            "marker": {"size": 30, "color": NODE_FILL, "line": {"color": NODE_LINE, "width": 1.5}},
+            "hoverinfo": "skip",
+            "showlegend": False,
+            "meta": {"kind": "nodes"},
+        }
+    )
+    n_max = max(len(n) for n in names)
+    layout["yaxis"]["range"] = [-n_max - 0.2, n_max + 0.2]
+    moving = list(range(2 * WIDTH_LEVELS))
+    surface_bytes = None
+    if plane:
+        assert film.surfaces is not None and film.x1 is not None and film.x2 is not None
+        probability = net0.output in ("softmax", "sigmoid")
+        finite = film.surfaces[np.isfinite(film.surfaces)]
+        lo, hi = (0.0, 1.0) if probability or finite.size == 0 else (float(finite.min()), float(finite.max()))
+        surface_bytes = _surface_bytes(film.surfaces, lo, hi)
+        ticks = np.linspace(0, SURFACE_LEVELS, 5)
+        axes = {"xaxis": "x2", "yaxis": "y2"}
+        traces.append(
+            {
+                "type": "heatmap",
+                "x": film.x1.tolist(),
+                "y": film.x2.tolist(),
+                "z": typed_array(surface_bytes[0]),
+                "zmin": 0,
+                "zmax": SURFACE_LEVELS,
+                "colorscale": "RdBu" if probability else "Viridis",
+                "reversescale": probability,
+                "opacity": 0.85,
+                "zsmooth": "best",
+                "hoverinfo": "skip",
+                "colorbar": {
+                    "title": {"text": output_label(net0, film.output, lang), "side": "right"},
+                    "tickvals": ticks,
+                    "ticktext": [f"{lo + (hi - lo) * t / SURFACE_LEVELS:.2g}" for t in ticks],
+                    "thickness": 12,
+                    "len": 0.6,
+                    "y": 0.68,
+                },
+                "showlegend": False,
+                "meta": {"kind": "surface"},
+                **axes,
+            }
+        )
+        moving.append(len(traces) - 1)
+        traces += _sample_traces(film.x, film.d, lang, axes, held=False)
+        if film.held_out is not None:
+            traces += _sample_traces(*film.held_out, lang, axes, held=True)
+        layout["xaxis2"] = {
+            "domain": [0.5, 0.94],
+            "anchor": "y2",
+            "range": [float(film.x1[0]), float(film.x1[-1])],
+            "title": {"text": "x1"},
+            "constrain": "domain",
+        }
+        layout["yaxis2"] = {
+            "domain": top,
+            "anchor": "x2",
+            "range": [float(film.x2[0]), float(film.x2[-1])],
+            "title": {"text": "x2"},
+            "scaleanchor": "x2",
+            "constrain": "domain",
+        }
+    steps_all = decimate(np.arange(len(film.loss)), LOSS_POINTS)
+    loss_axes = {"xaxis": "x3", "yaxis": "y3"}
+    traces.append(
+        {
+            "type": "scatter",
+            "mode": "lines",
+            "x": steps_all.tolist(),
+            "y": film.loss[steps_all].tolist(),
+            "line": {"color": "#1F2933", "width": 1.5},
+            "name": pick(lang, "training loss E", "学習用の誤差 E"),
+            "meta": {"kind": "loss"},
+            **loss_axes,
+        }
+    )
+    if film.held_out_loss is not None:
+        traces.append(
+            {
+                "type": "scatter",
+                "mode": "lines",
+                "x": film.steps.tolist(),
+                "y": film.held_out_loss.tolist(),
+                "line": {"color": "#D55E00", "width": 1.5, "dash": "dash"},
+                "name": pick(lang, "held-out loss", "テスト用の誤差"),
+                "meta": {"kind": "held_out_loss"},
+                **loss_axes,
+            }
+        )
+    traces.append(
+        {
+            "type": "scatter",
+            "mode": "markers",
+            "x": [int(film.steps[0])],
+            "y": [float(film.loss[film.steps[0]])],
+            "marker": {"size": 12, "color": "#D55E00", "line": {"color": "white", "width": 1.5}},
+            "name": pick(lang, "shown step", "表示中のステップ"),
+            "hovertemplate": pick(lang, "step %{x:,}<br>E = %{y:.4g}", "ステップ %{x:,}<br>E = %{y:.4g}")
+            + "<extra></extra>",
+            "meta": {"kind": "marker"},
+            **loss_axes,
+        }
+    )
+    moving.append(len(traces) - 1)
+
+    frames = []
+    for f, (step, net) in enumerate(zip(film.steps.tolist(), film.networks, strict=True)):
+        data: list[dict[str, Any]] = _edge_data(net, segments, w_max) if f else list(first_edges)
+        if surface_bytes is not None:
+            data.append({"type": "heatmap", "z": typed_array(surface_bytes[f])})
+        data.append({"type": "scatter", "x": [step], "y": [float(film.loss[step])]})
+        frames.append({"name": str(step), "data": data, "traces": moving})
+    layout["sliders"] = [_slider(film.steps, lang)]
+    layout["updatemenus"] = [_buttons(lang)]
+    return PrebuiltFigure({"data": traces, "layout": layout, "frames": frames})
+
+
+def _frame_args(duration: int) -> dict[str, Any]:
+    return {
+        "frame": {"duration": duration, "redraw": True},
+        "transition": {"duration": 0},
+        "mode": "immediate",
+        "fromcurrent": True,
+    }
+
+
+def _buttons(lang: str) -> dict[str, Any]:
+    return {
+        "type": "buttons",
+        "direction": "left",
+        "x": 0.0,
+        "xanchor": "left",
+        "y": 1.07,
+        "yanchor": "top",
+        "pad": {"r": 6, "t": 0},
+        "showactive": False,
+        "buttons": [
+            {
+                "label": pick(lang, "▶ Play", "▶ 再生"),
+                "method": "animate",
+                "args": [None, _frame_args(SPEEDS_MS["normal"])],
+            },
+            {
+                "label": pick(lang, "▶▶ Fast", "▶▶ 速く"),
+                "method": "animate",
+                "args": [None, _frame_args(SPEEDS_MS["fast"])],
+            },
+            {
+                "label": pick(lang, "Pause", "一時停止"),
+                "method": "animate",
+                "args": [[None], {"frame": {"duration": 0, "redraw": False}, "mode": "immediate"}],
+            },
+        ],
+    }
+
+
+def _slider(steps: np.ndarray, lang: str) -> dict[str, Any]:
+    return {
+        "active": 0,
+        "x": 0.0,
+        "len": 1.0,
+        "y": 0.3,
+        "yanchor": "top",
+        "pad": {"t": 0, "b": 0},
+        "currentvalue": {"prefix": pick(lang, "step ", "ステップ "), "font": {"size": 14}, "xanchor": "left"},
+        "ticklen": 0,
+        "font": {"size": 1, "color": "rgba(0,0,0,0)"},  # one tick a frame: hide their labels, keep the value shown
+        "steps": [
+            {
+                "label": f"{step:,}",
+                "method": "animate",
+                "args": [[str(step)], {"frame": {"duration": 0, "redraw": True}, "mode": "immediate"}],
+            }
+            for step in steps.tolist()
+        ],
+    }
+
+
+# ---------------------------------------------------------------- still figures
+
+
+def samples_figure(
+    x: np.ndarray, d: np.ndarray, lang: str, held_out: tuple[np.ndarray, np.ndarray] | None = None
+) -> go.Figure:
+    """The samples over the input plane (two inputs), one colour per class; held-out samples hollow."""
+    axes: dict[str, str] = {}
+    traces = _sample_traces(np.atleast_2d(x), np.atleast_2d(d), lang, axes, held=False)
+    if held_out is not None and len(held_out[0]):
+        traces += _sample_traces(*held_out, lang, axes, held=True)
+    layout = {
+        "height": 300,
+        "margin": {"l": 10, "r": 10, "t": 10, "b": 10},
+        "plot_bgcolor": "white",
+        "xaxis": {"title": {"text": "x1"}, "zeroline": True, "gridcolor": "#EEE"},
+        "yaxis": {"title": {"text": "x2"}, "scaleanchor": "x", "zeroline": True, "gridcolor": "#EEE"},
+        "legend": {"orientation": "v", "x": 1.02, "y": 1},
+    }
+    return go.Figure(data=traces, layout=layout)
+
+
+def make_film(
+    history: dnn.History, held_out: tuple[np.ndarray, np.ndarray] | None = None, resolution: int = 33
+) -> Film:
+    """The frames of a run: their steps (``dnn.playback.frame_steps``: at most 200 evenly spaced, fewer for a big
+    network so the figure stays small, plus the loss's jumps), the networks at those steps and, for two inputs, the
+    output over a grid around the samples (the first sample's target output, as on Forward)."""
+    net = history.start
+    per_frame = 20 * (net.n_in * net.n_hidden + net.n_hidden * net.n_out) + 600  # bytes of a frame's JSON, about
+    if net.n_in == 2:
+        per_frame += 1.5 * resolution**2
+    even = int(np.clip(FRAME_BYTES // per_frame, 40, playback.MAX_EVEN_FRAMES))  # a big network: fewer frames
+    steps = playback.frame_steps(history.loss, even, min(playback.MAX_JUMP_FRAMES, even // 5))
+    networks = playback.networks_at(history, steps)
+    x, d = history.x, history.d
+    held_loss = None
+    if held_out is not None and len(held_out[0]):
+        held_loss = datasets.loss_at_steps(history.params_at(steps), history.start, *held_out)
+    else:
+        held_out = None
+    if history.start.n_in != 2:
+        return Film(steps, networks, history.loss, x, d, held_out=held_out, held_out_loss=held_loss)
+    output = int(np.argmax(d[0])) if history.start.n_out > 1 else 0
+    both = x if held_out is None else np.concatenate([x, held_out[0]])
+    grid = playback.grid_around(both, resolution)
+    return Film(
+        steps,
+        networks,
+        history.loss,
+        x,
+        d,
+        surfaces=playback.surfaces(networks, grid, output),
+        x1=grid.x1,
+        x2=grid.x2,
+        output=output,
+        held_out=held_out,
+        held_out_loss=held_loss,
+    )

@@ -1,0 +1,80 @@
+"""The Training screen's film of the run (Play / Pause in the browser, frames computed once and cached) and the
+output over the input plane at the step slider's step."""
+
+from __future__ import annotations
+
+import numpy as np
+import streamlit as st
+
+import dnn
+
+from .cached import NETWORK_HASH
+from .figures_forward import input_plane_figure
+from .figures_play import PrebuiltFigure, make_film, play_figure
+from .i18n import current_lang, pick, tr
+from .training import Run, _cached_run
+
+CACHE_FILMS = 8  # a film's figure is at most about 2 MB
+
+
+@st.cache_data(max_entries=CACHE_FILMS, show_spinner=False, hash_funcs=NETWORK_HASH)
+def _film_figure(
+    net: dnn.Network,
+    x: np.ndarray,
+    d: np.ndarray,
+    lr: float,
+    steps: int,
+    reduction: str,
+    stochastic: bool,
+    seed: int,
+    held_out: tuple[np.ndarray, np.ndarray] | None,
+    lang: str,
+    log_y: bool,
+) -> dict:
+    # The run itself comes from the Training screen's cache (same key): only the frames are computed here.
+    run = _cached_run(net, x, d, lr, steps, reduction, stochastic, seed)
+    return play_figure(make_film(run.history, held_out), lang, log_y=log_y).to_dict()
+
+
+def film_figure(
+    run: Run, sc: dnn.Scenario, held_out: tuple[np.ndarray, np.ndarray] | None, lang: str, log_y: bool = False
+) -> PrebuiltFigure:
+    """The animated figure of the scenario's run (cached by everything that changes it)."""
+    h = run.history
+    figure = _film_figure(
+        sc.network, sc.x, sc.d, sc.lr, sc.steps, h.reduction, run.stochastic, run.seed, held_out, lang, log_y
+    )
+    return PrebuiltFigure(figure)
+
+
+def play_section(run: Run, sc: dnn.Scenario, held_out: tuple[np.ndarray, np.ndarray] | None = None) -> None:
+    """Watch it learn: the network, the output over the input plane and the loss, played step by step in the
+    browser."""
+    lang = current_lang()
+    st.subheader(tr("Watch it learn", "学習の様子を再生"))
+    two_inputs = sc.network.n_in == 2
+    st.caption(
+        tr(
+            "Press ▶ Play: the edges take the weights after each step (blue positive, orange negative, thicker = "
+            "larger |w|)"
+            + (", the colours show the output over the input plane with the samples on it" if two_inputs else "")
+            + ", and the dot walks along the loss curve. Drag the slider to any step.",
+            "▶ 再生を押すと、辺が各ステップ後の重みになり（青は正、オレンジは負、太いほど |w| が大きい）"
+            + ("、色が入力平面上の出力を（点はサンプル）" if two_inputs else "")
+            + "示し、点が誤差の曲線をたどります。スライダーで好きなステップに移れます。",
+        )
+    )
+    with st.spinner(tr("Preparing the frames…", "フレームを準備しています…")):
+        figure = film_figure(run, sc, held_out, lang)
+    st.plotly_chart(figure, config={"displayModeBar": False}, key="train_play")
+
+
+def surface_at_step(net: dnn.Network, sc: dnn.Scenario, k: int) -> None:
+    """The output over the input plane with the parameters after k steps (as on Forward), for the step slider."""
+    if net.n_in != 2:
+        return
+    lang = current_lang()
+    fig = input_plane_figure(net, sc.x, sc.d, lang)
+    title = pick(lang, f"Output over the input plane after {k:,} steps", f"{k:,} ステップ後の入力平面上の出力")
+    fig.update_layout(title={"text": title}, height=480)
+    st.plotly_chart(fig, key="train_surface_at_step")
