@@ -169,6 +169,7 @@ def test_training_plays_the_run_from_frames():
     assert [s["args"][0] for s in fig["layout"]["sliders"][0]["steps"]] == [[f["name"]] for f in frames]
     moving = [t["meta"]["kind"] for i, t in enumerate(fig["data"]) if i in frames[0]["traces"]]
     assert moving.count("edges") == 2 * WIDTH_LEVELS and "surface" in moving and "marker" in moving
+    assert all(len(f["data"]) == len(f["traces"]) for f in frames)
     held = next(t for t in fig["data"] if t.get("meta", {}).get("kind") == "held_out_loss")
     assert len(held["y"]) == len(frames)
 
@@ -192,9 +193,11 @@ def test_film_frames_show_the_weights_and_output_of_their_step():
             level = _level_of(frame, edge_traces, (0, heights["x"][i]), (2, heights["h"][j]))
             w = expected.W1[i, j]
             assert level == (w < 0) * WIDTH_LEVELS + min(int(abs(w) / w_max * WIDTH_LEVELS), WIDTH_LEVELS - 1)
-    surface = decode(next(d["z"] for d in frame["data"] if d.get("type") == "heatmap"))
     heat = next(t for t in fig["data"] if t.get("meta", {}).get("kind") == "surface")
-    gx, gy = heat["x"], heat["y"]
+    n = round(len(heat["x"]) ** 0.5)  # a square grid, drawn row by row (x2 outer, x1 inner)
+    gx, gy = heat["x"][:n], heat["y"][::n]
+    colours = next(d["marker"]["color"] for d in frame["data"] if "marker" in d)
+    surface = np.array(colours).reshape(n, n)
     r, c = 5, 20
     z = np.tanh(np.array([gx[c], gy[r]]) @ expected.W1 + expected.b1)
     u = z @ expected.W2 + expected.b2

@@ -7,13 +7,12 @@
 - ``surface_figure``: the output over the input plane at one step, for the Training screen's step slider.
 
 Every number drawn comes from ``dnn`` (``dnn.playback``): the parameters at each frame's step and the output on
-the grid. To keep the animated figure small (< 2 MB at 100,000 steps), the surface is sent as bytes (101 shades over
-the output's range) and the edges as a few traces, one per sign and width level, whose line segments move between them.
+the grid. To keep the animated figure small (< 2 MB at 100,000 steps), the surface is sent as 100 shades over the
+output's range and the edges as a few traces, one per sign and width level, whose line segments move between them.
 """
 
 from __future__ import annotations
 
-import base64
 from dataclasses import dataclass
 from typing import Any
 
@@ -33,7 +32,8 @@ CLASS_COLORS: tuple[str, ...] = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#D
 SPEEDS_MS: dict[str, int] = {"normal": 120, "fast": 30}  # time each frame is shown while playing
 LOSS_POINTS = 2_000  # points of the loss curve drawn under the moving marker
 FRAME_BYTES = 1_200_000  # the frames' share of the figure's JSON, at most about (the whole stays < 2 MB)
-SURFACE_LEVELS = 100  # shades of the output over the input plane sent per grid point (see _surface_bytes)
+SURFACE_MARKER_PX = 14  # a grid point's square: a little more than a cell of 33 across the plane at 1366 px
+SURFACE_LEVELS = 99  # shades of the output over the input plane sent per grid point (see _surface_levels)
 
 
 class PrebuiltFigure(go.Figure):
@@ -52,23 +52,22 @@ class PrebuiltFigure(go.Figure):
         return dict(self._prebuilt)
 
 
-def typed_array(a: np.ndarray) -> dict[str, str]:
-    """A numeric array in plotly.js's binary form (base64 bytes, their type and the shape), as plotly itself sends
-    numpy arrays."""
-    a = np.ascontiguousarray(a)
-    codes = {"uint8": "u1", "int64": "i4", "float64": "f8", "float32": "f4"}
-    if a.dtype == np.int64:
-        a = a.astype(np.int32)
-    return {
-        "dtype": codes[str(a.dtype)],
-        "bdata": base64.b64encode(a.tobytes()).decode("ascii"),
-        "shape": ", ".join(map(str, a.shape)),
-    }
-
-
 def class_color(c: int) -> str:
     """The colour of class c's samples (Okabe-Ito, as elsewhere in the app)."""
     return CLASS_COLORS[c % len(CLASS_COLORS)]
+
+
+def _light(color: str, share: float = 0.45) -> str:
+    """``color`` mixed with white, keeping ``share`` of it: a background the samples' own colour stands out on."""
+    rgb = [int(color[i : i + 2], 16) for i in (1, 3, 5)]
+    return "#" + "".join(f"{round(255 - share * (255 - c)):02X}" for c in rgb)
+
+
+def _class_scale(k: int, n_out: int) -> list[list]:
+    """Colours of P(class k + 1) from 0 to 1: white at 1/2, class k's colour (lightened) towards 1 and, with two
+    classes, the other class's towards 0, so the plane is tinted like the samples it should hold."""
+    low = _light(class_color(1 - k)) if n_out == 2 else "#FFFFFF"
+    return [[0.0, low], [0.5, "#FFFFFF"], [1.0, _light(class_color(k))]]
 
 
 def _positions(n: int) -> np.ndarray:
@@ -144,15 +143,13 @@ def _edge_data(net: dnn.Network, segments: tuple[list[list], list[list]], w_max:
 # ---------------------------------------------------------------- the figure
 
 
-def _surface_bytes(surfaces: np.ndarray, lo: float, hi: float) -> np.ndarray:
-    """Surfaces as whole levels 0–SURFACE_LEVELS over [lo, hi], one byte a grid point (NaN after an overflow: 0).
+def _surface_levels(surfaces: np.ndarray, lo: float, hi: float) -> np.ndarray:
+    """Surfaces as whole shades 0–SURFACE_LEVELS over [lo, hi] (NaN, after an overflow, becomes 0).
 
-    Plotly writes "/" as the six characters \\u002f in its JSON, and base64 writes "/" for six 1 bits; bytes below
-    64 other than 63 never make six 1 bits, so level 63 is drawn as 62 (one shade of 101 nobody can tell apart)."""
+    Whole numbers below 100 are at most two characters in the frames' JSON. (plotly.js does not decode numpy's
+    binary arrays inside animation frames, so the frames carry plain lists.)"""
     scaled = np.nan_to_num((surfaces - lo) / (hi - lo if hi > lo else 1.0), nan=0.0)
-    levels = np.round(np.clip(scaled, 0.0, 1.0) * SURFACE_LEVELS).astype(np.uint8)
-    levels[levels == 63] = 62
-    return levels
+    return np.round(np.clip(scaled, 0.0, 1.0) * SURFACE_LEVELS).astype(np.int64)
 
 
 def _sample_traces(x: np.ndarray, d: np.ndarray, lang: str, axes: dict[str, str], held: bool) -> list[dict]:
@@ -255,36 +252,41 @@ def play_figure(film: Film, lang: str, *, log_y: bool = False) -> go.Figure:
     n_max = max(len(n) for n in names)
     layout["yaxis"]["range"] = [-n_max - 0.2, n_max + 0.2]
     moving = list(range(2 * WIDTH_LEVELS))
-    surface_bytes = None
+    surface_levels = None
     if plane:
         assert film.surfaces is not None and film.x1 is not None and film.x2 is not None
         probability = net0.output in ("softmax", "sigmoid")
         finite = film.surfaces[np.isfinite(film.surfaces)]
         lo, hi = (0.0, 1.0) if probability or finite.size == 0 else (float(finite.min()), float(finite.max()))
-        surface_bytes = _surface_bytes(film.surfaces, lo, hi)
+        surface_levels = _surface_levels(film.surfaces, lo, hi)
         ticks = np.linspace(0, SURFACE_LEVELS, 5)
         axes = {"xaxis": "x2", "yaxis": "y2"}
         traces.append(
             {
-                "type": "heatmap",
-                "x": film.x1.tolist(),
-                "y": film.x2.tolist(),
-                "z": typed_array(surface_bytes[0]),
-                "zmin": 0,
-                "zmax": SURFACE_LEVELS,
-                "colorscale": "RdBu" if probability else "Viridis",
-                "reversescale": probability,
-                "opacity": 0.85,
-                "zsmooth": "best",
-                "hoverinfo": "skip",
-                "colorbar": {
-                    "title": {"text": output_label(net0, film.output, lang), "side": "right"},
-                    "tickvals": ticks,
-                    "ticktext": [f"{lo + (hi - lo) * t / SURFACE_LEVELS:.2g}" for t in ticks],
-                    "thickness": 12,
-                    "len": 0.6,
-                    "y": 0.68,
+                # A mosaic of square markers, not a heatmap: plotly.js drops heatmaps (and every trace beside
+                # them) from the plot while it plays frames; scatter markers are what it animates.
+                "type": "scatter",
+                "mode": "markers",
+                "x": np.tile(film.x1, len(film.x2)).tolist(),
+                "y": np.repeat(film.x2, len(film.x1)).tolist(),
+                "marker": {
+                    "symbol": "square",
+                    "size": SURFACE_MARKER_PX,
+                    "color": surface_levels[0].ravel().tolist(),
+                    "cmin": 0,
+                    "cmax": SURFACE_LEVELS,
+                    "colorscale": _class_scale(film.output, net0.n_out) if probability else "Viridis",
+                    "line": {"width": 0},
+                    "colorbar": {
+                        "title": {"text": output_label(net0, film.output, lang), "side": "right"},
+                        "tickvals": ticks,
+                        "ticktext": [f"{lo + (hi - lo) * t / SURFACE_LEVELS:.2g}" for t in ticks],
+                        "thickness": 12,
+                        "len": 0.6,
+                        "y": 0.68,
+                    },
                 },
+                "hoverinfo": "skip",
                 "showlegend": False,
                 "meta": {"kind": "surface"},
                 **axes,
@@ -355,10 +357,10 @@ def play_figure(film: Film, lang: str, *, log_y: bool = False) -> go.Figure:
     frames = []
     for f, (step, net) in enumerate(zip(film.steps.tolist(), film.networks, strict=True)):
         data: list[dict[str, Any]] = _edge_data(net, segments, w_max) if f else list(first_edges)
-        if surface_bytes is not None:
-            data.append({"type": "heatmap", "z": typed_array(surface_bytes[f])})
+        if surface_levels is not None:
+            data.append({"type": "scatter", "marker": {"color": surface_levels[f].ravel().tolist()}})
         data.append({"type": "scatter", "x": [step], "y": [float(film.loss[step])]})
-        frames.append({"name": str(step), "data": data, "traces": moving})
+        frames.append({"name": str(step), "data": data, "traces": list(moving)})
     layout["sliders"] = [_slider(film.steps, lang)]
     layout["updatemenus"] = [_buttons(lang)]
     return PrebuiltFigure({"data": traces, "layout": layout, "frames": frames})
@@ -456,7 +458,7 @@ def make_film(
     net = history.start
     per_frame = 20 * (net.n_in * net.n_hidden + net.n_hidden * net.n_out) + 600  # bytes of a frame's JSON, about
     if net.n_in == 2:
-        per_frame += 1.5 * resolution**2
+        per_frame += 3 * resolution**2
     even = int(np.clip(FRAME_BYTES // per_frame, 40, playback.MAX_EVEN_FRAMES))  # a big network: fewer frames
     steps = playback.frame_steps(history.loss, even, min(playback.MAX_JUMP_FRAMES, even // 5))
     networks = playback.networks_at(history, steps)
