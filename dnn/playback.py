@@ -16,14 +16,19 @@ MAX_JUMP_FRAMES = 40  # steps where the loss jumps, at most (the largest jumps)
 JUMP = 1e-3  # a step where the loss E grows by more than 0.1 % of its size is a jump
 
 
-def frame_steps(loss: np.ndarray, even: int = MAX_EVEN_FRAMES, jumps: int = MAX_JUMP_FRAMES) -> np.ndarray:
+def frame_steps(
+    loss: np.ndarray, even: int = MAX_EVEN_FRAMES, jumps: int = MAX_JUMP_FRAMES, every: int = 1
+) -> np.ndarray:
     """The steps a film of the run shows: ``even`` evenly spaced steps from 0 to the last (all of them for a
     shorter run), plus, for up to ``jumps`` of the largest rises of E, the step before and the step of the rise.
 
-    ``loss[k]`` is E after k steps (``History.loss``); the result is sorted and without repeats."""
+    ``loss[k]`` is E after k steps (``History.loss``); the result is sorted and without repeats. The evenly spaced
+    steps are rounded to multiples of ``every`` (``History.snapshot_every``: those need no replay), the last step
+    kept as it is."""
     loss = np.asarray(loss, dtype=np.float64)
     last = len(loss) - 1
-    steps = np.unique(np.round(np.linspace(0, last, min(even, last + 1))).astype(np.int64))
+    spaced = np.linspace(0, last, min(even, last // every + 1))
+    steps = np.unique(np.append(np.round(spaced / every).astype(np.int64) * every, last))
     if last >= 1 and jumps > 0:
         with np.errstate(all="ignore"):
             rise = np.diff(loss) / np.maximum(np.abs(loss[:-1]), 1e-12)

@@ -73,3 +73,10 @@ def test_held_out_loss_along_a_run():
     got = ds.loss_at_steps(h.params_at(steps), h.start, xt, dt)
     want = [dnn.loss(h.network_at(int(k)), xt, dt) for k in steps]
     np.testing.assert_allclose(got, want, rtol=1e-12)
+
+
+def test_evenly_spaced_frames_fall_on_snapshots():
+    steps = pb.frame_steps(np.linspace(1, 0, 100_001), every=50)
+    assert steps[-1] == 100_000 and (steps % 50 == 0).all() and 190 <= len(steps) <= 200
+    odd = pb.frame_steps(np.linspace(1, 0, 1_002), every=7)
+    assert odd[-1] == 1_001 and (odd[:-1] % 7 == 0).all()

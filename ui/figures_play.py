@@ -460,7 +460,7 @@ def make_film(
     if net.n_in == 2:
         per_frame += 3 * resolution**2
     even = int(np.clip(FRAME_BYTES // per_frame, 40, playback.MAX_EVEN_FRAMES))  # a big network: fewer frames
-    steps = playback.frame_steps(history.loss, even, min(playback.MAX_JUMP_FRAMES, even // 5))
+    steps = playback.frame_steps(history.loss, even, min(playback.MAX_JUMP_FRAMES, even // 5), history.snapshot_every)
     networks = playback.networks_at(history, steps)
     x, d = history.x, history.d
     held_loss = None
