@@ -4,7 +4,7 @@ a gradient check against numerical differentiation and one SGD step."""
 import streamlit as st
 
 import dnn
-from ui import cached, explain, state
+from ui import cached, explain, slow_motion, state
 from ui import figures_backprop as fb
 from ui.i18n import current_lang, tr
 
@@ -19,6 +19,8 @@ g = dnn.backward(net, x, d, reduction=reduction)
 st.caption(explain.reduction_note(reduction, len(x), lang))
 if dead := explain.dead_units(net, fwd):
     st.warning(explain.dead_unit_warning(dead, lang), icon=":material/warning:")
+
+slow_motion.slow_motion_section(sc, reduction)
 
 st.subheader(tr("Deltas: the error signal at each layer's total input", "デルタ: 各層の総入力についての偏微分"))
 st.caption(

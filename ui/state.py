@@ -41,6 +41,7 @@ _LOAD_REPORT = "load_report"
 _FLASHES = "flashes"
 _INITIALISED = "state_initialised"
 _DATA = "data_recipe"  # the recipe of a generated data set (see data_recipe)
+_SLOW_MOTION = "slow_motion_phase"  # the Backprop screen's step in slow motion: 0 forward … 3 update
 
 
 @dataclass(frozen=True)
@@ -232,6 +233,16 @@ def set_reduction(value: str) -> None:
     if value in REDUCTIONS:
         st.session_state[_REDUCTION] = value
         sync_query_params()
+
+
+def slow_motion_phase() -> int:
+    """Which phase of one SGD step the Backprop screen shows: 0 forward, 1 δ2, 2 δ1, 3 the update."""
+    return st.session_state.get(_SLOW_MOTION, 0)
+
+
+def set_slow_motion_phase(phase: int) -> None:
+    """Show phase ``phase`` (kept between 0 and 3) of the step in slow motion."""
+    st.session_state[_SLOW_MOTION] = min(max(int(phase), 0), 3)
 
 
 def editor_version() -> int:
