@@ -183,7 +183,7 @@ def test_backprop_other_layers_and_sizes(link):
     at = open_page(BACKPROP, link)
     assert not at.exception, at.exception
     assert not [w for w in at.warning if "could not be used" in str(w.value)]
-    assert len(at.get("plotly_chart")) == 7
+    assert len(at.get("plotly_chart")) == 8  # the step in slow motion, δ2, δ1, four gradients, the check
     assert len(decode(chart(at, "delta1")["data"][0]["z"])) <= 16  # rows capped for readability
 
 
