@@ -17,7 +17,7 @@ import streamlit as st
 import dnn
 
 from . import figures_training as ft
-from . import sgd_preset, state
+from . import not_finite, sgd_preset, state
 from .editors import on_number, scale_lr
 from .figures_backprop import gradient_figure
 from .i18n import current_lang, pick, tr
@@ -242,6 +242,14 @@ def log_toggle(source: str = "scenario") -> bool:
 
 
 # ---------------------------------------------------------------- what happened in the run
+
+
+def not_finite_at_start(sc: dnn.Scenario) -> None:
+    """Say that the scenario's loss is not a finite number before any step, and which value to make smaller."""
+    found = dnn.not_finite_at_start(sc.network, sc.x, sc.d)
+    # (train and dnn.loss agree on whether E is finite; should they not, the loss itself is what overflowed)
+    nf = found or dnn.NotFinite("E", dnn.largest_value(sc.network, sc.x))
+    st.error(not_finite.start_text(nf, current_lang()), icon=":material/error:")
 
 
 def summary(run: Run) -> None:
