@@ -28,6 +28,7 @@ from .inspect import (
     Jumps,
     Lowest,
     NotFinite,
+    OutputTrack,
     Probes,
     StepReport,
     SweepSummary,
@@ -42,6 +43,7 @@ from .inspect import (
     norms,
     not_finite_at_start,
     output_chain,
+    output_track,
     parameter_differences,
     probe_steps,
     probes,
@@ -50,6 +52,7 @@ from .inspect import (
     scenario_differences,
     stacked_network,
     step_report,
+    sweep_range,
     sweep_summary,
 )
 from .network import LIMITS, Network, Scenario, ValidationError, random_network, seed_network, seed_scenario
@@ -100,6 +103,7 @@ __all__ += [
     "Jumps",
     "Lowest",
     "NotFinite",
+    "OutputTrack",
     "Probes",
     "StepReport",
     "SweepSummary",
@@ -114,6 +118,7 @@ __all__ += [
     "norms",
     "not_finite_at_start",
     "output_chain",
+    "output_track",
     "parameter_differences",
     "probe_steps",
     "probes",
@@ -122,5 +127,6 @@ __all__ += [
     "scenario_differences",
     "stacked_network",
     "step_report",
+    "sweep_range",
     "sweep_summary",
 ]

@@ -25,7 +25,7 @@ import numpy as np
 
 from .core import Forward, Gradients, _unchecked, backward, forward, loss, stepped_params
 from .functions import OUTPUT_LAYERS
-from .network import Network, Scenario
+from .network import LIMITS, Network, Scenario
 from .training import History, diverged_at
 
 PARAMS: tuple[str, ...] = ("W1", "b1", "W2", "b2")
@@ -105,6 +105,36 @@ def probes(history: History, count: int = PROBES) -> Probes:
     y = np.array(y, dtype=np.float64).reshape(len(steps), *np.shape(history.d))
     y[~np.isfinite(y)] = np.nan
     return Probes(steps=steps, y=y, grad_norm={name: norms(grads.params()[name]) for name in PARAMS})
+
+
+@dataclass(frozen=True)
+class OutputTrack:
+    """What the Training screen follows of the outputs y (P probes, N samples, outputs) along a run.
+
+    ``kind`` "probability" (softmax, sigmoid): ``values[:, k]`` is the probability the network gives to target k
+    — for softmax, y of the class d marks, one per sample (k = n); for sigmoid, y where d = 1 and 1 − y where d = 0,
+    one per sample and output (k = n·outputs + j); ``mean`` their mean. ``kind`` "output" (identity): ``values`` is
+    y itself, one per sample and output, ``targets`` the matching d, and ``mean`` the mean |y − d|.
+    """
+
+    kind: str
+    values: np.ndarray
+    targets: np.ndarray
+    mean: np.ndarray
+
+
+def output_track(output: str, y: np.ndarray, d: np.ndarray) -> OutputTrack:
+    """The outputs' curves along a run's probes (``Probes.y``) for the output layer ``output`` and targets d."""
+    y, d = np.asarray(y, dtype=np.float64), np.atleast_2d(np.asarray(d, dtype=np.float64))
+    probes, n = len(y), len(d)
+    if output == "softmax":
+        p = y[:, np.arange(n), d.argmax(axis=1)]  # (probes, N): y of each sample's target class
+        return OutputTrack("probability", p, np.ones(n), p.mean(axis=1))
+    if output == "sigmoid":
+        p = np.where(d[None] >= 0.5, y, 1.0 - y).reshape(probes, -1)  # the probability given to each target
+        return OutputTrack("probability", p, np.ones(p.shape[1]), p.mean(axis=1))
+    values = y.reshape(probes, -1)
+    return OutputTrack("output", values, d.ravel(), np.abs(values - d.ravel()).mean(axis=1))
 
 
 @dataclass(frozen=True)
@@ -353,6 +383,14 @@ def scenario_differences(base: Scenario, current: Scenario) -> list[Change]:
 
 
 # ---------------------------------------------------------------- learning-rate sweeps
+
+
+def sweep_range(lr: float, decades: float = 2.0) -> tuple[float, float]:
+    """Learning rates ``decades`` powers of ten either side of ``lr`` (within 1e-8 and the largest allowed η), so
+    that a sweep over them has the scenario's own run in the middle."""
+    low, high = 1e-8, float(LIMITS["max_lr"])
+    factor = 10.0**decades
+    return float(np.clip(lr / factor, low, high)), float(np.clip(lr * factor, low, high))
 
 
 def log_spaced(low: float, high: float, count: int) -> np.ndarray:

@@ -30,7 +30,7 @@ for step in explain.forward_steps(net, x, d, fwd, lang):
     st.latex(step.numbers)
     for text in step.notes:
         st.caption(text)
-if dead := explain.dead_units(net, fwd):
+if dead := dnn.dead_units(net, fwd):
     st.warning(explain.dead_unit_warning(dead, lang), icon=":material/warning:")
 
 if net.n_in <= 2:

@@ -1,13 +1,11 @@
 """Compare: the pinned baseline against the current scenario — loss curves, what differs, final parameters."""
 
-import numpy as np
 import pandas as pd
 import streamlit as st
 
 import dnn
 from ui import figures_training as ft
 from ui import not_finite, state
-from ui.heatmaps import signed_heatmap, unit_names
 from ui.i18n import current_lang, pick, tr
 from ui.training import differences, run_scenario, runs_table
 
@@ -151,22 +149,6 @@ else:
             "青: 現在の方が大きい、オレンジ: 小さい、白: 同じ。",
         )
     )
-    axes = {"W1": ("x", "h"), "b1": ("", "h"), "W2": ("h", "y"), "b2": ("", "y")}
     cols = st.columns(2)
     for i, name in enumerate(("W1", "W2", "b1", "b2")):
-        rows, columns = axes[name]
-        diff = np.atleast_2d(param_diffs[name])
-        kind = pick(lang, "weight", "重み") if name.startswith("W") else pick(lang, "bias", "バイアス")
-        cols[i % 2].plotly_chart(
-            signed_heatmap(
-                diff,
-                unit_names(columns, diff.shape[1]),
-                [name] if not rows else unit_names(rows, diff.shape[0]),
-                x_title="",
-                y_title="",
-                title=f"Δ{name} ({kind})",
-                colorbar_title=f"Δ{name}",
-                hover_name=f"Δ{name}",
-            ),
-            key=f"compare_diff_{name}",
-        )
+        cols[i % 2].plotly_chart(ft.difference_figure(name, param_diffs[name], lang), key=f"compare_diff_{name}")

@@ -121,33 +121,28 @@ def output_lines(y: np.ndarray, d: np.ndarray, output: str, lang: str) -> Output
     summarised: the mean probability of the target, or the mean |y − d|.
     """
     n, n_out = d.shape
+    track = dnn.output_track(output, y, d)
     if output == "softmax":
         cls = d.argmax(axis=1)
-        p = y[:, np.arange(n), cls]  # (probes, N)
         if n == 1:
-            return OutputLines("probability", {f"y{cls[0] + 1}": p[:, 0]}, {})
+            return OutputLines("probability", {f"y{cls[0] + 1}": track.values[:, 0]}, {})
         if n <= MAX_LINES:
-            return OutputLines("probability", {f"#{i + 1}: y{cls[i] + 1}": p[:, i] for i in range(n)}, {})
-        return OutputLines("probability", {pick(lang, f"mean of {n} samples", f"{n} サンプルの平均"): p.mean(1)}, {})
-    pairs = [(i, j) for i in range(n) for j in range(n_out)]
-
-    def name(i: int, j: int) -> str:
-        return f"y{j + 1}" if n == 1 else f"#{i + 1}: y{j + 1}"
-
+            return OutputLines("probability", {f"#{i + 1}: y{cls[i] + 1}": track.values[:, i] for i in range(n)}, {})
+        return OutputLines("probability", {pick(lang, f"mean of {n} samples", f"{n} サンプルの平均"): track.mean}, {})
+    # sigmoid and identity: one curve per sample and output, in the order of track.values' columns
+    names = [f"y{j + 1}" if n == 1 else f"#{i + 1}: y{j + 1}" for i in range(n) for j in range(n_out)]
     if output == "sigmoid":
-        p = np.where(d[None] >= 0.5, y, 1.0 - y)  # the probability the network gives to the target
-        if len(pairs) <= MAX_LINES:
-            return OutputLines("probability", {name(i, j): p[:, i, j] for i, j in pairs}, {})
-        mean = p.reshape(len(p), -1).mean(1)
+        if len(names) <= MAX_LINES:
+            return OutputLines("probability", {name: track.values[:, c] for c, name in enumerate(names)}, {})
+        mean_name = pick(lang, f"mean of {len(names)} outputs", f"{len(names)} 出力の平均")
+        return OutputLines("probability", {mean_name: track.mean}, {})
+    if len(names) <= MAX_LINES:
         return OutputLines(
-            "probability", {pick(lang, f"mean of {len(pairs)} outputs", f"{len(pairs)} 出力の平均"): mean}, {}
+            "output",
+            {name: track.values[:, c] for c, name in enumerate(names)},
+            {name: float(track.targets[c]) for c, name in enumerate(names)},
         )
-    if len(pairs) <= MAX_LINES:
-        return OutputLines(
-            "output", {name(i, j): y[:, i, j] for i, j in pairs}, {name(i, j): float(d[i, j]) for i, j in pairs}
-        )
-    err = np.abs(y - d[None]).reshape(len(y), -1).mean(1)
-    return OutputLines("error", {pick(lang, f"mean over {n} samples", f"{n} サンプルの平均"): err}, {})
+    return OutputLines("error", {pick(lang, f"mean over {n} samples", f"{n} サンプルの平均"): track.mean}, {})
 
 
 # ---------------------------------------------------------------- the loss history as a file
