@@ -81,18 +81,21 @@ def loss(net: Network, x: np.ndarray, d: np.ndarray) -> float:
 
 
 @QUIET
-def backward(net: Network, x: np.ndarray, d: np.ndarray, reduction: Reduction = "mean") -> Gradients:
+def backward(
+    net: Network, x: np.ndarray, d: np.ndarray, reduction: Reduction = "mean", *, fwd: Forward | None = None
+) -> Gradients:
     """誤差逆伝播: the notebook's ``backward``, for any hidden activation and output layer.
 
     For every output layer offered here the delta of a sample is y − d (the activation's derivative cancels
     against the loss's; the 1e-7 guard of the loss is not differentiated). ``reduction="mean"`` divides it by N,
     giving the true gradient of the reported (batch-mean) loss; ``reduction="sum"`` is the notebook's convention
-    (``d_sigmoid_with_loss``: no division), N times larger. With one sample they are equal.
+    (``d_sigmoid_with_loss``: no division), N times larger. With one sample they are equal. ``fwd``: this
+    network's forward pass on x, when the caller has it already.
     """
     if reduction not in ("mean", "sum"):
         raise ValidationError("reduction", f"reduction must be 'mean' or 'sum', not {reduction!r}")
     x, d = _as_batch(x), _as_batch(d)
-    f = forward(net, x)
+    f = forward(net, x) if fwd is None else fwd
     n = x.shape[0] if reduction == "mean" else 1
     # Written for one network, where the samples are axis 0, and equally for a stack of networks (``dnn.probes``:
     # arrays with a leading axis of networks): the samples are axis −2 and ``.mT`` transposes the last two axes.

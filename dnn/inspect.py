@@ -100,9 +100,9 @@ def probes(history: History, count: int = PROBES) -> Probes:
     steps = probe_steps(history.last_step, history.snapshot_every, count)
     stack = stacked_network(history.start, history.params_at(steps))
     with np.errstate(all="ignore"):  # just before an overflow the values are huge; non-finite ones become NaN
-        y = forward(stack, history.x).y
-        grads = backward(stack, history.x, history.d, history.reduction)
-    y = np.array(y, dtype=np.float64).reshape(len(steps), *np.shape(history.d))
+        f = forward(stack, history.x)
+        grads = backward(stack, history.x, history.d, history.reduction, fwd=f)
+    y = np.array(f.y, dtype=np.float64).reshape(len(steps), *np.shape(history.d))
     y[~np.isfinite(y)] = np.nan
     return Probes(steps=steps, y=y, grad_norm={name: norms(grads.params()[name]) for name in PARAMS})
 
