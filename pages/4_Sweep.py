@@ -4,7 +4,7 @@ import streamlit as st
 
 import dnn
 from ui import figures_training as ft
-from ui import state
+from ui import not_finite, state
 from ui.i18n import current_lang, pick, tr
 from ui.training import MAX_SWEEP_RUNS, sweep_scenario, sweep_steps, sweep_table
 
@@ -19,6 +19,10 @@ st.caption(
         "ほとんど進まず、大きすぎると跳ねたりオーバーフローしたりします。気に入った η をシナリオに使えます。",
     )
 )
+
+if start := dnn.not_finite_at_start(sc.network, sc.x, sc.d):  # every run would stop before its first step
+    st.error(not_finite.start_text(start, lang), icon=":material/error:")
+    st.stop()
 
 lo_col, hi_col, n_col, log_col = st.columns([1, 1, 1.4, 0.8], vertical_alignment="bottom")
 max_lr = dnn.LIMITS["max_lr"]

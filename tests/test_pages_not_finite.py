@@ -12,7 +12,8 @@ from streamlit.testing.v1 import AppTest
 import dnn
 
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
-BACKPROP, TRAINING, COMPARE = "pages/2_Backprop.py", "pages/3_Training.py", "pages/5_Compare.py"
+HOME, FORWARD, BACKPROP = "app.py", "pages/1_Forward.py", "pages/2_Backprop.py"
+TRAINING, SWEEP, COMPARE = "pages/3_Training.py", "pages/4_Sweep.py", "pages/5_Compare.py"
 # E = ½·Σ(y − d)² with y ≈ 1e155 overflows; so does the gradient ∂E/∂W2 = z1ᵀ·δ2 ≈ 1e155 · 1e155.
 HUGE_IDENTITY = {"W1": "1e155,0.3,0.5;0.2,0.4,0.6", "output": "identity"}
 # u1 = 1·1e308 + 5·1e308 overflows to inf already in the forward pass (softmax output).
@@ -25,7 +26,8 @@ def open_page(page: str, query: dict[str, str], lang: str = "en") -> AppTest:
     at = AppTest.from_file(APP, default_timeout=30)
     for k, v in {**query, "lang": lang}.items():
         at.query_params[k] = v
-    at.switch_page(page)
+    if page != HOME:
+        at.switch_page(page)
     return at.run()
 
 
@@ -89,6 +91,15 @@ def test_backprop_with_an_overflowing_forward_pass_raises_nothing(lang):
     at = open_page(BACKPROP, HUGE_SOFTMAX, lang)
     assert not at.exception
     assert NOT_FINITE[lang] in messages(at)
+
+
+@pytest.mark.parametrize("lang", ["en", "ja"])
+@pytest.mark.parametrize("query", [HUGE_IDENTITY, HUGE_SOFTMAX], ids=["identity-1e155", "softmax-1e308"])
+@pytest.mark.parametrize("page", [HOME, FORWARD, SWEEP])
+def test_the_other_screens_say_so_too(page, query, lang):
+    at = open_page(page, query, lang)
+    assert not at.exception
+    assert NOT_FINITE[lang] in messages(at) and "W1[1, 1]" in messages(at)
 
 
 def test_the_scenarios_really_are_not_finite():
