@@ -71,6 +71,11 @@ def test_compare_after_loading_a_good_scenario_still_draws_the_current_run(lang)
     assert NOT_FINITE[lang] in messages(at)
     curves = [el for el in at.get("plotly_chart") if el.proto.id.endswith("-compare_curves")]
     assert len(curves) == 1  # the current run is drawn alone
+    at.switch_page(TRAINING).run()  # the baseline has no curve: none is drawn or mentioned there
+    assert not at.exception
+    captions = " ".join(str(c.value) for c in at.caption)
+    assert "baseline" not in captions and "基準" not in captions
+    at.switch_page(COMPARE).run()
     # and back: the good baseline against the bad scenario
     at.button(key="compare_repin").click().run()
     at.button(key="compare_load").click().run()  # loads the (good) baseline: nothing to report
