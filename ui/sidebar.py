@@ -10,7 +10,7 @@ from functools import partial
 import streamlit as st
 
 from . import codec, state
-from .i18n import LANG_NAMES, LANGS, current_lang, pick, set_lang, tr
+from .i18n import LANG_NAMES, LANGS, current_lang, pick, tr
 from .pages_nav import existing_pages
 from .worked_example import worked_example_markdown
 
@@ -44,7 +44,7 @@ def _language_switch() -> None:
         format_func=LANG_NAMES.__getitem__,
         horizontal=True,
         key=_W_LANG,
-        on_change=lambda: set_lang(state.widget_value(_W_LANG)),
+        on_change=lambda: state.set_lang(state.widget_value(_W_LANG)),
     )
 
 

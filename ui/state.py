@@ -26,7 +26,7 @@ import dnn
 from dnn.core import Reduction
 
 from . import codec
-from .i18n import current_lang, set_lang, tr
+from .i18n import LANGS, Lang, current_lang, tr
 
 REDUCTIONS = codec.REDUCTIONS
 UNDO_LIMIT = 20
@@ -40,6 +40,7 @@ _VERSION = "editor_version"
 _LOAD_REPORT = "load_report"
 _FLASHES = "flashes"
 _INITIALISED = "state_initialised"
+_LANG = "lang"
 _WIDGET_REQUESTS = "widget_requests"  # widget values to set before the widgets are drawn (request_widget_values)
 
 
@@ -179,6 +180,21 @@ def undo() -> bool:
 def reset() -> None:
     """Back to the notebook's scenario (undoable)."""
     set_scenario(dnn.seed_scenario())
+
+
+# ---------------------------------------------------------------- language
+
+
+def lang(session: Mapping[str, Any] | None = None) -> Lang:
+    """The session's language, "en" or "ja" ("en" unless the user or the link chose Japanese); of ``session`` when
+    given (tests). ``i18n.current_lang`` and ``tr`` read it."""
+    value = _session(session).get(_LANG, "en")
+    return value if value in LANGS else "en"
+
+
+def set_lang(value: str) -> None:
+    """Switch the session's language; unknown values fall back to English."""
+    st.session_state[_LANG] = value if value in LANGS else "en"
 
 
 # ---------------------------------------------------------------- baseline, reduction, editors
