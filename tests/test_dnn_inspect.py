@@ -84,7 +84,10 @@ def test_norms_stay_finite_for_huge_values_and_are_nan_where_not_finite():
 
 def test_a_run_with_no_finite_step_has_no_probes_and_no_lowest_loss():
     h = dnn.train(HUGE_IDENTITY, X1, D1, 0.01, 100)
-    assert h.diverged_at == 0 and h.last_step == -1
+    assert h.diverged_at == 0 and h.last_step == -1 and h.loss.size == 0 and h.grad_norm.size == 0
+    assert h.network == HUGE_IDENTITY and h.params_at(np.array([], dtype=int))["W1"].shape == (0, 2, 3)
+    with pytest.raises(dnn.ValidationError):
+        h.network_at(0)
     p = dnn.probes(h)
     assert p.steps.size == 0 and p.y.shape == (0, 1, 2)
     assert all(v.shape == (0,) for v in p.grad_norm.values())

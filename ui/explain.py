@@ -518,7 +518,7 @@ def q1_blocks(net: dnn.Network, fwd: dnn.Forward, d: np.ndarray, reduction: str,
             ),
         )
     )
-    if not np.all(np.isfinite(chain)):
+    if not np.all(np.isfinite(chain)) and np.all(np.isfinite(y0)):  # (a y that is not finite: the screen says so)
         blocks.append(
             Block(
                 "warning",
