@@ -35,7 +35,7 @@ with edit:
 with glance:
     st.subheader(tr("At a glance", "ひと目で"))
     fwd = dnn.forward(net, sc.x)
-    grads = dnn.backward(net, sc.x, sc.d, reduction=state.reduction())
+    grads = dnn.backward(net, sc.x, sc.d, reduction=state.reduction(), fwd=fwd)
     st.metric(
         tr("Loss E (mean over samples)", "誤差 E(サンプル平均)"),
         f"{dnn.loss(net, sc.x, sc.d):.6g}",

@@ -14,7 +14,7 @@ sc = state.scenario()
 net, x, d = sc.network, sc.x, sc.d
 reduction = state.reduction()
 fwd = dnn.forward(net, x)
-g = dnn.backward(net, x, d, reduction=reduction)
+g = dnn.backward(net, x, d, reduction=reduction, fwd=fwd)
 
 st.caption(explain.reduction_note(reduction, len(x), lang))
 if start := dnn.not_finite_at_start(net, x, d):
