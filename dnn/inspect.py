@@ -102,7 +102,7 @@ def probes(history: History, count: int = PROBES) -> Probes:
     with np.errstate(all="ignore"):  # just before an overflow the values are huge; non-finite ones become NaN
         f = forward(stack, history.x)
         grads = backward(stack, history.x, history.d, history.reduction, fwd=f)
-    y = np.array(f.y, dtype=np.float64).reshape(len(steps), *np.shape(history.d))
+    y = f.y  # (P, N, outputs), a new array of this forward pass: marked in place
     y[~np.isfinite(y)] = np.nan
     return Probes(steps=steps, y=y, grad_norm={name: norms(grads.params()[name]) for name in PARAMS})
 
