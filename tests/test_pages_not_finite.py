@@ -114,3 +114,18 @@ def test_the_scenarios_really_are_not_finite():
         net = dnn.seed_network().replace(W1=w1, output=query.get("output", "softmax"))
         with np.errstate(all="ignore"):
             assert not np.isfinite(dnn.loss(net, [[1.0, 5.0]], [[0.0, 1.0]]))
+
+
+def test_cells_are_named_as_on_the_scenario_screen_counted_from_1():
+    from ui import not_finite
+
+    names = {
+        ("W1", (0, 2)): ("W1[1, 3] (x1 → h3)", "W1[1, 3]（x1 → h3）"),
+        ("W2", (2, 1)): ("W2[3, 2] (h3 → y2)", "W2[3, 2]（h3 → y2）"),
+        ("b1", (1,)): ("b1[2] (h2)", "b1[2]（h2）"),
+        ("b2", (0,)): ("b2[1] (y1)", "b2[1]（y1）"),
+        ("x", (1, 0)): ("x[2, 1] (sample #2, x1)", "x[2, 1]（サンプル #2、x1）"),
+    }
+    for (name, index), (en, ja) in names.items():
+        cell = dnn.Cell(name, index, 1.0)
+        assert (not_finite.cell_name(cell, "en"), not_finite.cell_name(cell, "ja")) == (en, ja)
