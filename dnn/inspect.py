@@ -302,9 +302,10 @@ def dead_units(net: Network, fwd: Forward) -> list[int]:
 
 def relative_error(a: np.ndarray, b: np.ndarray, tiny: float = TINY) -> np.ndarray:
     """|a − b| / max(|a| + |b|, tiny), elementwise: 0 when equal, about 1 when unrelated (NaN where not finite)."""
-    a, b = np.asarray(a, dtype=np.float64), np.asarray(b, dtype=np.float64)
+    # halved first, so that two huge finite gradients (near 1e308) do not overflow their sum or difference
+    a, b = np.asarray(a, dtype=np.float64) / 2, np.asarray(b, dtype=np.float64) / 2
     with np.errstate(all="ignore"):
-        return np.abs(a - b) / np.maximum(np.abs(a) + np.abs(b), tiny)
+        return np.abs(a - b) / np.maximum(np.abs(a) + np.abs(b), tiny / 2)
 
 
 def max_relative_error(backprop: Mapping[str, np.ndarray], numerical: Mapping[str, np.ndarray]) -> float:

@@ -211,6 +211,8 @@ def test_numerical_gradient_of_a_reduction_equals_independent_differences(reduct
 
 def test_relative_error_and_a_check_that_is_not_finite():
     np.testing.assert_allclose(dnn.relative_error([1.0, 0.0, -2.0], [1.0, 0.0, 2.0]), [0.0, 0.0, 1.0])
+    assert dnn.relative_error(1e-12, 0.0) < 1e-3  # below the floor: rounding noise, not a disagreement
+    assert dnn.relative_error(1.5e308, -1.5e308) == 1.0  # finite but huge: no overflow to nan
     grads = dnn.backward(HUGE_SOFTMAX, X1, D1).params()
     assert not dnn.gradient_check(grads, grads).finite
 
