@@ -66,12 +66,12 @@ def compute_run(
     h = dnn.train(sc.network, sc.x, sc.d, sc.lr, sc.steps, reduction, stochastic=stochastic, seed=seed)
     # The size of the whole gradient is recorded by dnn.train at every step; each parameter's share and the outputs
     # are evaluated at the probe steps only.
-    probes = dnn.probes(h, probes)
+    looked_at = dnn.probes(h, probes)
     return Run(
         history=h,
-        probe_steps=probes.steps,
-        y=probes.y,
-        grad_norm=probes.grad_norm,
+        probe_steps=looked_at.steps,
+        y=looked_at.y,
+        grad_norm=looked_at.grad_norm,
         jumps=dnn.find_jumps(h.loss),
         stochastic=stochastic,
         seed=seed,
