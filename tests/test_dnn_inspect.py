@@ -62,6 +62,21 @@ def test_probes_equal_backward_at_networks_stepped_by_hand(hidden, output, reduc
             assert p.grad_norm[name][i] == pytest.approx(expected, rel=1e-8, abs=1e-14), (name, k)
 
 
+def test_probes_of_a_stochastic_run_use_every_sample():
+    net, x, d = scenario("relu", "softmax", 3)
+    h = dnn.train(net, x, d, 0.1, 25, stochastic=True, seed=4)
+    p = dnn.probes(h, count=6)
+    at_k = net
+    for k in range(26):
+        if k in p.steps:
+            i = int(np.flatnonzero(p.steps == k)[0])
+            g = dnn.backward(at_k, x, d)  # the gradient on all samples, at the parameters of step k
+            assert p.grad_norm["W2"][i] == pytest.approx(np.linalg.norm(g.W2), rel=1e-8)
+        if k < 25:  # the step itself used one sample, the one drawn
+            n = int(h.sample_indices[k])
+            at_k = dnn.sgd_step(at_k, dnn.backward(at_k, x[n : n + 1], d[n : n + 1]), 0.1)
+
+
 def test_a_stack_of_networks_backpropagates_each_network_on_its_own():
     nets = [scenario("tanh", "softmax", 3, seed)[0] for seed in range(4)]
     _, x, d = scenario("tanh", "softmax", 3)
