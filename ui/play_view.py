@@ -8,43 +8,32 @@ import streamlit as st
 
 import dnn
 
-from .cached import NETWORK_HASH
+from .cached import network_cache_key
 from .figures_forward import input_plane_figure
 from .figures_play import PrebuiltFigure, make_film, play_figure
 from .i18n import current_lang, pick, tr
-from .training import Run, _cached_run
+from .training import Run
 
 CACHE_FILMS = 8  # a film's figure is at most about 2 MB
 
 
-@st.cache_data(max_entries=CACHE_FILMS, show_spinner=False, hash_funcs=NETWORK_HASH)
-def _film_figure(
-    net: dnn.Network,
-    x: np.ndarray,
-    d: np.ndarray,
-    lr: float,
-    steps: int,
-    reduction: str,
-    stochastic: bool,
-    seed: int,
-    held_out: tuple[np.ndarray, np.ndarray] | None,
-    lang: str,
-    log_y: bool,
-) -> dict:
-    # The run itself comes from the Training screen's cache (same key): only the frames are computed here.
-    run = _cached_run(net, x, d, lr, steps, reduction, stochastic, seed)
-    return play_figure(make_film(run.history, held_out), lang, log_y=log_y).to_dict()
+def _history_key(h: dnn.History) -> tuple:
+    """What makes two runs the same: where they start, the data, η, the steps, the reduction and the samples drawn
+    (a History holds arrays, so ``st.cache_data`` is told how to hash it)."""
+    drawn = None if h.sample_indices is None else h.sample_indices.tobytes()
+    return (network_cache_key(h.start), h.x.tobytes(), h.d.tobytes(), h.lr, h.steps, h.reduction, drawn)
+
+
+@st.cache_data(max_entries=CACHE_FILMS, show_spinner=False, hash_funcs={dnn.History: _history_key})
+def _film_figure(history: dnn.History, held_out: tuple[np.ndarray, np.ndarray] | None, lang: str, log_y: bool) -> dict:
+    return play_figure(make_film(history, held_out), lang, log_y=log_y).to_dict()
 
 
 def film_figure(
-    run: Run, sc: dnn.Scenario, held_out: tuple[np.ndarray, np.ndarray] | None, lang: str, log_y: bool = False
+    run: Run, held_out: tuple[np.ndarray, np.ndarray] | None, lang: str, log_y: bool = False
 ) -> PrebuiltFigure:
-    """The animated figure of the scenario's run (cached by everything that changes it)."""
-    h = run.history
-    figure = _film_figure(
-        sc.network, sc.x, sc.d, sc.lr, sc.steps, h.reduction, run.stochastic, run.seed, held_out, lang, log_y
-    )
-    return PrebuiltFigure(figure)
+    """The animated figure of a run (cached by everything that changes it)."""
+    return PrebuiltFigure(_film_figure(run.history, held_out, lang, log_y))
 
 
 def play_section(run: Run, sc: dnn.Scenario, held_out: tuple[np.ndarray, np.ndarray] | None = None) -> None:
@@ -65,7 +54,7 @@ def play_section(run: Run, sc: dnn.Scenario, held_out: tuple[np.ndarray, np.ndar
         )
     )
     with st.spinner(tr("Preparing the frames…", "フレームを準備しています…")):
-        figure = film_figure(run, sc, held_out, lang)
+        figure = film_figure(run, held_out, lang)
     st.plotly_chart(figure, config={"displayModeBar": False}, key="train_play")
 
 
