@@ -15,7 +15,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Literal
+from typing import Any, Literal
+from urllib.parse import urlencode
 
 import streamlit as st
 
@@ -37,6 +38,9 @@ _VERSION = "editor_version"
 _LOAD_REPORT = "load_report"
 _FLASHES = "flashes"
 _INITIALISED = "state_initialised"
+_QUIZ = "quiz_progress"
+_PAGE_PARAMS = "page_link_params"  # this page's own link keys (the quiz's ask, quiz_seed), set on every run
+_PAGE_PARAM_KEYS = "page_link_param_keys"  # every such key ever set, so that a dropped one leaves the address bar
 
 
 @dataclass(frozen=True)
@@ -94,6 +98,7 @@ def setup_page(
     messages already reflect them.
     """
     _init_once()
+    st.session_state[_PAGE_PARAMS] = {}  # a page that has link keys of its own sets them again in ``pending``
     if pending is not None:
         pending()
     title = tr(title_en, title_ja)
@@ -271,8 +276,10 @@ def _show_messages() -> None:
 
 
 def share_query() -> str:
-    """The current scenario (with the reduction and language) as a query string, "W1=...&lr=...", without "?"."""
-    return codec.query_string(scenario(), current_lang(), reduction())
+    """The current scenario (with the reduction and language) as a query string, "W1=...&lr=...", without "?";
+    then the page's own keys (``set_page_link_params``)."""
+    extra = st.session_state.get(_PAGE_PARAMS) or {}
+    return "&".join(q for q in (codec.query_string(scenario(), current_lang(), reduction()), urlencode(extra)) if q)
 
 
 def share_url() -> str:
@@ -283,11 +290,38 @@ def share_url() -> str:
 
 def sync_query_params() -> None:
     """Rewrite the address bar's query parameters from the scenario (only the keys that differ)."""
-    desired = codec.scenario_to_query(scenario(), current_lang(), reduction())
+    desired = {**codec.scenario_to_query(scenario(), current_lang(), reduction()), **page_link_params()}
     qp = st.query_params
     changed = {k: v for k, v in desired.items() if qp.get(k) != v}
-    stale = [k for k in (*codec.KEYS, codec.REDUCTION_PARAM, codec.LANG_PARAM) if k in qp and k not in desired]
+    own_keys = (*codec.KEYS, codec.REDUCTION_PARAM, codec.LANG_PARAM, *st.session_state.get(_PAGE_PARAM_KEYS, ()))
+    stale = [k for k in own_keys if k in qp and k not in desired]
     if changed:
         qp.update(changed)
     for k in stale:
         del qp[k]
+
+
+def page_link_params() -> dict[str, str]:
+    """The current page's own link keys (besides the scenario's), e.g. the quiz's ``ask`` and ``quiz_seed``."""
+    return dict(st.session_state.get(_PAGE_PARAMS) or {})
+
+
+def set_page_link_params(params: dict[str, str]) -> None:
+    """Keep ``params`` in the address bar and the share link for this run of this page (call it in ``pending``,
+    before the sidebar draws the link). Other pages set none, so the keys leave the address bar there."""
+    ss = st.session_state
+    ss[_PAGE_PARAMS] = dict(params)
+    ss[_PAGE_PARAM_KEYS] = tuple(dict.fromkeys((*ss.get(_PAGE_PARAM_KEYS, ()), *params)))
+
+
+# ---------------------------------------------------------------- the quiz
+
+
+def quiz_progress() -> Any:
+    """The quiz's progress in this session (a ``ui.quiz.QuizProgress``), or None before the quiz was opened."""
+    return st.session_state.get(_QUIZ)
+
+
+def set_quiz_progress(progress: Any) -> None:
+    """Remember the quiz's progress (what is asked, the typed answers, the score) for the rest of the session."""
+    st.session_state[_QUIZ] = progress
