@@ -266,10 +266,14 @@ def parse_answer(text: str, field: str = "answer") -> float:
 # ---------------------------------------------------------------- formulas, hints and worked lines
 
 
+ROUNDING_NOISE = 1e-12  # smaller values are what is left of a 0 after rounding (0.3·a − 0.3·a): written as 0
+
+
 def fmt(v: float, digits: int = 6) -> str:
-    """A number as the quiz writes it: ``digits`` significant digits, no trailing zeros, "0" for ±0."""
+    """A number as the quiz writes it: ``digits`` significant digits, no trailing zeros, "0" for ±0 and for
+    rounding noise (|v| < 1e-12)."""
     v = float(v)
-    if v == 0.0:
+    if abs(v) < ROUNDING_NOISE:
         return "0"
     return re.sub(r"e([+-])0*(\d)", r"e\1\2", f"{v:.{digits}g}").replace("e+", "e")
 

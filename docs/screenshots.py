@@ -1,6 +1,6 @@
 """Screenshots of every screen for the README (and, with --tall, of whole screens for review).
 
-    python docs/screenshots.py [OUT_DIR] [--tall] [--langs en,ja] [--query 'x=2,1']
+    python docs/screenshots.py [OUT_DIR] [--tall] [--langs en,ja] [--query 'x=2,1'] [--only quiz,forward]
 
 Starts `streamlit run app.py` on a free port, opens each screen by its URL in a new browser session (Debian's
 Chromium, as in the browser tests) and waits until the script has finished *and* the page has drawn every element:
@@ -26,6 +26,7 @@ def main() -> None:
     ap.add_argument("--tall", action="store_true", help="the whole screen, not just the first 900 px")
     ap.add_argument("--langs", default="en")
     ap.add_argument("--query", default="")
+    ap.add_argument("--only", default="", help="shoot only these screens (file names: scenario, forward, quiz, ...)")
     args = ap.parse_args()
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
@@ -40,6 +41,8 @@ def main() -> None:
                 for entry in PAGES:
                     name = "scenario" if entry.path == "app.py" else Path(entry.path).stem.split("_", 1)[1].lower()
                     url_path = "" if entry.path == "app.py" else Path(entry.path).stem.split("_", 1)[1]
+                    if args.only and name not in args.only.split(","):
+                        continue
                     query = "&".join(q for q in (f"lang={lang}" if lang != "en" else "", args.query) if q)
                     ctx = browser.new_context(viewport={"width": 1366, "height": 900})
                     page = ctx.new_page()

@@ -208,7 +208,7 @@ def _value_tables(names: list[str], values: dict[str, np.ndarray], lang: str) ->
 
 
 def _header(progress: QuizProgress, lang: str) -> None:
-    left, mid, right = st.columns([5, 2, 2], vertical_alignment="bottom")
+    left, mid = st.columns([5, 2], vertical_alignment="bottom")
     key = state.translated_key(f"{_W_PICK}_v{progress.version}_{progress.position}_{len(progress.asks)}")
     left.selectbox(
         tr("Value to compute", "計算する値"),
@@ -232,16 +232,6 @@ def _header(progress: QuizProgress, lang: str) -> None:
             "全マスを入力して最初にチェックしたときに正解だった値の数 / チェックした値の数（先に答えを表示した値は"
             "不正解として数えます）。",
         ),
-    )
-    last = progress.position >= len(progress.asks) - 1
-    right.button(
-        tr("Next", "次へ"),
-        icon=":material/arrow_forward:",
-        on_click=_go,
-        args=(progress.position + 1,),
-        disabled=last,
-        key="quiz_next_top",
-        width="stretch",
     )
 
 
