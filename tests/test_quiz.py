@@ -256,7 +256,7 @@ def test_forgetting_the_sgd_step_is_wrong_in_every_quiz_scenario():
 
 
 def test_rounding_noise_is_written_as_zero():
-    sc = quiz.quiz_scenario(14)  # W2 has a row (0.3, 0.3): δ1 of that unit is 0 up to rounding
+    sc = quiz.quiz_scenario(14)  # W2 has a row (-0.1, -0.1): δ1 of h2 is 0 up to rounding (δ2 sums to 0)
     values = quiz.true_values(sc)
     assert 0 < np.min(np.abs(values["delta1"])) < 1e-12
     lines = [quiz.worked_line("delta1", sc, values, "mean", c) for c in quiz.cells("delta1", (1, 3))]

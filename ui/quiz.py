@@ -104,7 +104,9 @@ def prepare() -> None:
             shown=set(),
         )
     _save(progress)
-    state.set_page_link_params(quiz_link.link_params(progress.asks, progress.seed))
+    state.set_page_link_params(
+        quiz_link.link_params(progress.asks, progress.seed), owned=(quiz_link.ASK_PARAM, quiz_link.SEED_PARAM)
+    )
 
 
 # ---------------------------------------------------------------- callbacks
@@ -207,7 +209,8 @@ def _value_tables(names: list[str], values: dict[str, np.ndarray], lang: str) ->
             st.table(_table(values[name], rows, cols))
 
 
-def _header(progress: QuizProgress, lang: str) -> None:
+def _header(progress: QuizProgress, lang: str) -> st.delta_generator.DeltaGenerator:
+    """The choice of the value to compute, and a slot for the score (filled once this run's Check is counted)."""
     left, mid = st.columns([5, 2], vertical_alignment="bottom")
     key = state.translated_key(f"{_W_PICK}_v{progress.version}_{progress.position}_{len(progress.asks)}")
     left.selectbox(
@@ -222,17 +225,7 @@ def _header(progress: QuizProgress, lang: str) -> None:
         on_change=_pick,
         args=(key,),
     )
-    right_n, total = progress.score()
-    mid.metric(
-        tr("Score", "得点"),
-        f"{right_n} / {total}",
-        help=tr(
-            "Values right at their first check with every cell filled in, out of the values checked (a value whose "
-            "answer was shown before that counts as not right).",
-            "全マスを入力して最初にチェックしたときに正解だった値の数 / チェックした値の数（先に答えを表示した値は"
-            "不正解として数えます）。",
-        ),
-    )
+    return mid.empty()
 
 
 def _mark(status: str, message: str = "") -> str:
@@ -303,7 +296,7 @@ def draw() -> None:
             "「ヒント」は式に数値を入れて表示し、「答えを表示」は計算の過程と答えを表示します。",
         )
     )
-    _header(progress, lang)
+    score_slot = _header(progress, lang)
 
     st.subheader(tr("The scenario", "シナリオ"))
     st.caption(_scenario_line(sc, progress.seed, reduction))
@@ -407,6 +400,17 @@ def draw() -> None:
             icon=":material/flag:",
         )
     _save(progress)
+    right_n, total = progress.score()
+    score_slot.metric(
+        tr("Score", "得点"),
+        f"{right_n} / {total}",
+        help=tr(
+            "Values right at their first check with every cell filled in, out of the values checked (a value whose "
+            "answer was shown before that counts as not right).",
+            "全マスを入力して最初にチェックしたときに正解だった値の数 / チェックした値の数（先に答えを表示した値は"
+            "不正解として数えます）。",
+        ),
+    )
 
     st.divider()
     _choose(progress, lang)

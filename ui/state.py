@@ -279,7 +279,9 @@ def share_query() -> str:
     """The current scenario (with the reduction and language) as a query string, "W1=...&lr=...", without "?";
     then the page's own keys (``set_page_link_params``)."""
     extra = st.session_state.get(_PAGE_PARAMS) or {}
-    return "&".join(q for q in (codec.query_string(scenario(), current_lang(), reduction()), urlencode(extra)) if q)
+    return "&".join(
+        q for q in (codec.query_string(scenario(), current_lang(), reduction()), urlencode(extra, safe=",")) if q
+    )
 
 
 def share_url() -> str:
@@ -306,12 +308,13 @@ def page_link_params() -> dict[str, str]:
     return dict(st.session_state.get(_PAGE_PARAMS) or {})
 
 
-def set_page_link_params(params: dict[str, str]) -> None:
+def set_page_link_params(params: dict[str, str], owned: tuple[str, ...] = ()) -> None:
     """Keep ``params`` in the address bar and the share link for this run of this page (call it in ``pending``,
-    before the sidebar draws the link). Other pages set none, so the keys leave the address bar there."""
+    before the sidebar draws the link); the page's other ``owned`` keys (a bad value from a link) leave the
+    address bar. Other pages set none, so the keys leave the address bar there."""
     ss = st.session_state
     ss[_PAGE_PARAMS] = dict(params)
-    ss[_PAGE_PARAM_KEYS] = tuple(dict.fromkeys((*ss.get(_PAGE_PARAM_KEYS, ()), *params)))
+    ss[_PAGE_PARAM_KEYS] = tuple(dict.fromkeys((*ss.get(_PAGE_PARAM_KEYS, ()), *params, *owned)))
 
 
 # ---------------------------------------------------------------- the quiz
