@@ -390,6 +390,8 @@ def test_worksheet_has_blanks_and_no_answers():
     assert "`δ1 · h1 =" not in md  # no worked lines on the sheet
     assert "| δ2 |" in md  # δ2 comes before δ1 and is not asked: given
     assert "| δ1 |" not in md  # asked values are not given
+    md = quiz_sheet.sheet_markdown(specs, ("delta2", "gW1"), "mean", "en")
+    assert "| y |" in md and "| ∂E/∂b2 |" not in md  # ∂E/∂b2 would give δ2 away: only values before the first
     html = quiz_sheet.sheet_html(specs, ("delta1", "gW1"), "mean", "ja")
     assert "@media print" in html and "page-break-after: always" in html
     assert html.count('<section class="sheet">') == 2 and html.count('<td class="blank">') == 2 * (3 + 6)

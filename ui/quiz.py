@@ -307,7 +307,7 @@ def draw() -> None:
     if earlier:
         st.subheader(tr("Values before it", "それまでの値"))
         if needed:
-            st.caption(tr("Computed from these (and the scenario):", "この値から計算します（とシナリオ）:"))
+            st.caption(tr("Computed from these (and the scenario):", "これらの値とシナリオから計算します:"))
             _value_tables(needed, values, lang)
         rest = [n for n in earlier if n not in needed]
         if rest:

@@ -1,10 +1,10 @@
 """Printable worksheets for the quiz and their answer keys, as Markdown and as HTML that prints cleanly (plain
-functions, no Streamlit; every number comes from ``dnn.quiz``).
+functions, no Streamlit calls; every number comes from ``dnn.quiz``).
 
 A sheet gives the scenario, the checking rule and, for each asked quantity, its formula and one blank per cell,
-labelled as the screens label units. The values that come before the last asked quantity and are not asked
-themselves are given, as on the Quiz screen. The answer key is a separate document with the worked line and the
-value of every cell, one sheet per scenario (per seed for a class set).
+labelled as the screens label units. The values that come before the first asked quantity are given (a value
+between two asked ones could give an answer away: ∂E/∂b2 is δ2 summed over the samples). The answer key is a
+separate document with the worked line and the value of every cell; one sheet per scenario (per seed for a class).
 """
 
 from __future__ import annotations
@@ -42,7 +42,8 @@ def seed_sheets(first: int, last: int) -> list[SheetSpec]:
 
 @dataclass(frozen=True)
 class _Part:
-    """One asked quantity on one sheet: its title, formula and (label, worked line, value) per cell."""
+    """One asked quantity on one sheet: its title, formula and (label, worked line without the label, value) per
+    cell."""
 
     name: str
     title: str
@@ -99,11 +100,9 @@ def _scenario_arrays(sc: dnn.Scenario) -> list[tuple[str, np.ndarray, list[str],
 def _given(
     sc: dnn.Scenario, values: dict[str, np.ndarray], asks: Sequence[str]
 ) -> list[tuple[str, np.ndarray, list[str], list[str]]]:
-    last = max(quiz.ORDER.index(a) for a in asks)
+    first = min(quiz.ORDER.index(a) for a in asks)
     out = []
-    for name in quiz.ORDER[:last]:
-        if name in asks:
-            continue
+    for name in quiz.ORDER[:first]:
         rows, cols = quiz.axis_labels(name, values[name].shape)
         out.append((quiz.QUANTITIES[name].symbol_en, quiz.as_grid(values[name]), rows, cols))
     return out
@@ -121,7 +120,7 @@ def _parts(spec: SheetSpec, asks: Sequence[str], reduction: Reduction, lang: str
         rows = [
             (
                 c.label,
-                quiz.worked_line(name, sc, values, reduction, c),
+                f"{quiz.expression(name, sc, values, reduction, c)} = {quiz.fmt(grid[c.row, c.col])}",
                 quiz.fmt(grid[c.row, c.col]),
             )
             for c in shown
