@@ -21,6 +21,7 @@ from dnn import quiz
 
 from . import codec, quiz_link, quiz_sheet, state
 from .editors import OUTPUT_LABELS
+from .heatmaps import MAX_SAMPLE_ROWS
 from .i18n import current_lang, pick, tr
 
 COLS_PER_ROW = 6  # inputs side by side; a wider grid continues on the next line
@@ -147,13 +148,21 @@ def _cell_key(name: str, cell: quiz.Cell) -> str:
 
 
 def _table(a: np.ndarray, rows: list[str], cols: list[str]) -> pd.DataFrame:
-    """A small table of numbers as the quiz writes them (6 significant digits), labelled by units."""
-    grid = quiz.as_grid(a)
+    """A small table of numbers as the quiz writes them (6 significant digits), labelled by units; at most
+    ``MAX_SAMPLE_ROWS`` rows (the first samples), so that a 256-sample scenario stays readable and quick."""
+    grid = quiz.as_grid(a)[:MAX_SAMPLE_ROWS]
     return pd.DataFrame(
         [[quiz.fmt(v) for v in row] for row in grid],
-        index=[r or " " for r in rows],
+        index=[r or " " for r in rows[:MAX_SAMPLE_ROWS]],
         columns=[c or " " for c in cols],
     )
+
+
+def _rows_note(n_rows: int) -> None:
+    if n_rows > MAX_SAMPLE_ROWS:
+        st.caption(
+            tr(f"The first {MAX_SAMPLE_ROWS} of {n_rows} samples.", f"{n_rows} サンプル中最初の {MAX_SAMPLE_ROWS} 個。")
+        )
 
 
 def _scenario_tables(sc: dnn.Scenario) -> None:
@@ -174,6 +183,7 @@ def _scenario_tables(sc: dnn.Scenario) -> None:
         with col:
             st.markdown(f"**{title}**")
             st.table(_table(a, rows, cols))
+            _rows_note(len(rows))
 
 
 def _scenario_line(sc: dnn.Scenario, seed: int | None, reduction: str) -> str:
@@ -207,6 +217,7 @@ def _value_tables(names: list[str], values: dict[str, np.ndarray], lang: str) ->
         with col:
             st.markdown(f"**{q.symbol(lang)}** · {pick(lang, q.en, q.ja)}")
             st.table(_table(values[name], rows, cols))
+            _rows_note(len(rows))
 
 
 def _header(progress: QuizProgress, lang: str) -> st.delta_generator.DeltaGenerator:
