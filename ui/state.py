@@ -25,6 +25,7 @@ from dnn.core import Reduction
 
 from . import codec
 from .i18n import current_lang, set_lang, tr
+from .note import NOTE_PARAM, note_from_query
 
 REDUCTIONS = codec.REDUCTIONS
 UNDO_LIMIT = 20
@@ -39,6 +40,7 @@ _LOAD_REPORT = "load_report"
 _FLASHES = "flashes"
 _INITIALISED = "state_initialised"
 _QUIZ = "quiz_progress"
+_NOTE = "teacher_note"
 _PAGE_PARAMS = "page_link_params"  # this page's own link keys (the quiz's ask, quiz_seed), set on every run
 _PAGE_PARAM_KEYS = "page_link_param_keys"  # every such key ever set, so that a dropped one leaves the address bar
 
@@ -72,6 +74,9 @@ def _init_once() -> None:
     sc, problems = codec.scenario_from_query(params, dnn.seed_scenario())
     reduction, reduction_problems = codec.reduction_from_query(params)
     problems += reduction_problems
+    teacher_note, note_problems = note_from_query(params)
+    problems += note_problems
+    ss[_NOTE] = teacher_note
     ss[_SCENARIO] = sc
     ss[_REDUCTION] = reduction or "mean"
     ss[_UNDO] = []
@@ -109,6 +114,7 @@ def setup_page(
     draw_sidebar()
     if header:
         st.title(title)
+    _show_note()
     _show_messages()
 
 
@@ -252,6 +258,20 @@ def flash(en: str, ja: str, kind: Literal["error", "warning", "info", "success"]
     st.session_state[_FLASHES] = [*st.session_state.get(_FLASHES, []), Flash(kind, en, ja)]
 
 
+def note() -> str | None:
+    """The teacher's note from the link the session opened with (``note=``), or None."""
+    return st.session_state.get(_NOTE)
+
+
+def _show_note() -> None:
+    """The teacher's note, as plain text (``st.text`` parses neither Markdown nor HTML), at the top of the screen."""
+    text = note()
+    if text:
+        with st.container(border=True, key="teacher_note"):
+            st.caption(tr(":material/sticky_note_2: Note from the link", ":material/sticky_note_2: リンクのメモ"))
+            st.text(text)
+
+
 def _show_messages() -> None:
     report = load_report()
     if report:
@@ -278,7 +298,7 @@ def _show_messages() -> None:
 def share_query() -> str:
     """The current scenario (with the reduction and language) as a query string, "W1=...&lr=...", without "?";
     then the page's own keys (``set_page_link_params``)."""
-    extra = st.session_state.get(_PAGE_PARAMS) or {}
+    extra = {**({NOTE_PARAM: note()} if note() else {}), **(st.session_state.get(_PAGE_PARAMS) or {})}
     return "&".join(
         q for q in (codec.query_string(scenario(), current_lang(), reduction()), urlencode(extra, safe=",")) if q
     )
@@ -292,10 +312,17 @@ def share_url() -> str:
 
 def sync_query_params() -> None:
     """Rewrite the address bar's query parameters from the scenario (only the keys that differ)."""
-    desired = {**codec.scenario_to_query(scenario(), current_lang(), reduction()), **page_link_params()}
+    teacher_note = {NOTE_PARAM: note()} if note() else {}
+    desired = {**codec.scenario_to_query(scenario(), current_lang(), reduction()), **teacher_note, **page_link_params()}
     qp = st.query_params
     changed = {k: v for k, v in desired.items() if qp.get(k) != v}
-    own_keys = (*codec.KEYS, codec.REDUCTION_PARAM, codec.LANG_PARAM, *st.session_state.get(_PAGE_PARAM_KEYS, ()))
+    own_keys = (
+        *codec.KEYS,
+        codec.REDUCTION_PARAM,
+        codec.LANG_PARAM,
+        NOTE_PARAM,
+        *st.session_state.get(_PAGE_PARAM_KEYS, ()),
+    )
     stale = [k for k in own_keys if k in qp and k not in desired]
     if changed:
         qp.update(changed)
