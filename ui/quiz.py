@@ -120,11 +120,11 @@ def _go(position: int) -> None:
 
 
 def _pick(key: str) -> None:
-    _go(int(st.session_state[key]))
+    _go(int(state.widget_value(key)))
 
 
 def _set_asks(key: str) -> None:
-    chosen = [n for n in quiz.ORDER if n in (st.session_state[key] or [])]
+    chosen = [n for n in quiz.ORDER if n in (state.widget_value(key) or [])]
     progress = _progress()
     current = progress.name
     progress.asks = tuple(chosen) or quiz.ORDER
@@ -133,7 +133,7 @@ def _set_asks(key: str) -> None:
 
 
 def _draw_seed(key: str) -> None:
-    seed = int(st.session_state[key])
+    seed = int(state.widget_value(key))
     state.set_scenario(quiz.quiz_scenario(seed))
     progress = _progress()
     progress.seed = seed
