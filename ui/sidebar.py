@@ -131,14 +131,13 @@ def _on_upload() -> None:
     file = st.session_state.get(_W_UPLOAD)
     if file is None:
         return
-    data = file.getvalue()
-    sc, problems = codec.scenario_from_json(data, state.scenario())
-    reduction, reduction_problems = codec.reduction_from_json(data)
-    if problems or reduction_problems:
-        state.set_load_report("file", problems + reduction_problems)
+    loaded = codec.read_json(file.getvalue(), state.scenario())
+    if loaded.problems:
+        state.set_load_report("file", loaded.problems)
         return
-    state.set_scenario(sc)
+    state.set_scenario(loaded.scenario)
     # Files saved before the reduction was kept in them leave it as it is.
+    reduction = loaded.reduction
     if reduction is not None and reduction != state.reduction():
         state.set_reduction(reduction)
         state.bump_editor_version()  # the sidebar's choice is drawn afresh from it

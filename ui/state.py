@@ -13,7 +13,7 @@ on a session's first run, on whichever page the link opens, so rewriting it neve
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
@@ -24,6 +24,7 @@ from dnn.core import Reduction
 
 from . import codec
 from .i18n import current_lang, set_lang, tr
+from .plain import plain
 
 REDUCTIONS = codec.REDUCTIONS
 UNDO_LIMIT = 20
@@ -61,15 +62,12 @@ def _init_once() -> None:
     ss = st.session_state
     if ss.get(_INITIALISED):
         return
-    params = st.query_params.to_dict()
-    lang = codec.lang_from_query(params)
-    if lang:
-        set_lang(lang)
-    sc, problems = codec.scenario_from_query(params, dnn.seed_scenario())
-    reduction, reduction_problems = codec.reduction_from_query(params)
-    problems += reduction_problems
-    ss[_SCENARIO] = sc
-    ss[_REDUCTION] = reduction or "mean"
+    loaded = codec.read_query(st.query_params.to_dict(), dnn.seed_scenario())
+    if loaded.lang:
+        set_lang(loaded.lang)
+    problems = loaded.problems
+    ss[_SCENARIO] = loaded.scenario
+    ss[_REDUCTION] = loaded.reduction or "mean"
     ss[_UNDO] = []
     ss[_BASELINE] = None
     ss[_VERSION] = 0
@@ -232,7 +230,7 @@ def load_report() -> LoadReport | None:
     return st.session_state.get(_LOAD_REPORT)
 
 
-def set_load_report(source: Literal["link", "file"], problems: list[codec.Problem]) -> None:
+def set_load_report(source: Literal["link", "file"], problems: Sequence[codec.Problem]) -> None:
     """Remember problems of a link or file so that the page shows them (one message, one line per key)."""
     st.session_state[_LOAD_REPORT] = LoadReport(source, tuple(problems)) if problems else None
 
@@ -243,7 +241,9 @@ def dismiss_load_report() -> None:
 
 
 def flash(en: str, ja: str, kind: Literal["error", "warning", "info", "success"] = "error") -> None:
-    """Show a message once, at the top of the next run (use from callbacks, e.g. to refuse an edit)."""
+    """Show a message once, at the top of the next run (use from callbacks, e.g. to refuse an edit).
+
+    The text is shown as written, never as Markdown: it may quote what a user typed or a file's name."""
     st.session_state[_FLASHES] = [*st.session_state.get(_FLASHES, []), Flash(kind, en, ja)]
 
 
@@ -256,7 +256,7 @@ def _show_messages() -> None:
             if report.source == "link"
             else tr("The file was not loaded; nothing changed:", "ファイルは読み込まれませんでした(変更なし):")
         )
-        lines = "\n".join(f"- {p.text(lang)}" for p in report.problems)
+        lines = "\n".join(f"- {plain(p.text(lang))}" for p in report.problems)  # they quote the link's values
         tail = tr("Everything else was loaded.", "それ以外は読み込みました。") if report.source == "link" else ""
         with st.container(key="load_report"):
             st.warning(f"{intro}\n\n{lines}\n\n{tail}".strip(), icon=":material/link_off:")
@@ -264,7 +264,7 @@ def _show_messages() -> None:
     flashes = st.session_state.get(_FLASHES, [])
     st.session_state[_FLASHES] = []
     for f in flashes:
-        getattr(st, f.kind)(tr(f.en, f.ja))
+        getattr(st, f.kind)(plain(tr(f.en, f.ja)))
 
 
 # ---------------------------------------------------------------- the link
@@ -286,7 +286,7 @@ def sync_query_params() -> None:
     desired = codec.scenario_to_query(scenario(), current_lang(), reduction())
     qp = st.query_params
     changed = {k: v for k, v in desired.items() if qp.get(k) != v}
-    stale = [k for k in (*codec.KEYS, codec.REDUCTION_PARAM, codec.LANG_PARAM) if k in qp and k not in desired]
+    stale = [k for k in codec.LINK_KEYS if k in qp and k not in desired]
     if changed:
         qp.update(changed)
     for k in stale:
