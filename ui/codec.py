@@ -53,6 +53,11 @@ MAX_JSON_BYTES = 100 * 1024
 JSON_FORMAT = "backprop-lab/scenario"
 JSON_VERSION = 1  # files name the version that wrote them; a later one may mean keys this version cannot read
 SHOWN_CHARS = 20  # a quoted value is cut to this many characters in a message
+# Share links longer than this may be cut by browsers, chat apps, mail clients and proxies (about 8 KB is what
+# they reliably pass on); longer than LINK_SERVER_CHARS, Streamlit's server answers with a bare HTTP 400
+# (measured with streamlit 1.67: a 125,000-character address opens, 128,000 does not).
+LINK_RELIABLE_CHARS = 8_000
+LINK_SERVER_CHARS = 125_000
 
 _NUMBER = re.compile(r"[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?")
 _NON_FINITE = re.compile(r"[+-]?(?:nan|inf|infinity)", re.IGNORECASE)
@@ -304,16 +309,25 @@ class _JsonConstant(str):
     """NaN, Infinity or -Infinity as written in a JSON file (Python's json accepts them; the codec refuses them)."""
 
 
-def _json_int(text: str) -> int | float:
+class _JsonOverflow(str):
+    """A number in a JSON file beyond the range of floats (1e400, or a whole number of 400 digits), as written."""
+
+
+def _json_float(text: str) -> float | str:
+    value = float(text)
+    return value if np.isfinite(value) else _JsonOverflow(text)
+
+
+def _json_int(text: str) -> int | float | str:
     # A whole number with more digits than any count needs is read as a float, so that thousands of digits cost
-    # nothing and become "too large" rather than an error of Python's int conversion.
-    return int(text) if len(text) <= 18 else float(text)
+    # nothing and are "too large" rather than an error of Python's int conversion.
+    return int(text) if len(text) <= 18 else _json_float(text)
 
 
 def _shown_json(value: Any) -> str:
     """A JSON value as a message quotes it, without walking into nested lists or objects."""
-    if isinstance(value, _JsonConstant):
-        return str(value)
+    if isinstance(value, (_JsonConstant, _JsonOverflow)):
+        return _clip(value)
     if isinstance(value, str):
         return repr(_clip(value))
     if isinstance(value, bool) or value is None:
@@ -327,11 +341,11 @@ def _number_from_json(value: Any, where: Where) -> float:
     """A finite float from a JSON value (true/false and strings are not numbers here)."""
     if isinstance(value, _JsonConstant):
         raise _not_finite(where, str(value))
+    if isinstance(value, _JsonOverflow):
+        raise _too_large(where, _clip(value))
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         shown = _shown_json(value)
         raise BadValueError(f"{where[0]}: {shown} is not a number", f"{where[1]}: {shown} は数値ではありません")
-    if isinstance(value, float) and not np.isfinite(value):
-        raise _too_large(where, "the number")  # only a literal beyond float range gets here (NaN is a constant)
     return float(value)
 
 
@@ -633,6 +647,7 @@ def _parse_json(data: str | bytes) -> tuple[Any, Problem | None]:
             text,
             parse_constant=_JsonConstant,
             parse_int=_json_int,
+            parse_float=_json_float,
             object_pairs_hook=_object_without_duplicates,
         )
     except json.JSONDecodeError as e:
