@@ -15,7 +15,7 @@ with Python's shortest round-trip ``repr`` (0.1 stays "0.1" and reads back as ex
 Loading never raises: each bad key becomes a ``Problem`` naming the key and the reason, and everything else still
 loads. When the keys are fine one by one but do not fit together (a W1 with 4 hidden units next to a b1 with 3),
 the largest set of keys that validates as a whole is loaded and the others are reported. A JSON file is read once
-(``read_json``) for the scenario and the reduction together; a file with any problem is meant to change nothing.
+(``read_json``) for the scenario and the reduction together; a file with any problem changes nothing.
 
 Messages quote values from the link or file as they are; ``ui.plain.plain`` makes them inert before display.
 """
@@ -709,15 +709,19 @@ def read_json(data: str | bytes, base: dnn.Scenario | None = None) -> Loaded:
     """Read a scenario file written by ``scenario_to_json``, parsing it once; never raises.
 
     Files over 100 KB, broken JSON, documents that are not an object, another program's file (``format``), a
-    later version's file (``version``) give one Problem for "file" and ``base`` unchanged. Otherwise the keys are
-    checked exactly like a link's. A file with any problem is meant to change nothing (the caller refuses it).
+    later version's file (``version``) give one Problem for "file". Otherwise the keys are checked exactly like a
+    link's, each bad key a Problem. A file loads whole or not at all: with any problem, the scenario is ``base``
+    and the reduction None.
     """
     base = dnn.seed_scenario() if base is None else base
     doc, problem = _parse_json(data)
     problem = problem or _check_header(doc)
     if problem is not None:
         return Loaded(base, None, None, (problem,))
-    return _read({k: v for k, v in doc.items() if k != LANG_PARAM}, base, _JSON)
+    loaded = _read({k: v for k, v in doc.items() if k != LANG_PARAM}, base, _JSON)
+    if loaded.problems:  # a file loads whole or not at all: what it holds belongs together
+        return Loaded(base, None, None, loaded.problems)
+    return loaded
 
 
 def scenario_from_json(data: str | bytes, base: dnn.Scenario | None = None) -> tuple[dnn.Scenario, list[Problem]]:
