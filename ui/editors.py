@@ -237,8 +237,10 @@ def matrix_editor(sc: dnn.Scenario, name: str, title: str, help_text: str | None
 def parameter_editors(sc: dnn.Scenario) -> None:
     """The six grids, laid out as the network: layer 1 (W1, b1), layer 2 (W2, b2), then the data (x, d)."""
     full = tr(
-        "Full precision is kept; the grid shows 4 decimals. Type 0.001 or 1e-3 (full-width digits work too).",
-        "値は全桁保持し、表示は小数 4 桁です。0.001 や 1e-3 のように入力できます（全角数字も可）。",
+        "Full precision is kept; the grid shows 4 decimals. Type 0.001 or 1e-3 (full-width digits work too). "
+        "A pasted block larger than the grid loses the cells beyond its edges.",
+        "値は全桁保持し、表示は小数 4 桁です。0.001 や 1e-3 のように入力できます（全角数字も可）。"
+        "表より大きな範囲を貼り付けると、表からはみ出したセルは使われません。",
     )
     layer1, layer2 = st.columns(2)
     with layer1:
