@@ -12,7 +12,7 @@ from urllib.parse import urlsplit
 from playwright.sync_api import expect
 
 from tests.browser.conftest import act, exceptions, open_app, share_params
-from tests.browser.test_journeys import _open_files_expander, type_into_last_column
+from tests.browser.test_journeys import ROW_PX, _open_files_expander, _steady_grid_box, type_into_last_column
 
 
 def _alert_texts(page) -> list[str]:
@@ -44,6 +44,25 @@ def test_an_unusable_grid_cell_is_refused_with_its_name_and_the_scenario_stays(s
     expect(error).to_contain_text("W1[x1, h3]")
     expect(error).to_contain_text("'1,5' は数値ではありません")
     assert share_params(page)["W1"] == "0.1,0.3,0.5;0.2,0.4,0.6"
+    assert exceptions(page) == []
+
+
+def test_a_paste_with_an_unusable_cell_applies_the_rest_and_names_it(server, new_page):
+    page = new_page()
+    page.context.grant_permissions(["clipboard-read", "clipboard-write"])
+    open_app(page, server + "/")
+    w1 = page.get_by_test_id("stDataFrame").first
+    box = _steady_grid_box(w1)
+    # A 2 × 3 block over the whole of W1: exponents, a value above 2**53 (number cells dropped it) and one word.
+    page.evaluate("text => navigator.clipboard.writeText(text)", "1e-3\t2.5e2\t7\nabc\t1e16\t5")
+    column = box["content_width"] / 4  # the index column and h1, h2, h3 are about as wide
+    page.mouse.click(box["x"] + column * 1.5, box["y"] + ROW_PX * 1.5)  # W1[x1, h1]
+    act(page, lambda: page.keyboard.press("Control+v"))
+    warning = page.get_by_test_id("stAlertContentWarning")
+    expect(warning).to_contain_text("W1[x2, h1]")
+    expect(warning).to_contain_text("'abc' is not a number")
+    expect(warning).to_contain_text("The other 5 cells were applied")
+    assert share_params(page)["W1"] == "0.001,250,7;0.2,1e+16,5"
     assert exceptions(page) == []
 
 
