@@ -303,3 +303,16 @@ def test_a_link_the_server_refuses_says_so(monkeypatch: pytest.MonkeyPatch):
 def test_a_short_link_has_no_warning():
     at = start()
     assert len(at.sidebar.code[0].value) < 8_000 and not at.sidebar.warning
+
+
+@pytest.mark.parametrize("lang", ["en", "ja"])
+def test_the_training_screens_steps_box_reads_whole_numbers_only(lang):
+    at = start({"lang": lang})
+    at.switch_page("pages/3_Training.py").run()
+    assert not at.exception
+    at.number_input(key="train_steps_v0").set_value(1.5).run()
+    assert scenario(at).steps == SEED.steps
+    expected = "1.5 is not a whole number" if lang == "en" else "1.5 は整数ではありません"
+    assert expected in unescape(at.error[0].value)
+    at.number_input(key=f"train_steps_v{at.session_state['editor_version']}").set_value(300.0).run()
+    assert scenario(at).steps == 300 and not at.exception

@@ -341,7 +341,8 @@ def on_number(field: str, key: str) -> None:
     state.change_scenario(lambda sc: sc.replace(**{field: value}), refresh_editors=False)
 
 
-def _on_steps(key: str) -> None:
+def on_steps(key: str) -> None:
+    """Callback of a steps box drawn with ``whole_number_input`` whose widget key is ``key``."""
     steps = _whole(st.session_state.get(key), "Training steps", "学習ステップ数")
     if steps is not None:
         state.change_scenario(lambda sc: sc.replace(steps=steps), refresh_editors=False)
@@ -423,7 +424,7 @@ def structure_controls(sc: dnn.Scenario) -> None:
             int(sc.steps),
             100,
             key=key,
-            on_change=_on_steps,
+            on_change=on_steps,
             args=(key,),
         )
 
