@@ -215,7 +215,7 @@ def apply_pending_edits() -> None:
     at the start of the run gives the same result in the browser.
     """
     for name in MATRICES:
-        delta = st.session_state.get(editor_key(name))
+        delta = state.widget_value(editor_key(name))
         if delta and delta.get("edited_rows"):
             _apply_grid_delta(name, delta)
 
@@ -299,18 +299,18 @@ def whole_number_input(label: str, lo: int, hi: int, value: int, step: int, **kw
 
 
 def _on_size(what: str, key: str, label_en: str, label_ja: str) -> None:
-    n = _whole(st.session_state.get(key), label_en, label_ja)
+    n = _whole(state.widget_value(key), label_en, label_ja)
     if n is not None:
         state.change_scenario(lambda sc: shapes.resize_scenario(sc, **{what: n}))
 
 
 def _on_hidden(key: str) -> None:
-    value = st.session_state[key]
+    value = state.widget_value(key)
     state.change_scenario(lambda sc: sc.replace(network=sc.network.replace(hidden=value)))
 
 
 def _on_output(key: str) -> None:
-    value = st.session_state[key]
+    value = state.widget_value(key)
 
     def build(sc: dnn.Scenario) -> dnn.Scenario:
         if value == "softmax" and sc.network.n_out < 2:
@@ -334,7 +334,7 @@ def _on_output(key: str) -> None:
 
 def on_number(field: str, key: str) -> None:
     """Callback of a number input for a scalar of the scenario (``lr``, ``steps``) whose widget key is ``key``."""
-    value = st.session_state.get(key)
+    value = state.widget_value(key)
     if value is None:
         state.bump_editor_version()  # an emptied box: show the scenario's value again
         return
@@ -343,7 +343,7 @@ def on_number(field: str, key: str) -> None:
 
 def on_steps(key: str) -> None:
     """Callback of a steps box drawn with ``whole_number_input`` whose widget key is ``key``."""
-    steps = _whole(st.session_state.get(key), "Training steps", "学習ステップ数")
+    steps = _whole(state.widget_value(key), "Training steps", "学習ステップ数")
     if steps is not None:
         state.change_scenario(lambda sc: sc.replace(steps=steps), refresh_editors=False)
 
@@ -437,7 +437,7 @@ def _on_preset(key: str) -> None:
 
 
 def _on_random(seed_key: str) -> None:
-    seed = _whole(st.session_state.get(seed_key, 0), "Seed", "シード")
+    seed = _whole(state.widget_value(seed_key, 0), "Seed", "シード")
     if seed is not None:
         state.change_scenario(lambda sc: presets.random_weights(sc, seed))
 
