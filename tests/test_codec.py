@@ -346,3 +346,28 @@ def test_json_without_a_reduction_names_none(text):
 def test_a_bad_reduction_in_json_is_named(value):
     loaded = codec.read_json(json.dumps({"reduction": value}))
     assert loaded.reduction is None and fields(loaded.problems) == ["reduction"]
+
+
+# ---------------------------------------------------------------- one table of keys
+
+
+def test_one_table_drives_the_link_the_file_and_both_readers():
+    sc = random_scenario(11)
+    query = scenario_to_query(sc, "ja", "sum")
+    assert list(query) == ["W1", "b1", "W2", "b2", "x", "d", "lr", "steps", "hidden", "output", "reduction", "lang"]
+    assert list(query) == list(codec.LINK_KEYS)
+    loaded = codec.read_query(parse(codec.query_string(sc, "ja", "sum")), SEED)
+    assert (loaded.scenario, loaded.reduction, loaded.lang, loaded.problems) == (sc, "sum", "ja", ())
+
+    doc = json.loads(scenario_to_json(sc, "sum"))
+    assert list(doc) == ["format", "version", *[k for k in codec.LINK_KEYS if k != "lang"]]
+    assert (doc["format"], doc["version"]) == ("backprop-lab/scenario", 1)
+    loaded = codec.read_json(scenario_to_json(sc, "sum"), SEED)
+    assert (loaded.scenario, loaded.reduction, loaded.problems) == (sc, "sum", ())
+
+
+def test_an_activation_registered_at_run_time_is_read_from_a_link(monkeypatch):
+    # The table asks dnn for its choices when it reads, so a new entry in the registry is accepted at once.
+    monkeypatch.setattr(dnn, "HIDDEN_ACTIVATIONS", (*dnn.HIDDEN_ACTIVATIONS, "softplus"))
+    problems = codec.read_query({"hidden": "softplus"}, SEED).problems
+    assert all("unknown hidden activation" not in p.en for p in problems)
