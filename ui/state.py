@@ -311,7 +311,7 @@ def _show_messages() -> None:
         intro = (
             tr("Some values in the link could not be used:", "リンクの一部の値は使えませんでした:")
             if report.source == "link"
-            else tr("The file was not loaded; nothing changed:", "ファイルは読み込まれませんでした(変更なし):")
+            else tr("The file was not loaded; nothing changed:", "ファイルは読み込まれませんでした（変更なし）:")
         )
         lines = "\n".join(f"- {plain(p.text(lang))}" for p in report.problems)  # they quote the link's values
         tail = tr("Everything else was loaded.", "それ以外は読み込みました。") if report.source == "link" else ""
