@@ -40,6 +40,31 @@ class ValidationError(ValueError):
         self.ja = ja or en
 
 
+def _number(value: Any, limit: float | None = None) -> str:
+    """A number as a message shows it, never looking equal to the ``limit`` it broke: 6 significant digits or as
+    many more as it takes to differ from the limit (1000001 against 1e+06, a sum of 1.000001 against 1); without
+    a limit, the shortest text that reads back as exactly the value."""
+    value = float(value)
+    if limit is not None and value != limit:
+        for digits in range(6, 18):
+            text = f"{value:.{digits}g}"
+            if text != f"{limit:.{digits}g}":
+                return text
+    text = repr(value)
+    return text[:-2] if text.endswith(".0") else text
+
+
+def _shown(value: Any) -> str:
+    """A value of any type as a message quotes it, at most 20 characters (a file may hold a huge number)."""
+    if isinstance(value, (float, np.floating)):
+        text = _number(value)
+    elif isinstance(value, (int, np.integer)) and not isinstance(value, bool):
+        text = str(value) if abs(value) < 10**20 else f"a {len(str(abs(value))):,}-digit number"
+    else:
+        text = repr(value)
+    return text if len(text) <= 20 else text[:20] + "…"
+
+
 def _cell(name: str, index: tuple[int, ...]) -> str:
     return f"{name}[{', '.join(str(i) for i in index)}]"
 
@@ -105,14 +130,15 @@ class Network:
         if self.hidden not in HIDDEN_ACTIVATIONS:
             raise ValidationError(
                 "hidden",
-                f"hidden activation {self.hidden!r} is unknown; choose one of {', '.join(HIDDEN_ACTIVATIONS)}",
-                f"中間層の活性化関数 {self.hidden!r} は使えません({', '.join(HIDDEN_ACTIVATIONS)} から選んでください)",
+                f"hidden activation {_shown(self.hidden)} is unknown; choose one of {', '.join(HIDDEN_ACTIVATIONS)}",
+                f"中間層の活性化関数 {_shown(self.hidden)} は使えません"
+                f"({', '.join(HIDDEN_ACTIVATIONS)} から選んでください)",
             )
         if self.output not in OUTPUTS:
             raise ValidationError(
                 "output",
-                f"output layer {self.output!r} is unknown; choose one of {', '.join(OUTPUTS)}",
-                f"出力層 {self.output!r} は使えません({', '.join(OUTPUTS)} から選んでください)",
+                f"output layer {_shown(self.output)} is unknown; choose one of {', '.join(OUTPUTS)}",
+                f"出力層 {_shown(self.output)} は使えません({', '.join(OUTPUTS)} から選んでください)",
             )
         W1 = _as_array("W1", self.W1, 2)
         n_in, n_h = W1.shape
@@ -203,10 +229,11 @@ def _check_target(output: str, d: np.ndarray) -> None:
         bad_rows = np.flatnonzero(np.abs(sums - 1.0) > 1e-6)
         if len(bad_rows):
             r = int(bad_rows[0])
+            total = _number(sums[r], 1.0)
             raise ValidationError(
                 "d",
-                f"d[{r}] must sum to 1 for softmax (it sums to {sums[r]:g}): one-hot or probabilities",
-                f"softmax では d[{r}] の合計が 1 でなければなりません(合計 {sums[r]:g})。one-hot か確率にしてください",
+                f"d[{r}] must sum to 1 for softmax (it sums to {total}): one-hot or probabilities",
+                f"softmax では d[{r}] の合計が 1 でなければなりません(合計 {total})。one-hot か確率にしてください",
             )
 
 
@@ -275,13 +302,17 @@ class Scenario:
 def _check_lr(lr: Any) -> float:
     try:
         value = float(lr)
+    except OverflowError:  # a whole number beyond float range: too large, like inf
+        value = float("inf")
     except (TypeError, ValueError):
-        raise ValidationError("lr", f"lr {lr!r} is not a number", f"学習率 lr {lr!r} は数値ではありません") from None
+        shown = _shown(lr)
+        raise ValidationError("lr", f"lr {shown} is not a number", f"学習率 lr {shown} は数値ではありません") from None
     if not np.isfinite(value) or not LIMITS["min_lr"] < value <= LIMITS["max_lr"]:
+        shown = _number(value, LIMITS["max_lr"])
         raise ValidationError(
             "lr",
-            f"lr is {value:g}; the learning rate must be greater than 0 and at most {LIMITS['max_lr']:g}",
-            f"学習率 lr が {value:g} です。0 より大きく {LIMITS['max_lr']:g} 以下にしてください",
+            f"lr is {shown}; the learning rate must be greater than 0 and at most {LIMITS['max_lr']:g}",
+            f"学習率 lr が {shown} です。0 より大きく {LIMITS['max_lr']:g} 以下にしてください",
         )
     return value
 
@@ -289,13 +320,13 @@ def _check_lr(lr: Any) -> float:
 def _check_steps(steps: Any) -> int:
     try:
         value = float(steps)
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):  # OverflowError: a whole number beyond float range
         value = float("nan")
     if not np.isfinite(value) or value != int(value) or not 1 <= value <= LIMITS["max_steps"]:
         raise ValidationError(
             "steps",
-            f"steps is {steps!r}; it must be a whole number from 1 to {LIMITS['max_steps']:,}",
-            f"ステップ数 steps が {steps!r} です。1〜{LIMITS['max_steps']:,} の整数にしてください",
+            f"steps is {_shown(steps)}; it must be a whole number from 1 to {LIMITS['max_steps']:,}",
+            f"ステップ数 steps が {_shown(steps)} です。1〜{LIMITS['max_steps']:,} の整数にしてください",
         )
     return int(value)
 
