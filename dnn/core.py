@@ -10,7 +10,7 @@ from typing import Literal
 
 import numpy as np
 
-from .functions import ACTIVATIONS, OUTPUT_LAYERS, _exact_loss
+from .functions import ACTIVATIONS, OUTPUT_LAYERS
 from .network import Network, ValidationError
 
 Reduction = Literal["mean", "sum"]
@@ -53,6 +53,15 @@ def _as_batch(x: np.ndarray) -> np.ndarray:
     return x.reshape(1, -1) if x.ndim == 1 else x
 
 
+def _check_reduction(reduction: str) -> None:
+    if reduction not in ("mean", "sum"):
+        raise ValidationError(
+            "reduction",
+            f"reduction must be 'mean' or 'sum', not {reduction!r}",
+            f"reduction は 'mean'（平均）か 'sum'（合計）です（{reduction!r} は使えません）",
+        )
+
+
 def forward(net: Network, x: np.ndarray) -> Forward:
     """順伝播: the notebook's ``forward`` for any hidden activation and output layer."""
     x = _as_batch(x)
@@ -76,17 +85,17 @@ def loss(net: Network, x: np.ndarray, d: np.ndarray) -> float:
 def backward(net: Network, x: np.ndarray, d: np.ndarray, reduction: Reduction = "mean") -> Gradients:
     """誤差逆伝播: the notebook's ``backward``, for any hidden activation and output layer.
 
-    For every output layer offered here the delta of a sample is y − d (the activation's derivative cancels
-    against the loss's; the 1e-7 guard of the loss is not differentiated). ``reduction="mean"`` divides it by N,
+    The output layer's entry gives the delta of a sample: y − d for every output layer offered here (the
+    activation's derivative cancels against the loss's; the 1e-7 guard of the loss is not differentiated). The
+    hidden activation's entry gives f′. ``reduction="mean"`` divides the delta by N,
     giving the true gradient of the reported (batch-mean) loss; ``reduction="sum"`` is the notebook's convention
     (``d_sigmoid_with_loss``: no division), N times larger. With one sample they are equal.
     """
-    if reduction not in ("mean", "sum"):
-        raise ValidationError("reduction", f"reduction must be 'mean' or 'sum', not {reduction!r}")
+    _check_reduction(reduction)
     x, d = _as_batch(x), _as_batch(d)
     f = forward(net, x)
     n = x.shape[0] if reduction == "mean" else 1
-    delta2 = (f.y - d) / n  # 出力層でのデルタ dE/du2
+    delta2 = OUTPUT_LAYERS[net.output].delta(d, f.y) / n  # 出力層でのデルタ dE/du2 (y − d)
     grad_b2 = np.sum(delta2, axis=0)  # sum over the batch axis: each sample adds its own contribution
     grad_W2 = f.z1.T @ delta2  # dE/dW2 = z1ᵀ·δ2
     dE_dz1 = delta2 @ net.W2.T  # du2/dz1 = W2
@@ -111,7 +120,7 @@ def sgd_step(net: Network, grads: Gradients, lr: float) -> Network:
 
 def exact_loss(net: Network, x: np.ndarray, d: np.ndarray) -> float:
     """The loss without the 1e-7 guard, computed stably from u2: the function ``backward`` differentiates."""
-    return _exact_loss(net.output, forward(net, x).u2, _as_batch(d))
+    return OUTPUT_LAYERS[net.output].loss_of_u2(_as_batch(d), forward(net, x).u2)
 
 
 def numerical_gradient(net: Network, x: np.ndarray, d: np.ndarray, h: float = 1e-5) -> Gradients:
@@ -121,6 +130,7 @@ def numerical_gradient(net: Network, x: np.ndarray, d: np.ndarray, h: float = 1e
     computes, so the two agree to about h²; the deltas are taken from ``backward`` for completeness.
     """
     x, d = _as_batch(x), _as_batch(d)
+    loss_of_u2 = OUTPUT_LAYERS[net.output].loss_of_u2
     grads = {}
     params = {k: v.copy() for k, v in net.params().items()}
     for name, value in params.items():
@@ -128,9 +138,9 @@ def numerical_gradient(net: Network, x: np.ndarray, d: np.ndarray, h: float = 1e
         for idx in np.ndindex(value.shape):
             old = value[idx]
             value[idx] = old + h
-            plus = _exact_loss(net.output, forward(_unchecked(net, params), x).u2, d)
+            plus = loss_of_u2(d, forward(_unchecked(net, params), x).u2)
             value[idx] = old - h
-            minus = _exact_loss(net.output, forward(_unchecked(net, params), x).u2, d)
+            minus = loss_of_u2(d, forward(_unchecked(net, params), x).u2)
             value[idx] = old
             g[idx] = (plus - minus) / (2 * h)
         grads[name] = g

@@ -12,7 +12,7 @@ from typing import Any
 
 import numpy as np
 
-from .functions import HIDDEN_ACTIVATIONS, OUTPUTS
+from .functions import ACTIVATIONS, OUTPUT_LAYERS
 
 LIMITS: dict[str, Any] = {
     "max_inputs": 8,
@@ -89,8 +89,8 @@ class Network:
     """A 2-layer network as in the notebook: u1 = x·W1 + b1, z1 = f(u1), u2 = z1·W2 + b2, y = output(u2).
 
     W1 is (inputs × hidden units), b1 (hidden units,), W2 (hidden units × outputs), b2 (outputs,). ``hidden`` names
-    the hidden activation f, ``output`` the output layer and with it the loss: "softmax" (cross-entropy),
-    "sigmoid" (binary cross-entropy) or "identity" (squared error).
+    the hidden activation f (a key of ``ACTIVATIONS``), ``output`` the output layer and with it the loss (a key of
+    ``OUTPUT_LAYERS``): "softmax" (cross-entropy), "sigmoid" (binary cross-entropy) or "identity" (squared error).
     """
 
     W1: np.ndarray
@@ -102,17 +102,18 @@ class Network:
 
     def __post_init__(self) -> None:
         set_ = object.__setattr__  # frozen: store the validated copies once, here
-        if self.hidden not in HIDDEN_ACTIVATIONS:
+        # checked against the registries as they are now: an entry added at run time is accepted
+        if self.hidden not in ACTIVATIONS:
             raise ValidationError(
                 "hidden",
-                f"hidden activation {self.hidden!r} is unknown; choose one of {', '.join(HIDDEN_ACTIVATIONS)}",
-                f"中間層の活性化関数 {self.hidden!r} は使えません({', '.join(HIDDEN_ACTIVATIONS)} から選んでください)",
+                f"hidden activation {self.hidden!r} is unknown; choose one of {', '.join(ACTIVATIONS)}",
+                f"中間層の活性化関数 {self.hidden!r} は使えません（{', '.join(ACTIVATIONS)} から選んでください）",
             )
-        if self.output not in OUTPUTS:
+        if self.output not in OUTPUT_LAYERS:
             raise ValidationError(
                 "output",
-                f"output layer {self.output!r} is unknown; choose one of {', '.join(OUTPUTS)}",
-                f"出力層 {self.output!r} は使えません({', '.join(OUTPUTS)} から選んでください)",
+                f"output layer {self.output!r} is unknown; choose one of {', '.join(OUTPUT_LAYERS)}",
+                f"出力層 {self.output!r} は使えません（{', '.join(OUTPUT_LAYERS)} から選んでください）",
             )
         W1 = _as_array("W1", self.W1, 2)
         n_in, n_h = W1.shape
@@ -134,11 +135,12 @@ class Network:
             )
         n_out = W2.shape[1]
         _check_count("W2", "columns (outputs)", "列数(出力の数)", n_out, 1, LIMITS["max_outputs"])
-        if self.output == "softmax" and n_out < 2:
+        min_outputs = OUTPUT_LAYERS[self.output].min_outputs
+        if n_out < min_outputs:
             raise ValidationError(
                 "W2",
-                "softmax needs at least 2 outputs; W2 has 1 column",
-                "softmax には 2 つ以上の出力が必要です(W2 の列数が 1 です)",
+                f"{self.output} needs at least {min_outputs} outputs; W2 has {n_out} column{'s' if n_out > 1 else ''}",
+                f"{self.output} には {min_outputs} つ以上の出力が必要です（W2 の列数が {n_out} です）",
             )
         b2 = _as_array("b2", self.b2, 1)
         if b2.shape[0] != n_out:
@@ -188,25 +190,28 @@ class Network:
 
 
 def _check_target(output: str, d: np.ndarray) -> None:
-    """The target must be something the output layer can produce."""
-    if output in ("softmax", "sigmoid"):
-        bad = np.argwhere((d < 0) | (d > 1))
+    """The target must be something the output layer can produce (its entry in ``OUTPUT_LAYERS`` says what)."""
+    layer = OUTPUT_LAYERS[output]
+    if layer.target_range is not None:
+        lo, hi = layer.target_range
+        bad = np.argwhere((d < lo) | (d > hi))
         if len(bad):
             idx = tuple(int(i) for i in bad[0])
             raise ValidationError(
                 "d",
-                f"{_cell('d', idx)} is {d[idx]}; targets for {output} must be between 0 and 1",
-                f"{_cell('d', idx)} が {d[idx]} です。{output} の目標出力は 0〜1 でなければなりません",
+                f"{_cell('d', idx)} is {d[idx]}; targets for {output} must be between {lo:g} and {hi:g}",
+                f"{_cell('d', idx)} が {d[idx]} です。{output} の目標出力は {lo:g}〜{hi:g} でなければなりません",
             )
-    if output == "softmax":
+    if layer.targets_sum_to_one:
         sums = d.sum(axis=1)
         bad_rows = np.flatnonzero(np.abs(sums - 1.0) > 1e-6)
         if len(bad_rows):
             r = int(bad_rows[0])
             raise ValidationError(
                 "d",
-                f"d[{r}] must sum to 1 for softmax (it sums to {sums[r]:g}): one-hot or probabilities",
-                f"softmax では d[{r}] の合計が 1 でなければなりません(合計 {sums[r]:g})。one-hot か確率にしてください",
+                f"d[{r}] must sum to 1 for {output} (it sums to {sums[r]:g}): one-hot or probabilities",
+                f"{output} では d[{r}] の合計が 1 でなければなりません（合計 {sums[r]:g}）。"
+                "one-hot か確率にしてください",
             )
 
 
