@@ -33,11 +33,11 @@ class ValidationError(ValueError):
     message in English and Japanese; ``str(error)`` is the English one.
     """
 
-    def __init__(self, field: str, en: str, ja: str | None = None) -> None:
+    def __init__(self, field: str, en: str, ja: str) -> None:
         super().__init__(en)
         self.field = field
         self.en = en
-        self.ja = ja or en
+        self.ja = ja
 
 
 def _cell(name: str, index: tuple[int, ...]) -> str:
@@ -58,7 +58,7 @@ def _as_array(name: str, value: Any, ndim: int) -> np.ndarray:
         raise ValidationError(
             name,
             f"{name} must be {kind_en}, got {arr.ndim} dimensions",
-            f"{name} は{kind_ja}でなければなりません(次元数 {arr.ndim})",
+            f"{name} は{kind_ja}でなければなりません（次元数 {arr.ndim}）",
         )
     if arr.size == 0:
         raise ValidationError(name, f"{name} is empty", f"{name} が空です")
@@ -117,8 +117,8 @@ class Network:
             )
         W1 = _as_array("W1", self.W1, 2)
         n_in, n_h = W1.shape
-        _check_count("W1", "rows (inputs)", "行数(入力の数)", n_in, 1, LIMITS["max_inputs"])
-        _check_count("W1", "columns (hidden units)", "列数(中間層のユニット数)", n_h, 1, LIMITS["max_hidden"])
+        _check_count("W1", "rows (inputs)", "行数（入力の数）", n_in, 1, LIMITS["max_inputs"])
+        _check_count("W1", "columns (hidden units)", "列数（中間層のユニット数）", n_h, 1, LIMITS["max_hidden"])
         b1 = _as_array("b1", self.b1, 1)
         if b1.shape[0] != n_h:
             raise ValidationError(
@@ -134,7 +134,7 @@ class Network:
                 f"W2 の行数は {W2.shape[0]} ですが、中間層のユニット数は {n_h} です",
             )
         n_out = W2.shape[1]
-        _check_count("W2", "columns (outputs)", "列数(出力の数)", n_out, 1, LIMITS["max_outputs"])
+        _check_count("W2", "columns (outputs)", "列数（出力の数）", n_out, 1, LIMITS["max_outputs"])
         min_outputs = OUTPUT_LAYERS[self.output].min_outputs
         if n_out < min_outputs:
             raise ValidationError(
@@ -237,7 +237,7 @@ class Scenario:
                 f"x has {x.shape[1]} columns but the network has {net.n_in} inputs",
                 f"x の列数は {x.shape[1]} ですが、ネットワークの入力は {net.n_in} 個です",
             )
-        _check_count("x", "samples (rows)", "サンプル数(行数)", x.shape[0], 1, LIMITS["max_samples"])
+        _check_count("x", "samples (rows)", "サンプル数（行数）", x.shape[0], 1, LIMITS["max_samples"])
         d = _as_array("d", self.d, 2)
         if d.shape[1] != net.n_out:
             raise ValidationError(

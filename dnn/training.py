@@ -465,21 +465,38 @@ def sweep(
     nets = [net] if isinstance(net, Network) else list(net)
     lrs = np.atleast_1d(np.asarray(lrs, dtype=np.float64))
     if not nets or lrs.size == 0:
-        raise ValidationError("lrs", "a sweep needs at least one network and one learning rate")
+        raise ValidationError(
+            "lrs",
+            "a sweep needs at least one network and one learning rate",
+            "スイープには少なくとも 1 つのネットワークと 1 つの学習率が必要です",
+        )
     if len(nets) != 1 and lrs.size != 1 and len(nets) != lrs.size:
-        raise ValidationError("lrs", f"{lrs.size} learning rates do not pair with {len(nets)} networks")
+        raise ValidationError(
+            "lrs",
+            f"{lrs.size} learning rates do not pair with {len(nets)} networks",
+            f"学習率 {lrs.size} 個とネットワーク {len(nets)} 個は組にできません",
+        )
     for lr in lrs:
         _check_lr(lr)
     steps = _check_steps(steps)
+    _check_reduction(reduction)
     first = nets[0]
     for other in nets:
         same_sizes = (other.n_in, other.n_hidden, other.n_out) == (first.n_in, first.n_hidden, first.n_out)
         if not same_sizes or (other.hidden, other.output) != (first.hidden, first.output):
-            raise ValidationError("network", "all networks of a sweep must have the same sizes and activations")
+            raise ValidationError(
+                "network",
+                "all networks of a sweep must have the same sizes and activations",
+                "スイープのネットワークはすべて同じサイズと同じ活性化関数でなければなりません",
+            )
     sc = Scenario(first, x, d, lr=float(lrs[0]), steps=steps)
     runs = max(len(nets), lrs.size)
     if runs > LIMITS["max_sweep_runs"]:
-        raise ValidationError("lrs", f"a sweep takes at most {LIMITS['max_sweep_runs']} runs, not {runs}")
+        raise ValidationError(
+            "lrs",
+            f"a sweep takes at most {LIMITS['max_sweep_runs']} runs, not {runs}",
+            f"スイープで一度に学習できるのは {LIMITS['max_sweep_runs']} 通りまでです（学習率 lrs が {runs} 通り）",
+        )
     starts = np.stack([_flatten(n) for n in nets], axis=-1)  # (parameters, 1 or runs)
     theta = np.broadcast_to(starts, (starts.shape[0], runs)).copy()  # C order, writable
     lrs = np.broadcast_to(lrs, (runs,)).copy()
