@@ -98,16 +98,6 @@ class Run:
     seconds: float
 
 
-def norm(a: np.ndarray) -> float:
-    """The Euclidean norm ‖a‖, scaled first so that squaring huge values (just before an overflow) stays finite;
-    NaN when ``a`` itself is not finite."""
-    a = np.asarray(a, dtype=np.float64).ravel()
-    m = float(np.max(np.abs(a))) if a.size else 0.0
-    if not math.isfinite(m):
-        return math.nan
-    return 0.0 if m == 0.0 else m * math.sqrt(float(np.sum(np.square(a / m))))
-
-
 def probe_steps(last_step: int, every: int, probes: int = PROBES) -> np.ndarray:
     """Up to ``probes`` evenly spaced steps from 0 to ``last_step``, on multiples of the snapshot interval
     ``every`` where possible (those need no replay), always including the first and the last step."""
@@ -118,7 +108,8 @@ def probe_steps(last_step: int, every: int, probes: int = PROBES) -> np.ndarray:
 
 
 def norms_of(a: np.ndarray) -> np.ndarray:
-    """``norm`` of each a[i] (over all its other axes) at once: the same scaled formula, NaN where not finite."""
+    """The Euclidean norm ‖a[i]‖ of each a[i] (over all its other axes), scaled first by its largest |value| so that
+    squaring huge values (just before an overflow) stays finite; NaN where a[i] is not finite."""
     a = np.asarray(a, dtype=np.float64).reshape(len(a), -1)
     if a.shape[1] == 0:
         return np.zeros(len(a))
