@@ -14,7 +14,9 @@ Three choices of layout make that possible (``benchmarks/`` measures the result)
 - ``sweep`` puts the runs on the last, contiguous axis of every array, so one call serves all runs.
 
 The formulas are those of ``dnn.core.backward``; the tests hold ``train`` to repeated ``sgd_step`` (1e-12) and every
-row of ``sweep`` to ``train`` (1e-10).
+row of ``sweep`` to ``train`` (1e-10). The activation and the output layer are the registries' entries: their in-place
+kernels (``dnn/kernels.py``) where they have them, else their plain f, f′, delta and loss. No name of an activation
+appears here, so an entry added to ``ACTIVATIONS`` or ``OUTPUT_LAYERS`` trains like the others.
 """
 
 from __future__ import annotations
@@ -185,7 +187,7 @@ class _Batch:
             A1T.dot(xaT, out=u1T)  # u1 = x·W1 + b1, transposed: u1ᵀ = [W1; b1]ᵀ·[x, 1]ᵀ
             f(u1T, z1T)  # z1 = f(u1)
             za.dot(A2, out=u2)  # u2 = z1·W2 + b2
-            loss = output()  # y, the loss (mean over samples) and δ2 = y − d
+            loss = output()  # y, the loss (mean over samples) and δ2 = dE/du2 per sample (y − d)
             if divisor is not None:
                 divide(delta2, divisor, out=delta2)
             zaT.dot(delta2, out=gA2)  # [dE/dW2; dE/db2] = [z1, 1]ᵀ·δ2
