@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from pathlib import Path
+from types import SimpleNamespace
 
 import numpy as np
 import pytest
@@ -233,3 +234,55 @@ def test_home_screen_menus_offer_and_apply_the_new_entries():
     assert not at.exception
     sc = at.session_state["scenario"]
     assert sc.network.output == "tanh" and sc.d.min() >= -1 and sc.d.max() <= 1
+
+
+# ---------------------------------------------------------------- the fast kernels the built-in entries carry
+
+
+BUILT_IN_ACTIVATIONS = ["relu", "sigmoid", "tanh", "identity"]
+BUILT_IN_OUTPUTS = ["softmax", "sigmoid", "identity"]
+
+
+@pytest.mark.parametrize("name", BUILT_IN_ACTIVATIONS)
+@pytest.mark.parametrize("shape", [(3, 1), (16, 8, 256)])  # a run's hidden layer, a large sweep's
+def test_activation_kernels_compute_f_and_its_derivative(name, shape):
+    act = dnn.ACTIVATIONS[name]
+    u = np.random.default_rng(1).normal(scale=3.0, size=shape)
+    u.flat[:3] = [0.0, -800.0, 800.0]  # the kink of ReLU, and where e^±u overflows
+    z, f_prime = np.empty_like(u), np.empty_like(u)
+    with np.errstate(over="ignore"):  # the loops run with warnings silenced: e^800 overflows to inf, z to 0
+        act.f_into(u, z)
+    np.testing.assert_allclose(z, act.f(u), rtol=1e-15, atol=1e-300)
+    if act.df_is_one:
+        assert act.df_into is None
+        np.testing.assert_array_equal(act.df(u), 1.0)
+    else:
+        act.df_into(u, z, f_prime)
+        np.testing.assert_allclose(f_prime, act.df(u), rtol=1e-13, atol=1e-300)
+
+
+@pytest.mark.parametrize("name", BUILT_IN_OUTPUTS)
+@pytest.mark.parametrize("n", [1, 4])
+@pytest.mark.parametrize("one_hot", [True, False])
+def test_output_kernels_compute_the_loss_and_delta(name, n, one_hot):
+    layer = dnn.OUTPUT_LAYERS[name]
+    rng = np.random.default_rng(n)
+    u2 = rng.normal(scale=2.0, size=(n, 3))
+    d = np.eye(3)[rng.integers(0, 3, n)] if one_hot else rng.dirichlet(np.ones(3), n)
+    y = layer.f(u2)
+    # one run's batch
+    batch = SimpleNamespace(u2=u2, y=np.empty_like(u2), d=d, delta2=np.empty_like(u2), target=None)
+    if one_hot and n == 1:
+        batch.target = int(d[0].argmax())
+    loss = layer.batch_kernel(batch)()
+    assert loss == pytest.approx(layer.loss(d, y), rel=1e-13)
+    np.testing.assert_allclose(batch.delta2, layer.delta(d, y), rtol=1e-13, atol=1e-16)
+    # a sweep's runs: run r has the total input u2 + r
+    runs = np.arange(5.0)
+    u2_runs = u2[:, :, None] + runs
+    out = np.empty(len(runs))
+    delta2 = layer.sweep_kernel(u2_runs, np.empty_like(u2_runs), d)(out)
+    for r in range(len(runs)):
+        y_r = layer.f(u2 + r)
+        assert out[r] == pytest.approx(layer.loss(d, y_r), rel=1e-13)
+        np.testing.assert_allclose(delta2[:, :, r], layer.delta(d, y_r), rtol=1e-12, atol=1e-15)
