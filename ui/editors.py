@@ -10,6 +10,7 @@ reset, preset, undo or resize redraws every grid from the scenario (see streamli
 from __future__ import annotations
 
 import math
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -23,11 +24,29 @@ from . import codec, presets, shapes, state
 from .i18n import current_lang, pick, tr
 
 MATRICES: tuple[str, ...] = ("W1", "b1", "W2", "b2", "x", "d")
+# Labels of the activation menus (English, Japanese), by the registries' names. A name without one (an entry added
+# to dnn.ACTIVATIONS or dnn.OUTPUT_LAYERS) is labelled with the name itself.
+HIDDEN_LABELS: dict[str, tuple[str, str]] = {}  # relu, sigmoid, tanh, identity: the course writes them so
 OUTPUT_LABELS: dict[str, tuple[str, str]] = {
     "softmax": ("softmax + cross-entropy", "softmax + 交差エントロピー"),
     "sigmoid": ("sigmoid + binary cross-entropy", "sigmoid + 2 値交差エントロピー"),
     "identity": ("identity + squared error", "恒等関数 + 二乗誤差"),
 }
+
+
+def menu(names: Iterable[str], labels: Mapping[str, tuple[str, str]], lang: str) -> dict[str, str]:
+    """Each name in ``names`` (in order) with its label in ``lang``; the name itself where ``labels`` has none."""
+    return {name: pick(lang, *labels[name]) if name in labels else name for name in names}
+
+
+def hidden_menu(lang: str) -> dict[str, str]:
+    """The hidden-activation menu: every name in ``dnn.ACTIVATIONS`` as it is now, with its label."""
+    return menu(dnn.ACTIVATIONS, HIDDEN_LABELS, lang)
+
+
+def output_menu(lang: str) -> dict[str, str]:
+    """The output-layer menu: every name in ``dnn.OUTPUT_LAYERS`` as it is now, with its label (output + loss)."""
+    return menu(dnn.OUTPUT_LAYERS, OUTPUT_LABELS, lang)
 
 
 class CellError(ValueError):
@@ -262,9 +281,18 @@ def parameter_editors(sc: dnn.Scenario) -> None:
             ),
             "sigmoid": tr("sigmoid: each target between 0 and 1.", "sigmoid: 各目標は 0〜1。"),
             "identity": tr("identity: any numbers.", "恒等関数: 任意の数。"),
-        }[sc.network.output]
+        }.get(sc.network.output) or _target_rule(sc.network.output)
         d_title = tr("Target d (one row per sample)", "目標出力 d(教師データ、1 行 = 1 サンプル)")
         matrix_editor(sc, "d", d_title, target_help)
+
+
+def _target_rule(output: str) -> str:
+    """The targets an output layer without a written help text accepts, read off its registry entry."""
+    bounds = dnn.OUTPUT_LAYERS[output].target_range
+    if bounds is None:
+        return tr(f"{output}: any numbers.", f"{output}: 任意の数。")
+    lo, hi = bounds
+    return tr(f"{output}: each target between {lo:g} and {hi:g}.", f"{output}: 各目標は {lo:g}〜{hi:g}。")
 
 
 # ---------------------------------------------------------------- structure: sizes, activations, η, steps
@@ -313,11 +341,13 @@ def _on_output(key: str) -> None:
     value = state.widget_value(key)
 
     def build(sc: dnn.Scenario) -> dnn.Scenario:
-        if value == "softmax" and sc.network.n_out < 2:
-            sc = shapes.resize_scenario(sc, n_out=2)  # softmax needs two outputs to compare
+        least, n_out = dnn.OUTPUT_LAYERS[value].min_outputs, sc.network.n_out  # softmax: two outputs to compare
+        if n_out < least:
+            sc = shapes.resize_scenario(sc, n_out=least)
+            added = ", ".join(units("y", least)[n_out:])
             state.flash(
-                "softmax needs at least 2 outputs, so y2 was added.",
-                "softmax には 2 つ以上の出力が必要なので、y2 を追加しました。",
+                f"{value} needs at least {least} outputs, so {added} {'was' if least - n_out == 1 else 'were'} added.",
+                f"{value} には {least} つ以上の出力が必要なので、{added} を追加しました。",
                 kind="info",
             )
         d = shapes.fit_target(sc.d, value)
@@ -360,7 +390,7 @@ def structure_controls(sc: dnn.Scenario) -> None:
     sizes = (
         ("n_in", ("Inputs", "入力の数"), net.n_in, 1, lim["max_inputs"]),
         ("n_hidden", ("Hidden units", "中間層のユニット数"), net.n_hidden, 1, lim["max_hidden"]),
-        ("n_out", ("Outputs", "出力の数"), net.n_out, 2 if net.output == "softmax" else 1, lim["max_outputs"]),
+        ("n_out", ("Outputs", "出力の数"), net.n_out, dnn.OUTPUT_LAYERS[net.output].min_outputs, lim["max_outputs"]),
         ("n_samples", ("Samples", "サンプル数"), len(sc.x), 1, lim["max_samples"]),
     )
     for col, (what, labels, value, lo, hi) in zip(st.columns(4), sizes, strict=True):
@@ -377,11 +407,13 @@ def structure_controls(sc: dnn.Scenario) -> None:
     )
     act, out = st.columns(2)
     lang = current_lang()  # format_func runs later too: give it the language now, not the session's at call time
+    hidden, outputs = hidden_menu(lang), output_menu(lang)
     key = _widget_key("hidden")
     act.selectbox(
         tr("Hidden activation", "中間層の活性化関数"),
-        dnn.HIDDEN_ACTIVATIONS,
-        index=dnn.HIDDEN_ACTIVATIONS.index(net.hidden),
+        list(hidden),
+        index=list(hidden).index(net.hidden),
+        format_func=lambda name: hidden[name],
         key=key,
         on_change=_on_hidden,
         args=(key,),
@@ -389,9 +421,9 @@ def structure_controls(sc: dnn.Scenario) -> None:
     key = _widget_key(state.translated_key("output"))  # its labels are translated: a widget per language
     out.selectbox(
         tr("Output layer / loss", "出力層 / 誤差関数"),
-        dnn.OUTPUTS,
-        index=dnn.OUTPUTS.index(net.output),
-        format_func=lambda o: pick(lang, *OUTPUT_LABELS[o]),
+        list(outputs),
+        index=list(outputs).index(net.output),
+        format_func=lambda name: outputs[name],
         key=key,
         on_change=_on_output,
         args=(key,),
