@@ -236,8 +236,7 @@ def _check_target(output: str, d: np.ndarray) -> None:
             raise ValidationError(
                 "d",
                 f"d[{r}] must sum to 1 for {output} (it sums to {total}): one-hot or probabilities",
-                f"{output} では d[{r}] の合計が 1 でなければなりません（合計 {total}）。"
-                "one-hot か確率にしてください",
+                f"{output} では d[{r}] の合計が 1 でなければなりません（合計 {total}）。one-hot か確率にしてください",
             )
 
 
