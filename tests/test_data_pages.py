@@ -247,3 +247,9 @@ def test_share_link_text_carries_the_recipe():
     text = at.sidebar.code[0].value
     query = parse_qs(text.split("?", 1)[1])
     assert query["data"] == ["spiral"] and query["test"] == ["0.2"] and "x" not in query
+
+
+def test_a_hostile_file_gives_no_recipe_and_no_crash():
+    assert data_codec.recipe_from_json("[" * 100_000 + "]" * 100_000) == (None, [])
+    assert data_codec.recipe_from_json('{"data": {"data": "xor", "n": ' + "9" * 5000 + "}}")[0] is None
+    assert data_codec.recipe_from_json(b"\xff\xfe") == (None, [])

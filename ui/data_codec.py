@@ -18,7 +18,7 @@ import numpy as np
 import dnn
 from dnn.datasets import Recipe, generate
 
-from .codec import Problem, format_number
+from .codec import MAX_JSON_BYTES, Problem, format_number
 from .shapes import scenario_with_data
 
 RECIPE_KEYS: tuple[str, ...] = ("data", "n", "noise", "data_seed", "test", "classes")  # in link order
@@ -107,10 +107,12 @@ def recipe_from_query(params: Mapping[str, str | list[str]]) -> tuple[Recipe | N
 
 def recipe_from_json(data: str | bytes) -> tuple[Recipe | None, list[Problem]]:
     """The recipe a scenario file holds under ``"data"``, None when it holds none; never raises."""
+    if len(data) > MAX_JSON_BYTES:
+        return None, []  # codec.read_json reports the file (too large, broken, nested too deep, ...)
     try:
         doc = json.loads(data)
-    except (UnicodeDecodeError, json.JSONDecodeError):
-        return None, []  # codec.scenario_from_json reports the broken file
+    except (ValueError, RecursionError):  # broken JSON, not UTF-8, a number of thousands of digits, deep nesting
+        return None, []
     if not isinstance(doc, dict) or JSON_KEY not in doc:
         return None, []
     value = doc[JSON_KEY]

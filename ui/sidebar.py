@@ -163,7 +163,7 @@ def _on_upload() -> None:
     loaded = codec.read_json(data, state.scenario())
     problems = list(loaded.problems)
     sc = loaded.scenario
-    recipe, recipe_problems = data_codec.recipe_from_json(data)
+    recipe, recipe_problems = data_codec.recipe_from_json(data) if not problems else (None, [])
     problems += recipe_problems
     if recipe is not None and not problems:
         try:
