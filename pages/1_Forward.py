@@ -4,7 +4,7 @@ current numbers; the output over the input plane; the notebook's own printout.""
 import streamlit as st
 
 import dnn
-from ui import explain, state
+from ui import explain, explain_view, state
 from ui import figures_forward as ff
 from ui.i18n import current_lang, tr
 
@@ -67,4 +67,4 @@ with st.expander(tr("Every value as a table", "すべての値を表で見る"),
             width="content",
         )
 
-explain.notebook_printout_toggle(sc, "forward_printout", lang)
+explain_view.notebook_printout_toggle(sc, "forward_printout", lang)

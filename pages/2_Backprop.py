@@ -4,7 +4,7 @@ a gradient check against numerical differentiation and one SGD step."""
 import streamlit as st
 
 import dnn
-from ui import cached, explain, state
+from ui import cached, explain, explain_view, state
 from ui import figures_backprop as fb
 from ui.i18n import current_lang, tr
 
@@ -51,7 +51,7 @@ questions = (
 )
 for title, blocks in questions:
     with st.expander(title, icon=":material/help:"):
-        explain.show(blocks)
+        explain_view.show(blocks)
 
 st.subheader(tr("Gradient check: backprop against numerical differentiation", "勾配チェック: 誤差逆伝播 vs 数値微分"))
 numerical = cached.numerical_gradient(sc)
@@ -59,10 +59,10 @@ if reduction == "sum":
     numerical = {k: v * len(x) for k, v in numerical.items()}  # the summed gradient is N times the mean one
 st.caption(explain.gradient_check_intro(reduction, len(x), lang))
 worst = fb.max_relative_error(g.params(), numerical)
-explain.show([explain.gradient_check_verdict(worst, fwd.u1, lang, net.hidden)])
+explain_view.show([explain.gradient_check_verdict(worst, fwd.u1, lang, net.hidden)])
 st.plotly_chart(fb.gradient_check_figure(g.params(), numerical, lang), key="grad_check")
 
 st.subheader(tr("One SGD step", "SGD を 1 ステップ"))
-explain.show(explain.sgd_blocks(net, g, explain.sgd_step(net, x, d, g, sc.lr), sc.lr, reduction, lang))
+explain_view.show(explain.sgd_blocks(net, g, explain.sgd_step(net, x, d, g, sc.lr), sc.lr, reduction, lang))
 
-explain.notebook_printout_toggle(sc, "backprop_printout", lang)
+explain_view.notebook_printout_toggle(sc, "backprop_printout", lang)
