@@ -4,6 +4,7 @@ Read it beside the notebook: ``forward`` and ``backward`` in ``dnn/core.py`` fol
 functions are in ``dnn/functions.py`` under their course names.
 """
 
+from . import claims
 from .core import Forward, Gradients, backward, exact_loss, forward, loss, numerical_gradient, sgd_step
 from .functions import (
     ACTIVATIONS,
@@ -38,6 +39,7 @@ __all__ = [
     "Scenario",
     "ValidationError",
     "backward",
+    "claims",
     "cross_entropy_error",
     "d_mean_squared_error",
     "d_relu",
