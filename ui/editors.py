@@ -20,14 +20,9 @@ import streamlit as st
 import dnn
 
 from . import presets, shapes, state
-from .i18n import current_lang, pick, tr
+from .i18n import activation_label, current_lang, output_label, tr
 
 MATRICES: tuple[str, ...] = ("W1", "b1", "W2", "b2", "x", "d")
-OUTPUT_LABELS: dict[str, tuple[str, str]] = {
-    "softmax": ("softmax + cross-entropy", "softmax + 交差エントロピー"),
-    "sigmoid": ("sigmoid + binary cross-entropy", "sigmoid + 2 値交差エントロピー"),
-    "identity": ("identity + squared error", "恒等関数 + 二乗誤差"),
-}
 
 
 class CellError(ValueError):
@@ -281,11 +276,12 @@ def structure_controls(sc: dnn.Scenario) -> None:
     )
     act, out = st.columns(2)
     lang = current_lang()  # format_func runs later too: give it the language now, not the session's at call time
-    key = _widget_key("hidden")
+    key = _widget_key(state.translated_key("hidden"))  # its labels are translated: a widget per language
     act.selectbox(
         tr("Hidden activation", "中間層の活性化関数"),
         dnn.HIDDEN_ACTIVATIONS,
         index=dnn.HIDDEN_ACTIVATIONS.index(net.hidden),
+        format_func=lambda a: activation_label(a, lang),
         key=key,
         on_change=_on_hidden,
         args=(key,),
@@ -295,7 +291,7 @@ def structure_controls(sc: dnn.Scenario) -> None:
         tr("Output layer / loss", "出力層 / 誤差関数"),
         dnn.OUTPUTS,
         index=dnn.OUTPUTS.index(net.output),
-        format_func=lambda o: pick(lang, *OUTPUT_LABELS[o]),
+        format_func=lambda o: output_label(o, lang),
         key=key,
         on_change=_on_output,
         args=(key,),

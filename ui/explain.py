@@ -20,7 +20,7 @@ import pandas as pd
 import dnn
 
 from .heatmaps import MAX_SAMPLE_ROWS, num, unit_names
-from .i18n import pick
+from .i18n import activation_label, pick
 from .tex import CHAR_PX, MAX_TEX_ROWS, SGD_COLS, Tex, equation, mat, sym, tex_matrix, tex_num
 
 BlockKind = Literal["markdown", "latex", "table", "caption", "metrics", "success", "info", "warning", "error"]
@@ -83,12 +83,13 @@ OUTPUT_TEX: dict[str, str] = {
 }
 LOSS_TEX: dict[str, str] = {
     "softmax": r"E = -\frac{1}{N}\sum_{n}\sum_{k} d_{nk}\,\log\left(y_{nk} + 10^{-7}\right)",
-    "sigmoid": r"E = -\frac{1}{N}\sum_{n}\sum_{k}\left[d_{nk}\log y_{nk} + (1 - d_{nk})\log(1 - y_{nk})\right]",
+    "sigmoid": r"E = -\frac{1}{N}\sum_{n}\sum_{k}\left[d_{nk}\log\left(y_{nk} + 10^{-7}\right) + (1 - d_{nk})"
+    r"\log\left(1 - y_{nk} + 10^{-7}\right)\right]",
     "identity": r"E = \frac{1}{N}\sum_{n}\frac{1}{2}\sum_{k}\left(y_{nk} - d_{nk}\right)^2",
 }
 LOSS_NAMES: dict[str, tuple[str, str]] = {
     "softmax": ("cross-entropy", "交差エントロピー誤差"),
-    "sigmoid": ("binary cross-entropy", "2 値交差エントロピー誤差"),
+    "sigmoid": ("binary cross-entropy", "2値交差エントロピー誤差"),
     "identity": ("squared error", "二乗誤差"),
 }
 
@@ -121,7 +122,10 @@ def _loss_numbers(net: dnn.Network, y: np.ndarray, d: np.ndarray, e: float) -> s
                 terms.append(Tex(rf"{dk}\cdot\log({yk} + 10^{{-7}})", CHAR_PX * (len(yk) + len(dk) + 12)))
             elif net.output == "sigmoid":
                 terms.append(
-                    Tex(rf"\left[{dk}\log {yk} + (1 - {dk})\log(1 - {yk})\right]", CHAR_PX * (2 * len(yk + dk) + 20))
+                    Tex(
+                        rf"\left[{dk}\log({yk} + 10^{{-7}}) + (1 - {dk})\log(1 - {yk} + 10^{{-7}})\right]",
+                        CHAR_PX * (2 * len(yk + dk) + 32),
+                    )
                 )
             else:
                 terms.append(Tex(rf"({yk} - {dk})^2", CHAR_PX * (len(yk) + len(dk) + 6)))
@@ -161,7 +165,11 @@ def forward_steps(net: dnn.Network, x: np.ndarray, d: np.ndarray, fwd: dnn.Forwa
             ),
         ),
         Step(
-            pick(lang, f"2. Hidden output z1 = f(u1), f = {net.hidden}", f"2. 中間層出力 z1 = f(u1)(f = {net.hidden})"),
+            pick(
+                lang,
+                f"2. Hidden output z1 = f(u1), f = {activation_label(net.hidden, lang)}",
+                f"2. 中間層出力 z1 = f(u1)（f = {activation_label(net.hidden, lang)}）",
+            ),
             HIDDEN_TEX[net.hidden],
             "z_1 = " + tex_matrix(fwd.z1),
             _hidden_notes(net, fwd, lang),
@@ -180,7 +188,7 @@ def forward_steps(net: dnn.Network, x: np.ndarray, d: np.ndarray, fwd: dnn.Forwa
             ),
         ),
         Step(
-            pick(lang, f"4. Output y ({net.output})", f"4. 出力 y({net.output})"),
+            pick(lang, f"4. Output y ({net.output})", f"4. 出力 y（{activation_label(net.output, lang)}）"),
             OUTPUT_TEX[net.output],
             "y = " + tex_matrix(fwd.y),
             _output_notes(net, fwd, lang),
@@ -193,53 +201,109 @@ def forward_steps(net: dnn.Network, x: np.ndarray, d: np.ndarray, fwd: dnn.Forwa
             ),
             LOSS_TEX[net.output] + r",\qquad d = " + tex_matrix(d),
             _loss_numbers(net, fwd.y, d, e),
-            (
-                pick(
-                    lang,
-                    f"The notebook computes this loss (`loss = functions.cross_entropy_error(d, y)`) but never prints "
-                    f"it: E = **{num(e, 10)}**." + (f" It is the mean of the {n} samples' losses." if n > 1 else ""),
-                    f"ノートブックはこの誤差を計算していますが(`loss = functions.cross_entropy_error(d, y)`)、"
-                    f"表示していません: E = **{num(e, 10)}**。"
-                    + (f"{n} 個のサンプルの誤差の平均です。" if n > 1 else ""),
-                ),
-            ),
+            (_loss_note(net, e, n, lang),),
         ),
     ]
     return steps
 
 
+def _loss_note(net: dnn.Network, e: float, n: int, lang: str) -> str:
+    """Which loss E is (the notebook's own only for softmax), its value, and that it is a mean over samples."""
+    mean = (
+        pick(lang, f" It is the mean of the {n} samples' losses.", f"{n} 個のサンプルの誤差の平均です。")
+        if n > 1
+        else ""
+    )
+    value = f"E = **{num(e, 10)}**"
+    if net.output == "softmax":
+        return pick(
+            lang,
+            f"The notebook computes this loss (`loss = functions.cross_entropy_error(d, y)`) but never prints it: "
+            f"{value}.{mean}",
+            f"ノートブックはこの誤差を計算していますが（`loss = functions.cross_entropy_error(d, y)`）、表示して"
+            f"いません: {value}。{mean}",
+        )
+    if net.output == "sigmoid":
+        return pick(
+            lang,
+            "With sigmoid outputs the loss is the binary cross-entropy, each output a yes/no probability; like the "
+            f"course's cross-entropy it adds 1e-7 inside each log, so that log(0) never happens: {value}.{mean}",
+            "出力がシグモイド関数のときの誤差は 2値交差エントロピー誤差で、各出力を「はい／いいえ」の確率とみなします。"
+            f"講座の交差エントロピー誤差と同じく、log(0) を避けるために各 log の中に 1e-7 を足します: {value}。{mean}",
+        )
+    return pick(
+        lang,
+        "With an identity output the loss is the squared error ½·Σₖ(yₖ − dₖ)², summed over the outputs and averaged "
+        "over the samples (the course's mean_squared_error also averages over the outputs, which divides it by the "
+        f"number of outputs): {value}.{mean}",
+        "出力が恒等関数のときの誤差は二乗誤差 ½·Σₖ(yₖ − dₖ)² で、出力について合計し、サンプルについて平均します"
+        "（講座の mean_squared_error は出力についても平均するので、出力の数で割った値になります）: "
+        f"{value}。{mean}",
+    )
+
+
 def _hidden_notes(net: dnn.Network, fwd: dnn.Forward, lang: str) -> tuple[str, ...]:
+    off = dnn.claims.switched_off(net.hidden, fwd.u1)
     if net.hidden != "relu":
         return ()
-    off = int(np.sum(fwd.u1 <= 0))
     if off == 0:
         return (
             pick(
                 lang,
                 "Every total input u1 is positive, so ReLU passes it unchanged: z1 = u1 (as in the notebook).",
-                "総入力 u1 がすべて正なので、ReLU はそのまま通します: z1 = u1(ノートブックと同じ)。",
+                "総入力 u1 がすべて正なので、ReLU はそのまま通します: z1 = u1（ノートブックと同じ）。",
             ),
         )
-    return (
+    notes = [
         pick(
             lang,
-            f"{off} total input(s) u1 ≤ 0 become 0: ReLU switches those units off for that sample.",
-            f"u1 ≤ 0 の総入力 {off} 個は 0 になります: そのサンプルではそのユニットが止まります。",
-        ),
-    )
+            f"{off} of the total inputs u1 are ≤ 0: there ReLU outputs z1 = 0 (u1 itself keeps its value), so that "
+            "unit is switched off for that sample.",
+            f"総入力 u1 のうち {off} 個が 0 以下です。そこでは ReLU の出力が z1 = 0 になり（u1 自体の値は"
+            "そのまま）、そのサンプルではそのユニットが止まります。",
+        )
+    ]
+    if kinked := dnn.claims.units_at_kink(net.hidden, fwd.u1):
+        names = ", ".join(f"h{j + 1}" for j in kinked)
+        notes.append(
+            pick(
+                lang,
+                f"u1 is exactly 0 at {names}: the course's derivative of ReLU there is 0, so it counts as switched "
+                "off.",
+                f"{names} では u1 がちょうど 0 です。講座の ReLU の微分はそこで 0 なので、止まっているとみなします。",
+            )
+        )
+    return tuple(notes)
 
 
 def _output_notes(net: dnn.Network, fwd: dnn.Forward, lang: str) -> tuple[str, ...]:
     if net.output != "softmax":
         return ()
-    sums = np.sum(fwd.y, axis=1)
+    sums = dnn.claims.output_sums(fwd.y)
+    n = len(sums.per_sample)
+    total = repr(sums.notebook_total)
+    dev = num(sums.max_deviation, 2)
+    if n == 1:
+        return (
+            pick(
+                lang,
+                f"Σy = {total} (the notebook's 出力合計, `np.sum(y)`): softmax outputs are probabilities, so they add "
+                f"up to 1 (deviation {dev}). The last digit depends on the CPU's BLAS kernel: 1.0 where the notebook "
+                "ran, 0.9999999999999999 on some machines.",
+                f"Σy = {total}（ノートブックの「出力合計」、`np.sum(y)`）: softmax の出力は確率なので合計は 1 です"
+                f"（1 からのずれ {dev}）。最後の桁は CPU の BLAS カーネルによって変わります（ノートブックを実行した"
+                "環境では 1.0、別の環境では 0.9999999999999999）。",
+            ),
+        )
     return (
         pick(
             lang,
-            f"Σy = {sums[0]!s} (the notebook's 出力合計): softmax outputs are probabilities, so every sample's y adds "
-            f"up to 1 (largest deviation over the samples: {num(float(np.max(np.abs(sums - 1))), 2)}).",
-            f"Σy = {sums[0]!s}(ノートブックの「出力合計」): softmax の出力は確率なので、どのサンプルでも y の合計は 1 "
-            f"です(全サンプルでの 1 からの最大のずれ: {num(float(np.max(np.abs(sums - 1))), 2)})。",
+            f"Each sample's outputs add up to 1 (softmax outputs are probabilities; largest deviation {dev}). The "
+            f"notebook's 出力合計 `np.sum(y)` adds every sample, so it prints {total} for these {n} samples (its last "
+            "digit depends on the CPU's BLAS kernel).",
+            f"各サンプルの出力の合計は 1 です（softmax の出力は確率。1 からの最大のずれ {dev}）。ノートブックの"
+            f"「出力合計」`np.sum(y)` はすべてのサンプルを足すので、この {n} 個のサンプルでは {total} と表示されます"
+            "（最後の桁は CPU の BLAS カーネルによって変わります）。",
         ),
     )
 

@@ -350,16 +350,18 @@ def gradient_norm_figure(
     probe_steps: np.ndarray | None = None,
     per_param: dict[str, np.ndarray] | None = None,
     log_y: bool = True,
+    loss: str = "E",
 ) -> go.Figure:
     """The size of the gradient ‖∂E/∂θ‖ after each step (``total[k]``, all parameters together, thinned like the
     loss), and each parameter's ‖∂E/∂W1‖ ... at ``probe_steps`` (hidden until picked in the legend).
 
     A gradient that shrinks towards 0 means the run has settled; one that grows means every step gets bigger.
+    ``loss`` names the loss differentiated: "E" (the mean loss) or "E_sum" (Σₙ Eₙ, the notebook's sum).
     """
     total = np.where(np.isfinite(total), total, np.nan)  # an overflowing square is drawn as a gap, not as inf
-    label = pick(lang, "‖∂E/∂θ‖ (all parameters)", "‖∂E/∂θ‖(全パラメータ)")
+    label = pick(lang, f"‖∂{loss}/∂θ‖ (all parameters)", f"‖∂{loss}/∂θ‖（全パラメータ）")
     step = pick(lang, "step", "ステップ")
-    data = [_trace(Curve(label, total, CURRENT, hover_name="‖∂E/∂θ‖"), lang, MAX_POINTS)]
+    data = [_trace(Curve(label, total, CURRENT, hover_name=f"‖∂{loss}/∂θ‖"), lang, MAX_POINTS)]
     for name, values in (per_param or {}).items():
         data.append(
             {
@@ -367,10 +369,10 @@ def gradient_norm_figure(
                 "x": np.asarray(probe_steps, dtype=np.int32),
                 "y": np.asarray(values, dtype=np.float64),
                 "mode": "lines",
-                "name": f"‖∂E/∂{name}‖",
+                "name": f"‖∂{loss}/∂{name}‖",
                 "line": {"color": PARAM_COLORS.get(name, BASELINE), "width": 1.4},
                 "visible": "legendonly",
-                "hovertemplate": f"‖∂E/∂{name}‖<br>{step} %{{x:,}}<br>%{{y:.4g}}<extra></extra>",
+                "hovertemplate": f"‖∂{loss}/∂{name}‖<br>{step} %{{x:,}}<br>%{{y:.4g}}<extra></extra>",
             }
         )
     extra: dict = {"showlegend": True, **LEGEND_BELOW}
@@ -380,8 +382,8 @@ def gradient_norm_figure(
         data=data,
         layout=_layout(
             lang,
-            title=pick(lang, "Gradient size ‖∂E/∂θ‖", "勾配の大きさ ‖∂E/∂θ‖(偏微分のノルム)"),
-            y_title="‖∂E/∂θ‖",
+            title=pick(lang, f"Gradient size ‖∂{loss}/∂θ‖", f"勾配の大きさ ‖∂{loss}/∂θ‖（偏微分のノルム）"),
+            y_title=f"‖∂{loss}/∂θ‖",
             log_y=log_y,
             **extra,
         ),
