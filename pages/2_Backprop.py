@@ -15,6 +15,7 @@ net, x, d = sc.network, sc.x, sc.d
 reduction = state.reduction()
 fwd = dnn.forward(net, x)
 g = dnn.backward(net, x, d, reduction=reduction)
+loss = dnn.claims.loss_symbol(reduction, len(x))  # "E", or "E_sum" = Σₙ Eₙ for the notebook's sum over samples
 
 st.caption(explain.reduction_note(reduction, len(x), lang))
 if dead := explain.dead_units(net, fwd):
@@ -32,22 +33,22 @@ st.caption(
 # Side by side while the matrices are small; one under the other once their cells would get too narrow to read.
 wide = max(net.n_in, net.n_hidden, net.n_out, min(len(x), fb.MAX_SAMPLE_ROWS)) > 5
 left, right = (st.container(), st.container()) if wide else st.columns(2)
-left.plotly_chart(fb.delta_figure(g.delta2, 2, lang), key="delta2")
-right.plotly_chart(fb.delta_figure(g.delta1, 1, lang), key="delta1")
+left.plotly_chart(fb.delta_figure(g.delta2, 2, lang, loss=loss), key="delta2")
+right.plotly_chart(fb.delta_figure(g.delta1, 1, lang, loss=loss), key="delta1")
 
 st.subheader(tr("Partial derivatives of the weights and biases", "重みとバイアスの偏微分"))
 left, right = (st.container(), st.container()) if wide else st.columns(2)
-left.plotly_chart(fb.weight_gradient_figure(fwd.z1, g.delta2, "W2", lang), key="grad_W2")
-right.plotly_chart(fb.weight_gradient_figure(x, g.delta1, "W1", lang), key="grad_W1")
-left.plotly_chart(fb.gradient_figure(g.b2, "b2", lang), key="grad_b2")
-right.plotly_chart(fb.gradient_figure(g.b1, "b1", lang), key="grad_b1")
+left.plotly_chart(fb.weight_gradient_figure(fwd.z1, g.delta2, "W2", lang, loss=loss), key="grad_W2")
+right.plotly_chart(fb.weight_gradient_figure(x, g.delta1, "W1", lang, loss=loss), key="grad_W1")
+left.plotly_chart(fb.gradient_figure(g.b2, "b2", lang, loss=loss), key="grad_b2")
+right.plotly_chart(fb.gradient_figure(g.b1, "b1", lang, loss=loss), key="grad_b1")
 
 st.subheader(tr("The notebook's questions, answered with these numbers", "ノートブックの疑問に、この数値で答える"))
 questions = (
     (explain.q1_title(lang), explain.q1_blocks(net, fwd, d, reduction, lang)),
     (explain.q2_title(lang), explain.q2_blocks(net, x, d, reduction, lang)),
-    (explain.q3_title(lang), explain.q3_blocks(net, fwd, g, lang)),
-    (explain.q4_title(lang), explain.q4_blocks(g, lang)),
+    (explain.q3_title(lang), explain.q3_blocks(net, x, fwd, g, lang, loss=loss)),
+    (explain.q4_title(lang), explain.q4_blocks(g, lang, loss=loss)),
 )
 for title, blocks in questions:
     with st.expander(title, icon=":material/help:"):
@@ -57,10 +58,10 @@ st.subheader(tr("Gradient check: backprop against numerical differentiation", "�
 numerical = cached.numerical_gradient(sc)
 if reduction == "sum":
     numerical = {k: v * len(x) for k, v in numerical.items()}  # the summed gradient is N times the mean one
-st.caption(explain.gradient_check_intro(reduction, len(x), lang))
+st.caption(explain.gradient_check_intro(reduction, len(x), lang, net.output))
 worst = fb.max_relative_error(g.params(), numerical)
 explain_view.show([explain.gradient_check_verdict(worst, fwd.u1, lang, net.hidden)])
-st.plotly_chart(fb.gradient_check_figure(g.params(), numerical, lang), key="grad_check")
+st.plotly_chart(fb.gradient_check_figure(g.params(), numerical, lang, loss=loss), key="grad_check")
 
 st.subheader(tr("One SGD step", "SGD を 1 ステップ"))
 explain_view.show(explain.sgd_blocks(net, g, explain.sgd_step(net, x, d, g, sc.lr), sc.lr, reduction, lang))

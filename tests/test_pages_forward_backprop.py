@@ -105,7 +105,7 @@ def test_backprop_in_japanese():
     assert "重みとバイアスの偏微分" in texts(at.subheader)
     assert any(e.label.startswith("「なんでsoftmaxじゃない?」 —") for e in at.expander)
     assert "誤差逆伝播と数値微分は一致" in texts(at.success)
-    assert chart(at, "delta2")["layout"]["xaxis"]["title"]["text"] == "出力層 y"
+    assert chart(at, "delta2")["layout"]["xaxis"]["title"]["text"] == "出力ユニット y"
 
 
 def test_backprop_follows_a_share_link():
@@ -157,7 +157,7 @@ def test_backprop_sum_reduction_with_two_samples():
     assert "summed" in texts(at.caption)
     assert "agrees" in texts(at.success)  # the numerical gradient is scaled by N too
     q2 = next(t.value for t in at.table if any("axis 0" in str(i) for i in t.value.index))
-    assert any("in use" in str(i) and "sum" in str(i) for i in q2.index)
+    assert any("on this screen" in str(i) and "E_sum" in str(i) for i in q2.index)
 
 
 def test_backprop_notebook_printout_toggle():

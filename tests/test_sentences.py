@@ -190,7 +190,7 @@ def test_q1_identity_does_not_claim_a_cancellation_and_softmax_states_sum_d_up_f
         net = dnn.seed_network().replace(output=output)
         first = explain.q1_blocks(net, dnn.forward(net, x), d, "mean", "en")[0].body
         if output == "identity":
-            assert "cancel" not in first and "dy/du2 = 1" in first
+            assert "cancels" not in first and "dy/du2 = 1" in first
         if output == "softmax":
             assert "Σd = 1" in first or "Σₖ dₖ = 1" in first
     md = worked_example.worked_example_markdown(
