@@ -81,7 +81,8 @@ def guarded_delta(y: np.ndarray, d: np.ndarray) -> np.ndarray:
     """∂/∂u2 of one sample's guarded loss −Σₖ dₖ·log(yₖ + 1e-7) for softmax outputs (what backprop does not use).
 
     Through softmax's Jacobian ∂yₖ/∂uⱼ = yₖ([k = j] − yⱼ): ∂E/∂uⱼ = −Σₖ dₖ·yₖ/(yₖ + 1e-7)·([k = j] − yⱼ), which
-    differs from y − d by about 1e-7 (relative) and becomes exactly y − d as the guard goes to 0.
+    differs from y − d slightly while the target's y is well above 1e-7, and goes to 0 (the loss flattens at its
+    ceiling) once that y falls near 1e-7, where y − d is about −1.
     """
     y, d = np.atleast_2d(y).astype(np.float64), np.atleast_2d(d).astype(np.float64)
     w = d * y / (y + LOG_GUARD)  # dₖ·yₖ/(yₖ + ε) per sample and output

@@ -46,8 +46,8 @@ class Scenario:
 
 
 OVERFLOW = Scenario(
-    "overflow: two samples, identity hidden, η = 100",
-    {"x": TWO_X, "d": TWO_D, "hidden": "identity", "lr": "100"},
+    "overflow: the Two samples preset, identity hidden, η = 100",
+    {"x": "1,5;3,1", "d": TWO_D, "hidden": "identity", "lr": "100"},  # the Two samples preset
 )
 
 
@@ -71,10 +71,10 @@ def grid(quick: bool = False) -> list[Scenario]:
     out += [
         Scenario("dead ReLU unit h3", {"W1": "0.1,0.3,0.1;0.2,0.4,-0.4"}),
         Scenario(
-            "overflow: two samples, identity hidden, η = 100",
-            {"x": TWO_X, "d": TWO_D, "hidden": "identity", "lr": "100"},
+            "overflow: the Two samples preset, identity hidden, η = 100",
+            {"x": "1,5;3,1", "d": TWO_D, "hidden": "identity", "lr": "100"},  # the Two samples preset
         ),
-        Scenario("jumping loss: η = 30", {"lr": "30", "steps": "200"}),
+        Scenario("jumping loss: two samples, η = 10", {"x": TWO_X, "d": TWO_D, "lr": "10", "steps": "200"}),
         Scenario("SGD preset on Training", {}, (("train_source", "sgd"),)),
         Scenario("two samples, one random sample per step", {"x": TWO_X, "d": TWO_D}, (("train_stochastic", True),)),
     ]

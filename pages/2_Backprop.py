@@ -49,6 +49,7 @@ questions = (
     (explain.q2_title(lang), explain.q2_blocks(net, x, d, reduction, lang)),
     (explain.q3_title(lang), explain.q3_blocks(net, x, fwd, g, lang, loss=loss)),
     (explain.q4_title(lang), explain.q4_blocks(g, lang, loss=loss)),
+    (explain.conventions_title(lang), explain.conventions_blocks(net, fwd, d, lang)),
 )
 for title, blocks in questions:
     with st.expander(title, icon=":material/help:"):

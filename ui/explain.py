@@ -830,12 +830,17 @@ def transpose_blocks(
     index form, each with one entry's terms written out from the current numbers (sample #1, units h1, y1, x1)."""
     e = loss_tex(loss)
     n = min(len(fwd.u1), MAX_TEX_ROWS)
+
+    def f(v: float) -> str:  # a factor of a written-out product: negatives in parentheses
+        t = tex_num(v)
+        return f"({t})" if t.startswith("-") else t
+
     d2, w2 = g.delta2[0], net.W2[0]
-    dz = " + ".join(rf"{tex_num(d2[k])}\cdot{tex_num(w2[k])}" for k in range(min(net.n_out, 4)))
+    dz = " + ".join(rf"{f(d2[k])}\cdot {f(w2[k])}" for k in range(min(net.n_out, 4)))
     dz += r" + \cdots" if net.n_out > 4 else ""
-    dw2 = " + ".join(rf"{tex_num(fwd.z1[i, 0])}\cdot{tex_num(g.delta2[i, 0])}" for i in range(n))
+    dw2 = " + ".join(rf"{f(fwd.z1[i, 0])}\cdot {f(g.delta2[i, 0])}" for i in range(n))
     x = np.atleast_2d(x)
-    dw1 = " + ".join(rf"{tex_num(x[i, 0])}\cdot{tex_num(g.delta1[i, 0])}" for i in range(n))
+    dw1 = " + ".join(rf"{f(x[i, 0])}\cdot {f(g.delta1[i, 0])}" for i in range(n))
     more = r" + \cdots" if len(fwd.u1) > n else ""
     return [
         Block(
@@ -915,6 +920,109 @@ def q4_blocks(g: dnn.Gradients, lang: str, loss: str = "E") -> list[Block]:
         Block("table", _table({f"δ2 = ∂{loss}/∂u2{tag}": d2, f"∂{loss}/∂b2": g.b2}, unit_names("y", len(g.b2)))),
         Block("table", _table({f"δ1 = ∂{loss}/∂u1{tag}": d1, f"∂{loss}/∂b1": g.b1}, unit_names("h", len(g.b1)))),
     ]
+    return blocks
+
+
+# ---------------------------------------------------------------- two conventions of the course
+
+
+def conventions_title(lang: str) -> str:
+    """The expander of the two conventions a careful learner trips over."""
+    return pick(
+        lang,
+        "Two conventions: the 1e-7 in the log, and ReLU's derivative at u = 0",
+        "2 つの約束事: log の中の 1e-7 と、u = 0 での ReLU の微分",
+    )
+
+
+def conventions_blocks(net: dnn.Network, fwd: dnn.Forward, d: np.ndarray, lang: str) -> list[Block]:
+    """Why the course adds 1e-7 inside the log and what it changes (the loss's ceiling and floor, a gradient
+    slightly off y − d), and why a ReLU unit at exactly u = 0 counts as switched off; every number from dnn."""
+    claims = dnn.claims
+    top, bottom = claims.loss_ceiling(), claims.loss_floor()
+    blocks = [
+        Block(
+            "markdown",
+            pick(
+                lang,
+                "**The 1e-7 in the log.** The course's `cross_entropy_error` computes −Σ d·log(y + 1e-7). Without "
+                "the 1e-7, an output y that rounds to 0 for the target class would give log(0) = −∞ and an infinite "
+                f"loss. With it, one sample's loss tops out at −log(1e-7) = {num(top, 6)}, and a perfect output "
+                f"y = 1 scores −log(1 + 1e-7) = {num(bottom, 3)}: the loss can dip slightly below 0. Backprop "
+                "uses y − d, the gradient of the loss *without* the 1e-7. The loss with it has a slightly different "
+                "gradient while the target's y is well above 1e-7, and a very different one once y falls near "
+                "1e-7: there it flattens out at its ceiling.",
+                "**log の中の 1e-7。** 講座の `cross_entropy_error` は −Σ d·log(y + 1e-7) を計算します。1e-7 が"
+                "なければ、目標のクラスの出力 y が丸められて 0 になったとき log(0) = −∞ となり、誤差が無限大に"
+                f"なります。1e-7 があるので、1 個のサンプルの誤差は最大でも −log(1e-7) = {num(top, 6)}、完全な出力 "
+                f"y = 1 では −log(1 + 1e-7) = {num(bottom, 3)} と、0 をわずかに下回ることがあります。誤差逆伝播が"
+                "使う y − d は 1e-7 を*除いた*誤差の勾配です。1e-7 を含む誤差の勾配は、目標の y が 1e-7 より十分"
+                "大きければわずかに違うだけですが、y が 1e-7 近くまで下がると大きく違います（誤差は最大値で"
+                "平らになります）。",
+            ),
+        )
+    ]
+    if net.output == "softmax":
+        y0, d0 = fwd.y[:1], np.atleast_2d(d)[:1]
+        guarded = claims.guarded_delta(y0, d0)[0]
+        blocks.append(
+            Block(
+                "table",
+                _table(
+                    {
+                        pick(
+                            lang, "y − d (what backprop uses)", "y − d（誤差逆伝播が使う値）"
+                        ): dnn.d_sigmoid_with_loss(d0, y0)[0],
+                        pick(lang, "gradient of the loss with the 1e-7", "1e-7 を含む誤差の勾配"): guarded,
+                    },
+                    unit_names("y", net.n_out),
+                    digits=12,
+                ),
+            )
+        )
+    elif net.output == "identity":
+        blocks.append(
+            Block(
+                "caption",
+                pick(
+                    lang,
+                    "This scenario's identity output uses the squared error, which has no log and no 1e-7.",
+                    "このシナリオの出力は恒等関数で、誤差は二乗誤差なので log も 1e-7 もありません。",
+                ),
+            )
+        )
+    kink = claims.relu_kink()
+    at_zero = claims.units_at_kink(net.hidden, fwd.u1)
+    blocks.append(
+        Block(
+            "markdown",
+            pick(
+                lang,
+                "**ReLU's derivative at u = 0.** ReLU has a corner at 0, where the slope is not defined. The course's "
+                f"`d_relu` is `np.where(x > 0, 1, 0)`, which picks {num(kink.course_derivative)} there: a unit whose "
+                "total input is exactly 0 counts as switched off (dead, if that holds for every sample). A central "
+                f"difference sees the average of both sides there, (relu(h) − relu(−h)) / 2h = "
+                f"{num(kink.central_difference)}, so the gradient check can disagree at such a unit.",
+                "**u = 0 での ReLU の微分。** ReLU は 0 に角があり、そこでの傾きは決まりません。講座の `d_relu` は "
+                f"`np.where(x > 0, 1, 0)` で、そこでは {num(kink.course_derivative)} を選びます: 総入力がちょうど 0 の"
+                "ユニットは止まっているとみなされます（すべてのサンプルでそうなら死んだユニット）。中心差分はそこで"
+                f"両側の平均 (relu(h) − relu(−h)) / 2h = {num(kink.central_difference)} を見るので、そのような"
+                "ユニットでは勾配チェックが一致しないことがあります。",
+            ),
+        )
+    )
+    if at_zero:
+        names = ", ".join(f"h{j + 1}" for j in at_zero)
+        blocks.append(
+            Block(
+                "info",
+                pick(
+                    lang,
+                    f"In this scenario u1 is exactly 0 at {names}.",
+                    f"このシナリオでは {names} で u1 がちょうど 0 です。",
+                ),
+            )
+        )
     return blocks
 
 
