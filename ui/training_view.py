@@ -308,9 +308,13 @@ def messages(run: Run, base: dnn.Scenario, log_y: bool) -> None:
         j = run.jumps
         output_note = (
             tr(
-                " With softmax the output delta y − d stays between −1 and 1, so the run cannot overflow; it jumps "
-                "instead.",
-                " softmax では出力層のデルタ y − d が −1〜1 に収まるので発散(オーバーフロー)はせず、代わりに跳ねます。",
+                " With softmax the output delta y − d stays between −1 and 1 and the max shift keeps exp from "
+                "overflowing, but the weights can still blow up: W1 and W2 grow through each other's gradients, "
+                "and a larger η can overflow (try the Two samples preset with an identity hidden layer at η = 100).",
+                "softmax では出力層のデルタ y − d は −1〜1 に収まり、最大値を引く工夫で exp もあふれませんが、"
+                "重みは大きくなり続けることがあります: W1 と W2 は互いの勾配を通して大きくなるので、η をさらに"
+                "大きくするとオーバーフローすることがあります（プリセット「2 サンプル」で中間層を恒等関数、"
+                "η = 100 にしてみてください）。",
             )
             if base.network.output == "softmax"
             else ""
@@ -392,7 +396,13 @@ def charts(run: Run, base: dnn.Scenario, log_y: bool, baseline: Run | None) -> N
         ft.output_figure(run.probe_steps, out.lines, lang, kind=out.kind, targets=out.targets), key="train_output_chart"
     )
     right.plotly_chart(
-        ft.gradient_norm_figure(h.grad_norm, lang, probe_steps=run.probe_steps, per_param=run.grad_norm),
+        ft.gradient_norm_figure(
+            h.grad_norm,
+            lang,
+            probe_steps=run.probe_steps,
+            per_param=run.grad_norm,
+            loss=dnn.claims.loss_symbol(h.reduction, len(base.x)),
+        ),
         key="train_grad_chart",
     )
     st.caption(
@@ -463,20 +473,25 @@ def step_inspector(run: Run, base: dnn.Scenario) -> None:
         h.last_step,
         key=f"train_step_{h.last_step}",
         help=tr(
-            "The parameters after k steps, and the partial derivatives of E at those parameters (the gradient of "
-            "step k + 1).",
-            "k ステップ後のパラメータと、そのパラメータでの E の偏微分(ステップ k + 1 の勾配)。",
+            "The parameters after k steps, and the partial derivatives at those parameters: the gradient that step "
+            "k + 1 uses (with one random sample per step, the gradient of the loss of the sample drawn for step "
+            "k + 1).",
+            "k ステップ後のパラメータと、そのパラメータでの偏微分: ステップ k + 1 が使う勾配です（1 ステップに "
+            "1 サンプルのときは、ステップ k + 1 で選ぶサンプルの誤差の勾配）。",
         ),
     ) if h.last_step > 0 else 0  # fmt: skip
     net = h.network_at(k)
-    grads = dnn.backward(net, base.x, base.d, run.history.reduction)
+    drawn = int(h.sample_indices[k]) if run.stochastic and k < len(h.sample_indices) else None
+    if drawn is not None:  # the one sample step k + 1 learns from: its gradient is the one that step uses
+        grads = dnn.backward(net, base.x[drawn : drawn + 1], base.d[drawn : drawn + 1])
+        loss = "E"
+    else:
+        grads = dnn.backward(net, base.x, base.d, h.reduction)
+        loss = dnn.claims.loss_symbol(h.reduction, len(base.x))
     c1, c2, c3 = st.columns([1, 1, 1.4], vertical_alignment="bottom")
     c1.metric(tr(f"E after {k:,} steps", f"{k:,} ステップ後の誤差 E"), f"{float(h.loss[k]):.6g}")
-    if run.stochastic and k < len(h.sample_indices):
-        c2.metric(
-            tr(f"Sample drawn at step {k + 1:,}", f"ステップ {k + 1:,} で選ぶサンプル"),
-            f"#{int(h.sample_indices[k]) + 1}",
-        )
+    if drawn is not None:
+        c2.metric(tr(f"Sample drawn at step {k + 1:,}", f"ステップ {k + 1:,} で選ぶサンプル"), f"#{drawn + 1}")
     if c3.button(
         tr(f"Continue from step {k:,}", f"ステップ {k:,} から続ける"),
         icon=":material/play_arrow:",
@@ -502,9 +517,25 @@ def step_inspector(run: Run, base: dnn.Scenario) -> None:
                 column_config={c: st.column_config.NumberColumn(format="%.6g") for c in frame.columns},
             )
     with right:
-        st.markdown(f"**{tr(f'Partial derivatives at step {k:,}', f'ステップ {k:,} での偏微分')}**")
+        if drawn is not None:
+            heading = tr(
+                f"Partial derivatives of sample #{drawn + 1}'s loss after {k:,} steps: the gradient step {k + 1:,} "
+                "uses",
+                f"{k:,} ステップ後のサンプル #{drawn + 1} の誤差の偏微分: ステップ {k + 1:,} が使う勾配",
+            )
+        elif run.stochastic:
+            heading = tr(
+                f"Partial derivatives of the loss on all samples after {k:,} steps (the run ends here)",
+                f"{k:,} ステップ後の全サンプルの誤差の偏微分（学習はここで終わり）",
+            )
+        else:
+            heading = tr(
+                f"Partial derivatives after {k:,} steps: the gradient step {k + 1:,} uses",
+                f"{k:,} ステップ後の偏微分: ステップ {k + 1:,} が使う勾配",
+            )
+        st.markdown(f"**{heading}**")
         for name, value in grads.params().items():
-            st.plotly_chart(gradient_figure(value, name, lang), key=f"train_grad_{name}")
+            st.plotly_chart(gradient_figure(value, name, lang, loss=loss), key=f"train_grad_{name}")
 
 
 def baseline_run(reduction: str) -> Run | None:
