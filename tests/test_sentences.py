@@ -90,7 +90,7 @@ def test_sum_with_two_samples_in_the_worked_example():
     sc = dnn.seed_scenario().replace(x=TWO_X, d=TWO_D)
     for lang in ("en", "ja"):
         md = worked_example.worked_example_markdown(sc, "sum", lang)
-        assert "∂E/∂W1" not in md and "dE/du2" not in md
+        assert "∂E/∂W1" not in md and "δ2 = dE/du2" not in md
         assert "∂E_sum/∂W1" in md and "E_sum = Σ" in md
         md = worked_example.worked_example_markdown(sc, "mean", lang)
         assert "E_sum" not in md

@@ -1,7 +1,8 @@
 """The worked example (Markdown) of one SGD step: the notebook's numbers, the course's terms, the reduction over N.
 
-The expected numbers are copied from the notebook's own printout (/work/shared/seed/000_db6f183183162d05.txt,
-numpy's 8 decimals); the notebook never prints its loss, so the two losses come from DESIGN.md's reference numbers.
+The expected numbers are copied from the notebook's own printout (``tests/data/notebook_output.txt``, numpy's 8
+decimals); the notebook never prints its loss, so the two losses are −log(y2 + 1e-7) before and after the step,
+computed by hand from the printed y.
 """
 
 from __future__ import annotations
@@ -33,7 +34,7 @@ NOTEBOOK: dict[str, list[list[float]]] = {
     "b1": [[0.1002612, 0.2002612, 0.3002612]],
     "b2": [[0.09912934, 0.20087066]],
 }
-LOSS_BEFORE, LOSS_AFTER = "0.09109133", "0.08710961"  # DESIGN.md, rounded to the notebook's 8 decimals
+LOSS_BEFORE, LOSS_AFTER = "0.09109133", "0.08710961"  # −log(y2 + 1e-7) before and after, to 8 decimals
 
 # Where each quantity's table starts in the English document (the start of its bold label line).
 LABELS_EN: dict[str, str] = {
@@ -153,13 +154,13 @@ def test_two_samples_divide_by_n_in_mean_mode_only():
     mean, total = (worked_example_markdown(sc, r, "en") for r in ("mean", "sum"))
 
     _, _, delta2_mean = table_after(mean, "**δ2 = dE/du2 = (y − d) / N**")
-    _, _, delta2_sum = table_after(total, "**δ2 = dE/du2 = y − d**")
+    _, _, delta2_sum = table_after(total, "**δ2 = dE_sum/du2 = y − d**")  # E_sum = Σₙ Eₙ
     np.testing.assert_allclose(delta2_mean, (y - sc.d) / 2, rtol=1e-7)
     np.testing.assert_allclose(delta2_sum, y - sc.d, rtol=1e-7)
     np.testing.assert_allclose(table_after(mean, "**∂E/∂W2")[2], z1.T @ (y - sc.d) / 2, rtol=1e-7)
-    np.testing.assert_allclose(table_after(total, "**∂E/∂W2")[2], z1.T @ (y - sc.d), rtol=1e-7)
+    np.testing.assert_allclose(table_after(total, "**∂E_sum/∂W2")[2], z1.T @ (y - sc.d), rtol=1e-7)
     np.testing.assert_allclose(table_after(mean, "**∂E/∂b2")[2], [np.sum(y - sc.d, axis=0) / 2], rtol=1e-7)
-    np.testing.assert_allclose(table_after(total, "**∂E/∂b2")[2], [np.sum(y - sc.d, axis=0)], rtol=1e-7)
+    np.testing.assert_allclose(table_after(total, "**∂E_sum/∂b2")[2], [np.sum(y - sc.d, axis=0)], rtol=1e-7)
     assert "sample 1, y1: δ2 = (" in mean and " / 2 = " in mean
     assert " / 2 = " not in total
     assert "N = 2 times the gradient of the mean loss" in total
