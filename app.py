@@ -33,7 +33,7 @@ with edit:
     editors.structure_controls(sc)
 
 with glance:
-    st.subheader(tr("At a glance", "ひと目で"))
+    st.subheader(tr("At a glance", "概要"))
     fwd = dnn.forward(net, sc.x)
     grads = dnn.backward(net, sc.x, sc.d, reduction=state.reduction())
     st.metric(

@@ -139,7 +139,7 @@ with st.expander(tr("Every run as a table", "すべての学習を表で")):
     st.dataframe(sweep_table(res, lang), hide_index=True)
 st.caption(
     tr(
-        f"{count} runs × {steps:,} steps trained together in {res.seconds:.2f} s by one dnn.sweep call.",
-        f"{count} 本 × {steps:,} ステップを dnn.sweep の 1 回の呼び出しで同時に学習({res.seconds:.2f} 秒)。",
+        f"{count} runs × {steps:,} steps trained together, all at once, in {res.seconds:.2f} s.",
+        f"{count} 本 × {steps:,} ステップをまとめて同時に学習しました（{res.seconds:.2f} 秒）。",
     )
 )

@@ -7,7 +7,7 @@ import streamlit as st
 from ui import figures_training as ft
 from ui import state
 from ui.heatmaps import signed_heatmap, unit_names
-from ui.i18n import current_lang, pick, tr
+from ui.i18n import activation_label, current_lang, output_label, pick, tr
 from ui.training import differences, run_scenario, runs_table
 
 state.setup_page("Compare", "比較", ":material/compare_arrows:")
@@ -94,9 +94,27 @@ with diff_col:
             icon=":material/check:",
         )
     else:
+        # What a learner reads: the scenario's words, not the link's keys (lr, hidden, ...), and the activations'
+        # names in the course's words.
+        names = {
+            "lr": pick(lang, "learning rate η", "学習率 η"),
+            "steps": pick(lang, "steps", "ステップ数"),
+            "hidden": pick(lang, "hidden activation", "中間層の活性化関数"),
+            "output": pick(lang, "output layer / loss", "出力層 / 誤差関数"),
+            "x": pick(lang, "input x", "入力 x"),
+            "d": pick(lang, "target d", "目標出力 d"),
+        }
+        values = {"hidden": activation_label, "output": output_label}
+
+        def shown(what: str, value: str) -> str:
+            return values[what](value, lang) if what in values else value
+
         st.dataframe(
             pd.DataFrame(
-                [(d.what, d.where, d.baseline, d.current) for d in diffs],
+                [
+                    (names.get(d.what, d.what), d.where, shown(d.what, d.baseline), shown(d.what, d.current))
+                    for d in diffs
+                ],
                 columns=[
                     pick(lang, "value", "値"),
                     pick(lang, "cell", "位置"),

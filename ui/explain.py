@@ -387,7 +387,7 @@ def q1_title(lang: str) -> str:
     return pick(
         lang,
         "「なんでsoftmaxじゃない?」 (“Why not softmax?”) — why δ2 = y − d is right for softmax + cross-entropy",
-        "「なんでsoftmaxじゃない?」 — softmax + 交差エントロピーでも δ2 = y − d でよい理由",
+        "「なんでsoftmaxじゃない?」 — softmax + 交差エントロピー誤差でも δ2 = y − d でよい理由",
     )
 
 

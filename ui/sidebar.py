@@ -94,22 +94,22 @@ def _reduction_choice() -> None:
     # choice, a fresh widget starts from it (the browser keeps an old widget's value even if its state is deleted).
     key = state.translated_key(f"{_W_REDUCTION}_v{state.editor_version()}")
     st.radio(
-        tr("Gradient over samples", "サンプルについての勾配"),
+        tr("Gradient over samples", "勾配のまとめ方（サンプル方向）"),
         state.REDUCTIONS,
         index=state.REDUCTIONS.index(state.reduction()),
         format_func=lambda r: {
-            "mean": pick(lang, "mean (of the reported loss)", "平均(表示する誤差の勾配)"),
-            "sum": pick(lang, "sum (the notebook's)", "合計(ノートブックの方式)"),
+            "mean": pick(lang, "mean (of the reported loss)", "平均（表示する誤差の勾配）"),
+            "sum": pick(lang, "sum (the notebook's)", "合計（ノートブックの方式）"),
         }[r],
         key=key,
         on_change=lambda: state.set_reduction(st.session_state[key]),
         help=tr(
-            "The loss shown is the mean over the N samples. **mean**: backprop divides δ2 = y − d by N, giving "
+            "The loss shown is the mean E over the N samples. **mean**: backprop divides δ2 = y − d by N, giving "
             "exactly the gradient of that mean loss. **sum**: the notebook's convention (`d_sigmoid_with_loss` "
-            "does not divide), N times larger. With one sample they are equal.",
-            "表示する誤差は N 個のサンプルの平均です。**平均**: δ2 = y − d を N で割り、平均誤差のちょうどの勾配に"
-            "なります。**合計**: ノートブックの方式(`d_sigmoid_with_loss` は割らない)で N 倍の大きさ。"
-            "サンプルが 1 個なら同じです。",
+            "does not divide): the gradient of E_sum = Σₙ Eₙ, N times larger. With one sample they are equal.",
+            "表示する誤差は N 個のサンプルの平均 E です。**平均**: δ2 = y − d を N で割り、平均の誤差の正確な勾配に"
+            "なります。**合計**: ノートブックの方式（`d_sigmoid_with_loss` は割らない）で、E_sum = Σₙ Eₙ の勾配、"
+            "N 倍の大きさです。サンプルが 1 個なら同じです。",
         ),
     )
 
