@@ -37,7 +37,7 @@ with glance:
     fwd = dnn.forward(net, sc.x)
     grads = dnn.backward(net, sc.x, sc.d, reduction=state.reduction())
     st.metric(
-        tr("Loss E (mean over samples)", "誤差 E(サンプル平均)"),
+        tr("Loss E (mean over samples)", "誤差 E（サンプル平均）"),
         f"{dnn.loss(net, sc.x, sc.d):.6g}",
         help=tr(
             "The notebook computes this loss but never prints it.",

@@ -27,7 +27,7 @@ st.caption(
         "Backprop runs from the output back: first δ2 at the output layer, then δ1 at the hidden layer. Blue cells are "
         "positive, orange negative, white 0; every cell shows its value (hover for all digits).",
         "誤差逆伝播は出力側から戻ります: まず出力層の δ2、次に中間層の δ1。青は正、オレンジは負、白は 0。"
-        "各マスに値を表示しています(全桁はマウスを重ねると表示)。",
+        "各マスに値を表示しています（全桁はマウスを重ねると表示）。",
     )
 )
 # Side by side while the matrices are small; one under the other once their cells would get too narrow to read.

@@ -68,7 +68,7 @@ else:
         tr(
             "Each row is one learning rate, each column a range of steps coloured by the largest loss in it (so no "
             "spike hides). Empty cells: the run had overflowed.",
-            "各行が 1 つの学習率、各列がステップの区間で、その中の最大の誤差で色を付けています(跳ねも隠れません)。"
+            "各行が 1 つの学習率、各列がステップの区間で、その中の最大の誤差で色を付けています（跳ねも隠れません）。"
             "空白はオーバーフローした後です。",
         )
     )
@@ -81,7 +81,7 @@ if bool(np.any(res.losses[np.isfinite(res.losses)] <= ft.LOG_FLOOR)):
             "such losses at 10⁻⁹ (hover for the value), the curves leave them out.",
             "誤差が 0 以下になる学習があります。講座の cross_entropy_error は log の中に 1e-7 を足すので、出力が d "
             "に一致すると E ≈ −1e-7 になります。対数目盛では表せないため、ヒートマップと最終誤差のグラフでは "
-            "10⁻⁹ の位置に描き(値はマウスで表示)、曲線では省いています。",
+            "10⁻⁹ の位置に描き（値はマウスで表示）、曲線では省いています。",
         )
     )
 
@@ -94,7 +94,7 @@ clicked = st.plotly_chart(
 st.caption(
     tr(
         "Click a point to choose its learning rate below. × marks runs that overflowed (drawn at the top).",
-        "点をクリックすると、その学習率を下で選べます。× はオーバーフローした学習(上端に表示)です。",
+        "点をクリックすると、その学習率を下で選べます。× はオーバーフローした学習（上端に表示）です。",
     )
 )
 

@@ -21,7 +21,7 @@ if base is None:
             "screen), then change anything — a weight, x, d, the learning rate η, the steps, an activation. This "
             "screen then sets the two runs side by side: both loss curves, every value that differs, and how "
             "different the trained parameters are.",
-            "**まだ基準が固定されていません。** シナリオを基準として固定(ここ、サイドバー、学習の画面で)してから、"
+            "**まだ基準が固定されていません。** シナリオを基準として固定（ここ、サイドバー、学習の画面で）してから、"
             "重み・x・d・学習率 η・ステップ数・活性化関数などを変えてください。この画面で 2 つの学習を並べて、"
             "誤差の曲線・違う値・学習後のパラメータの差を比べられます。",
         ),
@@ -73,7 +73,7 @@ fig = ft.curves_figure(
     curves,
     lang,
     title=pick(
-        lang, "Loss E: baseline and current, each from its own start", "誤差 E: 基準と現在(それぞれの初期値から)"
+        lang, "Loss E: baseline and current, each from its own start", "誤差 E: 基準と現在（それぞれの初期値から）"
     ),
     y_title=pick(lang, "loss E", "誤差 E"),
     log_y=log_y or bool(marks),  # an overflowing loss needs a log scale
@@ -146,7 +146,7 @@ else:
         tr(
             f"After training (baseline: {base_run.history.last_step:,} steps, current: "
             f"{cur_run.history.last_step:,} steps). Blue: larger now, orange: smaller now, white: the same.",
-            f"学習後(基準: {base_run.history.last_step:,} ステップ、現在: {cur_run.history.last_step:,} ステップ)。"
+            f"学習後（基準: {base_run.history.last_step:,} ステップ、現在: {cur_run.history.last_step:,} ステップ）。"
             "青: 現在の方が大きい、オレンジ: 小さい、白: 同じ。",
         )
     )

@@ -101,7 +101,7 @@ def rows_note(n: int, lang: str) -> str:
     return pick(
         lang,
         f"Formulas show the first {MAX_TEX_ROWS} of the {n} samples (one per row); every value is in the tables below.",
-        f"式には {n} 個のサンプル(1 行に 1 個)のうち最初の {MAX_TEX_ROWS} 個を表示しています。"
+        f"式には {n} 個のサンプル（1 行に 1 個）のうち最初の {MAX_TEX_ROWS} 個を表示しています。"
         "すべての値は下の表にあります。",
     )
 
@@ -145,7 +145,7 @@ def forward_steps(net: dnn.Network, x: np.ndarray, d: np.ndarray, fwd: dnn.Forwa
     e = dnn.loss(net, x, d)
     steps = [
         Step(
-            pick(lang, "1. Total input of the hidden layer u1", "1. 中間層の総入力 u1(総入力1)"),
+            pick(lang, "1. Total input of the hidden layer u1", "1. 中間層の総入力 u1（総入力1）"),
             r"u_1 = x \cdot W_1 + b_1",
             equation(
                 sym("u_1", 2),
@@ -160,7 +160,7 @@ def forward_steps(net: dnn.Network, x: np.ndarray, d: np.ndarray, fwd: dnn.Forwa
                 pick(
                     lang,
                     "Each column of the weight W1 belongs to one hidden unit (h1, h2, …); each row of x is one sample.",
-                    "重み W1 の各列が中間層の各ユニット(h1, h2, …)に、x の各行が各サンプルに対応します。",
+                    "重み W1 の各列が中間層の各ユニット（h1, h2, …）に、x の各行が各サンプルに対応します。",
                 ),
             ),
         ),
@@ -175,7 +175,7 @@ def forward_steps(net: dnn.Network, x: np.ndarray, d: np.ndarray, fwd: dnn.Forwa
             _hidden_notes(net, fwd, lang),
         ),
         Step(
-            pick(lang, "3. Total input of the output layer u2", "3. 出力層の総入力 u2(総入力2)"),
+            pick(lang, "3. Total input of the output layer u2", "3. 出力層の総入力 u2（総入力2）"),
             r"u_2 = z_1 \cdot W_2 + b_2",
             equation(
                 sym("u_2", 2),
@@ -374,7 +374,7 @@ def dead_unit_warning(units: Sequence[int], lang: str) -> str:
         "it back with these samples.",
         f"死んだ ReLU ユニット: **{names}**。どのサンプルでも総入力 u ≤ 0 なので、"
         "ReLU の出力 z = 0、微分 f′(u) = 0 です。"
-        f"{names} の δ1・∂E/∂b1・∂E/∂W1 の列はちょうど 0、∂E/∂W2 の行も 0(入力 z が 0)になり、"
+        f"{names} の δ1・∂E/∂b1・∂E/∂W1 の列はちょうど 0、∂E/∂W2 の行も 0（入力 z が 0）になり、"
         "このサンプルでは勾配降下法で生き返りません。",
     )
 
@@ -529,7 +529,7 @@ def q1_blocks(net: dnn.Network, fwd: dnn.Forward, d: np.ndarray, reduction: str,
                 {
                     pick(lang, "long way ∂E/∂y · ∂y/∂u2", "遠回り ∂E/∂y · ∂y/∂u2"): chain,
                     pick(lang, "shortcut y − d", "近道 y − d"): shortcut,
-                    pick(lang, "difference (rounding)", "差(丸め誤差)"): chain - shortcut,
+                    pick(lang, "difference (rounding)", "差（丸め誤差）"): chain - shortcut,
                 },
                 cols,
             ),
@@ -593,7 +593,7 @@ def q2_title(lang: str) -> str:
     return pick(
         lang,
         "「なんでSUMを取っている?」 (“Why take the SUM?”) — the bias gradient sums δ over the samples (axis 0)",
-        "「なんでSUMを取っている?」 — バイアスの偏微分はサンプル方向(axis 0)に δ を足し合わせる",
+        "「なんでSUMを取っている?」 — バイアスの偏微分はサンプル方向（axis 0）に δ を足し合わせる",
     )
 
 
@@ -628,7 +628,7 @@ def q2_blocks(net: dnn.Network, x: np.ndarray, d: np.ndarray, reduction: str, la
         "`delta2` はサンプルごとに 1 行（形は N × 出力数）、バイアス b2 は出力ごとに 1 個の値です。"
         "どのサンプルも同じ b2 を動かそうとするので、その偏微分は行を足し合わせたもの: "
         "`np.sum(delta2, axis=0)` は axis 0（バッチ方向）の合計です。"
-        "**サンプルが 1 個なら**合計しても形が 1 × 出力数 から b2 と同じ形（出力数）に変わるだけで、"
+        "**サンプルが 1 個なら**合計しても形が「1 × 出力数」から b2 と同じ「出力数」に変わるだけで、"
         "【コメント】のとおり δ2 と同じ値です。**サンプルが複数なら**各サンプルの寄与を足し合わせます"
         "（下の各行は 1 個のサンプルの y − d、最後の 2 行は合計の誤差 E_sum = Σₙ Eₙ と平均の誤差 E の勾配）:",
     )

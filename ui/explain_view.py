@@ -34,7 +34,7 @@ def notebook_printout_toggle(sc: dnn.Scenario, key: str, lang: str) -> None:
             pick(
                 lang,
                 "What the notebook prints for this scenario, in its format (its summed gradients).",
-                "このシナリオでノートブックが表示する内容(ノートブックの形式、合計の勾配)。",
+                "このシナリオでノートブックが表示する内容（ノートブックの形式、合計の勾配）。",
             )
         )
         st.code(dnn.notebook_printout(sc, reduction="sum"), language=None)

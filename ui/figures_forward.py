@@ -63,10 +63,10 @@ def output_label(net: dnn.Network, k: int, lang: str) -> str:
     """What the colours mean: the probability of class k for softmax/sigmoid outputs, else the output value."""
     name = f"y{k + 1}"
     if net.output == "softmax":
-        return pick(lang, f"{name} = P(class {k + 1})", f"{name}(クラス {k + 1} の確率)")
+        return pick(lang, f"{name} = P(class {k + 1})", f"{name}（クラス {k + 1} の確率）")
     if net.output == "sigmoid":
-        return pick(lang, f"{name} = P({name} = 1)", f"{name}({name} = 1 の確率)")
-    return pick(lang, f"{name} (output value)", f"{name}(出力の値)")
+        return pick(lang, f"{name} = P({name} = 1)", f"{name}（{name} = 1 の確率）")
+    return pick(lang, f"{name} (output value)", f"{name}（出力の値）")
 
 
 def zero_line(w: np.ndarray, b: float, box: Box) -> tuple[np.ndarray, np.ndarray] | None:
@@ -150,7 +150,7 @@ def input_plane_figure(
         line = zero_line(net.W1[:, j], float(net.b1[j]), box)
         if line is None:
             continue
-        outside = "" if _crosses(line, box) else pick(lang, " (outside the view)", "(表示範囲外)")
+        outside = "" if _crosses(line, box) else pick(lang, " (outside the view)", "（表示範囲外）")
         traces.append(
             {
                 "type": "scatter",
@@ -233,7 +233,7 @@ def input_line_figure(net: dnn.Network, x: np.ndarray, d: np.ndarray, lang: str,
             y=y_samples[np.arange(len(x)), target],
             mode="markers",
             marker={"size": 11, "color": "white", "line": {"color": "black", "width": 2}},
-            name=pick(lang, "sample (its target's output)", "サンプル(目標の出力)"),
+            name=pick(lang, "sample (its target's output)", "サンプル（目標の出力）"),
             meta={"kind": "samples"},
         )
     )
@@ -342,7 +342,7 @@ def how_to_read(net: dnn.Network, lang: str) -> str:
             pick(
                 lang,
                 "- **Markers**: the samples, at their target's output.",
-                "- **印**: サンプル(目標の出力の値の位置)。",
+                "- **印**: サンプル（目標の出力の値の位置）。",
             ),
         ]
     return "\n".join(lines)

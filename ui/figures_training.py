@@ -178,7 +178,7 @@ def _mark_trace(mark: Mark, lang: str) -> dict:
         "y": [mark.value],
         "mode": "markers",
         "marker": {"symbol": "x", "size": 13, "color": mark.color, "line": {"width": 2, "color": mark.color}},
-        "name": pick(lang, f"last finite step ({mark.step:,})", f"最後の有限なステップ({mark.step:,})"),
+        "name": pick(lang, f"last finite step ({mark.step:,})", f"最後の有限なステップ（{mark.step:,}）"),
         "hovertemplate": pick(
             lang,
             "last finite step %{x:,}<br>E = %{y:.6g}<br>the next step overflows<extra></extra>",
@@ -254,7 +254,7 @@ def loss_figure(
         )
         curves.append(
             Curve(
-                pick(lang, f"moving average ({w} steps)", f"移動平均({w} ステップ)"),
+                pick(lang, f"moving average ({w} steps)", f"移動平均（{w} ステップ）"),
                 moving_average(sample_loss, w),
                 color=NEGATIVE,
                 first_step=w - 1,
@@ -466,7 +466,7 @@ def sweep_heatmap_figure(lrs: np.ndarray, losses: np.ndarray, lang: str) -> go.F
     title = pick(
         lang,
         "Loss E by step and learning rate η (empty: overflowed)",
-        "ステップ × 学習率 η の誤差 E(空白: オーバーフロー)",
+        "ステップ × 学習率 η の誤差 E（空白: オーバーフロー）",
     )
     layout = _layout(lang, title=title, y_title=pick(lang, "learning rate η", "学習率 η"), log_y=True, height=420)
     return go.Figure(data=[heat], layout=layout)

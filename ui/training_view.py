@@ -87,7 +87,7 @@ def scenario_controls(sc: dnn.Scenario) -> tuple[bool, int]:
         key=key,
         on_change=on_number,
         args=("steps", key),
-        help=tr("SGD steps to train, 1 to 100,000.", "学習する SGD のステップ数(1〜100,000)。"),
+        help=tr("SGD steps to train, 1 to 100,000.", "学習する SGD のステップ数（1〜100,000）。"),
     )
     key = f"train_lr_v{version}"
     lr_col.number_input(
@@ -109,14 +109,14 @@ def scenario_controls(sc: dnn.Scenario) -> tuple[bool, int]:
         return False, 0
     with sample_col:
         stochastic = st.toggle(
-            tr("One random sample per step (SGD)", "1 ステップに 1 サンプルをランダムに(SGD)"),
+            tr("One random sample per step (SGD)", "1 ステップに 1 サンプルをランダムに（SGD）"),
             key=STOCHASTIC_KEY,
             persist_state="session",
             help=tr(
                 "Off: every step uses all samples (full batch). On: each step uses one sample drawn at random, as "
                 "in the course's SGD notebook; the loss shown is still on all samples.",
-                "オフ: 毎ステップ全サンプルを使います(バッチ)。オン: 講座の SGD ノートブックのように、毎ステップ"
-                "ランダムに選んだ 1 サンプルで更新します(表示する誤差は全サンプルの平均)。",
+                "オフ: 毎ステップ全サンプルを使います（バッチ）。オン: 講座の SGD ノートブックのように、毎ステップ"
+                "ランダムに選んだ 1 サンプルで更新します（表示する誤差は全サンプルの平均）。",
             ),
         )
         seed = 0
@@ -143,11 +143,12 @@ def sgd_controls() -> SgdChoice:
             "f(x) = 3·x1 + 2·x2, and each step learns from **one random sample**: the network has to learn the "
             "function. Its 2-10-1 network (ReLU hidden layer, identity output, squared error) starts from weights "
             "and biases drawn from the standard normal distribution; η = 0.07, 1,000 steps.",
-            "**このプリセットの意味** シナリオは 1 つの固定した例(ノートブックの x = [1, 5]、d = [0, 1])で学習します。"
+            "**このプリセットの意味** シナリオは 1 つの固定した例（ノートブックの x = [1, 5]、d = [0, 1]）で"
+            "学習します。"
             "誤差が 0 に近づくのは、規則を学んだからではなく、**その 1 つの例を覚えた**からです。講座の SGD "
             "ノートブックは入力 x を範囲からランダムに作り、目標を関数 f(x) = 3·x1 + 2·x2 で与え、各ステップで "
             "**ランダムな 1 サンプル**から学びます。ネットワークは関数そのものを学ぶ必要があります。2-10-1 の"
-            "ネットワーク(中間層 ReLU、出力は恒等関数、二乗誤差)の重みとバイアスは標準正規分布から作り、"
+            "ネットワーク（中間層 ReLU、出力は恒等関数、二乗誤差）の重みとバイアスは標準正規分布から作り、"
             "η = 0.07、1,000 ステップです。",
         ),
         icon=":material/school:",
@@ -179,9 +180,11 @@ def sgd_controls() -> SgdChoice:
         tr("Inputs x drawn from", "入力 x の範囲"),
         ("unit", "wide"),
         format_func=lambda r: {
-            "unit": pick(lang, "[0, 1)² (the notebook)", "[0, 1)²(ノートブック)"),
+            "unit": pick(lang, "[0, 1)² (the notebook)", "[0, 1)²（ノートブック）"),
             "wide": pick(
-                lang, "[−5, 5)² (the notebook's “try it”: overflows)", "[−5, 5)²(ノートブックの「試してみよう」: 発散)"
+                lang,
+                "[−5, 5)² (the notebook's “try it”: overflows)",
+                "[−5, 5)²（ノートブックの「試してみよう」: 発散）",
             ),
         }[r],
         key="sgd_range",
@@ -192,9 +195,9 @@ def sgd_controls() -> SgdChoice:
         tr("Each step uses", "各ステップで使うデータ"),
         (True, False),
         format_func=lambda s: (
-            pick(lang, "one random sample (SGD)", "ランダムな 1 サンプル(SGD)")
+            pick(lang, "one random sample (SGD)", "ランダムな 1 サンプル（SGD）")
             if s
-            else pick(lang, "all samples (full batch)", "全サンプル(バッチ)")
+            else pick(lang, "all samples (full batch)", "全サンプル（バッチ）")
         ),
         key="sgd_stochastic",
         horizontal=True,
@@ -205,7 +208,7 @@ def sgd_controls() -> SgdChoice:
         st.error(
             tr(
                 "η must be greater than 0 and at most 10⁶; using 0.07.",
-                "η は 0 より大きく 10⁶ 以下にしてください(0.07 を使います)。",
+                "η は 0 より大きく 10⁶ 以下にしてください（0.07 を使います）。",
             )
         )
     settings = sgd_preset.SgdSettings(
@@ -227,7 +230,7 @@ def sgd_controls() -> SgdChoice:
             f"Replaces the scenario with the 2-10-1 network and the {settings.n_samples} generated samples, so the "
             "Forward and Backprop screens show them too (undoable).",
             f"シナリオを 2-10-1 のネットワークと生成した {settings.n_samples} サンプルに置き換えます。"
-            "順伝播・誤差逆伝播の画面でも見られます(元に戻せます)。",
+            "順伝播・誤差逆伝播の画面でも見られます（元に戻せます）。",
         ),
     )
     return SgdChoice(sc, settings)
@@ -251,7 +254,7 @@ def summary(run: Run) -> None:
     first, last = float(loss[0]), float(loss[-1])
     best = int(np.argmin(loss))
     c1, c2, c3 = st.columns(3)
-    c1.metric(tr("E before training (step 0)", "学習前の誤差 E(ステップ 0)"), f"{first:.6g}")
+    c1.metric(tr("E before training (step 0)", "学習前の誤差 E（ステップ 0）"), f"{first:.6g}")
     c2.metric(
         tr(f"E after step {h.last_step:,}", f"ステップ {h.last_step:,} の後の誤差 E"),
         f"{last:.6g}",
@@ -279,22 +282,22 @@ def messages(run: Run, base: dnn.Scenario, log_y: bool) -> None:
                 f"last finite step (marked ×). The learning rate η = {base.lr:.4g} is too large for this data: try "
                 f"a smaller one, e.g. η = {base.lr / 10:.4g}.",
                 f"**ステップ {h.diverged_at:,} でオーバーフローしました。** ステップごとにパラメータが大きくなり、"
-                f"誤差かパラメータが有限の数でなくなりました(inf/NaN)。曲線は最後の有限なステップ {last:,} "
-                f"(× 印)で終わります。学習率 η = {base.lr:.4g} はこのデータには大きすぎます。"
+                f"誤差かパラメータが有限の数でなくなりました（inf/NaN）。曲線は最後の有限なステップ {last:,} "
+                f"（× 印）で終わります。学習率 η = {base.lr:.4g} はこのデータには大きすぎます。"
                 f"η = {base.lr / 10:.4g} など、小さくしてみてください。",
             ),
             icon=":material/warning:",
         )
         c1, c2, _ = st.columns([1.4, 1, 1.2])
         c1.button(
-            tr(f"Rewind to step {last:,} (last finite)", f"ステップ {last:,}(最後の有限な値)に巻き戻す"),
+            tr(f"Rewind to step {last:,} (last finite)", f"ステップ {last:,}（最後の有限な値）に巻き戻す"),
             icon=":material/history:",
             on_click=adopt,
             args=(base.replace(network=h.network), run.stochastic),
             key="train_rewind",
             help=tr(
                 "Makes the last finite parameters the scenario's network (undoable).",
-                "最後の有限なパラメータをシナリオのネットワークにします(元に戻せます)。",
+                "最後の有限なパラメータをシナリオのネットワークにします（元に戻せます）。",
             ),
         )
         c2.button(
@@ -325,8 +328,8 @@ def messages(run: Run, base: dnn.Scenario, log_y: bool) -> None:
                 f"{j.first_rise:,}) and changed direction {j.sign_changes:,} times. With all samples in every step "
                 f"and a small enough η the loss only goes down; η = {base.lr:.4g} makes steps overshoot the minimum."
                 f"{output_note} Try a smaller η, or compare several on the Learning-rate sweep screen.",
-                f"**誤差が跳ねています:** {h.last_step:,} ステップ中 {j.rises:,} 回増え(最初はステップ "
-                f"{j.first_rise:,})、{j.sign_changes:,} 回向きを変えました。毎ステップ全サンプルを使い η が十分"
+                f"**誤差が跳ねています:** {h.last_step:,} ステップ中 {j.rises:,} 回増え（最初はステップ "
+                f"{j.first_rise:,}）、{j.sign_changes:,} 回向きを変えました。毎ステップ全サンプルを使い η が十分"
                 f"小さければ誤差は減る一方です。η = {base.lr:.4g} では一歩が最小点を飛び越えます。{output_note}"
                 "η を小さくするか、学習率スイープの画面で比べてみてください。",
             )
@@ -384,7 +387,7 @@ def charts(run: Run, base: dnn.Scenario, log_y: bool, baseline: Run | None) -> N
                 "Dots: the loss of the one sample drawn at each step, before its update (what the SGD notebook "
                 "plots). It jumps because every sample is different; the moving average shows the trend, and the "
                 "line the loss on all samples.",
-                "点: 各ステップで選んだ 1 サンプルの、更新前の誤差(SGD ノートブックが描くもの)。サンプルごとに"
+                "点: 各ステップで選んだ 1 サンプルの、更新前の誤差（SGD ノートブックが描くもの）。サンプルごとに"
                 "違うので跳ねます。移動平均が傾向を、線が全サンプルの誤差を示します。",
             )
         )
@@ -418,7 +421,7 @@ def charts(run: Run, base: dnn.Scenario, log_y: bool, baseline: Run | None) -> N
 def downloads(run: Run) -> None:
     """The loss at every step as a CSV file (all steps, not the thinned chart points)."""
     st.download_button(
-        tr("Download the loss history (CSV)", "誤差の履歴をダウンロード(CSV)"),
+        tr("Download the loss history (CSV)", "誤差の履歴をダウンロード（CSV）"),
         data=csv_maker(run.history),
         file_name="backprop-lab-loss.csv",
         mime="text/csv",
@@ -428,8 +431,8 @@ def downloads(run: Run) -> None:
         help=tr(
             "Columns: step, loss (E after that many steps)"
             + (", sample_loss (E of the sample drawn at that step)." if run.stochastic else "."),
-            "列: step, loss(そのステップ数の後の誤差 E)"
-            + (", sample_loss(そのステップで選んだサンプルの誤差 E)。" if run.stochastic else "。"),
+            "列: step, loss（そのステップ数の後の誤差 E）"
+            + (", sample_loss（そのステップで選んだサンプルの誤差 E）。" if run.stochastic else "。"),
         ),
     )
 
@@ -498,7 +501,7 @@ def step_inspector(run: Run, base: dnn.Scenario) -> None:
         key="train_continue",
         help=tr(
             "Makes the parameters after k steps the scenario's network; the run then starts from there (undoable).",
-            "k ステップ後のパラメータをシナリオのネットワークにします。学習はそこから始まります(元に戻せます)。",
+            "k ステップ後のパラメータをシナリオのネットワークにします。学習はそこから始まります（元に戻せます）。",
         ),
     ):
         adopt(base.replace(network=net), run.stochastic)
