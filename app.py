@@ -40,8 +40,12 @@ with glance:
         tr("Loss E (mean over samples)", "誤差 E（サンプル平均）"),
         f"{dnn.loss(net, sc.x, sc.d):.6g}",
         help=tr(
-            "The notebook computes this loss but never prints it.",
-            "ノートブックはこの誤差を計算していますが、表示はしていません。",
+            "The notebook computes this loss but never prints it."
+            if net.output == "softmax"
+            else "The loss of this output layer (the notebook's own network uses softmax with cross-entropy).",
+            "ノートブックはこの誤差を計算していますが、表示はしていません。"
+            if net.output == "softmax"
+            else "この出力層の誤差です（ノートブック自身のネットワークは softmax と交差エントロピー誤差）。",
         ),
     )
     outputs = pd.DataFrame(

@@ -16,8 +16,9 @@ fwd = dnn.forward(net, x)
 
 st.caption(
     tr(
-        f"From the input x to the output y and the loss E, step by step, for {len(x)} sample(s). Every number "
-        "follows the scenario you set up on the Scenario page.",
+        "From the input x to the output y and the loss E, step by step, for "
+        + ("the one sample" if len(x) == 1 else f"the {len(x)} samples")
+        + ". Every number follows the scenario you set up on the Scenario page.",
         f"入力 x から出力 y と誤差 E まで、{len(x)} 個のサンプルについて順に計算します。数値はすべてシナリオページの"
         "設定に従います。",
     )

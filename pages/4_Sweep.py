@@ -76,12 +76,24 @@ else:
 if bool(np.any(res.losses[np.isfinite(res.losses)] <= ft.LOG_FLOOR)):
     st.caption(
         tr(
-            "Some losses reach 0 or below: the course's cross_entropy_error adds 1e-7 inside the log, so an output "
-            "equal to d gives E ≈ −1e-7. A log scale cannot show that; the heatmap and the final-loss chart draw "
-            "such losses at 10⁻⁹ (hover for the value), the curves leave them out.",
-            "誤差が 0 以下になる学習があります。講座の cross_entropy_error は log の中に 1e-7 を足すので、出力が d "
-            "に一致すると E ≈ −1e-7 になります。対数目盛では表せないため、ヒートマップと最終誤差のグラフでは "
-            "10⁻⁹ の位置に描き（値はマウスで表示）、曲線では省いています。",
+            "Some losses fall to 10⁻⁹ or below"
+            + (
+                ": the cross-entropy adds 1e-7 inside the log, so an output equal to d gives E slightly below 0 "
+                f"({dnn.claims.loss_floor():.3g} per output)."
+                if dnn.claims.has_loss_guard(sc.network.output)
+                else ": the squared error reaches 0 when the output equals d."
+            )
+            + " The heatmap and the final-loss chart draw such losses at 10⁻⁹ (hover for the value); the curves "
+            "leave out those a log scale cannot show.",
+            "誤差が 10⁻⁹ 以下になる学習があります"
+            + (
+                "。交差エントロピー誤差は log の中に 1e-7 を足すので、出力が d に一致すると E は 0 をわずかに"
+                f"下回ります（出力 1 個あたり {dnn.claims.loss_floor():.3g}）。"
+                if dnn.claims.has_loss_guard(sc.network.output)
+                else "。二乗誤差は出力が d に一致すると 0 になります。"
+            )
+            + "ヒートマップと最終誤差のグラフでは 10⁻⁹ の位置に描き（値はマウスで表示）、曲線では対数目盛で"
+            "表せないものを省いています。",
         )
     )
 
@@ -139,7 +151,7 @@ with st.expander(tr("Every run as a table", "すべての学習を表で")):
     st.dataframe(sweep_table(res, lang), hide_index=True)
 st.caption(
     tr(
-        f"{count} runs × {steps:,} steps trained together, all at once, in {res.seconds:.2f} s.",
+        f"{count} runs × {steps:,} steps trained together in {res.seconds:.2f} s.",
         f"{count} 本 × {steps:,} ステップをまとめて同時に学習しました（{res.seconds:.2f} 秒）。",
     )
 )

@@ -169,7 +169,8 @@ def test_dead_units_are_exactly_the_units_off_for_every_sample(hidden, output, n
     off = int(np.sum(u1 <= 0)) if hidden == "relu" else 0
     assert claims.switched_off(hidden, u1) == off
     notes = " ".join(explain.forward_steps(net, x, d, fwd, "en")[1].notes)
-    assert (f"{off} of the total inputs u1 are ≤ 0" in notes) == (off > 0)
+    verb = "is" if off == 1 else "are"
+    assert (f"{off} of the total inputs u1 {verb} ≤ 0" in notes) == (off > 0)
 
 
 def test_relu_at_exactly_zero():

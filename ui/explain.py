@@ -197,7 +197,7 @@ def forward_steps(net: dnn.Network, x: np.ndarray, d: np.ndarray, fwd: dnn.Forwa
             pick(
                 lang,
                 f"5. Loss E ({LOSS_NAMES[net.output][0]}) against the target d",
-                f"5. 誤差 E({LOSS_NAMES[net.output][1]}): 目標出力 d との比較",
+                f"5. 誤差 E（{LOSS_NAMES[net.output][1]}）: 目標出力 d との比較",
             ),
             LOSS_TEX[net.output] + r",\qquad d = " + tex_matrix(d),
             _loss_numbers(net, fwd.y, d, e),
@@ -257,8 +257,8 @@ def _hidden_notes(net: dnn.Network, fwd: dnn.Forward, lang: str) -> tuple[str, .
     notes = [
         pick(
             lang,
-            f"{off} of the total inputs u1 are ≤ 0: there ReLU outputs z1 = 0 (u1 itself keeps its value), so that "
-            "unit is switched off for that sample.",
+            f"{off} of the total inputs u1 {'is' if off == 1 else 'are'} ≤ 0: there ReLU outputs z1 = 0 (u1 itself "
+            "keeps its value), so that unit is switched off for that sample.",
             f"総入力 u1 のうち {off} 個が 0 以下です。そこでは ReLU の出力が z1 = 0 になり（u1 自体の値は"
             "そのまま）、そのサンプルではそのユニットが止まります。",
         )
@@ -792,7 +792,7 @@ def q3_blocks(
             f"the same numbers here ({_vec_text(at_u)})"
             + (": z1 > 0 exactly where u1 > 0." if net.hidden == "relu" else "."),
             "ノートブックは微分に u1 ではなく z1 を渡しています（`functions.d_relu(z1)`）。"
-            f"{hidden} ではここで同じ値（{_vec_text(at_u)}）になります"
+            f"「{hidden}」ではここで同じ値（{_vec_text(at_u)}）になります"
             + (": z1 > 0 となるのはちょうど u1 > 0 のときだからです。" if net.hidden == "relu" else "。"),
         )
     else:
@@ -801,7 +801,7 @@ def q3_blocks(
             f"The notebook passes z1, not u1, to the derivative (`functions.d_relu(z1)`). For {hidden} that is "
             f"wrong: f′(z1) = {_vec_text(at_z)} but f′(u1) = {_vec_text(at_u)}. The derivative must be taken at u1.",
             "ノートブックは微分に u1 ではなく z1 を渡しています（`functions.d_relu(z1)`）。"
-            f"{hidden} ではこれは誤りです: "
+            f"「{hidden}」ではこれは誤りです: "
             f"f′(z1) = {_vec_text(at_z)} ですが f′(u1) = {_vec_text(at_u)}。微分は u1 で取る必要があります。",
         )
     blocks.append(Block("markdown", text))
@@ -815,7 +815,7 @@ def q3_blocks(
                     lang,
                     f"It would not work for sigmoid: at these u1, σ′(u1) = {_vec_text(sig_u)} but σ′(z1) = σ′(σ(u1)) = "
                     f"{_vec_text(sig_z)}.",
-                    f"sigmoid ではうまくいきません: この u1 では σ′(u1) = {_vec_text(sig_u)} ですが、"
+                    f"シグモイド関数ではうまくいきません: この u1 では σ′(u1) = {_vec_text(sig_u)} ですが、"
                     f"σ′(z1) = σ′(σ(u1)) = {_vec_text(sig_z)} です。",
                 ),
             )

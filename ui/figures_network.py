@@ -12,7 +12,7 @@ import plotly.graph_objects as go
 
 import dnn
 
-from .i18n import pick
+from .i18n import activation_label, pick
 
 # Okabe-Ito colours: distinguishable with the common colour-vision deficiencies.
 POSITIVE = "#0072B2"  # blue
@@ -137,11 +137,11 @@ def network_diagram(
             )
         )
 
-    hidden_name = net.hidden
+    hidden_name = activation_label(net.hidden, lang)
     titles = (
         pick(lang, "input x", "入力 x"),
-        pick(lang, f"hidden z ({hidden_name})", f"中間層出力 z({hidden_name})"),
-        pick(lang, f"output y ({net.output})", f"出力 y({net.output})"),
+        pick(lang, f"hidden z ({hidden_name})", f"中間層出力 z（{hidden_name}）"),
+        pick(lang, f"output y ({net.output})", f"出力 y（{activation_label(net.output, lang)}）"),
     )
     top = max(len(p) for p in pos) / 2
     for col, title in zip(cols, titles, strict=True):

@@ -345,10 +345,11 @@ def messages(run: Run, base: dnn.Scenario, log_y: bool) -> None:
     if log_y and bool(np.any(h.loss <= 0)):
         st.caption(
             tr(
-                "Some losses are ≤ 0, which a log scale cannot show: the course's cross_entropy_error adds 1e-7 "
-                "inside the log, so when y reaches 1 the loss bottoms out at −log(1 + 1e-7) ≈ −1e-7.",
-                "誤差が 0 以下のステップは対数目盛では表示できません。講座の cross_entropy_error は log の中に "
-                "1e-7 を足すので、y が 1 に達すると誤差は −log(1 + 1e-7) ≈ −1e-7 で止まります。",
+                "Some losses are ≤ 0, which a log scale cannot show: the cross-entropy adds 1e-7 inside the log, so "
+                f"when y reaches d each output's term bottoms out at −log(1 + 1e-7) = {dnn.claims.loss_floor():.3g}.",
+                "誤差が 0 以下のステップは対数目盛では表示できません。交差エントロピー誤差は log の中に 1e-7 を"
+                "足すので、y が d に達すると各出力の項は −log(1 + 1e-7) = "
+                f"{dnn.claims.loss_floor():.3g} で止まります。",
             )
         )
 
