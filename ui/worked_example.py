@@ -367,7 +367,7 @@ def _backprop(doc: _Doc, s: _Step) -> None:
             f"For {net.output} + {loss_en} the delta of one sample is y − d: {why_en}. Because E is the mean over "
             f"the N = {n} sample(s), δ2 is divided by N"
             + (" (with one sample it is just y − d, as in the notebook)." if n == 1 else "."),
-            f"{output_label(net.output, 'ja')} では 1 サンプルのデルタは y − d です: {why_ja}。E は N = {n} 個の"
+            f"「{output_label(net.output, 'ja')}」では 1 サンプルのデルタは y − d です: {why_ja}。E は N = {n} 個の"
             "サンプルの平均なので、δ2 を N で割ります"
             + ("（サンプルが 1 個なら y − d のままで、ノートブックと同じです）。" if n == 1 else "。"),
         )
@@ -381,7 +381,7 @@ def _backprop(doc: _Doc, s: _Step) -> None:
                 if n > 1
                 else " (with one sample that makes no difference)."
             ),
-            f"{output_label(net.output, 'ja')} では 1 サンプルのデルタは y − d です: {why_ja}。ノートブックの方式"
+            f"「{output_label(net.output, 'ja')}」では 1 サンプルのデルタは y − d です: {why_ja}。ノートブックの方式"
             "（`d_sigmoid_with_loss`）は N で割りません"
             + (
                 f"。そのためこれは E_sum = Σ_n E_n の勾配で、平均の誤差 E の勾配の N = {n} 倍です。"
