@@ -282,7 +282,7 @@ def messages(run: Run, base: dnn.Scenario, log_y: bool) -> None:
                 f"last finite step (marked ×). The learning rate η = {base.lr:.4g} is too large for this data: try "
                 f"a smaller one, e.g. η = {base.lr / 10:.4g}.",
                 f"**ステップ {h.diverged_at:,} でオーバーフローしました。** ステップごとにパラメータが大きくなり、"
-                f"誤差かパラメータが有限の数でなくなりました（inf/NaN）。曲線は最後の有限なステップ {last:,} "
+                f"誤差かパラメータが有限の数でなくなりました（inf/NaN）。曲線は最後の有限なステップ {last:,}"
                 f"（× 印）で終わります。学習率 η = {base.lr:.4g} はこのデータには大きすぎます。"
                 f"η = {base.lr / 10:.4g} など、小さくしてみてください。",
             ),
@@ -338,7 +338,7 @@ def messages(run: Run, base: dnn.Scenario, log_y: bool) -> None:
             text = tr(
                 f"**The loss went up at step {k:,}** (from {h.loss[k - 1]:.4g} to {h.loss[k]:.4g}): with "
                 f"η = {base.lr:.4g} that step overshot.{output_note}",
-                f"**ステップ {k:,} で誤差が増えました**({h.loss[k - 1]:.4g} → {h.loss[k]:.4g})。η = {base.lr:.4g} "
+                f"**ステップ {k:,} で誤差が増えました**（{h.loss[k - 1]:.4g} → {h.loss[k]:.4g}）。η = {base.lr:.4g} "
                 f"ではこの一歩が行き過ぎました。{output_note}",
             )
         st.info(text, icon=":material/ssid_chart:")
