@@ -178,7 +178,7 @@ def test_input_plane_for_identity_output_and_another_output() -> None:
     net = sc.network.replace(output="identity")
     fig = ff.input_plane_figure(net, sc.x, sc.d, "ja", k=0)
     out = fig.data[0]
-    assert out.colorbar.title.text == "y1(出力の値)" and out.zmin is None
+    assert out.colorbar.title.text == "y1（出力の値）" and out.zmin is None
     assert not any(t.meta["kind"] == "half" for t in fig.data)  # no probability, no y = 0.5 line
 
 

@@ -224,7 +224,7 @@ def test_forward_in_japanese_and_from_a_link():
     assert any("中間層出力" in m.value for m in at.markdown)
     u1 = np.array([[2.0, -1.0]]) @ SEED["W1"] + SEED["b1"]  # [0.1, 0.4, 0.7]
     assert " & ".join(f"{v:.4g}" for v in u1[0]) in texts(at.latex)
-    assert chart(at, "input_plane")["data"][0]["colorbar"]["title"]["text"] == "y1(クラス 1 の確率)"
+    assert chart(at, "input_plane")["data"][0]["colorbar"]["title"]["text"] == "y1（クラス 1 の確率）"
 
 
 def test_forward_bad_link_and_other_sizes():
@@ -250,6 +250,6 @@ def test_forward_output_choice_redraws_the_plane_in_japanese():
     at.selectbox(key="forward_plane_output").set_value(0).run()
     assert not at.exception
     plane = chart(at, "input_plane")
-    assert plane["data"][0]["colorbar"]["title"]["text"] == "y1(クラス 1 の確率)"
+    assert plane["data"][0]["colorbar"]["title"]["text"] == "y1（クラス 1 の確率）"
     y1 = decode(plane["data"][0]["z"])
     assert y1.min() >= 0 and y1.max() <= 1
