@@ -1,26 +1,21 @@
 """The Japanese on screen uses the course's words (docs/glossary.md), full-width parentheses, and no space between
 two pieces of Japanese text.
 
-The Japanese strings are found in the source of ui/, pages/ and app.py: every string literal with Japanese in it,
-except the English argument of ``tr(en, ja)`` / ``pick(lang, en, ja)`` (which may quote a Japanese name, as in
-"notebook: 重み1") and docstrings. An f-string's placeholders count as Latin text.
+The Japanese strings are found in the source of ui/, pages/ and app.py by ``docs/ja_text.py`` (which also rewrites
+half-width parentheses: ``python docs/ja_text.py --fix FILE``).
 """
 
 from __future__ import annotations
 
-import ast
 import re
 from pathlib import Path
 
 import pytest
 
+from docs.ja_text import SPACE_BETWEEN, half_width_japanese, japanese_strings
+
 ROOT = Path(__file__).resolve().parent.parent
 FILES = sorted([*ROOT.glob("ui/*.py"), *ROOT.glob("pages/*.py"), ROOT / "app.py"])
-
-KANA_KANJI = r"\u3040-\u30ff\u3400-\u9fff"
-JA = re.compile(rf"[{KANA_KANJI}\u3000-\u303f\uff01-\uff5e【】]")
-EN_ARGUMENT = {"tr": 0, "pick": 1}  # position of the English text; the Japanese follows it
-DOCUMENT_METHODS = {"t", "para", "heading"}  # the worked example's (en, ja) methods
 
 # Variants that docs/glossary.md replaced by the course's word.
 FORBIDDEN: dict[str, str] = {
@@ -42,56 +37,6 @@ FORBIDDEN: dict[str, str] = {
     r"隠れ層": "中間層",
     r"活性関数": "活性化関数",
 }
-HALF_WIDTH_GROUP = re.compile(r"\(([^()]*)\)")
-SPACE_BETWEEN = re.compile(rf"[{KANA_KANJI}。、「」（）：] +[{KANA_KANJI}]|[。、] ")
-
-
-def _skipped(tree: ast.AST) -> set[int]:
-    """Nodes that are not Japanese screen text: English arguments and docstrings."""
-    out: set[int] = set()
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Call):
-            f = node.func
-            name = f.id if isinstance(f, ast.Name) else f.attr if isinstance(f, ast.Attribute) else None
-            index = None
-            if name in EN_ARGUMENT and len(node.args) > EN_ARGUMENT[name] + 1:
-                index = EN_ARGUMENT[name]
-            elif name in DOCUMENT_METHODS and len(node.args) >= 2:
-                index = len(node.args) - 2
-            if index is not None:
-                out |= {id(sub) for sub in ast.walk(node.args[index])}
-        if isinstance(node, ast.Expr) and isinstance(node.value, (ast.Constant, ast.JoinedStr)):
-            out |= {id(sub) for sub in ast.walk(node.value)}
-        if isinstance(node, ast.JoinedStr):
-            out |= {id(v) for v in node.values}  # read as part of the f-string
-    return out
-
-
-def _text(node: ast.AST) -> str:
-    if isinstance(node, ast.JoinedStr):
-        return "".join(v.value if isinstance(v, ast.Constant) else "X" for v in node.values)
-    return node.value  # type: ignore[attr-defined]
-
-
-def japanese_strings(path: Path) -> list[tuple[int, str]]:
-    """(line, text) of every Japanese string literal in ``path``."""
-    tree = ast.parse(path.read_text(encoding="utf-8"))
-    skipped = _skipped(tree)
-    out = []
-    for node in ast.walk(tree):
-        if id(node) in skipped:
-            continue
-        is_str = isinstance(node, ast.Constant) and isinstance(node.value, str)
-        if (is_str or isinstance(node, ast.JoinedStr)) and JA.search(_text(node)):
-            out.append((node.lineno, _text(node)))
-    return out
-
-
-def _half_width_japanese(text: str) -> list[str]:
-    """Half-width parenthesised groups that hold Japanese or follow Japanese directly."""
-    bad = [m.group(0) for m in HALF_WIDTH_GROUP.finditer(text) if JA.search(m.group(1))]
-    bad += re.findall(rf"[{KANA_KANJI}]\([^()]*\)", text)
-    return bad
 
 
 def test_the_scanner_finds_japanese_strings_and_skips_english_ones():
@@ -99,7 +44,7 @@ def test_the_scanner_finds_japanese_strings_and_skips_english_ones():
     found = " ".join(t for _, t in japanese_strings(sample))
     assert "誤差逆伝播と数値微分は一致しています" in found
     assert "Backprop agrees" not in found
-    assert _half_width_japanese("中間層の総入力 u1(総入力1)") and not _half_width_japanese("np.sum(y) は（合計）")
+    assert half_width_japanese("中間層の総入力 u1(総入力1)") and not half_width_japanese("np.sum(y) は（合計）")
     assert SPACE_BETWEEN.search("交差エントロピー では") and SPACE_BETWEEN.search("飛び越えます。 softmax")
     assert not SPACE_BETWEEN.search("u1 ≤ 0 の総入力 2 個")
 
@@ -117,7 +62,7 @@ def test_japanese_uses_the_glossarys_words(path: Path):
 
 @pytest.mark.parametrize("path", FILES, ids=lambda p: str(p.relative_to(ROOT)))
 def test_japanese_has_full_width_parentheses_and_no_stray_spaces(path: Path):
-    bad = [f"line {line}: {g}" for line, text in japanese_strings(path) for g in _half_width_japanese(text)]
+    bad = [f"line {line}: {g}" for line, text in japanese_strings(path) for g in half_width_japanese(text)]
     bad += [
         f"line {line}: space in {m.group(0)!r}"
         for line, text in japanese_strings(path)
