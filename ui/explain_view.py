@@ -35,8 +35,8 @@ def notebook_printout_toggle(sc: dnn.Scenario, key: str, lang: str) -> None:
                 lang,
                 "What the notebook prints for this scenario, in its format (its summed gradients). Its 出力合計 is "
                 "np.sum(y) over every sample; its last digit depends on the CPU's BLAS kernel.",
-                "このシナリオでノートブックが表示する内容（ノートブックの形式、合計の勾配）。「出力合計」は全サンプルの "
-                "np.sum(y) で、最後の桁は CPU の BLAS カーネルによって変わります。",
+                "このシナリオでノートブックが表示する内容（ノートブックの形式、合計の勾配）。"
+                "「出力合計」は全サンプルの np.sum(y) で、最後の桁は CPU の BLAS カーネルによって変わります。",
             )
         )
         st.code(dnn.notebook_printout(sc, reduction="sum"), language=None)
