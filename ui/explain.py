@@ -350,7 +350,7 @@ def reduction_note(reduction: str, n: int, lang: str) -> str:
             lang,
             f"The notebook's **summed** gradients: the gradients of E_sum = Σₙ Eₙ = N·E over the N = {n} samples, "
             "written ∂E_sum/∂W on this screen: δ2 = y − d (not divided by N).",
-            f"ノートブックと同じ**合計**の勾配です: N = {n} 個のサンプルの E_sum = Σₙ Eₙ = N·E の勾配で、この画面では"
+            f"ノートブックと同じ**合計**の勾配です: N = {n} 個のサンプルの E_sum = Σₙ Eₙ = N·E の勾配で、この画面では "
             "∂E_sum/∂W と書きます: δ2 = y − d（N で割らない）。",
         )
     return text + pick(lang, " Change it in the sidebar.", "サイドバーで切り替えられます。")
