@@ -162,7 +162,7 @@ def test_dead_units_are_exactly_the_units_off_for_every_sample(hidden, output, n
     u1 = x @ net.W1 + net.b1
     expected = [j for j in range(3) if hidden == "relu" and np.all(u1[:, j] <= 0)]
     fwd = dnn.forward(net, x)
-    assert explain.dead_units(net, fwd) == expected
+    assert dnn.dead_units(net, fwd) == expected
     g = dnn.backward(net, x, d)
     for j in expected:  # the warning's claim: these gradients are exactly 0
         assert np.all(g.W1[:, j] == 0) and g.b1[j] == 0 and np.all(g.W2[j] == 0)
@@ -226,7 +226,7 @@ def test_sgd_step_prediction_and_actual_change(hidden, output, reduction, n):
     net, x, d = case(hidden, output, n)
     lr = 1e-3
     g = dnn.backward(net, x, d, reduction=reduction)
-    step = explain.sgd_step(net, x, d, g, lr)
+    step = dnn.step_report(net, x, d, g, lr)
     grad_mean = finite_differences(net.params(), hidden, output, x, d, "mean")
     predicted = -lr * sum(float(np.sum(grad_mean[k] * g.params()[k])) for k in grad_mean)
     assert step.predicted == pytest.approx(predicted, rel=1e-5, abs=1e-12)

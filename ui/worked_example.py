@@ -317,7 +317,7 @@ def _forward(doc: _Doc, s: _Step) -> None:
             rows,
             ["Σy"],
         )
-    per_sample = np.array([dnn.loss(net, x[i : i + 1], d[i : i + 1]) for i in range(s.n)])
+    per_sample = dnn.sample_losses(net, f.y, d)
     doc.matrix(
         t(
             f"**Loss E of each sample** — {loss_en}: E_n = {loss_one}",
