@@ -272,3 +272,41 @@ def test_what_overflows_softmax_weights_can_blow_up():
     h = dnn.train(net.replace(hidden="identity"), x, d, lr=100.0, steps=1000)
     assert h.diverged_at == stopped
     assert np.all(np.abs(dnn.softmax(np.array([[1e300, -1e300]]))) <= 1)  # exp itself never overflows
+
+
+# ---------------------------------------------------------------- the index forms, the bias and the course's delta
+
+
+@pytest.mark.parametrize(("hidden", "output", "reduction", "n"), GRID)
+def test_index_forms_and_bias_sums_hold_for_the_numbers_shown(hidden, output, reduction, n):
+    """Question 3's index forms (why the transposes), question 4's ∂E/∂b = Σₙ δ, each recomputed here."""
+    net, x, d = case(hidden, output, n)
+    fwd = dnn.forward(net, x)
+    g = dnn.backward(net, x, d, reduction=reduction)
+    z1 = act(hidden, x @ net.W1 + net.b1)
+    y = outputs(output, z1 @ net.W2 + net.b2)
+    delta2 = (y - d) / (n if reduction == "mean" else 1)
+    np.testing.assert_allclose(g.delta2, delta2, rtol=1e-12, atol=1e-15)
+    j = 0
+    np.testing.assert_allclose(g.dE_dz1[0, j], sum(delta2[0, k] * net.W2[j, k] for k in range(2)), rtol=1e-12)
+    np.testing.assert_allclose(g.W2[0, 0], sum(z1[m, 0] * delta2[m, 0] for m in range(n)), rtol=1e-12)
+    np.testing.assert_allclose(g.W1[0, 0], sum(x[m, 0] * g.delta1[m, 0] for m in range(n)), rtol=1e-12)
+    np.testing.assert_allclose(g.b2, delta2.sum(axis=0), rtol=1e-12)
+    loss = claims.loss_symbol(reduction, n)
+    latex = " ".join(b.body for b in explain.transpose_blocks(net, x, fwd, g, "en", loss) if b.kind == "latex")
+    for value in (g.dE_dz1[0, 0], g.W2[0, 0], g.W1[0, 0]):
+        assert f"= {explain.tex_num(value)}" in latex
+    table = next(b.body for b in explain.q4_blocks(g, "en", loss) if b.kind == "table")
+    np.testing.assert_allclose(table.to_numpy(dtype=float)[0], delta2.sum(axis=0), rtol=1e-7)
+
+
+@pytest.mark.parametrize(("output", "n"), itertools.product(OUTPUT, (1, 2)))
+def test_the_courses_softmax_delta_divides_by_the_batch(output, n):
+    """Question 2's table: d_softmax_with_loss is y − d for one sample and (y − d)/N for a batch of N."""
+    net, x, d = case("relu", output, n)
+    bx, bd, _ = explain.demo_batch(net, x, d)
+    blocks = explain.q2_blocks(net, x, d, "mean", "en")
+    table = [b.body for b in blocks if b.kind == "table"][-1]
+    y = outputs(output, act("relu", bx @ net.W1 + net.b1) @ net.W2 + net.b2)
+    np.testing.assert_allclose(table.to_numpy(dtype=float)[0], y[0] - bd[0], rtol=1e-7, atol=1e-12)
+    np.testing.assert_allclose(table.to_numpy(dtype=float)[1], (y[0] - bd[0]) / len(bx), rtol=1e-7, atol=1e-12)
