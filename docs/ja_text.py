@@ -74,6 +74,7 @@ def half_width_japanese(text: str) -> list[str]:
     """Half-width parenthesised groups that hold Japanese or follow Japanese directly."""
     bad = [m.group(0) for m in HALF_WIDTH_GROUP.finditer(text) if JA.search(m.group(1))]
     bad += re.findall(rf"[{KANA_KANJI}]\([^()]*\)", text)
+    bad += re.findall(rf"\([^()]*\)(?=[{KANA_KANJI}])", text)  # a group read as part of the sentence after it
     return bad
 
 
@@ -82,6 +83,7 @@ def to_full_width(text: str) -> str:
     while True:
         new = HALF_WIDTH_GROUP.sub(lambda m: f"（{m.group(1)}）" if JA.search(m.group(1)) else m.group(0), text)
         new = re.sub(rf"(?<=[{KANA_KANJI}])\(([^()]*)\)", r"（\1）", new)
+        new = re.sub(rf"\(([^()]*)\)(?=[{KANA_KANJI}])", r"（\1）", new)
         if new == text:
             return new
         text = new

@@ -45,6 +45,7 @@ def test_the_scanner_finds_japanese_strings_and_skips_english_ones():
     assert "誤差逆伝播と数値微分は一致しています" in found
     assert "Backprop agrees" not in found
     assert half_width_japanese("中間層の総入力 u1(総入力1)") and not half_width_japanese("np.sum(y) は（合計）")
+    assert half_width_japanese("x = [3, 1](d = [1, 0])を追加")
     assert SPACE_BETWEEN.search("交差エントロピー では") and SPACE_BETWEEN.search("飛び越えます。 softmax")
     assert not SPACE_BETWEEN.search("u1 ≤ 0 の総入力 2 個")
 

@@ -311,7 +311,7 @@ def _show_messages() -> None:
         intro = (
             tr("Some values in the link could not be used:", "リンクの一部の値は使えませんでした:")
             if report.source == "link"
-            else tr("The file was not loaded; nothing changed:", "ファイルは読み込まれませんでした(変更なし):")
+            else tr("The file was not loaded; nothing changed:", "ファイルは読み込まれませんでした（変更なし）:")
         )
         lines = "\n".join(f"- {p.text(lang)}" for p in report.problems)
         tail = tr("Everything else was loaded.", "それ以外は読み込みました。") if report.source == "link" else ""
