@@ -190,12 +190,11 @@ def _summary(doc: _Doc, s: _Step) -> None:
         red_en, red_ja = "sum (the notebook's)", "合計（ノートブックの方式）"
     hidden_en, hidden_ja = activation_label(net.hidden, "en"), activation_label(net.hidden, "ja")
     doc.para(
-        f"Network {size} (hidden layer: {net.hidden}, output layer: {output_label(net.output, 'en')}), "
+        f"Network {size} (hidden layer: {hidden_en}, output layer: {output_label(net.output, 'en')}), "
         f"N = {n} sample(s), learning rate η = {num(s.sc.lr)}, gradient over the samples: {red_en}.",
         f"ネットワーク {size}（中間層: {hidden_ja}、出力層: {output_label(net.output, 'ja')}）、"
         f"サンプル数 N = {n}、学習率 η = {num(s.sc.lr)}、勾配のまとめ方（サンプル方向）: {red_ja}。",
     )
-    del hidden_en
     if s.loss == "E_sum":
         doc.para(
             f"With the sum over the N = {n} samples every gradient below is that of **E_sum = Σ_n E_n** = N·E, "
