@@ -67,7 +67,9 @@ with glance:
             key=state.translated_key(f"home_diagram_sample_{len(sc.x)}"),
         )
     st.plotly_chart(
-        network_diagram(net, fwd, grads, lang, x=sc.x, sample=sample),
+        network_diagram(
+            net, fwd, grads, lang, x=sc.x, sample=sample, loss=dnn.claims.loss_symbol(state.reduction(), len(sc.x))
+        ),
         config={"displayModeBar": False},
     )
     st.caption(

@@ -253,3 +253,11 @@ def test_japanese_hidden_menu_is_translated():
     options = [o for s in at.selectbox for o in s.options]
     assert "relu" not in options and "identity" not in options
     assert "恒等関数" in options
+
+
+def test_home_diagram_names_E_sum_with_the_sum_over_two_samples():
+    import json
+
+    at = open_page("app.py", {**TWO, "reduction": "sum"})
+    spec = " ".join(str(json.loads(e.proto.spec)) for e in at.get("plotly_chart"))
+    assert "∂E_sum/∂W1" in spec and "∂E/∂W1" not in spec
