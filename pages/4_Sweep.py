@@ -3,8 +3,8 @@
 import streamlit as st
 
 import dnn
+from ui import explain, not_finite, state
 from ui import figures_training as ft
-from ui import not_finite, state
 from ui.i18n import current_lang, pick, tr
 from ui.training import MAX_SWEEP_RUNS, sweep_scenario, sweep_steps, sweep_table
 
@@ -82,7 +82,7 @@ if ft.below_log_floor(res.losses):
             "Some losses fall to 10⁻⁹ or below"
             + (
                 ": the cross-entropy adds 1e-7 inside the log, so an output equal to d gives E slightly below 0 "
-                f"({dnn.claims.loss_floor():.3g} per output)."
+                f"({explain.sci(dnn.claims.loss_floor())} per output)."
                 if dnn.claims.has_loss_guard(sc.network.output)
                 else ": the squared error reaches 0 when the output equals d."
             )
@@ -91,7 +91,7 @@ if ft.below_log_floor(res.losses):
             "誤差が 10⁻⁹ 以下になる学習があります"
             + (
                 "。交差エントロピー誤差は log の中に 1e-7 を足すので、出力が d に一致すると E は 0 をわずかに"
-                f"下回ります（出力 1 個あたり {dnn.claims.loss_floor():.3g}）。"
+                f"下回ります（出力 1 個あたり {explain.sci(dnn.claims.loss_floor())}）。"
                 if dnn.claims.has_loss_guard(sc.network.output)
                 else "。二乗誤差は出力が d に一致すると 0 になります。"
             )

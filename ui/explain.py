@@ -911,14 +911,14 @@ def conventions_blocks(net: dnn.Network, fwd: dnn.Forward, d: np.ndarray, lang: 
                 "**The 1e-7 in the log.** The course's `cross_entropy_error` computes −Σ d·log(y + 1e-7). Without "
                 "the 1e-7, an output y that rounds to 0 for the target class would give log(0) = −∞ and an infinite "
                 f"loss. With it, one sample's loss tops out at −log(1e-7) = {num(top, 6)}, and a perfect output "
-                f"y = 1 scores −log(1 + 1e-7) = {num(bottom, 3)}: the loss can dip slightly below 0. Backprop "
+                f"y = 1 scores −log(1 + 1e-7) = {sci(bottom)}: the loss can dip slightly below 0. Backprop "
                 "uses y − d, the gradient of the loss *without* the 1e-7. The loss with it has a slightly different "
                 "gradient while the target's y is well above 1e-7, and a very different one once y falls near "
                 "1e-7: there it flattens out at its ceiling.",
                 "**log の中の 1e-7。** 講座の `cross_entropy_error` は −Σ d·log(y + 1e-7) を計算します。1e-7 が"
                 "なければ、目標のクラスの出力 y が丸められて 0 になったとき log(0) = −∞ となり、誤差が無限大に"
                 f"なります。1e-7 があるので、1 個のサンプルの誤差は最大でも −log(1e-7) = {num(top, 6)}、完全な出力 "
-                f"y = 1 では −log(1 + 1e-7) = {num(bottom, 3)} と、0 をわずかに下回ることがあります。誤差逆伝播が"
+                f"y = 1 では −log(1 + 1e-7) = {sci(bottom)} と、0 をわずかに下回ることがあります。誤差逆伝播が"
                 "使う y − d は 1e-7 を*除いた*誤差の勾配です。1e-7 を含む誤差の勾配は、目標の y が 1e-7 より十分"
                 "大きければわずかに違うだけですが、y が 1e-7 近くまで下がると大きく違います（誤差は最大値で"
                 "平らになります）。",
@@ -992,9 +992,9 @@ def conventions_blocks(net: dnn.Network, fwd: dnn.Forward, d: np.ndarray, lang: 
 # ---------------------------------------------------------------- gradient check
 
 
-def _sci(v: float) -> str:
-    """A tolerance as written on screen: 1e-06 → "1e-6"."""
-    return f"{v:.0e}".replace("e-0", "e-").replace("e+00", "")
+def sci(v: float) -> str:
+    """A small number as written on screen, one digit and its exponent: 1e-06 → "1e-6", -1e-07 → "−1e-7"."""
+    return f"{v:.0e}".replace("e-0", "e-").replace("e+00", "").replace("-", "−", 1 if v < 0 else 0)
 
 
 def gradient_check_verdict(max_rel: float, u1: np.ndarray, lang: str, hidden: str = "relu") -> Block:
@@ -1005,7 +1005,7 @@ def gradient_check_verdict(max_rel: float, u1: np.ndarray, lang: str, hidden: st
     disagreement is expected and is explained rather than flagged as an error.
     """
     r = f"{max_rel:.1e}" if max_rel > 0 else "0"
-    tol = _sci(dnn.claims.GRADIENT_CHECK_TOLERANCE)
+    tol = sci(dnn.claims.GRADIENT_CHECK_TOLERANCE)
     if dnn.claims.gradient_check_agrees(max_rel):
         return Block(
             "success",
@@ -1060,7 +1060,7 @@ def gradient_check_intro(reduction: str, n: int, lang: str, output: str = "softm
             "without it)",
             "（誤差が log の中に足す 1e-7 は除きます。誤差逆伝播の y − d はそれを除いた誤差の勾配です）",
         )
-    tol = _sci(dnn.claims.GRADIENT_CHECK_TOLERANCE)
+    tol = sci(dnn.claims.GRADIENT_CHECK_TOLERANCE)
     return pick(
         lang,
         "Each parameter w is nudged both ways: ∂E/∂w ≈ (E(w + h) − E(w − h)) / 2h with h = 10⁻⁵, on the mean loss E"

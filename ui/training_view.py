@@ -19,6 +19,7 @@ import dnn
 from . import figures_training as ft
 from . import not_finite, sgd_preset, state
 from .editors import on_number, scale_lr
+from .explain import sci
 from .figures_backprop import gradient_figure
 from .i18n import current_lang, pick, tr
 from .training import Run, csv_maker, output_lines, run_scenario
@@ -345,10 +346,10 @@ def messages(run: Run, base: dnn.Scenario, log_y: bool) -> None:
         st.caption(
             tr(
                 "Some losses are ≤ 0, which a log scale cannot show: the cross-entropy adds 1e-7 inside the log, so "
-                f"when y reaches d each output's term bottoms out at −log(1 + 1e-7) = {dnn.claims.loss_floor():.3g}.",
+                f"when y reaches d each output's term bottoms out at −log(1 + 1e-7) = {sci(dnn.claims.loss_floor())}.",
                 "誤差が 0 以下のステップは対数目盛では表示できません。交差エントロピー誤差は log の中に 1e-7 を"
                 "足すので、y が d に達すると各出力の項は −log(1 + 1e-7) = "
-                f"{dnn.claims.loss_floor():.3g} で止まります。",
+                f"{sci(dnn.claims.loss_floor())} で止まります。",
             )
         )
 
