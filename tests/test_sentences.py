@@ -261,3 +261,11 @@ def test_home_diagram_names_E_sum_with_the_sum_over_two_samples():
     at = open_page("app.py", {**TWO, "reduction": "sum"})
     spec = " ".join(str(json.loads(e.proto.spec)) for e in at.get("plotly_chart"))
     assert "∂E_sum/∂W1" in spec and "∂E/∂W1" not in spec
+
+
+def test_labels_come_from_one_table_with_the_registry_name_as_fallback():
+    from ui.i18n import activation_label, output_label
+
+    assert activation_label("identity", "ja") == "恒等関数" and activation_label("relu", "en") == "ReLU"
+    assert activation_label("softplus", "ja") == "softplus"  # registered later, no translation yet
+    assert output_label("identity", "ja") == "恒等関数 + 二乗誤差" and output_label("tanh_out", "en") == "tanh_out"
