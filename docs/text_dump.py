@@ -34,6 +34,7 @@ PAGES: tuple[str, ...] = (
     "pages/5_Compare.py",
 )
 TWO_X, TWO_D = "1,5;2,-1", "0,1;1,0"  # two samples: the notebook's and one of the other class
+BASELINE = "<baseline: the notebook, steps>"  # a widget-list entry that pins the notebook as Compare's baseline
 
 
 @dataclass(frozen=True)
@@ -53,7 +54,8 @@ OVERFLOW = Scenario(
 
 def grid(quick: bool = False) -> list[Scenario]:
     """Each output × each hidden with one sample; two samples with mean and sum; a dead unit, an overflow, the SGD
-    preset, a jumping loss. ``quick``: the notebook and two samples with the sum only."""
+    preset, a jumping loss, one random sample per step, a pinned baseline for Compare. ``quick``: the notebook and
+    two samples with the sum only."""
     two_sum = Scenario("two samples, sum", {"x": TWO_X, "d": TWO_D, "reduction": "sum"})
     if quick:
         return [Scenario("notebook", {}), two_sum]
@@ -77,6 +79,11 @@ def grid(quick: bool = False) -> list[Scenario]:
         Scenario("jumping loss: two samples, η = 10", {"x": TWO_X, "d": TWO_D, "lr": "10", "steps": "200"}),
         Scenario("SGD preset on Training", {}, (("train_source", "sgd"),)),
         Scenario("two samples, one random sample per step", {"x": TWO_X, "d": TWO_D}, (("train_stochastic", True),)),
+        Scenario(
+            "Compare: the notebook pinned, then η = 0.1 and an identity hidden layer",
+            {"lr": "0.1", "hidden": "identity"},
+            ((BASELINE, 1000),),
+        ),
     ]
     return out
 
@@ -126,6 +133,9 @@ def _element_texts(el: object) -> Iterator[str]:
         try:
             frame = el.value  # type: ignore[attr-defined]
             yield f"[{kind} columns] {list(map(str, frame.columns))} rows: {list(map(str, frame.index))[:8]}"
+            words = frame.select_dtypes(include="object")  # cells of text (numbers are checked elsewhere)
+            if not words.empty:
+                yield f"[{kind} cells] {words.head(8).to_numpy().tolist()}"
         except Exception as exc:  # a table AppTest cannot decode is still worth a line
             yield f"[{kind}] (not decoded: {type(exc).__name__})"
     elif kind == "plotly_chart":
@@ -166,6 +176,12 @@ def screen_texts(page: str, link: dict[str, str], lang: str, widgets: Iterable[t
         at.switch_page(page)
     at.run()
     for key, value in widgets:
+        if key == BASELINE:  # pin the notebook's scenario as Compare's baseline (session state, as the button does)
+            import dnn
+
+            at.session_state["baseline"] = dnn.seed_scenario().replace(steps=int(value))
+            at.run()
+            continue
         try:
             widget = at.get_by_key(key) if hasattr(at, "get_by_key") else None
         except Exception:

@@ -269,3 +269,13 @@ def test_labels_come_from_one_table_with_the_registry_name_as_fallback():
     assert activation_label("identity", "ja") == "恒等関数" and activation_label("relu", "en") == "ReLU"
     assert activation_label("softplus", "ja") == "softplus"  # registered later, no translation yet
     assert output_label("identity", "ja") == "恒等関数 + 二乗誤差" and output_label("tanh_out", "en") == "tanh_out"
+
+
+def test_compare_difference_titles_use_full_width_parentheses_in_japanese():
+    fig = ft.difference_figure("W1", np.zeros((2, 3)), "ja").to_plotly_json()
+    assert fig["layout"]["title"]["text"].startswith("ΔW1（重み）")
+    assert (
+        ft.difference_figure("b1", np.zeros(3), "en")
+        .to_plotly_json()["layout"]["title"]["text"]
+        .startswith("Δb1 (bias)")
+    )

@@ -571,7 +571,7 @@ def difference_figure(name: str, diff: np.ndarray, lang: str) -> go.Figure:
         [name] if not rows else unit_names(rows, diff.shape[0]),
         x_title="",
         y_title="",
-        title=f"Δ{name} ({kind})",
+        title=f"Δ{name}" + pick(lang, f" ({kind})", f"（{kind}）"),
         colorbar_title=f"Δ{name}",
         hover_name=f"Δ{name}",
     )
