@@ -737,7 +737,7 @@ def q3_blocks(
             _table(
                 {
                     f"δ2·W2ᵀ = ∂{loss}/∂z1": g.dE_dz1[0],
-                    f"f′(u1) = ∂z1/∂u1 ({hidden})": g.dz1_du1[0],
+                    "f′(u1) = ∂z1/∂u1" + pick(lang, f" ({hidden})", f"（{hidden}）"): g.dz1_du1[0],
                     f"δ1 = ∂{loss}/∂u1": g.delta1[0],
                 },
                 cols,
