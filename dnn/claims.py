@@ -4,6 +4,25 @@ A sentence such as "Σy = 1 for every sample", "the gradient check agrees" or "t
 only as true as the number behind it. Each function below returns that number (or the rule), computed from the
 course's own helpers in ``dnn.functions``; ``ui`` only puts it into words. ``tests/test_claims.py`` checks every
 claim for each hidden activation × output layer × reduction, with one and with two samples.
+
+The catalogue (claim on screen — where — the number behind it):
+
+- the gradients shown are those of E (the mean) or of E_sum = Σₙ Eₙ — Backprop, Training, Home, worked example —
+  ``loss_symbol`` with ``backward``
+- backprop agrees with numerical differentiation (≤ 1e-6) — Backprop — ``GRADIENT_CHECK_TOLERANCE``,
+  ``gradient_check_agrees``, ``dnn.gradient_check``
+- one sample's output delta is y − d, and why (cancels / needs Σd = 1 / nothing to cancel) — Backprop question 1,
+  worked example — ``shortcut_condition``, ``dnn.output_chain``
+- Σy = 1 per sample; the notebook's 出力合計 adds every sample — Forward, worked example — ``output_sums``
+- k total inputs u1 ≤ 0 give z1 = 0; a unit at exactly u1 = 0 counts as off — Forward — ``switched_off``,
+  ``units_at_kink``; dead units and their zero gradients — Forward, Backprop — ``dnn.dead_units``
+- the index forms of δ2·W2ᵀ, z1ᵀ·δ2, xᵀ·δ1 and ∂E/∂b = Σₙ δ — Backprop questions 3 and 4 — ``backward``
+- d_softmax_with_loss = (y − d)/N — Backprop question 2 — ``dnn.d_softmax_with_loss``
+- the 1e-7 in the log: ceiling ≈ 16.12, floor ≈ −1e-7, a gradient slightly off y − d — Backprop, Training,
+  Sweep — ``loss_ceiling``, ``loss_floor``, ``guarded_delta``, ``has_loss_guard``
+- ReLU's derivative at 0 is 0, a central difference sees 1/2 — Backprop — ``relu_kink``
+- predicted vs actual ΔE of one SGD step — Backprop — ``dnn.step_report``
+- a run overflows at step k (softmax included: the weights can blow up) — Training, README — ``History.diverged_at``
 """
 
 from __future__ import annotations
