@@ -25,14 +25,9 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:  # run as a script: make dnn and ui importable
     sys.path.insert(0, str(ROOT))
 
-PAGES: tuple[str, ...] = (
-    "app.py",
-    "pages/1_Forward.py",
-    "pages/2_Backprop.py",
-    "pages/3_Training.py",
-    "pages/4_Sweep.py",
-    "pages/5_Compare.py",
-)
+from ui.pages_nav import existing_pages  # noqa: E402 (after the path is set)
+
+PAGES: tuple[str, ...] = tuple(p.path for p in existing_pages())  # every screen, in the navigation's order
 TWO_X, TWO_D = "1,5;2,-1", "0,1;1,0"  # two samples: the notebook's and one of the other class
 BASELINE = "<baseline: the notebook, steps>"  # a widget-list entry that pins the notebook as Compare's baseline
 
