@@ -128,7 +128,7 @@ def _element_texts(el: object) -> Iterator[str]:
         try:
             frame = el.value  # type: ignore[attr-defined]
             yield f"[{kind} columns] {list(map(str, frame.columns))} rows: {list(map(str, frame.index))[:8]}"
-            words = frame.select_dtypes(include="object")  # cells of text (numbers are checked elsewhere)
+            words = frame.select_dtypes(include=["object", "str"])  # cells of text (numbers are checked elsewhere)
             if not words.empty:
                 yield f"[{kind} cells] {words.head(8).to_numpy().tolist()}"
         except Exception as exc:  # a table AppTest cannot decode is still worth a line
