@@ -1,7 +1,8 @@
 """Backprop Lab's math: the course notebook's 2-layer network, its forward pass, backprop and SGD, in numpy only.
 
 Read it beside the notebook: ``forward`` and ``backward`` in ``dnn/core.py`` follow its lines; the course's helper
-functions are in ``dnn/functions.py`` under their course names.
+functions are in ``dnn/functions.py`` under their course names, with the registries ``ACTIVATIONS`` and
+``OUTPUT_LAYERS`` that every part of the app reads (a new activation is one entry there: its f and f′).
 """
 
 from . import claims
@@ -11,6 +12,8 @@ from .functions import (
     HIDDEN_ACTIVATIONS,
     OUTPUT_LAYERS,
     OUTPUTS,
+    Activation,
+    OutputLayer,
     cross_entropy_error,
     d_mean_squared_error,
     d_relu,
@@ -66,10 +69,12 @@ __all__ = [
     "LIMITS",
     "OUTPUTS",
     "OUTPUT_LAYERS",
+    "Activation",
     "Forward",
     "Gradients",
     "History",
     "Network",
+    "OutputLayer",
     "Scenario",
     "ValidationError",
     "backward",

@@ -151,7 +151,7 @@ def test_language_switch_changes_navigation_and_labels(server, new_page):
     expect(page.locator("h1").first).to_have_text("シナリオ")
     expect_nav(page, ["シナリオ", "順伝播", "誤差逆伝播", "学習", "学習率スイープ", "比較"])
     expect(sidebar.get_by_text("共有リンク")).to_be_visible()
-    expect(page.get_by_text("重み W1(入力 × 中間層)")).to_be_visible()
+    expect(page.get_by_text("重み W1（入力 × 中間層）")).to_be_visible()
     # Choices with translated labels keep their value (they used to lose it: the widget remembers the label).
     expect(sidebar.get_by_text("勾配のまとめ方（サンプル方向）")).to_be_visible()
     expect(sidebar.get_by_role("radio", name="平均（表示する誤差の勾配）")).to_be_checked()
