@@ -4,6 +4,7 @@ Read it beside the notebook: ``forward`` and ``backward`` in ``dnn/core.py`` fol
 functions are in ``dnn/functions.py`` under their course names.
 """
 
+from . import budget
 from .core import Forward, Gradients, backward, exact_loss, forward, loss, numerical_gradient, sgd_step
 from .functions import (
     ACTIVATIONS,
@@ -23,7 +24,7 @@ from .functions import (
 )
 from .network import LIMITS, Network, Scenario, ValidationError, random_network, seed_network, seed_scenario
 from .printout import notebook_printout
-from .training import History, diverged_at, sweep, train
+from .training import History, Progress, diverged_at, sweep, train
 
 __all__ = [
     "ACTIVATIONS",
@@ -35,9 +36,11 @@ __all__ = [
     "Gradients",
     "History",
     "Network",
+    "Progress",
     "Scenario",
     "ValidationError",
     "backward",
+    "budget",
     "cross_entropy_error",
     "d_mean_squared_error",
     "d_relu",

@@ -25,6 +25,8 @@ else:
     stochastic, seed = training_view.scenario_controls(sc)
 
 run = run_scenario(sc, state.reduction(), stochastic, seed)
+if run is None:  # over the work budget: its message says what to reduce
+    st.stop()
 baseline = training_view.baseline_run(state.reduction()) if source == "scenario" else None
 
 training_view.summary(run)

@@ -58,6 +58,8 @@ log_y = actions[3].toggle(tr("Log scale", "対数目盛"), key="compare_log", pe
 
 reduction = state.reduction()
 base_run, cur_run = run_scenario(base, reduction), run_scenario(cur, reduction)
+if base_run is None or cur_run is None:  # over the work budget: its message says what to reduce
+    st.stop()
 labels = (pick(lang, "baseline", "基準"), pick(lang, "current", "現在"))
 
 curves = [

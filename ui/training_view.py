@@ -508,6 +508,7 @@ def step_inspector(run: Run, base: dnn.Scenario) -> None:
 
 
 def baseline_run(reduction: str) -> Run | None:
-    """The pinned baseline's own run (its η and steps), or None when nothing is pinned."""
+    """The pinned baseline's own run (its η and steps), or None when nothing is pinned or when it is over the work
+    budget (the Compare screen says so; here the dashed curve is left out)."""
     pinned = state.baseline()
-    return None if pinned is None else run_scenario(pinned, reduction)
+    return None if pinned is None else run_scenario(pinned, reduction, quiet=True)
