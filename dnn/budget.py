@@ -13,6 +13,8 @@ estimate is from the measured time):
 - ``call_<output layer>``: the fixed cost of a step's numpy calls, whatever the sizes (a step of the notebook's
   2-3-2 network is almost only this; the sigmoid output layer makes the most calls);
 - ``run``: per run of a sweep, the calls' cost grows with the runs axis even for one sample;
+- ``samples``: per sample (and per run): the matrix products over samples start threads once large enough, whose
+  cost grows with the rows rather than with the weights;
 - ``weights_in`` / ``weights_out``: per sample and per weight of each layer (with its bias), the matrix products
   of the forward pass and of backprop;
 - ``hidden_<activation>``: per sample and per hidden unit (the activation f and its derivative f′);
@@ -52,6 +54,7 @@ STEP_COST: dict[Kind, dict[str, float]] = {
         "call_softmax": 9e-06,
         "call_sigmoid": 1.2e-05,
         "call_identity": 6e-06,
+        "samples": 0.0,
         "weights_in": 1.4e-09,
         "weights_out": 1e-09,
         "hidden_relu": 5e-09,
@@ -67,6 +70,7 @@ STEP_COST: dict[Kind, dict[str, float]] = {
         "call_sigmoid": 3.2e-05,
         "call_identity": 2.5e-05,
         "run": 2e-08,
+        "samples": 1e-7,
         "weights_in": 7.4e-10,
         "weights_out": 2.7e-09,
         "hidden_relu": 1e-08,
@@ -115,6 +119,7 @@ def step_counts(req: Request, samples: int | None = None) -> dict[str, float]:
     per_run = req.runs if req.kind == "sweep" else 1
     counts = {
         f"call_{req.output}": 1.0,
+        "samples": per_run * n,
         "weights_in": per_run * n * (req.inputs + 1) * req.hidden,
         "weights_out": per_run * n * (req.hidden + 1) * req.outputs,
         f"hidden_{req.activation}": per_run * n * req.hidden,
@@ -167,10 +172,11 @@ def _round_down(value: int) -> int:
     return value // scale * scale
 
 
-def largest_within(req: Request, field: str, ceiling: float = CEILING_SECONDS) -> int | None:
+def largest_within(req: Request, field: str, ceiling: float | None = None) -> int | None:
     """The largest value of ``field`` (steps, runs, samples or hidden) that brings the request within ``ceiling``
-    seconds with everything else unchanged, rounded down to two digits; None when no value below the current one
-    does (or when the request does not have that field: runs of a single run)."""
+    seconds (default ``CEILING_SECONDS``) with everything else unchanged, rounded down to two digits; None when no
+    value below the current one does (or when the request does not have that field: runs of a single run)."""
+    ceiling = CEILING_SECONDS if ceiling is None else ceiling
     if field == "runs" and req.kind != "sweep":
         return None
     current = getattr(req, field)
@@ -193,18 +199,18 @@ class OverBudgetError(ValidationError):
     value that would bring it within the ceiling on its own (``steps``, ``runs``, ``samples``, ``hidden``) to its
     largest allowed value; ``seconds`` is the estimate."""
 
-    def __init__(self, req: Request, seconds: float, limits: dict[str, int]) -> None:
+    def __init__(self, req: Request, seconds: float, limits: dict[str, int], ceiling: float) -> None:
         self.request, self.seconds, self.limits = req, seconds, limits
         what_en = "sweep" if req.kind == "sweep" else "training run"
         what_ja = "スイープ" if req.kind == "sweep" else "学習"
         en = (
             f"This {what_en} is too much work for the server: about {_seconds_text(seconds)} of computing, and one "
-            f"request may take at most about {CEILING_SECONDS:.0f} s, so that the server stays responsive for "
+            f"request may take at most about {_number(ceiling)} s, so that the server stays responsive for "
             "everyone. Nothing was computed and the scenario is unchanged."
         )
         ja = (
             f"この{what_ja}はサーバーには重すぎます（計算に約 {_seconds_text(seconds, ja=True)}。"
-            f"皆が使えるよう、1 回の計算は約 {CEILING_SECONDS:.0f} 秒までです）。計算はせず、シナリオもそのままです。"
+            f"皆が使えるよう、1 回の計算は約 {_number(ceiling)} 秒までです）。計算はせず、シナリオもそのままです。"
         )
         if limits:
             en += " Reduce " + ", or ".join(f"{_REDUCIBLE[f][0]} to at most {v:,}" for f, v in limits.items()) + "."
@@ -212,22 +218,27 @@ class OverBudgetError(ValidationError):
         super().__init__("budget", en, ja)
 
 
+def _number(value: float) -> str:
+    return f"{value:.0f}" if value >= 10 else f"{value:.2g}"
+
+
 def _seconds_text(seconds: float, ja: bool = False) -> str:
     if seconds < 120:
-        return f"{seconds:.0f} 秒" if ja else f"{seconds:.0f} s"
+        return f"{_number(seconds)} 秒" if ja else f"{_number(seconds)} s"
     if seconds < 7200:
         return f"{seconds / 60:.0f} 分" if ja else f"{seconds / 60:.0f} min"
     return f"{seconds / 3600:.1f} 時間" if ja else f"{seconds / 3600:.1f} h"
 
 
-def check(req: Request, ceiling: float = CEILING_SECONDS) -> float:
-    """The request's estimated seconds, or ``OverBudgetError`` (which names what to reduce, and to what) when they pass
-    ``ceiling``."""
+def check(req: Request, ceiling: float | None = None) -> float:
+    """The request's estimated seconds, or ``OverBudgetError`` (which names what to reduce, and to what) when they
+    pass ``ceiling`` (default ``CEILING_SECONDS``)."""
+    ceiling = CEILING_SECONDS if ceiling is None else ceiling
     seconds = estimate_seconds(req)
     if seconds <= ceiling:
         return seconds
     limits = {f: v for f in _REDUCIBLE if (v := largest_within(req, f, ceiling)) is not None}
-    raise OverBudgetError(req, seconds, limits)
+    raise OverBudgetError(req, seconds, limits, ceiling)
 
 
 __all__ = [

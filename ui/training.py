@@ -255,11 +255,12 @@ def progress_bar(request: dnn.budget.Request, label: str) -> Iterator[dnn.Progre
             return
         last[0] = now
         left = (now - t0) * (total - done) / done
+        left_en, left_ja = ("under a second", "1 秒未満") if left < 1 else (f"about {left:.0f} s", f"約 {left:.0f} 秒")
         bar.progress(
             min(done / max(total, 1), 1.0),
             text=tr(
-                f"{label} {done:,} of {total:,} steps, about {left:.0f} s left",
-                f"{label} {total:,} ステップ中 {done:,}、残り約 {left:.0f} 秒",
+                f"{label} {done:,} of {total:,} steps done, {left_en} left",
+                f"{label}（{total:,} ステップ中 {done:,} ステップ済み、残り{left_ja}）",
             ),
         )
 
