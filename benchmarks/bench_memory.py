@@ -52,6 +52,7 @@ def free_port() -> int:
 
 
 APP_DIR = ROOT  # --app-dir: another checkout of the app, e.g. to measure before a change
+SERVER_OPTIONS: list[str] = []  # --server-option: more `streamlit run` options, e.g. server.disconnectedSessionTTL=10
 
 
 @contextmanager
@@ -61,7 +62,8 @@ def server() -> Iterator[tuple[int, int]]:
     with tempfile.TemporaryFile() as log:
         proc = subprocess.Popen(
             [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless=true", f"--server.port={port}",
-             "--server.address=127.0.0.1", "--browser.gatherUsageStats=false", "--server.fileWatcherType=none"],
+             "--server.address=127.0.0.1", "--browser.gatherUsageStats=false", "--server.fileWatcherType=none",
+             *(f"--{option}" for option in SERVER_OPTIONS)],
             cwd=APP_DIR, stdout=log, stderr=subprocess.STDOUT,
         )  # fmt: skip
         try:
@@ -220,10 +222,14 @@ def main() -> None:
     parser.add_argument("--linger", type=float, default=150.0, help="seconds to watch memory after the class left")
     parser.add_argument("--every", type=float, default=30.0)
     parser.add_argument("--app-dir", type=Path, default=ROOT, help="the checkout whose app.py is served")
+    parser.add_argument("--server-option", action="append", default=[], help="KEY=VALUE for `streamlit run`")
     args = parser.parse_args()
+    SERVER_OPTIONS.extend(args.server_option)
     global APP_DIR
     APP_DIR = args.app_dir.resolve()
-    print(f"## Server memory (Python {sys.version.split()[0]}, {os.cpu_count()} cores, app in {APP_DIR.name}/)")
+    options = " ".join(SERVER_OPTIONS) or "none"
+    print(f"## Server memory (Python {sys.version.split()[0]}, {os.cpu_count()} cores)")
+    print(f"\nApp in {APP_DIR.name}/; server options: {options}")
     if args.only in (None, "scenarios"):
         scenarios_run(args)
     if args.only in (None, "class"):
