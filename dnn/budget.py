@@ -27,6 +27,7 @@ past ``PROGRESS_SECONDS`` the app runs the work in chunks with a progress bar (`
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from typing import Literal
 
@@ -176,22 +177,38 @@ def _round_down(value: int) -> int:
     return value // scale * scale
 
 
-def largest_within(req: Request, field: str, ceiling: float | None = None) -> int | None:
+def largest_within(
+    req: Request, field: str, ceiling: float | None = None, steps_for_runs: Callable[[int], int] | None = None
+) -> int | None:
     """The largest value of ``field`` (steps, runs, samples or hidden) that brings the request within ``ceiling``
     seconds (default ``CEILING_SECONDS``) with everything else unchanged, rounded down to two digits; None when no
-    value below the current one does (or when the request does not have that field: runs of a single run)."""
+    value below the current one does (or when the request does not have that field: runs of a single run).
+
+    ``steps_for_runs(runs)``: the steps a sweep of that many runs would take, when they depend on the runs (the
+    Sweep screen gives fewer runs more steps, up to the scenario's).
+    """
     ceiling = CEILING_SECONDS if ceiling is None else ceiling
     if field == "runs" and req.kind != "sweep":
         return None
+
+    def with_value(value: int) -> Request:
+        if field == "runs" and steps_for_runs is not None:
+            return replace(req, runs=value, steps=steps_for_runs(value))
+        return replace(req, **{field: value})
+
     current = getattr(req, field)
     low = _REDUCIBLE[field][2]
-    if current <= low or estimate_seconds(replace(req, **{field: low})) > ceiling:
+    if field == "runs" and steps_for_runs is not None:
+        # Fewer runs may mean more steps, so the cost need not grow with the runs: try each, from the most.
+        fits = [r for r in range(current - 1, low - 1, -1) if estimate_seconds(with_value(r)) <= ceiling]
+        return _round_down(fits[0]) if fits else None
+    if current <= low or estimate_seconds(with_value(low)) > ceiling:
         return None
-    # The cost grows with every field, so the largest value within the ceiling is found by bisection.
+    # The cost grows with every other field, so the largest value within the ceiling is found by bisection.
     lo, hi = low, current
     while hi - lo > 1:
         mid = (lo + hi) // 2
-        if estimate_seconds(replace(req, **{field: mid})) <= ceiling:
+        if estimate_seconds(with_value(mid)) <= ceiling:
             lo = mid
         else:
             hi = mid
@@ -234,14 +251,14 @@ def _seconds_text(seconds: float, ja: bool = False) -> str:
     return f"{seconds / 3600:.1f} 時間" if ja else f"{seconds / 3600:.1f} h"
 
 
-def check(req: Request, ceiling: float | None = None) -> float:
+def check(req: Request, ceiling: float | None = None, steps_for_runs: Callable[[int], int] | None = None) -> float:
     """The request's estimated seconds, or ``OverBudgetError`` (which names what to reduce, and to what) when they
-    pass ``ceiling`` (default ``CEILING_SECONDS``)."""
+    pass ``ceiling`` (default ``CEILING_SECONDS``); ``steps_for_runs`` as in ``largest_within``."""
     ceiling = CEILING_SECONDS if ceiling is None else ceiling
     seconds = estimate_seconds(req)
     if seconds <= ceiling:
         return seconds
-    limits = {f: v for f in _REDUCIBLE if (v := largest_within(req, f, ceiling)) is not None}
+    limits = {f: v for f in _REDUCIBLE if (v := largest_within(req, f, ceiling, steps_for_runs)) is not None}
     raise OverBudgetError(req, seconds, limits, ceiling)
 
 

@@ -147,3 +147,21 @@ def test_an_exception_from_progress_stops_the_work_at_once(monkeypatch, kind):
         else:
             dnn.sweep(net, x, d, [0.1, 1.0], 100_000, progress=progress)
     assert calls == list(range(1, 8))  # not called again: no step after the 7th was taken
+
+
+def test_fewer_runs_with_more_steps_are_suggested_only_when_they_fit():
+    # The Sweep screen caps runs × steps: fewer learning rates get more steps, up to the scenario's 100,000.
+    def steps_for(runs):
+        return min(100_000, 2_000_000 // runs - 1)
+
+    req = budget.Request("sweep", 8, 16, 8, "softmax", 64, steps_for(256), 256)
+    ceiling = budget.estimate_seconds(req) / 4
+    with pytest.raises(budget.OverBudgetError) as refused:
+        budget.check(req, ceiling=ceiling, steps_for_runs=steps_for)
+    runs = refused.value.limits.get("runs")
+    if runs is not None:  # whatever it names fits once its own steps are counted
+        assert budget.estimate_seconds(replace(req, runs=runs, steps=steps_for(runs))) <= ceiling
+    # counted without the steps that come with fewer runs, a suggestion would not fit
+    naive = budget.largest_within(req, "runs", ceiling)
+    assert naive is not None
+    assert budget.estimate_seconds(replace(req, runs=naive, steps=steps_for(naive))) > ceiling

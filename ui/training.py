@@ -220,11 +220,13 @@ def run_scenario(
     return run
 
 
-def within_budget(request: dnn.budget.Request, quiet: bool = False) -> bool:
+def within_budget(
+    request: dnn.budget.Request, quiet: bool = False, steps_for_runs: Callable[[int], int] | None = None
+) -> bool:
     """Whether ``dnn.budget`` lets the request run; if not, its refusal (what to reduce, in both languages) is
     shown as an error unless ``quiet``."""
     try:
-        dnn.budget.check(request)
+        dnn.budget.check(request, steps_for_runs=steps_for_runs)
     except dnn.budget.OverBudgetError as refusal:
         if not quiet:
             st.error(tr(refusal.en, refusal.ja), icon=":material/hourglass_disabled:")
@@ -401,7 +403,8 @@ def sweep_scenario(sc: dnn.Scenario, lrs: np.ndarray, steps: int, reduction: str
     if res is not None:
         return res
     request = dnn.budget.sweep_request(sc.network, len(sc.x), int(steps), len(lrs))
-    if not within_budget(request):
+    # Fewer learning rates give each run more steps, up to the scenario's (see ``sweep_steps``).
+    if not within_budget(request, steps_for_runs=lambda runs: sweep_steps(sc.steps, runs)):
         return None
     label = tr(f"Training {len(lrs)} runs of {steps:,} steps…", f"{len(lrs)} 本 × {steps:,} ステップを学習中…")
     with progress_bar(request, label) as report:
