@@ -1,7 +1,8 @@
 """Backprop Lab's math: the course notebook's 2-layer network, its forward pass, backprop and SGD, in numpy only.
 
 Read it beside the notebook: ``forward`` and ``backward`` in ``dnn/core.py`` follow its lines; the course's helper
-functions are in ``dnn/functions.py`` under their course names.
+functions are in ``dnn/functions.py`` under their course names, with the registries ``ACTIVATIONS`` and
+``OUTPUT_LAYERS`` that every part of the app reads (a new activation is one entry there: its f and f′).
 """
 
 from . import budget
@@ -11,6 +12,8 @@ from .functions import (
     HIDDEN_ACTIVATIONS,
     OUTPUT_LAYERS,
     OUTPUTS,
+    Activation,
+    OutputLayer,
     cross_entropy_error,
     d_mean_squared_error,
     d_relu,
@@ -22,6 +25,40 @@ from .functions import (
     sigmoid,
     softmax,
 )
+from .inspect import (
+    Cell,
+    Change,
+    GradientCheck,
+    Jumps,
+    Lowest,
+    NotFinite,
+    OutputTrack,
+    Probes,
+    StepReport,
+    SweepSummary,
+    dead_units,
+    find_jumps,
+    gradient_check,
+    largest_value,
+    log_spaced,
+    lowest_loss,
+    max_relative_error,
+    nearest_run,
+    norms,
+    not_finite_at_start,
+    output_chain,
+    output_track,
+    parameter_differences,
+    probe_steps,
+    probes,
+    relative_error,
+    sample_losses,
+    scenario_differences,
+    stacked_network,
+    step_report,
+    sweep_range,
+    sweep_summary,
+)
 from .network import LIMITS, Network, Scenario, ValidationError, random_network, seed_network, seed_scenario
 from .printout import notebook_printout
 from .training import History, Progress, diverged_at, sweep, train
@@ -32,10 +69,12 @@ __all__ = [
     "LIMITS",
     "OUTPUTS",
     "OUTPUT_LAYERS",
+    "Activation",
     "Forward",
     "Gradients",
     "History",
     "Network",
+    "OutputLayer",
     "Progress",
     "Scenario",
     "ValidationError",
@@ -63,4 +102,39 @@ __all__ = [
     "softmax",
     "sweep",
     "train",
+]
+
+__all__ += [
+    "Cell",
+    "Change",
+    "GradientCheck",
+    "Jumps",
+    "Lowest",
+    "NotFinite",
+    "OutputTrack",
+    "Probes",
+    "StepReport",
+    "SweepSummary",
+    "dead_units",
+    "find_jumps",
+    "gradient_check",
+    "largest_value",
+    "log_spaced",
+    "lowest_loss",
+    "max_relative_error",
+    "nearest_run",
+    "norms",
+    "not_finite_at_start",
+    "output_chain",
+    "output_track",
+    "parameter_differences",
+    "probe_steps",
+    "probes",
+    "relative_error",
+    "sample_losses",
+    "scenario_differences",
+    "stacked_network",
+    "step_report",
+    "sweep_range",
+    "sweep_summary",
 ]

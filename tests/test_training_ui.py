@@ -129,7 +129,7 @@ def test_divergence_stops_at_the_last_finite_step_without_nan():
 
 
 def test_jumps_are_found_only_when_the_loss_goes_up():
-    assert tu.find_jumps(np.exp(-np.arange(100.0))).rises == 0
+    assert dnn.find_jumps(np.exp(-np.arange(100.0))).rises == 0
     smooth = tu.compute_run(dnn.seed_scenario()).jumps
     assert not smooth.jumpy and smooth.rises == 0
     sc = dnn.seed_scenario().replace(x=[[1.0, 5.0], [3.0, 1.0]], d=[[0.0, 1.0], [1.0, 0.0]], lr=10.0)
@@ -164,7 +164,7 @@ def test_csv_of_a_stochastic_run_has_the_sample_losses():
 
 def test_sweep_curves_equal_single_runs():
     sc = dnn.seed_scenario().replace(x=[[1.0, 5.0], [3.0, 1.0]], d=[[0.0, 1.0], [1.0, 0.0]])
-    lrs = tu.log_lrs(1e-3, 30.0, 7)
+    lrs = dnn.log_spaced(1e-3, 30.0, 7)
     res = tu.compute_sweep(sc, lrs, 200)
     assert res.losses.shape == (7, 201)
     for lr, row, final in zip(lrs, res.losses, res.final, strict=True):
@@ -197,7 +197,13 @@ def test_heatmap_keeps_the_largest_loss_of_each_column():
     starts, z = ft.bucket_max(losses, columns=100)
     assert z.shape[1] <= 100 and starts[0] == 0
     assert z[1].max() == 1e4
-    ft.sweep_heatmap_figure(np.array([0.1, 1.0, 10.0]), losses, "en")
+    losses[2, 900:] = np.nan  # a run that overflowed at step 900
+    (heat,) = traces(ft.sweep_heatmap_figure(np.array([0.1, 1.0, 10.0]), losses, "en"))
+    x, logz = decode(heat["x"]), decode(heat["z"])
+    assert x[0] == 0 and len(x) == logz.shape[1] and decode(heat["y"]).tolist() == [0.1, 1.0, 10.0]
+    assert logz[1].max() == pytest.approx(4.0) and np.all(logz[0] == 0.0)  # log₁₀ of the spike, of a loss of 1
+    ends = np.append(x[1:], 1001)  # each column holds steps x[c] .. ends[c] − 1
+    assert np.isnan(logz[2, x >= 900]).all() and np.isfinite(logz[2, ends <= 900]).all()  # empty after overflow
 
 
 def test_sweep_steps_stay_within_the_budget():

@@ -3,33 +3,16 @@
 There is no central key table on purpose: the two strings sit side by side where they are shown, so they cannot
 drift apart. English is the default; Japanese comes from the sidebar switch or ``?lang=ja`` in a link.
 
-This module keeps the one session-state key for the language (``LANG_KEY``); everything else lives in
-``ui.state``.
+The session's language is kept by ``ui.state`` (``state.lang``, ``state.set_lang``), like all session state.
 """
 
 from __future__ import annotations
 
 from typing import Literal
 
-import streamlit as st
-
 Lang = Literal["en", "ja"]
 LANGS: tuple[Lang, ...] = ("en", "ja")
 LANG_NAMES: dict[str, str] = {"en": "English", "ja": "日本語"}
-LANG_KEY = "lang"
-
-# The course's vocabulary, for call sites that build labels from parts (figures, table headers).
-TERMS: dict[str, tuple[str, str]] = {
-    "weight": ("weight", "重み"),
-    "bias": ("bias", "バイアス"),
-    "u": ("total input u", "総入力 u"),
-    "z": ("hidden output z", "中間層出力 z"),
-    "y": ("output y", "出力 y"),
-    "grad": ("partial derivative", "偏微分"),
-    "lr": ("learning rate η", "学習率 η"),
-    "d": ("target d", "目標出力 d"),
-    "loss": ("loss E", "誤差 E"),
-}
 
 
 def pick(lang: str, en: str, ja: str) -> str:
@@ -37,21 +20,11 @@ def pick(lang: str, en: str, ja: str) -> str:
     return ja if lang == "ja" else en
 
 
-def term(name: str, lang: str) -> str:
-    """A course term from ``TERMS`` in ``lang``, e.g. ``term("u", "ja") == "総入力 u"``."""
-    en, ja = TERMS[name]
-    return pick(lang, en, ja)
-
-
 def current_lang() -> Lang:
     """The language of this session ("en" unless the user or the link chose Japanese)."""
-    lang = st.session_state.get(LANG_KEY, "en")
-    return lang if lang in LANGS else "en"
+    from .state import lang  # here, not at the top: ui.state itself uses tr()
 
-
-def set_lang(lang: str) -> None:
-    """Switch this session's language; unknown values fall back to English."""
-    st.session_state[LANG_KEY] = lang if lang in LANGS else "en"
+    return lang()
 
 
 def tr(en: str, ja: str) -> str:

@@ -10,7 +10,7 @@ from functools import partial
 import streamlit as st
 
 from . import codec, state
-from .i18n import LANG_NAMES, LANGS, current_lang, pick, set_lang, tr
+from .i18n import LANG_NAMES, LANGS, current_lang, pick, tr
 from .pages_nav import existing_pages
 from .worked_example import worked_example_markdown
 
@@ -44,7 +44,7 @@ def _language_switch() -> None:
         format_func=LANG_NAMES.__getitem__,
         horizontal=True,
         key=_W_LANG,
-        on_change=lambda: set_lang(st.session_state[_W_LANG]),
+        on_change=lambda: state.set_lang(state.widget_value(_W_LANG)),
     )
 
 
@@ -102,7 +102,7 @@ def _reduction_choice() -> None:
             "sum": pick(lang, "sum (the notebook's)", "合計(ノートブックの方式)"),
         }[r],
         key=key,
-        on_change=lambda: state.set_reduction(st.session_state[key]),
+        on_change=lambda: state.set_reduction(state.widget_value(key)),
         help=tr(
             "The loss shown is the mean over the N samples. **mean**: backprop divides δ2 = y − d by N, giving "
             "exactly the gradient of that mean loss. **sum**: the notebook's convention (`d_sigmoid_with_loss` "
@@ -116,29 +116,54 @@ def _reduction_choice() -> None:
 
 def _share_link() -> None:
     st.markdown(f"**{tr('Share link', '共有リンク')}**")
+    url = state.share_url()
     with st.container(height=220, border=False):  # a big scenario makes a long link: scroll, not a tall sidebar
-        st.code(state.share_url(), language=None, wrap_lines=True)
+        st.code(url, language=None, wrap_lines=True)
     st.caption(
         tr(
             "Copy it (icon at the top right of the box): it opens this page with this scenario.",
             "右上のアイコンでコピー。このシナリオでこのページが開きます。",
         )
     )
+    n = len(url)
+    if n > codec.LINK_SERVER_CHARS:
+        st.warning(
+            tr(
+                f"This link is {n:,} characters long: too long to open at all (the server refuses addresses over "
+                f"about {codec.LINK_SERVER_CHARS:,} characters with an error). Share the scenario as a file "
+                "instead: Save / load / export → Download scenario.",
+                f"このリンクは {n:,} 文字あり、長すぎて開けません（サーバーは約 {codec.LINK_SERVER_CHARS:,} 文字を"
+                "超えるアドレスをエラーで拒否します）。シナリオはファイルで共有してください: "
+                "保存・読み込み・書き出し → シナリオをダウンロード。",
+            ),
+            icon=":material/link_off:",
+        )
+    elif n > codec.LINK_RELIABLE_CHARS:
+        st.warning(
+            tr(
+                f"This link is {n:,} characters long. Browsers, chat apps and proxies reliably pass on links of "
+                f"about {codec.LINK_RELIABLE_CHARS:,} characters; a longer one may arrive cut off. To be safe, share "
+                "the scenario as a file: Save / load / export → Download scenario.",
+                f"このリンクは {n:,} 文字あります。ブラウザー・チャット・プロキシが確実に通せるのは約 "
+                f"{codec.LINK_RELIABLE_CHARS:,} 文字までで、長いリンクは途中で切れることがあります。"
+                "確実に共有するにはファイルで: 保存・読み込み・書き出し → シナリオをダウンロード。",
+            ),
+            icon=":material/warning:",
+        )
 
 
 def _on_upload() -> None:
     """Load an uploaded JSON scenario; any problem and nothing changes."""
-    file = st.session_state.get(_W_UPLOAD)
+    file = state.widget_value(_W_UPLOAD)
     if file is None:
         return
-    data = file.getvalue()
-    sc, problems = codec.scenario_from_json(data, state.scenario())
-    reduction, reduction_problems = codec.reduction_from_json(data)
-    if problems or reduction_problems:
-        state.set_load_report("file", problems + reduction_problems)
+    loaded = codec.read_json(file.getvalue(), state.scenario())
+    if loaded.problems:
+        state.set_load_report("file", loaded.problems)
         return
-    state.set_scenario(sc)
+    state.set_scenario(loaded.scenario)
     # Files saved before the reduction was kept in them leave it as it is.
+    reduction = loaded.reduction
     if reduction is not None and reduction != state.reduction():
         state.set_reduction(reduction)
         state.bump_editor_version()  # the sidebar's choice is drawn afresh from it

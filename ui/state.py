@@ -4,7 +4,10 @@ page switches.
 Every page starts with ``setup_page(...)``. Pages read ``scenario()`` and change it only through
 ``set_scenario(...)`` (best from a widget callback, so the whole run sees the new scenario). Widgets never own
 these values: a widget that is not drawn on a page loses its session-state key, so widgets only *edit* the
-canonical keys below (see /work/shared/streamlit-notes.md, "State that survives a page switch").
+canonical keys below (a widget not drawn in a run loses its key, and with it the value).
+
+Widgets' own values are read and set here too (``widget_value``, ``set_widget_value``, ``request_widget_values``),
+and tests read the canonical values from ``AppTest.session_state`` with the same functions (``scenario(session)``).
 
 The address bar is always a share link: after every change and on every run the query parameters are rewritten
 from the scenario (Streamlit clears hand-set query parameters on a page switch). The link is read into state only
@@ -13,9 +16,10 @@ on a session's first run, on whichever page the link opens, so rewriting it neve
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Literal
+from typing import Any, Literal
+from urllib.parse import urlencode
 
 import streamlit as st
 
@@ -23,7 +27,9 @@ import dnn
 from dnn.core import Reduction
 
 from . import codec
-from .i18n import current_lang, set_lang, tr
+from .i18n import LANGS, Lang, current_lang, tr
+from .note import NOTE_PARAM, note_from_query
+from .plain import plain
 
 REDUCTIONS = codec.REDUCTIONS
 UNDO_LIMIT = 20
@@ -37,6 +43,12 @@ _VERSION = "editor_version"
 _LOAD_REPORT = "load_report"
 _FLASHES = "flashes"
 _INITIALISED = "state_initialised"
+_LANG = "lang"
+_WIDGET_REQUESTS = "widget_requests"  # widget values to set before the widgets are drawn (request_widget_values)
+_QUIZ = "quiz_progress"
+_NOTE = "teacher_note"
+_PAGE_PARAMS = "page_link_params"  # this page's own link keys (the quiz's ask, quiz_seed), set on every run
+_PAGE_PARAM_KEYS = "page_link_param_keys"  # every such key ever set, so that a dropped one leaves the address bar
 
 
 @dataclass(frozen=True)
@@ -62,14 +74,14 @@ def _init_once() -> None:
     if ss.get(_INITIALISED):
         return
     params = st.query_params.to_dict()
-    lang = codec.lang_from_query(params)
-    if lang:
-        set_lang(lang)
-    sc, problems = codec.scenario_from_query(params, dnn.seed_scenario())
-    reduction, reduction_problems = codec.reduction_from_query(params)
-    problems += reduction_problems
-    ss[_SCENARIO] = sc
-    ss[_REDUCTION] = reduction or "mean"
+    loaded = codec.read_query(params, dnn.seed_scenario())
+    if loaded.lang:
+        set_lang(loaded.lang)
+    teacher_note, note_problems = note_from_query(params)
+    problems = [*loaded.problems, *note_problems]
+    ss[_NOTE] = teacher_note
+    ss[_SCENARIO] = loaded.scenario
+    ss[_REDUCTION] = loaded.reduction or "mean"
     ss[_UNDO] = []
     ss[_BASELINE] = None
     ss[_VERSION] = 0
@@ -94,6 +106,8 @@ def setup_page(
     messages already reflect them.
     """
     _init_once()
+    _apply_widget_requests()
+    st.session_state[_PAGE_PARAMS] = {}  # a page that has link keys of its own sets them again in ``pending``
     if pending is not None:
         pending()
     title = tr(title_en, title_ja)
@@ -104,15 +118,21 @@ def setup_page(
     draw_sidebar()
     if header:
         st.title(title)
+    _show_note()
     _show_messages()
 
 
 # ---------------------------------------------------------------- the scenario
 
 
-def scenario() -> dnn.Scenario:
-    """The current scenario (network, x, d, learning rate η, steps)."""
-    return st.session_state[_SCENARIO]
+def _session(session: Mapping[str, Any] | None) -> Mapping[str, Any]:
+    """This run's session state, or ``session`` (a test's ``AppTest.session_state``, read after a run)."""
+    return st.session_state if session is None else session
+
+
+def scenario(session: Mapping[str, Any] | None = None) -> dnn.Scenario:
+    """The current scenario (network, x, d, learning rate η, steps); of ``session`` when given (tests)."""
+    return _session(session)[_SCENARIO]
 
 
 def set_scenario(sc: dnn.Scenario, record_undo: bool = True, *, refresh_editors: bool = True) -> None:
@@ -171,6 +191,21 @@ def reset() -> None:
     set_scenario(dnn.seed_scenario())
 
 
+# ---------------------------------------------------------------- language
+
+
+def lang(session: Mapping[str, Any] | None = None) -> Lang:
+    """The session's language, "en" or "ja" ("en" unless the user or the link chose Japanese); of ``session`` when
+    given (tests). ``i18n.current_lang`` and ``tr`` read it."""
+    value = _session(session).get(_LANG, "en")
+    return value if value in LANGS else "en"
+
+
+def set_lang(value: str) -> None:
+    """Switch the session's language; unknown values fall back to English."""
+    st.session_state[_LANG] = value if value in LANGS else "en"
+
+
 # ---------------------------------------------------------------- baseline, reduction, editors
 
 
@@ -179,9 +214,9 @@ def pin_baseline(sc: dnn.Scenario | None = None) -> None:
     st.session_state[_BASELINE] = scenario() if sc is None else sc
 
 
-def baseline() -> dnn.Scenario | None:
-    """The pinned baseline scenario, or None when nothing is pinned."""
-    return st.session_state.get(_BASELINE)
+def baseline(session: Mapping[str, Any] | None = None) -> dnn.Scenario | None:
+    """The pinned baseline scenario, or None when nothing is pinned; of ``session`` when given (tests)."""
+    return _session(session).get(_BASELINE)
 
 
 def clear_baseline() -> None:
@@ -189,9 +224,10 @@ def clear_baseline() -> None:
     st.session_state[_BASELINE] = None
 
 
-def reduction() -> Reduction:
-    """How backprop reduces over samples: "mean" (gradient of the reported mean loss) or "sum" (the notebook)."""
-    return st.session_state[_REDUCTION]
+def reduction(session: Mapping[str, Any] | None = None) -> Reduction:
+    """How backprop reduces over samples: "mean" (gradient of the reported mean loss) or "sum" (the notebook); of
+    ``session`` when given (tests)."""
+    return _session(session)[_REDUCTION]
 
 
 def set_reduction(value: str) -> None:
@@ -201,10 +237,11 @@ def set_reduction(value: str) -> None:
         sync_query_params()
 
 
-def editor_version() -> int:
+def editor_version(session: Mapping[str, Any] | None = None) -> int:
     """A number to put in every editor widget's key: it changes when the scenario is replaced from outside the
-    editor (reset, preset, undo, resize, load), so the widget starts fresh from the scenario's values."""
-    return st.session_state[_VERSION]
+    editor (reset, preset, undo, resize, load), so the widget starts fresh from the scenario's values. Of
+    ``session`` when given (tests)."""
+    return _session(session)[_VERSION]
 
 
 def bump_editor_version() -> None:
@@ -224,6 +261,35 @@ def translated_key(name: str) -> str:
     return f"{name}_{current_lang()}"
 
 
+# ---------------------------------------------------------------- widgets' own values
+
+
+def widget_value(key: str, default: Any = None) -> Any:
+    """What the keyed widget ``key`` holds (read it in the widget's callback, or before it is drawn), or
+    ``default`` when it has none."""
+    return st.session_state.get(key, default)
+
+
+def set_widget_value(key: str, value: Any, *, keep_existing: bool = False) -> None:
+    """Give the keyed widget ``key`` a value before it is drawn in this run (Streamlit refuses it afterwards);
+    with ``keep_existing``, only when it has none yet (a default that a click may later override)."""
+    if keep_existing and key in st.session_state:
+        return
+    st.session_state[key] = value
+
+
+def request_widget_values(values: Mapping[str, Any]) -> None:
+    """Have widgets take ``values`` (by key) at the start of the next run, before they are drawn: for a button or
+    callback whose widgets are already on screen. ``setup_page`` applies them."""
+    ss = st.session_state
+    ss[_WIDGET_REQUESTS] = {**ss.get(_WIDGET_REQUESTS, {}), **values}
+
+
+def _apply_widget_requests() -> None:
+    for key, value in st.session_state.pop(_WIDGET_REQUESTS, {}).items():
+        st.session_state[key] = value
+
+
 # ---------------------------------------------------------------- messages
 
 
@@ -232,7 +298,7 @@ def load_report() -> LoadReport | None:
     return st.session_state.get(_LOAD_REPORT)
 
 
-def set_load_report(source: Literal["link", "file"], problems: list[codec.Problem]) -> None:
+def set_load_report(source: Literal["link", "file"], problems: Sequence[codec.Problem]) -> None:
     """Remember problems of a link or file so that the page shows them (one message, one line per key)."""
     st.session_state[_LOAD_REPORT] = LoadReport(source, tuple(problems)) if problems else None
 
@@ -243,8 +309,24 @@ def dismiss_load_report() -> None:
 
 
 def flash(en: str, ja: str, kind: Literal["error", "warning", "info", "success"] = "error") -> None:
-    """Show a message once, at the top of the next run (use from callbacks, e.g. to refuse an edit)."""
+    """Show a message once, at the top of the next run (use from callbacks, e.g. to refuse an edit).
+
+    The text is shown as written, never as Markdown: it may quote what a user typed or a file's name."""
     st.session_state[_FLASHES] = [*st.session_state.get(_FLASHES, []), Flash(kind, en, ja)]
+
+
+def note() -> str | None:
+    """The teacher's note from the link the session opened with (``note=``), or None."""
+    return st.session_state.get(_NOTE)
+
+
+def _show_note() -> None:
+    """The teacher's note, as plain text (``st.text`` parses neither Markdown nor HTML), at the top of the screen."""
+    text = note()
+    if text:
+        with st.container(border=True, key="teacher_note"):
+            st.caption(tr(":material/sticky_note_2: Note from the link", ":material/sticky_note_2: リンクのメモ"))
+            st.text(text)
 
 
 def _show_messages() -> None:
@@ -254,9 +336,9 @@ def _show_messages() -> None:
         intro = (
             tr("Some values in the link could not be used:", "リンクの一部の値は使えませんでした:")
             if report.source == "link"
-            else tr("The file was not loaded; nothing changed:", "ファイルは読み込まれませんでした(変更なし):")
+            else tr("The file was not loaded; nothing changed:", "ファイルは読み込まれませんでした（変更なし）:")
         )
-        lines = "\n".join(f"- {p.text(lang)}" for p in report.problems)
+        lines = "\n".join(f"- {plain(p.text(lang))}" for p in report.problems)  # they quote the link's values
         tail = tr("Everything else was loaded.", "それ以外は読み込みました。") if report.source == "link" else ""
         with st.container(key="load_report"):
             st.warning(f"{intro}\n\n{lines}\n\n{tail}".strip(), icon=":material/link_off:")
@@ -264,15 +346,19 @@ def _show_messages() -> None:
     flashes = st.session_state.get(_FLASHES, [])
     st.session_state[_FLASHES] = []
     for f in flashes:
-        getattr(st, f.kind)(tr(f.en, f.ja))
+        getattr(st, f.kind)(plain(tr(f.en, f.ja)))
 
 
 # ---------------------------------------------------------------- the link
 
 
 def share_query() -> str:
-    """The current scenario (with the reduction and language) as a query string, "W1=...&lr=...", without "?"."""
-    return codec.query_string(scenario(), current_lang(), reduction())
+    """The current scenario (with the reduction and language) as a query string, "W1=...&lr=...", without "?";
+    then the page's own keys (``set_page_link_params``)."""
+    extra = {**({NOTE_PARAM: note()} if note() else {}), **(st.session_state.get(_PAGE_PARAMS) or {})}
+    return "&".join(
+        q for q in (codec.query_string(scenario(), current_lang(), reduction()), urlencode(extra, safe=",")) if q
+    )
 
 
 def share_url() -> str:
@@ -283,11 +369,40 @@ def share_url() -> str:
 
 def sync_query_params() -> None:
     """Rewrite the address bar's query parameters from the scenario (only the keys that differ)."""
-    desired = codec.scenario_to_query(scenario(), current_lang(), reduction())
+    teacher_note = {NOTE_PARAM: note()} if note() else {}
+    desired = {**codec.scenario_to_query(scenario(), current_lang(), reduction()), **teacher_note, **page_link_params()}
     qp = st.query_params
     changed = {k: v for k, v in desired.items() if qp.get(k) != v}
-    stale = [k for k in (*codec.KEYS, codec.REDUCTION_PARAM, codec.LANG_PARAM) if k in qp and k not in desired]
+    own_keys = (*codec.LINK_KEYS, NOTE_PARAM, *st.session_state.get(_PAGE_PARAM_KEYS, ()))
+    stale = [k for k in own_keys if k in qp and k not in desired]
     if changed:
         qp.update(changed)
     for k in stale:
         del qp[k]
+
+
+def page_link_params() -> dict[str, str]:
+    """The current page's own link keys (besides the scenario's), e.g. the quiz's ``ask`` and ``quiz_seed``."""
+    return dict(st.session_state.get(_PAGE_PARAMS) or {})
+
+
+def set_page_link_params(params: dict[str, str], owned: tuple[str, ...] = ()) -> None:
+    """Keep ``params`` in the address bar and the share link for this run of this page (call it in ``pending``,
+    before the sidebar draws the link); the page's other ``owned`` keys (a bad value from a link) leave the
+    address bar. Other pages set none, so the keys leave the address bar there."""
+    ss = st.session_state
+    ss[_PAGE_PARAMS] = dict(params)
+    ss[_PAGE_PARAM_KEYS] = tuple(dict.fromkeys((*ss.get(_PAGE_PARAM_KEYS, ()), *params, *owned)))
+
+
+# ---------------------------------------------------------------- the quiz
+
+
+def quiz_progress() -> Any:
+    """The quiz's progress in this session (a ``ui.quiz.QuizProgress``), or None before the quiz was opened."""
+    return st.session_state.get(_QUIZ)
+
+
+def set_quiz_progress(progress: Any) -> None:
+    """Remember the quiz's progress (what is asked, the typed answers, the score) for the rest of the session."""
+    st.session_state[_QUIZ] = progress
