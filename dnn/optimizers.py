@@ -6,7 +6,7 @@ Each rule is written twice, on purpose:
 - ``optimizer_step`` is the readable one, parameter by parameter like the book's ``update(params, grads)``: a
   learner lays it beside the lesson's code. It returns the new network and the optimizer's new state (velocity v,
   accumulated squares h, moments m and v), so a screen can show one step with its numbers.
-- ``OPTIMIZERS[name].update`` works in place on one flat parameter buffer θ (and on a sweep's θ with a last axis of
+- ``OPTIMIZERS[name].make_update`` works in place on one flat parameter buffer θ (and on a sweep's θ with a last axis of
   runs), for ``dnn.train`` and ``dnn.sweep``. The tests hold ``train`` to repeated ``optimizer_step``.
 
 Conventions, stated because other texts differ:
@@ -85,73 +85,86 @@ def _adam(p: np.ndarray, g: np.ndarray, s: dict, lr: float, hp: Mapping[str, flo
 
 
 # ---------------------------------------------------------------- the same rules in place on a flat buffer θ
-# ``make_update(theta, hp)`` returns ``update(grad, lr, t)``: θ and the rule's own buffers change in place. ``lr`` is
-# a number or, for a sweep, an array of one η per run (the last axis of θ). ``grad`` may be overwritten.
+# ``make_update(theta, hp, state)`` returns ``update(grad, lr, t)``: θ and ``state`` change in place, ``grad`` does
+# not. ``state`` holds the rule's slots stacked, shape (len(slots), *θ.shape), zero before the first step; the
+# caller owns it, so that ``dnn.train`` can store it beside θ and start again from it. ``lr`` is a number or, for a
+# sweep, an array of one η per run (the last axis of θ). ``t`` counts this step (1, 2, ...). Each rule uses one
+# work buffer and no temporary arrays.
+
+UpdateFactory = Callable[..., Callable[[np.ndarray, Any, int], None]]
 
 
-def _sgd_update(theta: np.ndarray, hp: Mapping[str, float]) -> Callable[[np.ndarray, Any, int], None]:
+def _sgd_update(theta: np.ndarray, hp: Mapping[str, float], state: np.ndarray | None = None) -> Callable:
+    work = np.empty_like(theta)
+
     def update(grad: np.ndarray, lr: Any, t: int) -> None:
-        np.multiply(grad, lr, out=grad)
-        np.subtract(theta, grad, out=theta)
+        np.multiply(grad, lr, out=work)
+        np.subtract(theta, work, out=theta)  # θ ← θ − η·g
 
     return update
 
 
-def _momentum_update(theta: np.ndarray, hp: Mapping[str, float]) -> Callable[[np.ndarray, Any, int], None]:
-    v, alpha = np.zeros_like(theta), hp["momentum"]
+def _momentum_update(theta: np.ndarray, hp: Mapping[str, float], state: np.ndarray | None = None) -> Callable:
+    v = (np.zeros((1, *theta.shape)) if state is None else state)[0]
+    work, alpha = np.empty_like(theta), np.array(hp["momentum"])
 
     def update(grad: np.ndarray, lr: Any, t: int) -> None:
         np.multiply(v, alpha, out=v)
-        np.multiply(grad, lr, out=grad)
-        np.subtract(v, grad, out=v)  # v ← α·v − η·g
-        np.add(theta, v, out=theta)
+        np.multiply(grad, lr, out=work)
+        np.subtract(v, work, out=v)  # v ← α·v − η·g
+        np.add(theta, v, out=theta)  # θ ← θ + v
 
     return update
 
 
-def _scaled_by_root(theta: np.ndarray, decay: float | None) -> Callable[[np.ndarray, Any, int], None]:
+def _scaled_by_root(theta: np.ndarray, decay: float | None, state: np.ndarray | None) -> Callable:
     """AdaGrad (decay None: h accumulates) and RMSProp (h decays by ρ): θ ← θ − η·g / (√h + 1e-7)."""
-    h, root = np.zeros_like(theta), np.empty_like(theta)
+    h = (np.zeros((1, *theta.shape)) if state is None else state)[0]
+    work, eps = np.empty_like(theta), np.array(EPSILON)
+    rho, one_minus_rho = (None, None) if decay is None else (np.array(decay), np.array(1 - decay))
 
     def update(grad: np.ndarray, lr: Any, t: int) -> None:
-        np.multiply(grad, grad, out=root)
-        if decay is not None:
-            np.multiply(h, decay, out=h)
-            np.multiply(root, 1 - decay, out=root)
-        np.add(h, root, out=h)  # h ← h + g²  or  h ← ρ·h + (1 − ρ)·g²
-        np.sqrt(h, out=root)
-        np.add(root, EPSILON, out=root)
-        np.divide(grad, root, out=grad)
-        np.multiply(grad, lr, out=grad)
-        np.subtract(theta, grad, out=theta)
+        np.multiply(grad, grad, out=work)
+        if rho is not None:
+            np.multiply(h, rho, out=h)
+            np.multiply(work, one_minus_rho, out=work)
+        np.add(h, work, out=h)  # h ← h + g²  or  h ← ρ·h + (1 − ρ)·g²
+        np.sqrt(h, out=work)
+        np.add(work, eps, out=work)
+        np.divide(grad, work, out=work)
+        np.multiply(work, lr, out=work)
+        np.subtract(theta, work, out=theta)  # θ ← θ − η·g / (√h + 1e-7)
 
     return update
 
 
-def _adagrad_update(theta: np.ndarray, hp: Mapping[str, float]) -> Callable[[np.ndarray, Any, int], None]:
-    return _scaled_by_root(theta, None)
+def _adagrad_update(theta: np.ndarray, hp: Mapping[str, float], state: np.ndarray | None = None) -> Callable:
+    return _scaled_by_root(theta, None, state)
 
 
-def _rmsprop_update(theta: np.ndarray, hp: Mapping[str, float]) -> Callable[[np.ndarray, Any, int], None]:
-    return _scaled_by_root(theta, hp["decay"])
+def _rmsprop_update(theta: np.ndarray, hp: Mapping[str, float], state: np.ndarray | None = None) -> Callable:
+    return _scaled_by_root(theta, hp["decay"], state)
 
 
-def _adam_update(theta: np.ndarray, hp: Mapping[str, float]) -> Callable[[np.ndarray, Any, int], None]:
-    m, v, work = np.zeros_like(theta), np.zeros_like(theta), np.empty_like(theta)
+def _adam_update(theta: np.ndarray, hp: Mapping[str, float], state: np.ndarray | None = None) -> Callable:
+    m, v = np.zeros((2, *theta.shape)) if state is None else state
+    work, eps = np.empty_like(theta), np.array(EPSILON)
     b1, b2 = hp["beta1"], hp["beta2"]
+    one_minus_b1, one_minus_b2 = np.array(1 - b1), np.array(1 - b2)
+    sqrt = math.sqrt
 
     def update(grad: np.ndarray, lr: Any, t: int) -> None:
         np.subtract(grad, m, out=work)
-        np.multiply(work, 1 - b1, out=work)
+        np.multiply(work, one_minus_b1, out=work)
         np.add(m, work, out=m)  # m ← m + (1 − β1)(g − m)
         np.multiply(grad, grad, out=work)
         np.subtract(work, v, out=work)
-        np.multiply(work, 1 - b2, out=work)
+        np.multiply(work, one_minus_b2, out=work)
         np.add(v, work, out=v)  # v ← v + (1 − β2)(g² − v)
         np.sqrt(v, out=work)
-        np.add(work, EPSILON, out=work)
+        np.add(work, eps, out=work)
         np.divide(m, work, out=work)
-        np.multiply(work, np.multiply(lr, math.sqrt(1.0 - b2**t) / (1.0 - b1**t)), out=work)
+        np.multiply(work, np.multiply(lr, sqrt(1.0 - b2**t) / (1.0 - b1**t)), out=work)  # η_t·m / (√v + 1e-7)
         np.subtract(theta, work, out=theta)
 
     return update
@@ -162,7 +175,7 @@ class Optimizer:
     """An update rule: its readable per-parameter form, its in-place form, its state slots and settings."""
 
     rule: Callable[..., tuple]
-    make_update: Callable[[np.ndarray, Mapping[str, float]], Callable[[np.ndarray, Any, int], None]]
+    make_update: UpdateFactory
     slots: tuple[str, ...]
     default_lr: float
     hyperparameters: tuple[Hyperparameter, ...] = ()
