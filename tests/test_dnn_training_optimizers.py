@@ -85,7 +85,7 @@ def test_train_equals_repeated_readable_steps(name, hp, hidden, output, sizes, s
 def test_stochastic_training_with_each_rule_uses_the_recorded_samples(name, hp):
     net, x, d = problem("relu", "identity", (2, 6, 1), 10, seed=4)
     h = dnn.train(net, x, d, lr=0.02, steps=30, stochastic=True, seed=3, optimizer=name, **hp)
-    nets, states, losses = repeated_steps(net, x, d, 0.02, 30, name, hp, draws=h.sample_indices)
+    nets, _states, losses = repeated_steps(net, x, d, 0.02, 30, name, hp, draws=h.sample_indices)
     np.testing.assert_allclose(h.loss, losses, rtol=1e-12, atol=1e-14)
     assert_same_network(h.network_at(19), nets[19])
     assert_same_network(h.network, nets[30])
@@ -103,7 +103,7 @@ def test_long_runs_keep_the_rules_state_with_each_snapshot_and_replay_exactly(na
     assert h.snapshots.size + h.state_snapshots.size <= 2001 * h.snapshots.shape[1]
     assert h.state_snapshots.shape == (h.snapshots.shape[0], slots, h.snapshots.shape[1])
     k = 2 * h.snapshot_every + 1  # not on a snapshot: replayed from the one before, with its state
-    nets, states, losses = repeated_steps(sc.network, sc.x, sc.d, 0.01, k, name, {})
+    nets, states, _losses = repeated_steps(sc.network, sc.x, sc.d, 0.01, k, name, {})
     assert_same_network(h.network_at(k), nets[k])
     for slot, arrays in h.optimizer_state_at(k).slots.items():
         for key, value in arrays.items():
