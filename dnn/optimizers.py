@@ -213,6 +213,32 @@ OPTIMIZERS: dict[str, Optimizer] = {
 }
 
 
+HYPERPARAMETERS: dict[str, Hyperparameter] = {
+    hp.name: hp for opt in OPTIMIZERS.values() for hp in opt.hyperparameters
+}  # every rule's settings by name (momentum, decay, beta1, beta2): one name, one meaning
+
+
+def owner_of(setting: str) -> str:
+    """The update rule a hyperparameter belongs to ("beta1" → "adam")."""
+    return next(name for name, opt in OPTIMIZERS.items() if any(hp.name == setting for hp in opt.hyperparameters))
+
+
+def check_hyperparameter(name: str, raw: Any) -> float:
+    """One hyperparameter as a float, or a ValidationError naming it: a finite number in its range [low, high)."""
+    hp = HYPERPARAMETERS[name]
+    try:
+        value = float(raw)
+    except (TypeError, ValueError, OverflowError):
+        value = math.nan
+    if not (math.isfinite(value) and hp.low <= value < hp.high):
+        raise ValidationError(
+            hp.name,
+            f"{hp.name} is {raw!r}; the {hp.en} must be a number from {hp.low:g} up to (not including) {hp.high:g}",
+            f"{hp.name} が {raw!r} です。{hp.ja} は {hp.low:g} 以上 {hp.high:g} 未満の数にしてください",
+        )
+    return value
+
+
 def check_optimizer(name: str, hyperparameters: Mapping[str, Any] | None = None) -> dict[str, float]:
     """The optimizer's full settings (defaults filled in), or a ValidationError naming the field and the rule.
 
@@ -227,18 +253,7 @@ def check_optimizer(name: str, hyperparameters: Mapping[str, Any] | None = None)
     given = dict(hyperparameters or {})
     settings: dict[str, float] = {}
     for hp in OPTIMIZERS[name].hyperparameters:
-        raw = given.pop(hp.name, hp.default)
-        try:
-            value = float(raw)
-        except (TypeError, ValueError, OverflowError):
-            value = math.nan
-        if not (math.isfinite(value) and hp.low <= value < hp.high):
-            raise ValidationError(
-                hp.name,
-                f"{hp.name} is {raw!r}; the {hp.en} must be a number from {hp.low:g} up to (not including) {hp.high:g}",
-                f"{hp.name} が {raw!r} です。{hp.ja} は {hp.low:g} 以上 {hp.high:g} 未満の数にしてください",
-            )
-        settings[hp.name] = value
+        settings[hp.name] = check_hyperparameter(hp.name, given.pop(hp.name, hp.default))
     if given:
         extra = ", ".join(sorted(given))
         raise ValidationError(

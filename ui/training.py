@@ -63,7 +63,9 @@ def compute_run(
     steps."""
     t0 = time.perf_counter()
     stochastic = stochastic and len(sc.x) > 1  # one sample: "one random sample per step" is the full batch
-    h = dnn.train(sc.network, sc.x, sc.d, sc.lr, sc.steps, reduction, stochastic=stochastic, seed=seed)
+    h = dnn.train(
+        sc.network, sc.x, sc.d, sc.lr, sc.steps, reduction, stochastic, seed, optimizer=sc.optimizer, **sc.settings
+    )
     # The size of the whole gradient is recorded by dnn.train at every step; each parameter's share and the outputs
     # are evaluated at the probe steps only.
     looked_at = dnn.probes(h, probes)
@@ -89,15 +91,29 @@ def _cached_run(
     reduction: str,
     stochastic: bool,
     seed: int,
+    optimizer: str = "sgd",
+    settings: tuple = (),
 ) -> Run:
     # The key is every array and setting that changes the run (st.cache_data hashes numpy arrays by content).
-    return compute_run(dnn.Scenario(net, x, d, lr=lr, steps=steps), reduction, stochastic, seed)
+    sc = dnn.Scenario(net, x, d, lr=lr, steps=steps, optimizer=optimizer, settings=dict(settings))
+    return compute_run(sc, reduction, stochastic, seed)
 
 
 def run_scenario(sc: dnn.Scenario, reduction: str = "mean", stochastic: bool = False, seed: int = 0) -> Run:
     """The scenario's run, from the cache when it was computed before; a spinner appears after half a second."""
     with st.spinner(tr(f"Training {sc.steps:,} steps…", f"{sc.steps:,} ステップ学習しています…"), show_time=True):
-        return _cached_run(sc.network, sc.x, sc.d, sc.lr, sc.steps, reduction, bool(stochastic), int(seed))
+        return _cached_run(
+            sc.network,
+            sc.x,
+            sc.d,
+            sc.lr,
+            sc.steps,
+            reduction,
+            bool(stochastic),
+            int(seed),
+            sc.optimizer,
+            tuple(sorted(sc.settings.items())),
+        )
 
 
 # ---------------------------------------------------------------- what the output does over the steps
@@ -201,17 +217,25 @@ def compute_sweep(sc: dnn.Scenario, lrs: np.ndarray, steps: int, reduction: str 
     """All learning rates trained together by one ``dnn.sweep`` call, from the scenario's network and data."""
     t0 = time.perf_counter()
     lrs = np.asarray(lrs, dtype=np.float64)
-    losses = dnn.sweep(sc.network, sc.x, sc.d, lrs, steps, reduction)
+    losses = dnn.sweep(sc.network, sc.x, sc.d, lrs, steps, reduction, sc.optimizer, **sc.settings)
     summary = dnn.sweep_summary(losses)
     return SweepResult(lrs, losses, summary.diverged, summary.final, summary.best, time.perf_counter() - t0)
 
 
 @st.cache_data(max_entries=CACHE_SWEEPS, show_spinner=False, hash_funcs=NETWORK_HASH)
 def _cached_sweep(
-    net: dnn.Network, x: np.ndarray, d: np.ndarray, lrs: np.ndarray, steps: int, reduction: str
+    net: dnn.Network,
+    x: np.ndarray,
+    d: np.ndarray,
+    lrs: np.ndarray,
+    steps: int,
+    reduction: str,
+    optimizer: str = "sgd",
+    settings: tuple = (),
 ) -> SweepResult:
     # The scenario's own η is not in the key: a sweep does not depend on it.
-    return compute_sweep(dnn.Scenario(net, x, d, lr=float(lrs[0]), steps=steps), lrs, steps, reduction)
+    sc = dnn.Scenario(net, x, d, lr=float(lrs[0]), steps=steps, optimizer=optimizer, settings=dict(settings))
+    return compute_sweep(sc, lrs, steps, reduction)
 
 
 def sweep_scenario(sc: dnn.Scenario, lrs: np.ndarray, steps: int, reduction: str = "mean") -> SweepResult:
@@ -223,7 +247,16 @@ def sweep_scenario(sc: dnn.Scenario, lrs: np.ndarray, steps: int, reduction: str
         ),
         show_time=True,
     ):
-        return _cached_sweep(sc.network, sc.x, sc.d, np.asarray(lrs, dtype=np.float64), int(steps), reduction)
+        return _cached_sweep(
+            sc.network,
+            sc.x,
+            sc.d,
+            np.asarray(lrs, dtype=np.float64),
+            int(steps),
+            reduction,
+            sc.optimizer,
+            tuple(sorted(sc.settings.items())),
+        )
 
 
 # ---------------------------------------------------------------- what differs between two scenarios
