@@ -112,7 +112,7 @@ def test_stochastic_training_uses_one_recorded_sample_per_step():
 
 
 def diverging_scenario():
-    """DESIGN.md's run that really overflows: squared error, x = [100, 500], d = [1, 2], lr = 10."""
+    """A run that really overflows: squared error, x = [100, 500], d = [1, 2], lr = 10."""
     net = dnn.seed_network().replace(output="identity")
     return net, np.array([[100.0, 500.0]]), np.array([[1.0, 2.0]])
 

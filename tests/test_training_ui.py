@@ -19,7 +19,7 @@ def traces(fig):
 
 
 def overflow_scenario(lr=10.0, steps=1000):
-    """DESIGN.md's divergence case: the notebook's network with identity output, x = [100, 500], d = [1, 2]."""
+    """A run that really diverges: the notebook's network with identity output, x = [100, 500], d = [1, 2]."""
     net = dnn.seed_network().replace(output="identity")
     return dnn.Scenario(net, [[100.0, 500.0]], [[1.0, 2.0]], lr=lr, steps=steps)
 
