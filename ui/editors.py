@@ -22,6 +22,7 @@ import dnn
 
 from . import codec, presets, shapes, state
 from .i18n import current_lang, pick, tr
+from .optimizer_controls import optimizer_controls
 
 MATRICES: tuple[str, ...] = ("W1", "b1", "W2", "b2", "x", "d")
 # Labels of the activation menus (English, Japanese), by the registries' names. A name without one (an entry added
@@ -384,7 +385,8 @@ def scale_lr(factor: float) -> None:
 
 
 def structure_controls(sc: dnn.Scenario) -> None:
-    """Sizes (inputs, hidden units, outputs, samples), hidden activation, output layer, learning rate, steps."""
+    """Sizes (inputs, hidden units, outputs, samples), hidden activation, output layer, learning rate, steps, and
+    the update rule with its settings."""
     net = sc.network
     lim = dnn.LIMITS
     sizes = (
@@ -459,6 +461,7 @@ def structure_controls(sc: dnn.Scenario) -> None:
             on_change=on_steps,
             args=(key,),
         )
+    optimizer_controls(sc, "")
 
 
 # ---------------------------------------------------------------- presets

@@ -21,6 +21,7 @@ from . import not_finite, sgd_preset, state
 from .editors import on_number, on_steps, scale_lr, whole_number_input
 from .figures_backprop import gradient_figure
 from .i18n import current_lang, pick, tr
+from .optimizer_controls import optimizer_controls
 from .training import Run, csv_maker, output_lines, run_scenario
 
 SOURCE_KEY = "train_source"  # radio: "scenario" or "sgd"
@@ -98,6 +99,7 @@ def scenario_controls(sc: dnn.Scenario) -> tuple[bool, int]:
     down, up = scale_col.columns(2)
     down.button("÷10", key="train_lr_div10", on_click=scale_lr, args=(0.1,), width="stretch")
     up.button("×10", key="train_lr_mul10", on_click=scale_lr, args=(10.0,), width="stretch")
+    optimizer_controls(sc, "train_")
     if len(sc.x) < 2:
         return False, 0
     with sample_col:
