@@ -26,6 +26,7 @@ import numpy as np
 from .core import Forward, Gradients, _unchecked, backward, forward, loss, stepped_params
 from .functions import OUTPUT_LAYERS
 from .network import LIMITS, Network, Scenario
+from .optimizers import OptimizerState, check_optimizer, direction, initial_state, step_size, stepped
 from .training import History, diverged_at
 
 PARAMS: tuple[str, ...] = ("W1", "b1", "W2", "b2")
@@ -232,6 +233,14 @@ class StepReport:
     loss_before: float
     loss_after: float
     predicted: float
+    # The update rule (SGD unless another was chosen): its state before and after the step (the book's v, h, m
+    # per parameter; t counts steps), the number the step multiplies by (η, Adam's η_t) and, per parameter, the
+    # direction it moves along (``dnn.optimizers.direction``).
+    optimizer: str = "sgd"
+    state_before: OptimizerState | None = None
+    state_after: OptimizerState | None = None
+    step_size: float = math.nan
+    direction: dict[str, np.ndarray] | None = None
 
     @property
     def actual(self) -> float:
@@ -239,20 +248,55 @@ class StepReport:
         return self.loss_after - self.loss_before
 
 
-def step_report(net: Network, x: np.ndarray, d: np.ndarray, grads: Gradients, lr: float) -> StepReport:
-    """Take one SGD step with the gradients ``grads`` and compare the loss change with its first-order prediction.
+def step_report(
+    net: Network,
+    x: np.ndarray,
+    d: np.ndarray,
+    grads: Gradients,
+    lr: float,
+    optimizer: str = "sgd",
+    state: OptimizerState | None = None,
+    **settings: float,
+) -> StepReport:
+    """Take one step of the update rule ``optimizer`` (SGD by default) with the gradients ``grads``, from the rule's
+    ``state`` (zero, before the first step, when None), and compare the loss change with its first-order
+    prediction ∇E·Δθ (for SGD −η·∇E·g).
 
     Never raises for numbers that leave the floats: an overflowing step is reported in ``overflow``.
     """
-    new = stepped_params(net, grads, lr)
+    hp = check_optimizer(optimizer, settings)
+    state = state or initial_state(net, optimizer)
+    with np.errstate(all="ignore"):
+        if optimizer == "sgd":
+            new, state_after = stepped_params(net, grads, lr), OptimizerState(state.t + 1, {})
+        else:
+            new, state_after = stepped(net, grads, lr, optimizer, state, hp)
     overflow = _first_not_finite(new)
     with np.errstate(all="ignore"):
         true_grad = backward(net, x, d, reduction="mean")  # ∇E of the reported (mean) loss
-        dot = sum(float(np.sum(true_grad.params()[k] * grads.params()[k])) for k in PARAMS)
+        if optimizer == "sgd":
+            predicted = -lr * sum(float(np.sum(true_grad.params()[k] * grads.params()[k])) for k in PARAMS)
+        else:  # ∇E·Δθ, Δθ the rule's own move
+            moved = net.params()
+            predicted = sum(float(np.sum(true_grad.params()[k] * (new[k] - moved[k]))) for k in PARAMS)
         before = loss(net, x, d)
         after = None if overflow else net.replace(**new)
         after_loss = math.nan if after is None else loss(after, x, d)
-    return StepReport(new, after, overflow, before, after_loss, -lr * dot)
+        slots = {k: {s: state_after.slots[s][k] for s in state_after.slots} for k in PARAMS}
+        directions = {k: direction(optimizer, grads.params()[k], slots[k]) for k in PARAMS}
+    return StepReport(
+        new,
+        after,
+        overflow,
+        before,
+        after_loss,
+        predicted,
+        optimizer,
+        state,
+        state_after,
+        step_size(optimizer, lr, state_after.t, hp),
+        directions,
+    )
 
 
 # ---------------------------------------------------------------- the output layer the long way, each sample's loss

@@ -285,6 +285,20 @@ def optimizer_step(
     ``dnn.sgd_step``.
     """
     settings = check_optimizer(name, hyperparameters)
+    new_params, new_state = stepped(net, grads, lr, name, state, settings)
+    return net.replace(**new_params), new_state
+
+
+def stepped(
+    net: Network,
+    grads: Mapping[str, np.ndarray] | Any,
+    lr: float,
+    name: str,
+    state: OptimizerState | None,
+    settings: Mapping[str, float],
+) -> tuple[dict[str, np.ndarray], OptimizerState]:
+    """``optimizer_step``'s new parameters as a dict (not validated: they may hold inf or nan after an overflow) and
+    the new state; ``settings`` complete (``check_optimizer``)."""
     opt = OPTIMIZERS[name]
     state = state or initial_state(net, name)
     t = state.t + 1
@@ -295,4 +309,25 @@ def optimizer_step(
         new_params[key], updated = opt.rule(value, np.asarray(g[key], dtype=float), own, lr, settings, t)
         for slot, array in updated.items():
             new_slots[slot][key] = array
-    return net.replace(**new_params), OptimizerState(t, new_slots)
+    return new_params, OptimizerState(t, new_slots)
+
+
+def step_size(name: str, lr: float, t: int, settings: Mapping[str, float]) -> float:
+    """What step t multiplies its direction by: η, except Adam's η_t = η·√(1 − β2^t) / (1 − β1^t)."""
+    if name == "adam":
+        return lr * math.sqrt(1.0 - settings["beta2"] ** t) / (1.0 - settings["beta1"] ** t)
+    return lr
+
+
+def direction(name: str, grad: np.ndarray, slots_after: Mapping[str, np.ndarray]) -> np.ndarray:
+    """The array a step moves a parameter along, given its gradient g and the rule's slots after the step:
+    W ← W − step_size·direction, with direction g (SGD), g / (√h + 1e-7) (AdaGrad, RMSProp), m / (√v + 1e-7)
+    (Adam); for Momentum, W ← W + v, the direction is the velocity v itself."""
+    with np.errstate(all="ignore"):
+        if name == "momentum":
+            return np.asarray(slots_after["v"])
+        if name in ("adagrad", "rmsprop"):
+            return grad / (np.sqrt(slots_after["h"]) + EPSILON)
+        if name == "adam":
+            return slots_after["m"] / (np.sqrt(slots_after["v"]) + EPSILON)
+        return np.asarray(grad)

@@ -176,3 +176,64 @@ def test_bad_settings_are_refused_by_name():
     with pytest.raises(dnn.ValidationError) as err:
         dnn.sweep(sc.network, sc.x, sc.d, [0.1], steps=5, optimizer="rmsprop", momentum=0.9)
     assert err.value.field == "optimizer"
+
+
+# ---------------------------------------------------------------- one step up close (Backprop, Training's inspector)
+
+
+@pytest.mark.parametrize("name,hp", SETTINGS)
+@pytest.mark.parametrize("reduction", ["mean", "sum"])
+def test_step_report_of_each_rule_follows_the_reference_from_any_state(name, hp, reduction):
+    """Step 3 of a run (state from two earlier steps): the new parameters and state against the test's own rule; the
+    prediction against ∇E·Δθ computed here; step size × direction gives the move."""
+    from tests.test_dnn_optimizers import Reference
+
+    net, x, d = problem("tanh", "softmax", (3, 4, 2), 4, seed=9)
+    ref, params = Reference(name, 0.05, **hp), dict(net.params())
+    state = None
+    for _ in range(2):
+        g = dnn.backward(net, x, d, reduction)
+        params = ref.update(params, g.params())
+        net, state = optimizer_step(net, g, 0.05, name, state, **hp)
+    g = dnn.backward(net, x, d, reduction)
+    report = dnn.step_report(net, x, d, g, 0.05, name, state, **hp)
+    expected = ref.update(params, g.params())
+    assert report.optimizer == name and report.state_after.t == 3 and report.state_before is state
+    for k in ("W1", "b1", "W2", "b2"):
+        np.testing.assert_allclose(report.params_after[k], expected[k], rtol=1e-12, atol=1e-15)
+        move = report.params_after[k] - net.params()[k]
+        sign = 1.0 if name == "momentum" else -report.step_size
+        np.testing.assert_allclose(sign * report.direction[k], move, rtol=1e-9, atol=1e-15)
+    if name in ("momentum", "adagrad", "rmsprop"):
+        slot = "v" if name == "momentum" else "h"
+        np.testing.assert_allclose(report.state_after.slots[slot]["W2"], ref.a["W2"], rtol=1e-12, atol=1e-15)
+    if name == "adam":
+        b1, b2 = hp.get("beta1", 0.9), hp.get("beta2", 0.999)
+        assert report.step_size == pytest.approx(0.05 * np.sqrt(1 - b2**3) / (1 - b1**3), rel=1e-14)
+        np.testing.assert_allclose(report.state_after.slots["v"]["b1"], ref.b["b1"], rtol=1e-12, atol=1e-15)
+    mean_grad = dnn.backward(net, x, d, "mean").params()
+    predicted = sum(np.sum(mean_grad[k] * (expected[k] - net.params()[k])) for k in mean_grad)
+    assert report.predicted == pytest.approx(predicted, rel=1e-9, abs=1e-15)
+    assert report.loss_after == pytest.approx(dnn.loss(net.replace(**expected), x, d), rel=1e-12)
+
+
+def test_the_first_step_of_adam_starts_from_zero_state():
+    sc = dnn.seed_scenario()
+    g = dnn.backward(sc.network, sc.x, sc.d)
+    report = dnn.step_report(sc.network, sc.x, sc.d, g, 0.001, "adam")
+    assert report.state_before.t == 0
+    assert all(np.all(a == 0) for arrays in report.state_before.slots.values() for a in arrays.values())
+    # m = (1 − β1)·g and v = (1 − β2)·g² after one step
+    np.testing.assert_allclose(report.state_after.slots["m"]["W1"], 0.1 * g.W1, rtol=1e-12)
+    np.testing.assert_allclose(report.state_after.slots["v"]["W1"], 0.001 * g.W1**2, rtol=1e-12)
+
+
+def test_the_state_at_step_k_of_a_run_makes_the_report_of_step_k_plus_1():
+    sc = dnn.seed_scenario()
+    h = dnn.train(sc.network, sc.x, sc.d, lr=0.01, steps=50, optimizer="rmsprop", decay=0.9)
+    k = 20
+    net = h.network_at(k)
+    report = dnn.step_report(net, sc.x, sc.d, h.gradients_at(k), 0.01, "rmsprop", h.optimizer_state_at(k), decay=0.9)
+    for key in ("W1", "b1", "W2", "b2"):
+        np.testing.assert_allclose(report.params_after[key], h.network_at(k + 1).params()[key], rtol=1e-12)
+    assert report.loss_after == pytest.approx(h.loss[k + 1], rel=1e-12)
