@@ -80,3 +80,52 @@ def test_the_training_screen_trains_with_the_chosen_rule():
     assert state.scenario(at.session_state).optimizer == "momentum"
     y = decode(chart(at, "train_loss_chart")["data"][0]["y"])
     np.testing.assert_allclose(y, dnn.train(sc.network, sc.x, sc.d, 0.01, 200, optimizer="momentum").loss, rtol=1e-12)
+
+
+BACKPROP = "pages/2_Backprop.py"
+
+
+def latex(at) -> str:
+    return "\n".join(e.value for e in at.latex)
+
+
+@pytest.mark.parametrize("lang", ["en", "ja"])
+def test_backprop_shows_one_step_of_adam_with_its_state(lang):
+    at = open_page(BACKPROP, {"opt": "adam", "lang": lang})
+    assert not at.exception
+    heads = [h.value for h in at.subheader]
+    assert ("One step of Adam" in heads) if lang == "en" else ("Adam を 1 ステップ" in heads)
+    assert not any("SGD" in h for h in heads)
+    sc = state.scenario(at.session_state)
+    g = dnn.backward(sc.network, sc.x, sc.d)
+    # the first step: m = (1 − β1)·g, η_t = η·√(1 − β2)/(1 − β1); their numbers are in the formulas
+    tex = latex(at)
+    assert r"\eta_t" in tex and "m_{W_1}" in tex and "v_{b_2}" in tex
+    eta_t = 0.01 * np.sqrt(1 - 0.999) / (1 - 0.9)
+    from ui.explain import tex_num
+
+    assert tex_num(eta_t, 6) in tex
+    assert tex_num(0.1 * g.b2[0], 7) in tex  # m of b2 after the first step
+    after = dnn.step_report(sc.network, sc.x, sc.d, g, sc.lr, "adam")
+    assert any(m.value == f"{after.loss_after:.8g}" or m.value.startswith(f"{after.loss_after:.6g}") for m in at.metric)
+
+
+def test_backprop_keeps_the_notebooks_sgd_step_for_sgd():
+    at = open_page(BACKPROP)
+    assert "One SGD step" in [h.value for h in at.subheader]
+
+
+def test_the_training_inspector_shows_the_rules_state_at_step_k():
+    at = open_page(TRAINING, {"opt": "momentum", "steps": "40"})
+    assert not at.exception
+    slider = at.slider(key="train_step_40")
+    slider.set_value(10).run()
+    assert not at.exception
+    sc = state.scenario(at.session_state)
+    h = dnn.train(sc.network, sc.x, sc.d, sc.lr, 40, optimizer="momentum")
+    v = h.optimizer_state_at(10).slots["v"]["b2"]  # the velocity after 10 steps, as the step of 11 starts
+    from ui.explain import tex_num
+
+    tex = latex(at)
+    assert "v_{b_2}" in tex and tex_num(v[0], 4) in tex  # (the state before the step, 4 digits)
+    assert "t = 11" in " ".join(m.value for m in at.markdown)

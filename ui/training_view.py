@@ -16,8 +16,8 @@ import streamlit as st
 
 import dnn
 
+from . import explain, not_finite, optimizer_explain, sgd_preset, state
 from . import figures_training as ft
-from . import not_finite, sgd_preset, state
 from .editors import on_number, on_steps, scale_lr, whole_number_input
 from .figures_backprop import gradient_figure
 from .i18n import current_lang, pick, tr
@@ -507,6 +507,11 @@ def step_inspector(run: Run, base: dnn.Scenario) -> None:
         st.markdown(f"**{tr(f'Partial derivatives at step {k:,}', f'ステップ {k:,} での偏微分')}**")
         for name, value in grads.params().items():
             st.plotly_chart(gradient_figure(value, name, lang), key=f"train_grad_{name}")
+    if h.optimizer != "sgd" and k < h.steps:  # the rule's state at step k and the step it makes next
+        with st.expander(
+            tr(f"Step {k + 1:,} of the update rule, with its state", f"更新則のステップ {k + 1:,}（状態つき）")
+        ):
+            explain.show(optimizer_explain.step_of_run(h, k, lang))
 
 
 def baseline_run(reduction: str) -> Run | None:
