@@ -35,6 +35,7 @@ from .inspect import (
     Probes,
     StepReport,
     SweepSummary,
+    WorkingRates,
     dead_units,
     find_jumps,
     gradient_check,
@@ -57,6 +58,7 @@ from .inspect import (
     step_report,
     sweep_range,
     sweep_summary,
+    working_rates,
 )
 from .network import LIMITS, Network, Scenario, ValidationError, random_network, seed_network, seed_scenario
 from .printout import notebook_printout
@@ -112,6 +114,7 @@ __all__ += [
     "Probes",
     "StepReport",
     "SweepSummary",
+    "WorkingRates",
     "dead_units",
     "find_jumps",
     "gradient_check",
@@ -134,4 +137,5 @@ __all__ += [
     "step_report",
     "sweep_range",
     "sweep_summary",
+    "working_rates",
 ]

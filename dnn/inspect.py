@@ -504,3 +504,29 @@ def largest_value(net: Network, x: np.ndarray) -> Cell:
     name = max(values, key=lambda k: float(np.max(np.abs(values[k]))))  # max keeps the first of equal sizes
     index = tuple(int(i) for i in np.unravel_index(int(np.argmax(np.abs(values[name]))), values[name].shape))
     return Cell(name, index, float(values[name][index]))
+
+
+# ---------------------------------------------------------------- how much of a sweep's η range works
+
+
+@dataclass(frozen=True)
+class WorkingRates:
+    """The learning rates of a sweep whose run ended with a loss at most ``target`` without overflowing: how many
+    (``count`` of ``total``) and the smallest and largest of them (NaN when none)."""
+
+    count: int
+    total: int
+    low: float
+    high: float
+    target: float
+
+
+def working_rates(lrs: np.ndarray, losses: np.ndarray, fraction: float = 0.1) -> WorkingRates:
+    """Which rows of ``dnn.sweep``'s losses (one per η in ``lrs``) end at or below ``fraction`` × the loss at step 0
+    (the same start for every row) and never overflowed: a measure of how sensitive a rule is to η."""
+    summary = sweep_summary(losses)
+    target = fraction * float(losses[0, 0])
+    ok = [r for r, k in enumerate(summary.diverged) if k is None and summary.final[r] <= target]
+    chosen = np.asarray(lrs, dtype=np.float64)[ok]
+    low, high = (float(chosen.min()), float(chosen.max())) if ok else (math.nan, math.nan)
+    return WorkingRates(len(ok), len(lrs), low, high, target)

@@ -4,7 +4,7 @@ import streamlit as st
 
 import dnn
 from ui import figures_training as ft
-from ui import not_finite, state
+from ui import not_finite, optimizer_compare, state
 from ui.i18n import current_lang, pick, tr
 from ui.training import MAX_SWEEP_RUNS, sweep_scenario, sweep_steps, sweep_table
 
@@ -142,3 +142,6 @@ st.caption(
         f"{count} 本 × {steps:,} ステップを dnn.sweep の 1 回の呼び出しで同時に学習({res.seconds:.2f} 秒)。",
     )
 )
+
+st.divider()
+optimizer_compare.section(sc, state.reduction())

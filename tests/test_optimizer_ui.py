@@ -129,3 +129,43 @@ def test_the_training_inspector_shows_the_rules_state_at_step_k():
     tex = latex(at)
     assert "v_{b_2}" in tex and tex_num(v[0], 4) in tex  # (the state before the step, 4 digits)
     assert "t = 11" in " ".join(m.value for m in at.markdown)
+
+
+SWEEP = "pages/4_Sweep.py"
+
+
+def test_the_sweep_screen_compares_all_five_rules_with_numbers_from_dnn_sweep():
+    at = open_page(SWEEP, {"x": "1,5;3,1", "d": "0,1;1,0", "steps": "300", "opt": "momentum", "lr": "0.05"})
+    assert not at.exception
+    sc = state.scenario(at.session_state)
+    fig = chart(at, "compare_rules_curves")
+    assert len(fig["data"]) == 5
+    names = [t["name"] for t in fig["data"]]
+    assert names[1] == "Momentum, η = 0.05" and names[4] == "Adam, η = 0.001"  # its own η; Adam's default
+    expected = dnn.sweep(sc.network, sc.x, sc.d, [0.001], 300, optimizer="adam")[0]
+    np.testing.assert_allclose(decode(fig["data"][4]["y"]), expected, rtol=1e-12)
+    expected = dnn.sweep(sc.network, sc.x, sc.d, [0.05], 300, optimizer="momentum")[0]
+    np.testing.assert_allclose(decode(fig["data"][1]["y"]), expected, rtol=1e-12)
+    final = chart(at, "compare_rules_final")
+    lrs = np.geomspace(1e-4, 10, 11)
+    np.testing.assert_allclose(decode(final["data"][0]["x"]), lrs)
+    rows = dnn.sweep(sc.network, sc.x, sc.d, lrs, 300, optimizer="rmsprop")
+    summary = dnn.sweep_summary(rows)
+    y = np.array(decode(final["data"][3]["y"]), dtype=float)
+    for r, k in enumerate(summary.diverged):
+        if k is None:
+            assert y[r] == pytest.approx(summary.final[r], rel=1e-12)
+        else:
+            assert np.isnan(y[r])
+    # the table counts the η whose run ends at or below a tenth of the start, by hand here
+    start = rows[0, 0]
+    works = sum(1 for r, k in enumerate(summary.diverged) if k is None and summary.final[r] <= 0.1 * start)
+    table = at.dataframe[-1].value
+    assert table.iloc[3].tolist()[1] == f"{works} / 11"
+
+
+def test_the_comparison_is_in_japanese_too():
+    at = open_page(SWEEP, {"lang": "ja", "steps": "100"})
+    assert not at.exception
+    assert "更新則（最適化手法）を比べる" in [h.value for h in at.subheader]
+    assert chart(at, "compare_rules_final")["layout"]["xaxis"]["title"]["text"] == "学習率 η"
