@@ -169,3 +169,27 @@ def test_the_comparison_is_in_japanese_too():
     assert not at.exception
     assert "更新則（最適化手法）を比べる" in [h.value for h in at.subheader]
     assert chart(at, "compare_rules_final")["layout"]["xaxis"]["title"]["text"] == "学習率 η"
+
+
+@pytest.mark.parametrize("lang", ["en", "ja"])
+def test_the_worked_example_stays_sgds_and_says_so_for_another_rule(lang):
+    from ui.worked_example import worked_example_markdown
+
+    sc = dnn.seed_scenario()
+    plain = worked_example_markdown(sc, "mean", lang)
+    adam = worked_example_markdown(sc.replace(optimizer="adam"), "mean", lang)
+    note = "The update here is SGD's" if lang == "en" else "ここでの更新はノートブックと同じ SGD"
+    assert note not in plain and note in adam
+    # the numbers are SGD's either way: the document differs only by that note
+    assert adam.replace(next(p for p in adam.split("\n\n") if note in p) + "\n\n", "") == plain
+
+
+def test_the_notebook_printout_says_it_is_sgds_step_when_another_rule_is_chosen():
+    at = open_page(BACKPROP, {"opt": "rmsprop"})
+    at.toggle(key="backprop_printout").set_value(True).run()
+    assert not at.exception
+    captions = " ".join(c.value for c in at.caption)
+    assert "SGD's step, not RMSProp's" in captions
+    at = open_page(BACKPROP)
+    at.toggle(key="backprop_printout").set_value(True).run()
+    assert "SGD's step, not" not in " ".join(c.value for c in at.caption)

@@ -170,6 +170,15 @@ def worked_example_markdown(sc: dnn.Scenario, reduction: str, lang: str) -> str:
         "h1, h2, …(中間層)、y1, y2, …(出力)です。",
     )
 
+    if sc.optimizer != "sgd":
+        rule = {"momentum": "Momentum", "adagrad": "AdaGrad", "rmsprop": "RMSProp", "adam": "Adam"}[sc.optimizer]
+        doc.para(
+            f"The update here is SGD's, the notebook's: W ← W − η·∂E/∂W. The scenario's update rule is {rule}; "
+            "its step, with its state, is on the Backprop screen.",
+            f"ここでの更新はノートブックと同じ SGD（W ← W − η·∂E/∂W）です。シナリオの更新則は {rule} で、"
+            "その 1 ステップ（状態つき）は誤差逆伝播の画面にあります。",
+        )
+
     # ------------------------------------------------------------ 1. parameters and data
     doc.heading(2, "1. Parameters and data", "1. パラメータとデータ")
     doc.matrix(
