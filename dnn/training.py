@@ -27,6 +27,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from . import budget
 from .core import Gradients, Reduction, _check_reduction, backward
 from .functions import ACTIVATIONS, OUTPUT_LAYERS
 from .kernels import one_hot_targets
@@ -38,6 +39,9 @@ from .optimizers import OPTIMIZERS, OptimizerState, check_optimizer
 # An optimizer with state (Momentum's v, AdaGrad's and RMSProp's h, Adam's m and v) stores that state with θ, so it
 # keeps MAX_SNAPSHOTS / (1 + slots) snapshots (a third for Adam): the same memory, up to three times the replay.
 MAX_SNAPSHOTS = 2001
+
+# A progress report: ``progress(done, total)`` with the steps done so far and the steps of the whole request.
+Progress = Callable[[int, int], None]
 
 # ``train`` keeps the gradients of this many consecutive steps to measure their lengths together (at most 280
 # floats each: 0.6 MB).
@@ -272,10 +276,13 @@ class _Run:
         indices: np.ndarray | None,
         snapshots: np.ndarray,
         every: int,
+        progress: Progress | None = None,
+        report_every: int = 1,
         state_snapshots: np.ndarray | None = None,
     ) -> tuple:
         """Train for ``steps`` steps, keeping θ every ``every`` steps in ``snapshots`` (and the update rule's state
-        in ``state_snapshots``, for a rule that has one).
+        in ``state_snapshots``, for a rule that has one); ``progress(k, steps)`` is called before step k for
+        k = ``report_every``, 2·``report_every``, ... (and may raise to stop the run).
 
         Returns (losses, squared gradient norms, sample losses, the first step that is not finite or None). Step k
         records the loss and gradient at the parameters after k steps, on all samples. A step counts only while
@@ -300,12 +307,16 @@ class _Run:
         j = 0  # the row of ``block`` for step k
         stop = None
         next_snapshot = 0  # the next step whose θ is kept: counting is cheaper than k % every at every step
+        next_report = report_every if progress is not None else -1  # -1: never
         for k in range(steps + 1):
             if k == next_snapshot:
                 snapshots[k // every] = theta
                 if state_snapshots is not None:
                     state_snapshots[k // every] = state
                 next_snapshot += every
+            if k == next_report:
+                progress(k, steps)
+                next_report += report_every
             gA1, gA2, grad = rows[j]
             loss = loss_and_grad(gA1, gA2)
             if not isfinite(loss):
@@ -483,6 +494,7 @@ def train(
     reduction: Reduction = "mean",
     stochastic: bool = False,
     seed: int = 0,
+    progress: Progress | None = None,
     optimizer: str = "sgd",
     **hyperparameters: float,
 ) -> History:
@@ -494,6 +506,9 @@ def train(
     Full batch by default; with ``stochastic=True`` each step uses one sample drawn at random (reproducible from
     ``seed``), as in the course's SGD notebook, and ``loss`` and ``grad_norm`` still report all samples. A run whose
     loss or parameters stop being finite stops there (``diverged_at``); numpy's overflow warnings are silenced.
+
+    ``progress(done, steps)``, if given, is called about every ``budget.REPORT_SECONDS`` of estimated work; an
+    exception it raises stops the run and propagates (a Streamlit page that moved on stops it this way).
     """
     from .network import Scenario  # validates x, d against the network
 
@@ -508,8 +523,11 @@ def train(
     if stochastic:
         indices = np.random.default_rng(seed).integers(0, sc.x.shape[0], size=sc.steps)
     run = _Run(net, sc.x, sc.d, sc.lr, reduction, stochastic, optimizer, settings)
+    chunk = budget.report_every(budget.train_request(net, len(sc.x), sc.steps, stochastic))
     with np.errstate(all="ignore"):
-        losses, sq_norms, sample_losses, diverged = run.run(sc.steps, indices, snapshots, every, state_snapshots)
+        losses, sq_norms, sample_losses, diverged = run.run(
+            sc.steps, indices, snapshots, every, progress, chunk, state_snapshots
+        )
         grad_norm = np.sqrt(sq_norms)
     hist = History(
         loss=losses,
@@ -550,6 +568,7 @@ def sweep(
     lrs: np.ndarray | list[float],
     steps: int = 1000,
     reduction: Reduction = "mean",
+    progress: Progress | None = None,
     optimizer: str = "sgd",
     **hyperparameters: float,
 ) -> np.ndarray:
@@ -558,7 +577,7 @@ def sweep(
     Every run uses the update rule ``optimizer`` with the same ``hyperparameters`` (see ``train``). Returns losses
     of shape (runs, steps + 1), row r equal to ``train(nets[r], x, d, lrs[r], steps, optimizer=...).loss``; after a
     run diverges its row is NaN from its ``diverged_at`` on (see ``diverged_at``). The runs lie on the last axis of
-    every array, so each numpy call advances all of them by one step.
+    every array, so each numpy call advances all of them by one step. ``progress`` as in ``train``.
     """
     from .network import Scenario
 
@@ -601,8 +620,11 @@ def sweep(
     starts = np.stack([_flatten(n) for n in nets], axis=-1)  # (parameters, 1 or runs)
     theta = np.broadcast_to(starts, (starts.shape[0], runs)).copy()  # C order, writable
     lrs = np.broadcast_to(lrs, (runs,)).copy()
+    chunk = budget.report_every(budget.sweep_request(first, len(sc.x), steps, runs))
     with np.errstate(all="ignore"):
-        losses, overflowed = _Sweep(first, theta, sc.x, sc.d, lrs, reduction, optimizer, settings).run(steps)
+        losses, overflowed = _Sweep(first, theta, sc.x, sc.d, lrs, reduction, optimizer, settings).run(
+            steps, progress, chunk
+        )
     # A run whose parameters overflowed while its loss stayed finite (rare: say W1 → −∞ behind a ReLU that then
     # outputs 0) is trained again alone, which finds the step where that happened.
     for r in np.flatnonzero(overflowed):
@@ -691,8 +713,8 @@ class _Sweep:
         else:
             self.update(self.grad, self.lr, t)
 
-    def run(self, steps: int) -> tuple[np.ndarray, np.ndarray]:
-        """Train every run for ``steps`` steps.
+    def run(self, steps: int, progress: Progress | None = None, report_every: int = 1) -> tuple[np.ndarray, np.ndarray]:
+        """Train every run for ``steps`` steps, calling ``progress(k, steps)`` every ``report_every`` steps.
 
         Returns the losses (runs, steps + 1), NaN from the step at which a run's loss stopped being finite, and the
         runs whose parameters stopped being finite (overflowed) before their loss did.
@@ -703,6 +725,8 @@ class _Sweep:
         died = np.full(runs, steps + 1)  # the step at which each run's loss stopped being finite (steps + 1: never)
         overflowed = np.zeros(runs, dtype=bool)
         for k in range(steps + 1):
+            if progress is not None and k and k % report_every == 0:
+                progress(k, steps)
             delta2 = self.loss_into(losses[k])
             if not math.isfinite(np.add.reduce(losses[k])):  # one sum tells whether any run's loss is inf or nan
                 newly = ~np.isfinite(losses[k]) & (died > steps)

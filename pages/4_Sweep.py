@@ -62,6 +62,8 @@ if steps < sc.steps:
         )
     )
 res = sweep_scenario(sc, lrs, steps, state.reduction())
+if res is None:  # over the work budget: its message says what to reduce
+    st.stop()
 
 if count <= 16:
     st.plotly_chart(ft.sweep_curves_figure(res.lrs, res.losses, lang, log_y=log_y), key="sweep_curves")

@@ -56,7 +56,10 @@ actions[2].button(
 log_y = actions[3].toggle(tr("Log scale", "対数目盛"), key="compare_log", persist_state="session")
 
 reduction = state.reduction()
-base_run, cur_run = run_scenario(base, reduction), run_scenario(cur, reduction)
+base_run = run_scenario(base, reduction)
+cur_run = None if base_run is None else run_scenario(cur, reduction)
+if cur_run is None:  # over the work budget (the baseline checked first): its message says what to reduce
+    st.stop()
 labels = (pick(lang, "baseline", "基準"), pick(lang, "current", "現在"))
 # A run whose loss is not a finite number at step 0 has no curve and no trained parameters: say why instead.
 trained = {}

@@ -96,15 +96,18 @@ def section(sc: dnn.Scenario, reduction: str) -> None:
             key=f"compare_rule_lr_{rule}_{sc.optimizer}_{sc.lr!r}",  # a new scenario η or rule: fresh boxes
         )
     steps = sweep_steps(sc.steps, len(OPTIMIZERS) * SWEEP_COUNT)
-    curves = {
-        rule: sweep_scenario(rule_scenario(sc, rule), np.array([lrs[rule]]), sc.steps, reduction).losses[0]
-        for rule in OPTIMIZERS
-    }
+    runs = {rule: sweep_scenario(rule_scenario(sc, rule), np.array([lrs[rule]]), sc.steps, reduction) for rule in lrs}
+    if any(res is None for res in runs.values()):  # over the budget: its refusal is shown, nothing was trained
+        return
+    curves = {rule: res.losses[0] for rule, res in runs.items()}
     log_y = not ft.below_log_floor(np.concatenate(list(curves.values())))
     st.plotly_chart(curves_figure(curves, lrs, lang, log_y), key="compare_rules_curves")
 
     sweep_lrs = dnn.log_spaced(SWEEP_LOW, SWEEP_HIGH, SWEEP_COUNT)
-    results = {rule: sweep_scenario(rule_scenario(sc, rule), sweep_lrs, steps, reduction) for rule in OPTIMIZERS}
+    swept = {rule: sweep_scenario(rule_scenario(sc, rule), sweep_lrs, steps, reduction) for rule in OPTIMIZERS}
+    results = {rule: res for rule, res in swept.items() if res is not None}
+    if len(results) < len(swept):
+        return
     finals = {}
     for rule, res in results.items():
         finals[rule] = np.where([k is None for k in res.diverged], res.final, np.nan)

@@ -515,8 +515,9 @@ def step_inspector(run: Run, base: dnn.Scenario) -> None:
 
 
 def baseline_run(reduction: str) -> Run | None:
-    """The pinned baseline's own run (its η and steps), or None when nothing is pinned or the baseline's loss is
-    not a finite number at step 0 (it has no curve to draw)."""
+    """The pinned baseline's own run (its η and steps), or None when nothing is pinned, when it is over the work
+    budget (the Compare screen says so; here the dashed curve is left out) or when the baseline's loss is not a
+    finite number at step 0 (it has no curve to draw)."""
     pinned = state.baseline()
-    run = None if pinned is None else run_scenario(pinned, reduction)
+    run = None if pinned is None else run_scenario(pinned, reduction, quiet=True)
     return None if run is None or run.history.diverged_at == 0 else run
