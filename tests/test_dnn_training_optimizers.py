@@ -237,3 +237,12 @@ def test_the_state_at_step_k_of_a_run_makes_the_report_of_step_k_plus_1():
     for key in ("W1", "b1", "W2", "b2"):
         np.testing.assert_allclose(report.params_after[key], h.network_at(k + 1).params()[key], rtol=1e-12)
     assert report.loss_after == pytest.approx(h.loss[k + 1], rel=1e-12)
+
+
+def test_progress_reports_do_not_change_a_run_with_another_rule():
+    sc = dnn.seed_scenario()
+    h = dnn.train(sc.network, sc.x, sc.d, 0.01, 3000, optimizer="adam", progress=lambda k, n: None)
+    plain = dnn.train(sc.network, sc.x, sc.d, 0.01, 3000, optimizer="adam")
+    np.testing.assert_array_equal(h.loss, plain.loss)
+    reported = dnn.sweep(sc.network, sc.x, sc.d, [0.01, 0.1], 3000, optimizer="adam", progress=lambda k, n: None)
+    np.testing.assert_array_equal(reported, dnn.sweep(sc.network, sc.x, sc.d, [0.01, 0.1], 3000, optimizer="adam"))
