@@ -151,7 +151,7 @@ def test_the_sweep_screen_compares_all_five_rules_with_numbers_from_dnn_sweep():
     np.testing.assert_allclose(decode(final["data"][0]["x"]), lrs)
     rows = dnn.sweep(sc.network, sc.x, sc.d, lrs, 300, optimizer="rmsprop")
     summary = dnn.sweep_summary(rows)
-    y = np.array(decode(final["data"][3]["y"]), dtype=float)
+    y = np.array(decode(final["data"][3]["customdata"]), dtype=float)  # the values (y: drawn at ≥ 10⁻⁹)
     for r, k in enumerate(summary.diverged):
         if k is None:
             assert y[r] == pytest.approx(summary.final[r], rel=1e-12)

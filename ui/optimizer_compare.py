@@ -43,24 +43,31 @@ def curves_figure(curves: dict[str, np.ndarray], lrs: dict[str, float], lang: st
     )
 
 
-def final_figure(lrs: np.ndarray, finals: dict[str, np.ndarray], lang: str, log_y: bool) -> go.Figure:
-    """Final loss against η (log scale), one line per rule; a run that overflowed is left out (a gap)."""
+def final_figure(lrs: np.ndarray, finals: dict[str, np.ndarray], lang: str) -> go.Figure:
+    """Final loss against η, both on log scales, one line per rule; a run that overflowed is left out (a gap). A
+    loss at or below ``ft.LOG_FLOOR`` (the course's cross-entropy reaches −1e-7) is drawn there; hover shows it."""
     fig = go.Figure()
     for rule, final in finals.items():
         fig.add_trace(
             go.Scatter(
                 x=lrs,
-                y=final,
+                y=np.where(final > ft.LOG_FLOOR, final, ft.LOG_FLOOR),
+                customdata=final,
                 name=name(rule, lang),
                 mode="lines+markers",
                 line={"color": COLORS[rule], "width": 2},
-                hovertemplate=f"{name(rule, lang)}<br>η = %{{x:.3g}}<br>E = %{{y:.6g}}<extra></extra>",
+                hovertemplate=f"{name(rule, lang)}<br>η = %{{x:.3g}}<br>E = %{{customdata:.6g}}<extra></extra>",
             )
         )
     fig.update_layout(
         title=pick(lang, "Final loss E against the learning rate η", "学習率 η と最終の誤差 E"),
-        xaxis={"title": pick(lang, "learning rate η", "学習率 η"), "type": "log", "exponentformat": "power"},
-        yaxis={"title": pick(lang, "final loss E", "最終の誤差 E"), "type": "log" if log_y else "linear"},
+        xaxis={
+            "title": pick(lang, "learning rate η", "学習率 η"),
+            "type": "log",
+            "exponentformat": "power",
+            "dtick": 1,
+        },
+        yaxis={"title": pick(lang, "final loss E", "最終の誤差 E"), "type": "log", "exponentformat": "power"},
         height=ft.CHART_HEIGHT,
         margin={"l": 10, "r": 10, "t": 44, "b": 10},
         legend={"orientation": "v", "x": 1.02, "xanchor": "left", "y": 1.0, "yanchor": "top"},
@@ -111,8 +118,7 @@ def section(sc: dnn.Scenario, reduction: str) -> None:
     finals = {}
     for rule, res in results.items():
         finals[rule] = np.where([k is None for k in res.diverged], res.final, np.nan)
-    log_y = not ft.below_log_floor(np.concatenate(list(finals.values())))
-    st.plotly_chart(final_figure(sweep_lrs, finals, lang, log_y), key="compare_rules_final")
+    st.plotly_chart(final_figure(sweep_lrs, finals, lang), key="compare_rules_final")
     rows = []
     for rule, res in results.items():
         works = dnn.working_rates(res.lrs, res.losses, FRACTION)
@@ -130,11 +136,13 @@ def section(sc: dnn.Scenario, reduction: str) -> None:
         tr(
             f"Each rule trained {steps:,} steps with {SWEEP_COUNT} learning rates from {SWEEP_LOW:g} to "
             f"{SWEEP_HIGH:g}. An η “works” when its run ends at or below a tenth of the starting loss "
-            f"(E ≤ {target:.4g}) without overflowing; a gap in a line is a run that overflowed. The rule that works "
-            "over the widest range of η is the least sensitive to it.",
+            f"(E ≤ {target:.4g}) without overflowing; a gap in a line is a run that overflowed, and a loss at or "
+            "below 10⁻⁹ is drawn at 10⁻⁹ (hover for the value). The rule that works over the widest range of η is "
+            "the least sensitive to it.",
             f"各更新則を {SWEEP_LOW:g} から {SWEEP_HIGH:g} までの {SWEEP_COUNT} 個の学習率で {steps:,} ステップ"
             f"学習させました。オーバーフローせず、最初の誤差の 10 分の 1 以下（E ≤ {target:.4g}）で終わった η を"
-            "「うまくいく」としています。線の切れ目はオーバーフローした学習です。うまくいく η の範囲がいちばん広い"
-            "更新則が、η の選び方にいちばん左右されにくい手法です。",
+            "「うまくいく」としています。線の切れ目はオーバーフローした学習、10⁻⁹ 以下の誤差は 10⁻⁹ の位置に"
+            "描いています（値はマウスで表示）。うまくいく η の範囲がいちばん広い更新則が、η の選び方にいちばん"
+            "左右されにくい手法です。",
         )
     )
