@@ -441,9 +441,11 @@ def structure_controls(sc: dnn.Scenario) -> None:
             on_change=on_number,
             args=("lr", key),
             help=tr(
-                "Each SGD step moves every parameter by −η × its partial derivative. Use ÷10 / ×10 to move on a "
+                "Each SGD step moves every parameter by −η × its partial derivative (the other update rules, below, "
+                "also scale their steps by η). Use ÷10 / ×10 to move on a "
                 "log scale.",
-                "SGD の各ステップで、各パラメータは −η × 偏微分だけ動きます。÷10 / ×10 で桁ごとに変えられます。",
+                "SGD の各ステップで、各パラメータは −η × 偏微分だけ動きます（下のほかの更新則も η で歩幅を決めます）。"
+                "÷10 / ×10 で桁ごとに変えられます。",
             ),
         )
         with st.container(horizontal=True):

@@ -81,7 +81,7 @@ def scenario_controls(sc: dnn.Scenario) -> tuple[bool, int]:
             key=key,
             on_change=on_steps,
             args=(key,),
-            help=tr("SGD steps to train, 1 to 100,000.", "学習する SGD のステップ数(1〜100,000)。"),
+            help=tr("Steps to train, 1 to 100,000.", "学習するステップ数(1〜100,000)。"),
         )
     key = f"train_lr_v{version}"
     lr_col.number_input(
@@ -92,8 +92,10 @@ def scenario_controls(sc: dnn.Scenario) -> tuple[bool, int]:
         on_change=on_number,
         args=("lr", key),
         help=tr(
-            "Each step moves every parameter by −η × its partial derivative.",
-            "各ステップで、各パラメータは −η × 偏微分だけ動きます。",
+            "With SGD, each step moves every parameter by −η × its partial derivative; the other update rules scale "
+            "their own steps by η (the rule's formula is below).",
+            "SGD では各ステップで各パラメータが −η × 偏微分だけ動きます。ほかの更新則も η で歩幅を決めます"
+            "（式は下に表示）。",
         ),
     )
     down, up = scale_col.columns(2)
@@ -484,8 +486,10 @@ def step_inspector(run: Run, base: dnn.Scenario) -> None:
         icon=":material/play_arrow:",
         key="train_continue",
         help=tr(
-            "Makes the parameters after k steps the scenario's network; the run then starts from there (undoable).",
-            "k ステップ後のパラメータをシナリオのネットワークにします。学習はそこから始まります(元に戻せます)。",
+            "Makes the parameters after k steps the scenario's network; the run then starts from there (undoable)."
+            + (" The update rule's state (v, h, m) starts again from 0." if h.optimizer != "sgd" else ""),
+            "k ステップ後のパラメータをシナリオのネットワークにします。学習はそこから始まります(元に戻せます)。"
+            + ("更新則の状態（v, h, m）は 0 から始め直します。" if h.optimizer != "sgd" else ""),
         ),
     ):
         adopt(base.replace(network=net), run.stochastic)
