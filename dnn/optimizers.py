@@ -147,20 +147,24 @@ def _rmsprop_update(theta: np.ndarray, hp: Mapping[str, float], state: np.ndarra
 
 
 def _adam_update(theta: np.ndarray, hp: Mapping[str, float], state: np.ndarray | None = None) -> Callable:
-    m, v = np.zeros((2, *theta.shape)) if state is None else state
-    work, eps = np.empty_like(theta), np.array(EPSILON)
+    state = np.zeros((2, *theta.shape)) if state is None else state
+    m, v = state
+    # m and v are updated together, as the stack [m, v] moving towards [g, g²] by [1 − β1, 1 − β2]: three calls
+    # instead of six; ``pair`` then serves as the work buffer.
+    pair = np.empty_like(state)
+    g_copy, work = pair  # work: [g, g²]'s first row, free again once the moments are updated
+    g_sq = pair[1]
+    rates = np.array([1 - hp["beta1"], 1 - hp["beta2"]]).reshape((2,) + (1,) * theta.ndim)
+    eps = np.array(EPSILON)
     b1, b2 = hp["beta1"], hp["beta2"]
-    one_minus_b1, one_minus_b2 = np.array(1 - b1), np.array(1 - b2)
     sqrt = math.sqrt
 
     def update(grad: np.ndarray, lr: Any, t: int) -> None:
-        np.subtract(grad, m, out=work)
-        np.multiply(work, one_minus_b1, out=work)
-        np.add(m, work, out=m)  # m ← m + (1 − β1)(g − m)
-        np.multiply(grad, grad, out=work)
-        np.subtract(work, v, out=work)
-        np.multiply(work, one_minus_b2, out=work)
-        np.add(v, work, out=v)  # v ← v + (1 − β2)(g² − v)
+        np.copyto(g_copy, grad)
+        np.multiply(grad, grad, out=g_sq)
+        np.subtract(pair, state, out=pair)
+        np.multiply(pair, rates, out=pair)
+        np.add(state, pair, out=state)  # m ← m + (1 − β1)(g − m), v ← v + (1 − β2)(g² − v)
         np.sqrt(v, out=work)
         np.add(work, eps, out=work)
         np.divide(m, work, out=work)
