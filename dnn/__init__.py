@@ -5,7 +5,7 @@ functions are in ``dnn/functions.py`` under their course names, with the registr
 ``OUTPUT_LAYERS`` that every part of the app reads (a new activation is one entry there: its f and f′).
 """
 
-from . import budget
+from . import budget, claims
 from .core import Forward, Gradients, backward, exact_loss, forward, loss, numerical_gradient, sgd_step
 from .functions import (
     ACTIVATIONS,
@@ -82,6 +82,7 @@ __all__ = [
     "ValidationError",
     "backward",
     "budget",
+    "claims",
     "cross_entropy_error",
     "d_mean_squared_error",
     "d_relu",

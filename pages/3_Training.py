@@ -13,7 +13,7 @@ st.caption(
         "E fall. Steps, the learning rate η and the update rule are part of the scenario (and of the share link); "
         "every change trains again at once.",
         "シナリオをその更新則（ほかを選ばなければ SGD）で何ステップも学習させ、誤差 E が下がる様子を見ます。"
-        "ステップ数・学習率 η・更新則はシナリオ(共有リンク)の一部で、変えるとすぐに学習し直します。",
+        "ステップ数・学習率 η・更新則はシナリオ（共有リンク）の一部で、変えるとすぐに学習し直します。",
     )
 )
 

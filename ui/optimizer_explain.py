@@ -8,9 +8,10 @@ import numpy as np
 
 import dnn
 
-from .explain import SGD_COLS, Block, Metric, equation, mat, sym, tex_num
+from .explain import Block, Metric
 from .heatmaps import num
 from .i18n import pick
+from .tex import SGD_COLS, equation, mat, sym, tex_num
 
 PARAMS = ("W1", "b1", "W2", "b2")
 
