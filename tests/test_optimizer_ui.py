@@ -137,6 +137,9 @@ SWEEP = "pages/4_Sweep.py"
 def test_the_sweep_screen_compares_all_five_rules_with_numbers_from_dnn_sweep():
     at = open_page(SWEEP, {"x": "1,5;3,1", "d": "0,1;1,0", "steps": "300", "opt": "momentum", "lr": "0.05"})
     assert not at.exception
+    assert not [el for el in at.get("plotly_chart") if "compare_rules" in el.proto.id]  # off until asked
+    at.toggle(key="compare_rules_on").set_value(True).run()
+    assert not at.exception
     sc = state.scenario(at.session_state)
     fig = chart(at, "compare_rules_curves")
     assert len(fig["data"]) == 5
@@ -166,6 +169,7 @@ def test_the_sweep_screen_compares_all_five_rules_with_numbers_from_dnn_sweep():
 
 def test_the_comparison_is_in_japanese_too():
     at = open_page(SWEEP, {"lang": "ja", "steps": "100"})
+    at.toggle(key="compare_rules_on").set_value(True).run()
     assert not at.exception
     assert "更新則（最適化手法）を比べる" in [h.value for h in at.subheader]
     assert chart(at, "compare_rules_final")["layout"]["xaxis"]["title"]["text"] == "学習率 η"

@@ -18,6 +18,7 @@ from .training import sweep_scenario, sweep_steps
 
 COLORS = {"sgd": "#1f77b4", "momentum": "#ff7f0e", "adagrad": "#2ca02c", "rmsprop": "#9467bd", "adam": "#d62728"}
 SWEEP_LOW, SWEEP_HIGH, SWEEP_COUNT = 1e-4, 10.0, 11  # the η range every rule is swept over: 10⁻⁴ … 10
+TOGGLE_KEY = "compare_rules_on"
 FRACTION = 0.1  # a run "works" when it ends at or below a tenth of the loss it started from
 
 
@@ -80,6 +81,18 @@ def section(sc: dnn.Scenario, reduction: str) -> None:
     """The whole comparison, drawn on the current screen."""
     lang = current_lang()
     st.subheader(tr("Compare the update rules", "更新則（最適化手法）を比べる"))
+    shown = st.toggle(
+        tr("Train the scenario with all five update rules", "シナリオを 5 つの更新則すべてで学習する"),
+        key=TOGGLE_KEY,
+        persist_state="session",
+        help=tr(
+            "Off by default: it trains the scenario about sixty more times (five rules, and eleven learning rates "
+            "for each).",
+            "既定ではオフです。シナリオをさらに約 60 回学習させます（5 つの更新則と、それぞれ 11 個の学習率）。",
+        ),
+    )
+    if not shown:
+        return
     st.caption(
         tr(
             "The same network and data trained with each of the course's update rules. The scenario's own rule "
