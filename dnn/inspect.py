@@ -421,6 +421,8 @@ def scenario_differences(base: Scenario, current: Scenario) -> list[Change]:
         ("steps", base.steps, current.steps),
         ("hidden", base.network.hidden, current.network.hidden),
         ("output", base.network.output, current.network.output),
+        ("opt", base.optimizer, current.optimizer),  # the update rule, by its link key
+        *((k, base.settings.get(k), current.settings.get(k)) for k in current.settings if k in base.settings),
     ):
         if a != b:
             out.append(Change(what, None, None, a, b))

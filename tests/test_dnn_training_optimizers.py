@@ -246,3 +246,14 @@ def test_progress_reports_do_not_change_a_run_with_another_rule():
     np.testing.assert_array_equal(h.loss, plain.loss)
     reported = dnn.sweep(sc.network, sc.x, sc.d, [0.01, 0.1], 3000, optimizer="adam", progress=lambda k, n: None)
     np.testing.assert_array_equal(reported, dnn.sweep(sc.network, sc.x, sc.d, [0.01, 0.1], 3000, optimizer="adam"))
+
+
+def test_scenario_differences_name_the_update_rule_and_its_changed_settings():
+    sgd = dnn.seed_scenario()
+    adam = sgd.replace(optimizer="adam", settings={"beta1": 0.8})
+    changes = [(c.what, c.baseline, c.current) for c in dnn.scenario_differences(sgd, adam)]
+    assert changes == [("opt", "sgd", "adam")]
+    other = adam.replace(settings={"beta1": 0.5})
+    changes = [(c.what, c.baseline, c.current) for c in dnn.scenario_differences(adam, other)]
+    assert changes == [("beta1", 0.8, 0.5)]
+    assert dnn.scenario_differences(adam, adam.replace()) == []

@@ -197,3 +197,23 @@ def test_the_notebook_printout_says_it_is_sgds_step_when_another_rule_is_chosen(
     at = open_page(BACKPROP)
     at.toggle(key="backprop_printout").set_value(True).run()
     assert "SGD's step, not" not in " ".join(c.value for c in at.caption)
+
+
+@pytest.mark.parametrize(
+    "lang,expected",
+    [("en", ["update rule", "SGD (the notebook's)", "Adam"]), ("ja", ["更新則", "SGD（ノートブックと同じ）", "Adam"])],
+)
+def test_compare_names_a_changed_update_rule_and_trains_each_side_with_its_own(lang, expected):
+    at = open_page("pages/5_Compare.py", {"lang": lang})
+    at.button(key="compare_pin").click().run()
+    at.switch_page(TRAINING).run()
+    at.selectbox(key=f"train_optimizer_{lang}_v{version(at)}").set_value("adam").run()
+    at.switch_page("pages/5_Compare.py").run()
+    assert not at.exception
+    diff = at.dataframe[1].value
+    row = diff.iloc[0].tolist()
+    assert [row[0], row[2], row[3]] == expected
+    sc = dnn.seed_scenario()
+    fig = chart(at, "compare_curves")
+    cur = next(t for t in fig["data"] if t.get("name") in ("current", "現在"))
+    np.testing.assert_allclose(decode(cur["y"]), dnn.train(sc.network, sc.x, sc.d, 0.01, 1000, optimizer="adam").loss)
