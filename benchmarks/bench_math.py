@@ -5,11 +5,14 @@ course's helper functions, fresh arrays every step) and looped, recording the lo
 
 - ``dnn.train`` on the notebook's network (time per step);
 - ``dnn.sweep`` with 16, 256 and 4,096 learning rates (time per run and step);
+- ``dnn.train`` and ``dnn.sweep`` (256 learning rates) with each of the other update rules (Momentum, AdaGrad,
+  RMSProp, Adam), against the same plain loop and, for ``train``, against SGD's ``train`` in the same turns;
 - when PyTorch is installed (it is never a dependency of the app): the same loop in PyTorch with hand-written
   backprop, with autograd and ``torch.optim.SGD``, and a sweep batched over runs.
 
 Every case is repeated, round-robin so that a burst of load from elsewhere hits all of them alike, and the median
-is reported. Run from the repository root::
+is reported. Times are CPU time of this process (``time.process_time``), not wall-clock time: on a shared, loaded
+machine the wall clock also counts the time other processes held the core. Run from the repository root::
 
     python benchmarks/bench_math.py            # about a minute
     python benchmarks/bench_math.py --quick    # a few seconds, fewer steps and repeats
@@ -129,16 +132,19 @@ def plain_loop(steps: int) -> np.ndarray:
 SC = dnn.seed_scenario()
 
 
-def dnn_train(steps: int) -> np.ndarray:
-    return dnn.train(SC.network, SC.x, SC.d, lr=0.01, steps=steps).loss
+def dnn_train(steps: int, optimizer: str = "sgd") -> np.ndarray:
+    return dnn.train(SC.network, SC.x, SC.d, lr=0.01, steps=steps, optimizer=optimizer).loss
 
 
 def sweep_lrs(runs: int) -> np.ndarray:
     return np.logspace(-3, 0, runs)
 
 
-def dnn_sweep(runs: int, steps: int) -> np.ndarray:
-    return dnn.sweep(SC.network, SC.x, SC.d, sweep_lrs(runs), steps=steps)
+def dnn_sweep(runs: int, steps: int, optimizer: str = "sgd") -> np.ndarray:
+    return dnn.sweep(SC.network, SC.x, SC.d, sweep_lrs(runs), steps=steps, optimizer=optimizer)
+
+
+OTHER_RULES = ("momentum", "adagrad", "rmsprop", "adam")
 
 
 # ---------------------------------------------------------------- PyTorch (float64, like numpy)
@@ -254,6 +260,20 @@ def build_cases(quick: bool, with_torch: bool) -> list[Case]:
                 target=targets[runs],
             )
         )
+    for rule in OTHER_RULES:
+        target = "≤ 2× dnn.train's SGD step" if rule == "adam" else ""
+        cases.append(Case(f"dnn.train, {rule}", lambda r=rule: dnn_train(steps, r), steps, target=target))
+    for rule in OTHER_RULES:
+        s = sweep_steps[256]
+        cases.append(
+            Case(
+                f"dnn.sweep, 256 learning rates, {rule}",
+                lambda r=rule, s=s: dnn_sweep(256, s, r),
+                s,
+                256,
+                target="≥ 100×",
+            )
+        )
     if with_torch:
         cases.append(Case("PyTorch, hand-written backprop", lambda: torch_manual(steps), steps))
         cases.append(Case("PyTorch, autograd + optim.SGD", lambda: torch_autograd(steps), steps))
@@ -268,6 +288,11 @@ def check_same_numbers(with_torch: bool) -> None:
     np.testing.assert_allclose(dnn_train(200)[:200], ref, rtol=1e-10)
     sweep = dnn_sweep(16, 200)
     np.testing.assert_allclose(sweep[0], dnn.train(SC.network, SC.x, SC.d, sweep_lrs(16)[0], 200).loss, rtol=1e-10)
+    for rule in OTHER_RULES:  # the other rules' rows: what their runs compute, whatever their speed
+        rows = dnn_sweep(16, 200, rule)
+        np.testing.assert_allclose(
+            rows[3], dnn.train(SC.network, SC.x, SC.d, sweep_lrs(16)[3], 200, optimizer=rule).loss, rtol=1e-10
+        )
     if with_torch:
         np.testing.assert_allclose(torch_manual(200), ref, rtol=1e-10)
         # autograd also differentiates the 1e-7 inside the log, which backprop (y − d) leaves out: ~1e-7 apart
@@ -282,9 +307,9 @@ def measure(cases: list[Case], repeats: int) -> None:
         case.seconds = []
     for _ in range(repeats):
         for case in cases:
-            t0 = time.perf_counter()
+            t0 = time.process_time()
             case.work()
-            case.seconds.append(time.perf_counter() - t0)
+            case.seconds.append(time.process_time() - t0)
 
 
 def fmt_time(seconds: float) -> str:
@@ -347,7 +372,7 @@ def main(argv: list[str] | None = None) -> int:
     before = load_average()
     measure(cases, repeats)
     text = (
-        f"{table(cases)}\n\n{environment(with_torch)}; median of {repeats} runs of each workload, taken in "
+        f"{table(cases)}\n\n{environment(with_torch)}; CPU time, median of {repeats} runs of each workload, taken in "
         f"turns (speed-ups: the median of the ratios within each turn); load average {before:.2f} before and "
         f"{load_average():.2f} after (1 minute).\n"
     )
@@ -362,6 +387,14 @@ def main(argv: list[str] | None = None) -> int:
         "dnn.sweep at 256 runs ≥ 100× less per run-step": speedup["dnn.sweep, 256 learning rates"] >= 100,
         "dnn.sweep at 4,096 runs ≤ 60 ns per run-step": per["dnn.sweep, 4,096 learning rates"] <= 60e-9,
     }
+    sgd_train = next(c for c in cases if c.name == "dnn.train (notebook's network)")
+    adam_vs_sgd = 1 / next(c for c in cases if c.name == "dnn.train, adam").speedup_over(sgd_train)
+    print(f"        a step of Adam in dnn.train costs {adam_vs_sgd:.2f}× a step of SGD (median of paired turns)")
+    checks["dnn.train: a step of Adam ≤ 2× a step of SGD"] = adam_vs_sgd <= 2
+    for rule in OTHER_RULES:
+        checks[f"dnn.sweep at 256 runs with {rule} ≥ 100× less per run-step"] = (
+            speedup[f"dnn.sweep, 256 learning rates, {rule}"] >= 100
+        )
     if with_torch:
         torch_best = min(per["PyTorch, hand-written backprop"], per["PyTorch, autograd + optim.SGD"])
         checks["dnn.train faster than PyTorch (hand-written and autograd)"] = train < torch_best

@@ -36,6 +36,7 @@ from .inspect import (
     Probes,
     StepReport,
     SweepSummary,
+    WorkingRates,
     dead_units,
     find_jumps,
     gradient_check,
@@ -58,6 +59,7 @@ from .inspect import (
     step_report,
     sweep_range,
     sweep_summary,
+    working_rates,
 )
 from .network import LIMITS, Network, Scenario, ValidationError, random_network, seed_network, seed_scenario
 from .printout import notebook_printout
@@ -116,6 +118,7 @@ __all__ += [
     "Probes",
     "StepReport",
     "SweepSummary",
+    "WorkingRates",
     "dead_units",
     "find_jumps",
     "gradient_check",
@@ -138,4 +141,5 @@ __all__ += [
     "step_report",
     "sweep_range",
     "sweep_summary",
+    "working_rates",
 ]

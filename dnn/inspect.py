@@ -26,6 +26,7 @@ import numpy as np
 from .core import Forward, Gradients, _unchecked, backward, forward, loss, stepped_params
 from .functions import OUTPUT_LAYERS
 from .network import LIMITS, Network, Scenario
+from .optimizers import OptimizerState, check_optimizer, direction, initial_state, step_size, stepped
 from .training import History, diverged_at
 
 PARAMS: tuple[str, ...] = ("W1", "b1", "W2", "b2")
@@ -232,6 +233,14 @@ class StepReport:
     loss_before: float
     loss_after: float
     predicted: float
+    # The update rule (SGD unless another was chosen): its state before and after the step (the book's v, h, m
+    # per parameter; t counts steps), the number the step multiplies by (η, Adam's η_t) and, per parameter, the
+    # direction it moves along (``dnn.optimizers.direction``).
+    optimizer: str = "sgd"
+    state_before: OptimizerState | None = None
+    state_after: OptimizerState | None = None
+    step_size: float = math.nan
+    direction: dict[str, np.ndarray] | None = None
 
     @property
     def actual(self) -> float:
@@ -239,20 +248,55 @@ class StepReport:
         return self.loss_after - self.loss_before
 
 
-def step_report(net: Network, x: np.ndarray, d: np.ndarray, grads: Gradients, lr: float) -> StepReport:
-    """Take one SGD step with the gradients ``grads`` and compare the loss change with its first-order prediction.
+def step_report(
+    net: Network,
+    x: np.ndarray,
+    d: np.ndarray,
+    grads: Gradients,
+    lr: float,
+    optimizer: str = "sgd",
+    state: OptimizerState | None = None,
+    **settings: float,
+) -> StepReport:
+    """Take one step of the update rule ``optimizer`` (SGD by default) with the gradients ``grads``, from the rule's
+    ``state`` (zero, before the first step, when None), and compare the loss change with its first-order
+    prediction ∇E·Δθ (for SGD −η·∇E·g).
 
     Never raises for numbers that leave the floats: an overflowing step is reported in ``overflow``.
     """
-    new = stepped_params(net, grads, lr)
+    hp = check_optimizer(optimizer, settings)
+    state = state or initial_state(net, optimizer)
+    with np.errstate(all="ignore"):
+        if optimizer == "sgd":
+            new, state_after = stepped_params(net, grads, lr), OptimizerState(state.t + 1, {})
+        else:
+            new, state_after = stepped(net, grads, lr, optimizer, state, hp)
     overflow = _first_not_finite(new)
     with np.errstate(all="ignore"):
         true_grad = backward(net, x, d, reduction="mean")  # ∇E of the reported (mean) loss
-        dot = sum(float(np.sum(true_grad.params()[k] * grads.params()[k])) for k in PARAMS)
+        if optimizer == "sgd":
+            predicted = -lr * sum(float(np.sum(true_grad.params()[k] * grads.params()[k])) for k in PARAMS)
+        else:  # ∇E·Δθ, Δθ the rule's own move
+            moved = net.params()
+            predicted = sum(float(np.sum(true_grad.params()[k] * (new[k] - moved[k]))) for k in PARAMS)
         before = loss(net, x, d)
         after = None if overflow else net.replace(**new)
         after_loss = math.nan if after is None else loss(after, x, d)
-    return StepReport(new, after, overflow, before, after_loss, -lr * dot)
+        slots = {k: {s: state_after.slots[s][k] for s in state_after.slots} for k in PARAMS}
+        directions = {k: direction(optimizer, grads.params()[k], slots[k]) for k in PARAMS}
+    return StepReport(
+        new,
+        after,
+        overflow,
+        before,
+        after_loss,
+        predicted,
+        optimizer,
+        state,
+        state_after,
+        step_size(optimizer, lr, state_after.t, hp),
+        directions,
+    )
 
 
 # ---------------------------------------------------------------- the output layer the long way, each sample's loss
@@ -377,6 +421,8 @@ def scenario_differences(base: Scenario, current: Scenario) -> list[Change]:
         ("steps", base.steps, current.steps),
         ("hidden", base.network.hidden, current.network.hidden),
         ("output", base.network.output, current.network.output),
+        ("opt", base.optimizer, current.optimizer),  # the update rule, by its link key
+        *((k, base.settings.get(k), current.settings.get(k)) for k in current.settings if k in base.settings),
     ):
         if a != b:
             out.append(Change(what, None, None, a, b))
@@ -460,3 +506,29 @@ def largest_value(net: Network, x: np.ndarray) -> Cell:
     name = max(values, key=lambda k: float(np.max(np.abs(values[k]))))  # max keeps the first of equal sizes
     index = tuple(int(i) for i in np.unravel_index(int(np.argmax(np.abs(values[name]))), values[name].shape))
     return Cell(name, index, float(values[name][index]))
+
+
+# ---------------------------------------------------------------- how much of a sweep's η range works
+
+
+@dataclass(frozen=True)
+class WorkingRates:
+    """The learning rates of a sweep whose run ended with a loss at most ``target`` without overflowing: how many
+    (``count`` of ``total``) and the smallest and largest of them (NaN when none)."""
+
+    count: int
+    total: int
+    low: float
+    high: float
+    target: float
+
+
+def working_rates(lrs: np.ndarray, losses: np.ndarray, fraction: float = 0.1) -> WorkingRates:
+    """Which rows of ``dnn.sweep``'s losses (one per η in ``lrs``) end at or below ``fraction`` × the loss at step 0
+    (the same start for every row) and never overflowed: a measure of how sensitive a rule is to η."""
+    summary = sweep_summary(losses)
+    target = fraction * float(losses[0, 0])
+    ok = [r for r, k in enumerate(summary.diverged) if k is None and summary.final[r] <= target]
+    chosen = np.asarray(lrs, dtype=np.float64)[ok]
+    low, high = (float(chosen.min()), float(chosen.max())) if ok else (math.nan, math.nan)
+    return WorkingRates(len(ok), len(lrs), low, high, target)

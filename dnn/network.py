@@ -243,13 +243,16 @@ def _check_target(output: str, d: np.ndarray) -> None:
 @dataclass(frozen=True, eq=False)
 class Scenario:
     """One what-if experiment: a network, the training data x (N × inputs) and d (N × outputs), the learning
-    rate η and the number of SGD steps to train for. Each row of x and d is one sample."""
+    rate η, the number of steps to train for and the update rule (``optimizer``: "sgd", the notebook's, unless
+    chosen otherwise; ``settings``: its hyperparameters, defaults filled in). Each row of x and d is one sample."""
 
     network: Network
     x: np.ndarray
     d: np.ndarray
     lr: float = 0.01
     steps: int = 1000
+    optimizer: str = "sgd"
+    settings: dict[str, float] | None = None
 
     def __post_init__(self) -> None:
         net = self.network
@@ -279,13 +282,19 @@ class Scenario:
         _check_target(net.output, d)
         lr = _check_lr(self.lr)
         steps = _check_steps(self.steps)
+        from .optimizers import check_optimizer  # (optimizers imports this module)
+
+        object.__setattr__(self, "settings", check_optimizer(self.optimizer, self.settings))
         object.__setattr__(self, "x", x)
         object.__setattr__(self, "d", d)
         object.__setattr__(self, "lr", lr)
         object.__setattr__(self, "steps", steps)
 
     def replace(self, **changes: Any) -> Scenario:
-        """A new, validated scenario with some fields changed."""
+        """A new, validated scenario with some fields changed. A new ``optimizer`` without ``settings`` starts from
+        its own defaults."""
+        if "optimizer" in changes and "settings" not in changes and changes["optimizer"] != self.optimizer:
+            changes["settings"] = None
         return dataclasses.replace(self, **changes)
 
     def __eq__(self, other: object) -> bool:
@@ -297,6 +306,8 @@ class Scenario:
             and np.array_equal(self.d, other.d)
             and self.lr == other.lr
             and self.steps == other.steps
+            and self.optimizer == other.optimizer
+            and self.settings == other.settings
         )
 
     __hash__ = None  # type: ignore[assignment]

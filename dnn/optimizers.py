@@ -6,7 +6,7 @@ Each rule is written twice, on purpose:
 - ``optimizer_step`` is the readable one, parameter by parameter like the book's ``update(params, grads)``: a
   learner lays it beside the lesson's code. It returns the new network and the optimizer's new state (velocity v,
   accumulated squares h, moments m and v), so a screen can show one step with its numbers.
-- ``OPTIMIZERS[name].update`` works in place on one flat parameter buffer θ (and on a sweep's θ with a last axis of
+- ``OPTIMIZERS[name].make_update`` works in place on one flat parameter buffer θ (and on a sweep's θ with a last axis of
   runs), for ``dnn.train`` and ``dnn.sweep``. The tests hold ``train`` to repeated ``optimizer_step``.
 
 Conventions, stated because other texts differ:
@@ -85,73 +85,90 @@ def _adam(p: np.ndarray, g: np.ndarray, s: dict, lr: float, hp: Mapping[str, flo
 
 
 # ---------------------------------------------------------------- the same rules in place on a flat buffer θ
-# ``make_update(theta, hp)`` returns ``update(grad, lr, t)``: θ and the rule's own buffers change in place. ``lr`` is
-# a number or, for a sweep, an array of one η per run (the last axis of θ). ``grad`` may be overwritten.
+# ``make_update(theta, hp, state)`` returns ``update(grad, lr, t)``: θ and ``state`` change in place, ``grad`` does
+# not. ``state`` holds the rule's slots stacked, shape (len(slots), *θ.shape), zero before the first step; the
+# caller owns it, so that ``dnn.train`` can store it beside θ and start again from it. ``lr`` is a number or, for a
+# sweep, an array of one η per run (the last axis of θ). ``t`` counts this step (1, 2, ...). Each rule uses one
+# work buffer and no temporary arrays.
+
+UpdateFactory = Callable[..., Callable[[np.ndarray, Any, int], None]]
 
 
-def _sgd_update(theta: np.ndarray, hp: Mapping[str, float]) -> Callable[[np.ndarray, Any, int], None]:
+def _sgd_update(theta: np.ndarray, hp: Mapping[str, float], state: np.ndarray | None = None) -> Callable:
+    work = np.empty_like(theta)
+
     def update(grad: np.ndarray, lr: Any, t: int) -> None:
-        np.multiply(grad, lr, out=grad)
-        np.subtract(theta, grad, out=theta)
+        np.multiply(grad, lr, out=work)
+        np.subtract(theta, work, out=theta)  # θ ← θ − η·g
 
     return update
 
 
-def _momentum_update(theta: np.ndarray, hp: Mapping[str, float]) -> Callable[[np.ndarray, Any, int], None]:
-    v, alpha = np.zeros_like(theta), hp["momentum"]
+def _momentum_update(theta: np.ndarray, hp: Mapping[str, float], state: np.ndarray | None = None) -> Callable:
+    v = (np.zeros((1, *theta.shape)) if state is None else state)[0]
+    work, alpha = np.empty_like(theta), np.array(hp["momentum"])
 
     def update(grad: np.ndarray, lr: Any, t: int) -> None:
         np.multiply(v, alpha, out=v)
-        np.multiply(grad, lr, out=grad)
-        np.subtract(v, grad, out=v)  # v ← α·v − η·g
-        np.add(theta, v, out=theta)
+        np.multiply(grad, lr, out=work)
+        np.subtract(v, work, out=v)  # v ← α·v − η·g
+        np.add(theta, v, out=theta)  # θ ← θ + v
 
     return update
 
 
-def _scaled_by_root(theta: np.ndarray, decay: float | None) -> Callable[[np.ndarray, Any, int], None]:
+def _scaled_by_root(theta: np.ndarray, decay: float | None, state: np.ndarray | None) -> Callable:
     """AdaGrad (decay None: h accumulates) and RMSProp (h decays by ρ): θ ← θ − η·g / (√h + 1e-7)."""
-    h, root = np.zeros_like(theta), np.empty_like(theta)
+    h = (np.zeros((1, *theta.shape)) if state is None else state)[0]
+    work, eps = np.empty_like(theta), np.array(EPSILON)
+    rho, one_minus_rho = (None, None) if decay is None else (np.array(decay), np.array(1 - decay))
 
     def update(grad: np.ndarray, lr: Any, t: int) -> None:
-        np.multiply(grad, grad, out=root)
-        if decay is not None:
-            np.multiply(h, decay, out=h)
-            np.multiply(root, 1 - decay, out=root)
-        np.add(h, root, out=h)  # h ← h + g²  or  h ← ρ·h + (1 − ρ)·g²
-        np.sqrt(h, out=root)
-        np.add(root, EPSILON, out=root)
-        np.divide(grad, root, out=grad)
-        np.multiply(grad, lr, out=grad)
-        np.subtract(theta, grad, out=theta)
+        np.multiply(grad, grad, out=work)
+        if rho is not None:
+            np.multiply(h, rho, out=h)
+            np.multiply(work, one_minus_rho, out=work)
+        np.add(h, work, out=h)  # h ← h + g²  or  h ← ρ·h + (1 − ρ)·g²
+        np.sqrt(h, out=work)
+        np.add(work, eps, out=work)
+        np.divide(grad, work, out=work)
+        np.multiply(work, lr, out=work)
+        np.subtract(theta, work, out=theta)  # θ ← θ − η·g / (√h + 1e-7)
 
     return update
 
 
-def _adagrad_update(theta: np.ndarray, hp: Mapping[str, float]) -> Callable[[np.ndarray, Any, int], None]:
-    return _scaled_by_root(theta, None)
+def _adagrad_update(theta: np.ndarray, hp: Mapping[str, float], state: np.ndarray | None = None) -> Callable:
+    return _scaled_by_root(theta, None, state)
 
 
-def _rmsprop_update(theta: np.ndarray, hp: Mapping[str, float]) -> Callable[[np.ndarray, Any, int], None]:
-    return _scaled_by_root(theta, hp["decay"])
+def _rmsprop_update(theta: np.ndarray, hp: Mapping[str, float], state: np.ndarray | None = None) -> Callable:
+    return _scaled_by_root(theta, hp["decay"], state)
 
 
-def _adam_update(theta: np.ndarray, hp: Mapping[str, float]) -> Callable[[np.ndarray, Any, int], None]:
-    m, v, work = np.zeros_like(theta), np.zeros_like(theta), np.empty_like(theta)
+def _adam_update(theta: np.ndarray, hp: Mapping[str, float], state: np.ndarray | None = None) -> Callable:
+    state = np.zeros((2, *theta.shape)) if state is None else state
+    m, v = state
+    # m and v are updated together, as the stack [m, v] moving towards [g, g²] by [1 − β1, 1 − β2]: three calls
+    # instead of six; ``pair`` then serves as the work buffer.
+    pair = np.empty_like(state)
+    g_copy, work = pair  # work: [g, g²]'s first row, free again once the moments are updated
+    g_sq = pair[1]
+    rates = np.array([1 - hp["beta1"], 1 - hp["beta2"]]).reshape((2,) + (1,) * theta.ndim)
+    eps = np.array(EPSILON)
     b1, b2 = hp["beta1"], hp["beta2"]
+    sqrt = math.sqrt
 
     def update(grad: np.ndarray, lr: Any, t: int) -> None:
-        np.subtract(grad, m, out=work)
-        np.multiply(work, 1 - b1, out=work)
-        np.add(m, work, out=m)  # m ← m + (1 − β1)(g − m)
-        np.multiply(grad, grad, out=work)
-        np.subtract(work, v, out=work)
-        np.multiply(work, 1 - b2, out=work)
-        np.add(v, work, out=v)  # v ← v + (1 − β2)(g² − v)
+        np.copyto(g_copy, grad)
+        np.multiply(grad, grad, out=g_sq)
+        np.subtract(pair, state, out=pair)
+        np.multiply(pair, rates, out=pair)
+        np.add(state, pair, out=state)  # m ← m + (1 − β1)(g − m), v ← v + (1 − β2)(g² − v)
         np.sqrt(v, out=work)
-        np.add(work, EPSILON, out=work)
+        np.add(work, eps, out=work)
         np.divide(m, work, out=work)
-        np.multiply(work, np.multiply(lr, math.sqrt(1.0 - b2**t) / (1.0 - b1**t)), out=work)
+        np.multiply(work, np.multiply(lr, sqrt(1.0 - b2**t) / (1.0 - b1**t)), out=work)  # η_t·m / (√v + 1e-7)
         np.subtract(theta, work, out=theta)
 
     return update
@@ -162,7 +179,7 @@ class Optimizer:
     """An update rule: its readable per-parameter form, its in-place form, its state slots and settings."""
 
     rule: Callable[..., tuple]
-    make_update: Callable[[np.ndarray, Mapping[str, float]], Callable[[np.ndarray, Any, int], None]]
+    make_update: UpdateFactory
     slots: tuple[str, ...]
     default_lr: float
     hyperparameters: tuple[Hyperparameter, ...] = ()
@@ -200,6 +217,32 @@ OPTIMIZERS: dict[str, Optimizer] = {
 }
 
 
+HYPERPARAMETERS: dict[str, Hyperparameter] = {
+    hp.name: hp for opt in OPTIMIZERS.values() for hp in opt.hyperparameters
+}  # every rule's settings by name (momentum, decay, beta1, beta2): one name, one meaning
+
+
+def owner_of(setting: str) -> str:
+    """The update rule a hyperparameter belongs to ("beta1" → "adam")."""
+    return next(name for name, opt in OPTIMIZERS.items() if any(hp.name == setting for hp in opt.hyperparameters))
+
+
+def check_hyperparameter(name: str, raw: Any) -> float:
+    """One hyperparameter as a float, or a ValidationError naming it: a finite number in its range [low, high)."""
+    hp = HYPERPARAMETERS[name]
+    try:
+        value = float(raw)
+    except (TypeError, ValueError, OverflowError):
+        value = math.nan
+    if not (math.isfinite(value) and hp.low <= value < hp.high):
+        raise ValidationError(
+            hp.name,
+            f"{hp.name} is {raw!r}; the {hp.en} must be a number from {hp.low:g} up to (not including) {hp.high:g}",
+            f"{hp.name} が {raw!r} です。{hp.ja} は {hp.low:g} 以上 {hp.high:g} 未満の数にしてください",
+        )
+    return value
+
+
 def check_optimizer(name: str, hyperparameters: Mapping[str, Any] | None = None) -> dict[str, float]:
     """The optimizer's full settings (defaults filled in), or a ValidationError naming the field and the rule.
 
@@ -214,18 +257,7 @@ def check_optimizer(name: str, hyperparameters: Mapping[str, Any] | None = None)
     given = dict(hyperparameters or {})
     settings: dict[str, float] = {}
     for hp in OPTIMIZERS[name].hyperparameters:
-        raw = given.pop(hp.name, hp.default)
-        try:
-            value = float(raw)
-        except (TypeError, ValueError, OverflowError):
-            value = math.nan
-        if not (math.isfinite(value) and hp.low <= value < hp.high):
-            raise ValidationError(
-                hp.name,
-                f"{hp.name} is {raw!r}; the {hp.en} must be a number from {hp.low:g} up to (not including) {hp.high:g}",
-                f"{hp.name} が {raw!r} です。{hp.ja} は {hp.low:g} 以上 {hp.high:g} 未満の数にしてください",
-            )
-        settings[hp.name] = value
+        settings[hp.name] = check_hyperparameter(hp.name, given.pop(hp.name, hp.default))
     if given:
         extra = ", ".join(sorted(given))
         raise ValidationError(
@@ -257,6 +289,20 @@ def optimizer_step(
     ``dnn.sgd_step``.
     """
     settings = check_optimizer(name, hyperparameters)
+    new_params, new_state = stepped(net, grads, lr, name, state, settings)
+    return net.replace(**new_params), new_state
+
+
+def stepped(
+    net: Network,
+    grads: Mapping[str, np.ndarray] | Any,
+    lr: float,
+    name: str,
+    state: OptimizerState | None,
+    settings: Mapping[str, float],
+) -> tuple[dict[str, np.ndarray], OptimizerState]:
+    """``optimizer_step``'s new parameters as a dict (not validated: they may hold inf or nan after an overflow) and
+    the new state; ``settings`` complete (``check_optimizer``)."""
     opt = OPTIMIZERS[name]
     state = state or initial_state(net, name)
     t = state.t + 1
@@ -267,4 +313,25 @@ def optimizer_step(
         new_params[key], updated = opt.rule(value, np.asarray(g[key], dtype=float), own, lr, settings, t)
         for slot, array in updated.items():
             new_slots[slot][key] = array
-    return net.replace(**new_params), OptimizerState(t, new_slots)
+    return new_params, OptimizerState(t, new_slots)
+
+
+def step_size(name: str, lr: float, t: int, settings: Mapping[str, float]) -> float:
+    """What step t multiplies its direction by: η, except Adam's η_t = η·√(1 − β2^t) / (1 − β1^t)."""
+    if name == "adam":
+        return lr * math.sqrt(1.0 - settings["beta2"] ** t) / (1.0 - settings["beta1"] ** t)
+    return lr
+
+
+def direction(name: str, grad: np.ndarray, slots_after: Mapping[str, np.ndarray]) -> np.ndarray:
+    """The array a step moves a parameter along, given its gradient g and the rule's slots after the step:
+    W ← W − step_size·direction, with direction g (SGD), g / (√h + 1e-7) (AdaGrad, RMSProp), m / (√v + 1e-7)
+    (Adam); for Momentum, W ← W + v, the direction is the velocity v itself."""
+    with np.errstate(all="ignore"):
+        if name == "momentum":
+            return np.asarray(slots_after["v"])
+        if name in ("adagrad", "rmsprop"):
+            return grad / (np.sqrt(slots_after["h"]) + EPSILON)
+        if name == "adam":
+            return slots_after["m"] / (np.sqrt(slots_after["v"]) + EPSILON)
+        return np.asarray(grad)

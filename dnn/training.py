@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -32,9 +32,12 @@ from .core import Gradients, Reduction, _check_reduction, backward
 from .functions import ACTIVATIONS, OUTPUT_LAYERS
 from .kernels import one_hot_targets
 from .network import LIMITS, Network, ValidationError, _check_lr, _check_steps
+from .optimizers import OPTIMIZERS, OptimizerState, check_optimizer
 
 # At most this many parameter snapshots are stored per run; any other step is recomputed from the nearest earlier
 # snapshot (fewer than ``snapshot_every`` steps of replay). 2,001 × 280 floats (the largest network) ≈ 4.5 MB.
+# An optimizer with state (Momentum's v, AdaGrad's and RMSProp's h, Adam's m and v) stores that state with θ, so it
+# keeps MAX_SNAPSHOTS / (1 + slots) snapshots (a third for Adam): the same memory, up to three times the replay.
 MAX_SNAPSHOTS = 2001
 
 # A progress report: ``progress(done, total)`` with the steps done so far and the steps of the whole request.
@@ -206,15 +209,33 @@ class _Batch:
 
 
 class _Run:
-    """One SGD run: θ and its gradient in flat buffers, the batch (all samples) and, for stochastic runs, the
-    one-sample batch whose gradient makes the step."""
+    """One run: θ and its gradient in flat buffers, the batch (all samples) and, for stochastic runs, the
+    one-sample batch whose gradient makes the step. The update rule's state (its slots stacked, zero at the start
+    unless ``state`` is given) is the flat buffer ``state``, shape (slots, parameters)."""
 
     def __init__(
-        self, net: Network, x: np.ndarray, d: np.ndarray, lr: float, reduction: Reduction, stochastic: bool = False
+        self,
+        net: Network,
+        x: np.ndarray,
+        d: np.ndarray,
+        lr: float,
+        reduction: Reduction,
+        stochastic: bool = False,
+        optimizer: str = "sgd",
+        settings: dict[str, float] | None = None,
+        state: np.ndarray | None = None,
     ) -> None:
         self.theta = _flatten(net)
         self.grad = np.empty_like(self.theta)
         self.lr = np.array(lr)
+        self.optimizer, self.settings = optimizer, settings or {}
+        self.state = np.zeros((len(OPTIMIZERS[optimizer].slots), self.theta.size))
+        if state is not None:
+            self.state[...] = state
+        # None for SGD: the loop keeps its own two calls θ −= η·g (no function call per step)
+        self.update = (
+            None if optimizer == "sgd" else OPTIMIZERS[optimizer].make_update(self.theta, self.settings, self.state)
+        )
         self.net, self.x, self.d, self.reduction = net, x, d, reduction
         self.full = _Batch(net, self.theta, self.grad, x, d, reduction)
         self.sample: _Batch | None = None
@@ -224,24 +245,30 @@ class _Run:
             targets = one_hot_targets(d)
             self.targets = [None] * len(x) if targets is None else [int(t) for t in targets]
 
-    def sample_step(self, i: int) -> float:
-        """One SGD step on sample i alone; returns that sample's loss before the step."""
+    def sample_step(self, i: int, t: int) -> float:
+        """Step t (1, 2, ...) on sample i alone; returns that sample's loss before the step."""
         assert self.sample is not None
         self.sample.load(self.x[i], self.d[i], self.targets[i])
         loss = self.sample.loss_and_grad()
-        np.multiply(self.sample_grad, self.lr, out=self.sample_grad)
-        self.theta -= self.sample_grad
+        if self.update is None:
+            np.multiply(self.sample_grad, self.lr, out=self.sample_grad)
+            self.theta -= self.sample_grad
+        else:
+            self.update(self.sample_grad, self.lr, t)
         return loss
 
     def replay(self, steps: int, indices: np.ndarray | None, start: int) -> None:
-        """Take the SGD steps start, start + 1, ..., start + steps − 1 (no record)."""
+        """Take the steps start, start + 1, ..., start + steps − 1 (no record)."""
         for k in range(start, start + steps):
             if indices is None:
                 self.full.loss_and_grad()
-                np.multiply(self.grad, self.lr, out=self.grad)
-                self.theta -= self.grad
+                if self.update is None:
+                    np.multiply(self.grad, self.lr, out=self.grad)
+                    self.theta -= self.grad
+                else:
+                    self.update(self.grad, self.lr, k + 1)
             else:
-                self.sample_step(int(indices[k]))
+                self.sample_step(int(indices[k]), k + 1)
 
     def run(
         self,
@@ -251,9 +278,11 @@ class _Run:
         every: int,
         progress: Progress | None = None,
         report_every: int = 1,
+        state_snapshots: np.ndarray | None = None,
     ) -> tuple:
-        """Train for ``steps`` steps, keeping θ every ``every`` steps in ``snapshots``; ``progress(k, steps)`` is
-        called before step k for k = ``report_every``, 2·``report_every``, ... (and may raise to stop the run).
+        """Train for ``steps`` steps, keeping θ every ``every`` steps in ``snapshots`` (and the update rule's state
+        in ``state_snapshots``, for a rule that has one); ``progress(k, steps)`` is called before step k for
+        k = ``report_every``, 2·``report_every``, ... (and may raise to stop the run).
 
         Returns (losses, squared gradient norms, sample losses, the first step that is not finite or None). Step k
         records the loss and gradient at the parameters after k steps, on all samples. A step counts only while
@@ -262,6 +291,7 @@ class _Run:
         # Everything the loop uses is a local name: with a step of a few microseconds, attribute and global
         # look-ups would cost a few percent of it.
         theta, lr, eta_grad = self.theta, self.lr, self.grad  # eta_grad: η·∂E/∂θ
+        update, state = self.update, self.state
         loss_and_grad, sample_step = self.full.loss_and_grad, self.sample_step
         multiply, isfinite = np.multiply, math.isfinite
         losses, sq_norms = np.empty(steps + 1), np.empty(steps + 1)
@@ -281,6 +311,8 @@ class _Run:
         for k in range(steps + 1):
             if k == next_snapshot:
                 snapshots[k // every] = theta
+                if state_snapshots is not None:
+                    state_snapshots[k // every] = state
                 next_snapshot += every
             if k == next_report:
                 progress(k, steps)
@@ -298,21 +330,31 @@ class _Run:
             if k == steps:
                 break
             if draws is None:
-                multiply(grad, lr, out=eta_grad)
-                theta -= eta_grad  # θ ← θ − η·∂E/∂θ
+                if update is None:
+                    multiply(grad, lr, out=eta_grad)
+                    theta -= eta_grad  # θ ← θ − η·∂E/∂θ
+                else:
+                    update(grad, lr, k + 1)  # the optimizer's step k + 1, from this step's gradient
             else:
-                sample_losses[k] = sample_step(draws[k])
+                sample_losses[k] = sample_step(draws[k], k + 1)
         if j:
             np.einsum("ij,ij->i", block[:j], block[:j], out=sq_norms[done : done + j])
         # The parameters are checked once, here, not at every step: an inf or nan stays one under θ ← θ − η·g
         # (inf − x is inf or nan, nan − x is nan), so θ is finite now only if it was finite at every step.
         if not np.isfinite(theta).all():
-            stop = self.first_nonfinite_step(snapshots, every, k, indices)
+            stop = self.first_nonfinite_step(snapshots, every, k, indices, state_snapshots)
         if stop is None:
             return losses, sq_norms, sample_losses, None
         return losses[:stop], sq_norms[:stop], (sample_losses[:stop] if indices is not None else None), stop
 
-    def first_nonfinite_step(self, snapshots: np.ndarray, every: int, last: int, indices: np.ndarray | None) -> int:
+    def first_nonfinite_step(
+        self,
+        snapshots: np.ndarray,
+        every: int,
+        last: int,
+        indices: np.ndarray | None,
+        state_snapshots: np.ndarray | None = None,
+    ) -> int:
         """The first step k ≤ ``last`` whose parameters are not all finite, given that those at ``last`` are not.
 
         Found from the snapshots (the first one that is not finite comes after it) and a replay of the steps from
@@ -322,7 +364,17 @@ class _Run:
         s = len(finite) if finite.all() else int(np.argmin(finite))  # snapshot 0, the start, is finite: s ≥ 1
         k = (s - 1) * every
         start = _network(snapshots[s - 1], self.net)
-        replay = _Run(start, self.x, self.d, float(self.lr), self.reduction, stochastic=indices is not None)
+        replay = _Run(
+            start,
+            self.x,
+            self.d,
+            float(self.lr),
+            self.reduction,
+            indices is not None,
+            self.optimizer,
+            self.settings,
+            None if state_snapshots is None else state_snapshots[s - 1],
+        )
         while np.isfinite(replay.theta).all():
             replay.replay(1, indices, k)
             k += 1
@@ -359,6 +411,10 @@ class History:
     snapshot_every: int
     snapshots: np.ndarray
     start: Network
+    optimizer: str = "sgd"
+    settings: dict[str, float] = field(default_factory=dict)
+    # the update rule's state (slots, parameters) at each snapshot's step; None for SGD, which has none
+    state_snapshots: np.ndarray | None = None
 
     @property
     def last_step(self) -> int:
@@ -371,6 +427,10 @@ class History:
             raise ValidationError(
                 "step", f"step {k} is outside 0..{self.last_step}", f"ステップ {k} は 0〜{self.last_step} の範囲外です"
             )
+        return _network(self._replayed(k).theta, self.start)
+
+    def _replayed(self, k: int) -> _Run:
+        """A run brought to step k: from the nearest snapshot at or before k (θ and the rule's state), replayed."""
         s = k // self.snapshot_every
         run = _Run(
             _network(self.snapshots[s], self.start),
@@ -378,11 +438,25 @@ class History:
             self.d,
             self.lr,
             self.reduction,
-            stochastic=self.sample_indices is not None,
+            self.sample_indices is not None,
+            self.optimizer,
+            self.settings,
+            None if self.state_snapshots is None else self.state_snapshots[s],
         )
         with np.errstate(all="ignore"):
             run.replay(k - s * self.snapshot_every, self.sample_indices, s * self.snapshot_every)
-        return _network(run.theta, self.start)
+        return run
+
+    def optimizer_state_at(self, k: int) -> OptimizerState:
+        """The update rule's state after k steps (the book's v, h, m per parameter; t = k), as
+        ``dnn.optimizers.optimizer_step`` keeps it; empty slots for SGD."""
+        self.network_at(k)  # checks k
+        run = self._replayed(k)
+        slots = {}
+        for name, flat in zip(OPTIMIZERS[self.optimizer].slots, run.state, strict=True):
+            A1, A2 = _augmented(flat.copy(), self.start)
+            slots[name] = {"W1": A1[:-1], "b1": A1[-1], "W2": A2[:-1], "b2": A2[-1]}
+        return OptimizerState(k, slots)
 
     def params_at(self, steps: np.ndarray) -> dict[str, np.ndarray]:
         """The parameters after each of ``steps`` steps, stacked: W1 (len(steps), inputs, hidden), b1, W2, b2.
@@ -421,8 +495,13 @@ def train(
     stochastic: bool = False,
     seed: int = 0,
     progress: Progress | None = None,
+    optimizer: str = "sgd",
+    **hyperparameters: float,
 ) -> History:
-    """Train with SGD for ``steps`` steps and record the loss and gradient norm after every step (``steps + 1``).
+    """Train for ``steps`` steps and record the loss and gradient norm after every step (``steps + 1``).
+
+    The update rule is ``optimizer`` (``dnn.optimizers.OPTIMIZERS``: "sgd", the notebook's, by default; "momentum",
+    "adagrad", "rmsprop", "adam"), with its ``hyperparameters`` (momentum, decay, beta1, beta2; defaults filled in).
 
     Full batch by default; with ``stochastic=True`` each step uses one sample drawn at random (reproducible from
     ``seed``), as in the course's SGD notebook, and ``loss`` and ``grad_norm`` still report all samples. A run whose
@@ -435,15 +514,20 @@ def train(
 
     sc = Scenario(net, x, d, lr=lr, steps=steps)
     _check_reduction(reduction)
-    every = max(1, math.ceil((sc.steps + 1) / MAX_SNAPSHOTS))
+    settings = check_optimizer(optimizer, hyperparameters)
+    n_slots = len(OPTIMIZERS[optimizer].slots)
+    every = max(1, math.ceil((sc.steps + 1) / (MAX_SNAPSHOTS // (1 + n_slots))))
     snapshots = np.empty((sc.steps // every + 1, _flatten(net).size))
+    state_snapshots = np.empty((len(snapshots), n_slots, snapshots.shape[1])) if n_slots else None
     indices = None
     if stochastic:
         indices = np.random.default_rng(seed).integers(0, sc.x.shape[0], size=sc.steps)
-    run = _Run(net, sc.x, sc.d, sc.lr, reduction, stochastic=stochastic)
+    run = _Run(net, sc.x, sc.d, sc.lr, reduction, stochastic, optimizer, settings)
     chunk = budget.report_every(budget.train_request(net, len(sc.x), sc.steps, stochastic))
     with np.errstate(all="ignore"):
-        losses, sq_norms, sample_losses, diverged = run.run(sc.steps, indices, snapshots, every, progress, chunk)
+        losses, sq_norms, sample_losses, diverged = run.run(
+            sc.steps, indices, snapshots, every, progress, chunk, state_snapshots
+        )
         grad_norm = np.sqrt(sq_norms)
     hist = History(
         loss=losses,
@@ -460,6 +544,9 @@ def train(
         snapshot_every=every,
         snapshots=snapshots,
         start=net,
+        optimizer=optimizer,
+        settings=settings,
+        state_snapshots=state_snapshots,
     )
     if diverged is None:
         final = _network(run.theta, net)
@@ -482,10 +569,13 @@ def sweep(
     steps: int = 1000,
     reduction: Reduction = "mean",
     progress: Progress | None = None,
+    optimizer: str = "sgd",
+    **hyperparameters: float,
 ) -> np.ndarray:
     """Train many runs at once, one per learning rate (and per starting network when a list is given).
 
-    Returns losses of shape (runs, steps + 1), row r equal to ``train(nets[r], x, d, lrs[r], steps).loss``; after a
+    Every run uses the update rule ``optimizer`` with the same ``hyperparameters`` (see ``train``). Returns losses
+    of shape (runs, steps + 1), row r equal to ``train(nets[r], x, d, lrs[r], steps, optimizer=...).loss``; after a
     run diverges its row is NaN from its ``diverged_at`` on (see ``diverged_at``). The runs lie on the last axis of
     every array, so each numpy call advances all of them by one step. ``progress`` as in ``train``.
     """
@@ -509,6 +599,7 @@ def sweep(
         _check_lr(lr)
     steps = _check_steps(steps)
     _check_reduction(reduction)
+    settings = check_optimizer(optimizer, hyperparameters)
     first = nets[0]
     for other in nets:
         same_sizes = (other.n_in, other.n_hidden, other.n_out) == (first.n_in, first.n_hidden, first.n_out)
@@ -531,11 +622,13 @@ def sweep(
     lrs = np.broadcast_to(lrs, (runs,)).copy()
     chunk = budget.report_every(budget.sweep_request(first, len(sc.x), steps, runs))
     with np.errstate(all="ignore"):
-        losses, overflowed = _Sweep(first, theta, sc.x, sc.d, lrs, reduction).run(steps, progress, chunk)
+        losses, overflowed = _Sweep(first, theta, sc.x, sc.d, lrs, reduction, optimizer, settings).run(
+            steps, progress, chunk
+        )
     # A run whose parameters overflowed while its loss stayed finite (rare: say W1 → −∞ behind a ReLU that then
     # outputs 0) is trained again alone, which finds the step where that happened.
     for r in np.flatnonzero(overflowed):
-        h = train(nets[r % len(nets)], sc.x, sc.d, lrs[r], steps, reduction)
+        h = train(nets[r % len(nets)], sc.x, sc.d, lrs[r], steps, reduction, optimizer=optimizer, **settings)
         losses[r, : len(h.loss)] = h.loss
         losses[r, len(h.loss) :] = np.nan
     return losses
@@ -549,14 +642,30 @@ class _Sweep:
     """
 
     def __init__(
-        self, net: Network, theta: np.ndarray, x: np.ndarray, d: np.ndarray, lr: np.ndarray, reduction: Reduction
+        self,
+        net: Network,
+        theta: np.ndarray,
+        x: np.ndarray,
+        d: np.ndarray,
+        lr: np.ndarray,
+        reduction: Reduction,
+        optimizer: str = "sgd",
+        settings: dict[str, float] | None = None,
     ) -> None:
         n, n_in = x.shape
         n_h, n_out = net.n_hidden, net.n_out
         runs = theta.shape[1]
         self.theta, self.grad = theta, np.empty_like(theta)
-        # η/N for every run (η alone for the notebook's summed gradient), 0 for a run that has stopped. Stored at
-        # the shape of δ2: numpy multiplies arrays of one shape faster than it broadcasts a row over them.
+        # SGD: η/N for every run (η alone for the notebook's summed gradient), 0 for a run that has stopped. Stored
+        # at the shape of δ2: numpy multiplies arrays of one shape faster than it broadcasts a row over them.
+        # Any other rule is not linear in g: δ2 is scaled by 1/N (or 1) only, and the rule applies η per run
+        # (``self.lr``), from its own state (slots, parameters, runs).
+        self.update = None
+        if optimizer != "sgd":
+            self.lr = lr.copy()
+            self.state = np.zeros((len(OPTIMIZERS[optimizer].slots), *theta.shape))
+            self.update = OPTIMIZERS[optimizer].make_update(theta, settings or {}, self.state)
+            lr = np.ones(runs)
         step = lr / n if reduction == "mean" else lr
         self.step_size = np.broadcast_to(step, (n, n_out, runs)).copy()
         A1, self.A2 = _augmented(theta, net)
@@ -582,11 +691,11 @@ class _Sweep:
         np.einsum("nhr,hor->nor", self.za, self.A2, out=self.u2)  # u2 = [z1, 1]·A2, run by run
         return self.output(out)  # y, each run's loss (mean over samples) and δ2
 
-    def step(self, delta2: np.ndarray) -> None:
-        """One SGD step of every run, from δ2 = y − d."""
+    def step(self, delta2: np.ndarray, t: int) -> None:
+        """Step t (1, 2, ...) of every run, from δ2 = y − d."""
         delta1 = self.delta1
         # Scale δ2 by η/N (η per run) rather than the gradient: every gradient is linear in δ2, and δ2 is the
-        # smallest array, so the update below is a plain θ −= η·g.
+        # smallest array, so the SGD update below is a plain θ −= η·g. (Other rules: by 1/N, see __init__.)
         np.multiply(delta2, self.step_size, out=delta2)
         np.einsum("nor,hor->nhr", delta2, self.W2, out=delta1)  # dE/dz1 = δ2·W2ᵀ
         np.einsum("nhr,nor->hor", self.za, delta2, out=self.gA2)  # [dE/dW2; dE/db2] = [z1, 1]ᵀ·δ2
@@ -599,7 +708,10 @@ class _Sweep:
             np.multiply(self.xaT, self.delta1_2d, out=self.gA1_2d)
         else:
             self.xaT.dot(self.delta1_2d, out=self.gA1_2d)
-        self.theta -= self.grad
+        if self.update is None:
+            self.theta -= self.grad
+        else:
+            self.update(self.grad, self.lr, t)
 
     def run(self, steps: int, progress: Progress | None = None, report_every: int = 1) -> tuple[np.ndarray, np.ndarray]:
         """Train every run for ``steps`` steps, calling ``progress(k, steps)`` every ``report_every`` steps.
@@ -625,9 +737,12 @@ class _Sweep:
                     # forward pass is redone so that its intermediates are finite too (the others' are unchanged).
                     self.step_size[..., newly] = 0.0
                     theta[:, newly] = 0.0
+                    if self.update is not None:  # and its rule's state at 0 with η = 0: it stays at θ = 0
+                        self.lr[newly] = 0.0
+                        self.state[..., newly] = 0.0
                     delta2 = self.loss_into(np.empty(runs))
             if k < steps:
-                self.step(delta2)
+                self.step(delta2, k + 1)
         # The parameters are checked once, here, as in ``train``: an inf or nan stays one under θ ← θ − η·g.
         overflowed |= ~np.isfinite(theta).all(axis=0)
         for r in np.flatnonzero(died <= steps):

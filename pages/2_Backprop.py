@@ -4,7 +4,7 @@ a gradient check against numerical differentiation and one SGD step."""
 import streamlit as st
 
 import dnn
-from ui import cached, explain, explain_view, not_finite, slow_motion, state
+from ui import cached, explain, explain_view, not_finite, optimizer_controls, optimizer_explain, slow_motion, state
 from ui import figures_backprop as fb
 from ui.i18n import current_lang, tr
 
@@ -69,10 +69,17 @@ if check.finite:
 else:
     st.info(not_finite.check_text(lang), icon=":material/block:")
 
-st.subheader(tr("One SGD step", "SGD を 1 ステップ"))
-step = dnn.step_report(net, x, d, g, sc.lr)
+if sc.optimizer == "sgd":
+    st.subheader(tr("One SGD step", "SGD を 1 ステップ"))
+else:
+    rule = optimizer_controls.name(sc.optimizer, lang)
+    st.subheader(tr(f"One step of {rule}", f"{rule} を 1 ステップ"))
+step = dnn.step_report(net, x, d, g, sc.lr, sc.optimizer, **sc.settings)
 if step.overflow:
     st.warning(not_finite.step_text(step, lang), icon=":material/warning:")
-explain_view.show(explain.sgd_blocks(net, g, step, sc.lr, reduction, lang))
+if sc.optimizer == "sgd":
+    explain_view.show(explain.sgd_blocks(net, g, step, sc.lr, reduction, lang))
+else:
+    explain_view.show(optimizer_explain.step_blocks(net, g, step, sc.lr, sc.settings, lang))
 
 explain_view.notebook_printout_toggle(sc, "backprop_printout", lang)

@@ -9,10 +9,11 @@ from ui.training import run_scenario
 state.setup_page("Training", "学習", ":material/show_chart:")
 st.caption(
     tr(
-        "Train the scenario with SGD for many steps and watch the loss E fall. Steps and the learning rate η are "
-        "part of the scenario (and of the share link); every change trains again at once.",
-        "シナリオを SGD で何ステップも学習させ、誤差 E が下がる様子を見ます。ステップ数と学習率 η はシナリオ"
-        "（共有リンク）の一部で、変えるとすぐに学習し直します。",
+        "Train the scenario with its update rule (SGD unless another is chosen) for many steps and watch the loss "
+        "E fall. Steps, the learning rate η and the update rule are part of the scenario (and of the share link); "
+        "every change trains again at once.",
+        "シナリオをその更新則（ほかを選ばなければ SGD）で何ステップも学習させ、誤差 E が下がる様子を見ます。"
+        "ステップ数・学習率 η・更新則はシナリオ（共有リンク）の一部で、変えるとすぐに学習し直します。",
     )
 )
 

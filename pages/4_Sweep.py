@@ -3,7 +3,7 @@
 import streamlit as st
 
 import dnn
-from ui import explain, not_finite, state
+from ui import explain, not_finite, optimizer_compare, state
 from ui import figures_training as ft
 from ui.i18n import current_lang, pick, tr
 from ui.training import MAX_SWEEP_RUNS, sweep_scenario, sweep_steps, sweep_table
@@ -156,3 +156,6 @@ st.caption(
         f"{count} 本 × {steps:,} ステップをまとめて同時に学習しました（{res.seconds:.2f} 秒）。",
     )
 )
+
+st.divider()
+optimizer_compare.section(sc, state.reduction())

@@ -4,8 +4,9 @@ import pandas as pd
 import streamlit as st
 
 import dnn
+from dnn.optimizers import HYPERPARAMETERS
 from ui import figures_training as ft
-from ui import not_finite, state
+from ui import not_finite, optimizer_controls, state
 from ui.i18n import activation_label, current_lang, output_label, pick, tr
 from ui.training import differences, run_scenario, runs_table
 
@@ -115,8 +116,10 @@ with diff_col:
             "output": pick(lang, "output layer / loss", "出力層 / 誤差関数"),
             "x": pick(lang, "input x", "入力 x"),
             "d": pick(lang, "target d", "目標出力 d"),
+            "opt": pick(lang, "update rule", "更新則"),
+            **{k: pick(lang, hp.en, hp.ja) for k, hp in HYPERPARAMETERS.items()},
         }
-        values = {"hidden": activation_label, "output": output_label}
+        values = {"hidden": activation_label, "output": output_label, "opt": optimizer_controls.name}
 
         def shown(what: str, value: str) -> str:
             return values[what](value, lang) if what in values else value

@@ -6,7 +6,10 @@ Link format, every key optional::
      &lr=0.01&steps=1000&hidden=relu&output=softmax&lang=ja
 
 plus ``reduction=sum`` when the gradient over the samples is the notebook's sum rather than the default mean
-(without it a shared link would show a different gradient than its sender saw). One table, ``TABLE``, lists every
+(without it a shared link would show a different gradient than its sender saw), and the update rule when it is not
+the notebook's SGD: ``opt=adam&beta1=0.8``, ``opt=momentum&momentum=0.5``, ``opt=rmsprop&decay=0.9`` (link and file
+leave out ``opt=sgd`` and every hyperparameter at its default; absent, they are SGD and the defaults, whatever the
+current scenario uses). One table, ``TABLE``, lists every
 key with how it is read and written; the link writer, the JSON writer and both readers walk it.
 
 Rows are separated by ``;``, values by ``,``; several samples in x and d are several rows. Numbers are written
@@ -35,6 +38,7 @@ import numpy as np
 
 import dnn
 from dnn.core import Reduction
+from dnn.optimizers import HYPERPARAMETERS, OPTIMIZERS, check_hyperparameter, owner_of
 
 from .i18n import pick
 from .shapes import fit_data
@@ -83,7 +87,8 @@ class Key:
     number checked by dnn's rule for the field), "choice" (one of ``choices()``, described as ``what``). ``part``
     says where the value goes: the network, the data (x, d), training (lr, steps) or a setting beside the scenario.
     ``default``: a link leaves the key out when the value equals it (None: always written). ``in_json``: whether
-    the JSON file keeps it.
+    the JSON file keeps it. ``optional``: the file too leaves it out at its default (or when it has no value, as a
+    hyperparameter of another update rule), and a reader that does not find it takes the default.
     """
 
     name: str
@@ -95,6 +100,7 @@ class Key:
     what: tuple[str, str] = ("", "")
     default: Any = None
     in_json: bool = True
+    optional: bool = False
 
 
 def _of_network(attr: str) -> Callable[[Saved], Any]:
@@ -103,6 +109,14 @@ def _of_network(attr: str) -> Callable[[Saved], Any]:
 
 def _of_scenario(attr: str) -> Callable[[Saved], Any]:
     return lambda saved: getattr(saved.scenario, attr)
+
+
+def _of_settings(name: str) -> Callable[[Saved], Any]:
+    """A hyperparameter of the scenario's update rule, None when the rule has no such setting."""
+    return lambda saved: saved.scenario.settings.get(name)
+
+
+OPTIMIZER_PARAM = "opt"
 
 
 # Every key, in link order. Choices are looked up when needed, so an activation registered at run time is accepted.
@@ -132,6 +146,20 @@ TABLE: tuple[Key, ...] = (
         what=("output layer", "出力層"),
     ),
     Key(
+        OPTIMIZER_PARAM,
+        "choice",
+        "training",
+        _of_scenario("optimizer"),
+        choices=lambda: tuple(OPTIMIZERS),
+        what=("optimizer", "最適化手法"),
+        default="sgd",
+        optional=True,
+    ),
+    *(
+        Key(hp.name, "scalar", "training", _of_settings(hp.name), default=hp.default, optional=True)
+        for hp in HYPERPARAMETERS.values()
+    ),
+    Key(
         REDUCTION_PARAM,
         "choice",
         "setting",
@@ -154,6 +182,7 @@ TABLE: tuple[Key, ...] = (
 KEY_BY_NAME: dict[str, Key] = {k.name: k for k in TABLE}
 LINK_KEYS: tuple[str, ...] = tuple(k.name for k in TABLE)
 KEYS: tuple[str, ...] = tuple(k.name for k in TABLE if k.part != "setting")  # the scenario's own keys
+OPTIMIZER_KEYS: tuple[str, ...] = (OPTIMIZER_PARAM, *HYPERPARAMETERS)
 NETWORK_KEYS: tuple[str, ...] = tuple(k.name for k in TABLE if k.part == "network")
 DATA_KEYS: tuple[str, ...] = tuple(k.name for k in TABLE if k.part == "data")
 ARRAY_KEYS: dict[str, int] = {k.name: k.ndim for k in TABLE if k.kind == "array"}
@@ -230,7 +259,7 @@ def scenario_to_query(sc: dnn.Scenario, lang: str | None = None, reduction: Redu
     params = {}
     for key in TABLE:
         value = key.value_of(saved)
-        if key.default is None or value != key.default:
+        if value is not None and (key.default is None or value != key.default):
             params[key.name] = _as_text(value)
     return params
 
@@ -245,7 +274,10 @@ def scenario_to_json(sc: dnn.Scenario, reduction: Reduction = "mean") -> str:
     full precision."""
     saved = Saved(sc, reduction)
     doc: dict[str, Any] = {"format": JSON_FORMAT, "version": JSON_VERSION}
-    doc.update({key.name: _as_json(key.value_of(saved)) for key in TABLE if key.in_json})
+    for key in TABLE:
+        value = key.value_of(saved)
+        if key.in_json and not (key.optional and (value is None or value == key.default)):
+            doc[key.name] = _as_json(value)
     lines = [f"  {json.dumps(k)}: {json.dumps(v, separators=(',', ':'), allow_nan=False)}" for k, v in doc.items()]
     return "{\n" + ",\n".join(lines) + "\n}\n"
 
@@ -440,7 +472,13 @@ def _check_choice(key: Key, value: str) -> str:
 
 
 def _check_scalar(name: str, value: float, base: dnn.Scenario) -> float | int:
-    """lr and steps are checked by dnn's own rules (range, whole number), independent of the network."""
+    """lr and steps are checked by dnn's own rules (range, whole number), independent of the network; so is an
+    update rule's hyperparameter (its range)."""
+    if name in HYPERPARAMETERS:
+        try:
+            return check_hyperparameter(name, value)
+        except dnn.ValidationError as e:
+            raise BadValueError(e.en, e.ja) from None
     if name == "steps" and value.is_integer() and abs(value) < 1e18:
         value = int(value)  # so a message shows 999999999999, not 999999999999.0
     try:
@@ -498,10 +536,29 @@ def _report_dropped(
                 )
 
 
+def _with_optimizer(parsed: dict[str, Any], base: dnn.Scenario, problems: list[Problem]) -> dnn.Scenario:
+    """The base with the update rule the keys name: SGD unless ``opt`` says otherwise, each hyperparameter given or
+    at its default. A hyperparameter of another rule (``opt=sgd&beta1=0.8``) is reported, not used."""
+    name = parsed.get(OPTIMIZER_PARAM, "sgd")
+    own = {hp.name for hp in OPTIMIZERS[name].hyperparameters}
+    for setting in HYPERPARAMETERS:
+        if setting in parsed and setting not in own:
+            owner = owner_of(setting)
+            problems.append(
+                _problem(
+                    setting,
+                    f"{setting} is a setting of {owner}, and the optimizer here is {name}",
+                    f"{setting} は {owner} の設定です（ここでの最適化手法は {name}）",
+                )
+            )
+    return base.replace(optimizer=name, settings={k: parsed[k] for k in own if k in parsed})
+
+
 def _assemble(parsed: dict[str, Any], base: dnn.Scenario, problems: list[Problem]) -> dnn.Scenario:
     """The scenario from the keys that parsed, loading as much as validates as a whole."""
     parsed.setdefault("lr", base.lr)
     parsed.setdefault("steps", base.steps)
+    base = _with_optimizer(parsed, base, problems)
     net_keys = [k for k in NETWORK_KEYS if k in parsed]
 
     def build_net(keys: Sequence[str]) -> dnn.Network:

@@ -22,6 +22,7 @@ import dnn
 
 from . import codec, presets, shapes, state
 from .i18n import ACTIVATION_LABELS, OUTPUT_LABELS, current_lang, pick, tr
+from .optimizer_controls import optimizer_controls
 
 MATRICES: tuple[str, ...] = ("W1", "b1", "W2", "b2", "x", "d")
 # Labels of the activation menus (English, Japanese), by the registries' names: the one table in ui.i18n. A name
@@ -379,7 +380,8 @@ def scale_lr(factor: float) -> None:
 
 
 def structure_controls(sc: dnn.Scenario) -> None:
-    """Sizes (inputs, hidden units, outputs, samples), hidden activation, output layer, learning rate, steps."""
+    """Sizes (inputs, hidden units, outputs, samples), hidden activation, output layer, learning rate, steps, and
+    the update rule with its settings."""
     net = sc.network
     lim = dnn.LIMITS
     sizes = (
@@ -434,9 +436,11 @@ def structure_controls(sc: dnn.Scenario) -> None:
             on_change=on_number,
             args=("lr", key),
             help=tr(
-                "Each SGD step moves every parameter by −η × its partial derivative. Use ÷10 / ×10 to move on a "
+                "Each SGD step moves every parameter by −η × its partial derivative (the other update rules, below, "
+                "also scale their steps by η). Use ÷10 / ×10 to move on a "
                 "log scale.",
-                "SGD の各ステップで、各パラメータは −η × 偏微分だけ動きます。÷10 / ×10 で桁ごとに変えられます。",
+                "SGD の各ステップで、各パラメータは −η × 偏微分だけ動きます（下のほかの更新則も η で歩幅を決めます）。"
+                "÷10 / ×10 で桁ごとに変えられます。",
             ),
         )
         with st.container(horizontal=True):
@@ -454,6 +458,7 @@ def structure_controls(sc: dnn.Scenario) -> None:
             on_change=on_steps,
             args=(key,),
         )
+    optimizer_controls(sc, "")
 
 
 # ---------------------------------------------------------------- presets

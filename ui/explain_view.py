@@ -40,3 +40,16 @@ def notebook_printout_toggle(sc: dnn.Scenario, key: str, lang: str) -> None:
             )
         )
         st.code(dnn.notebook_printout(sc, reduction="sum"), language=None)
+        if sc.optimizer != "sgd":
+            from .optimizer_controls import name
+
+            rule = name(sc.optimizer, lang)
+            st.caption(
+                pick(
+                    lang,
+                    f"The notebook updates with SGD, so its updated parameters above are SGD's step, not {rule}'s "
+                    "(the scenario's update rule).",
+                    f"ノートブックは SGD で更新するので、上の更新後パラメータは SGD の 1 ステップです"
+                    f"（シナリオの更新則 {rule} のものではありません）。",
+                )
+            )

@@ -65,16 +65,16 @@ def check_text(lang: str) -> str:
 
 
 def step_text(report: dnn.StepReport, lang: str) -> str:
-    """One SGD step overflows: which parameter leaves the finite numbers, and what is still shown."""
+    """One step (of any update rule) overflows: which parameter leaves the finite numbers, and what is shown."""
     cell = report.overflow
     assert cell is not None
     name, value = cell_name(cell, lang), f"{cell.value}"
     return pick(
         lang,
-        f"**This SGD step overflows:** {name} would become {value}, which is not a finite number, so there is no "
+        f"**This step overflows:** {name} would become {value}, which is not a finite number, so there is no "
         "network after the step and no loss after it. The update formulas below show what the step computes; make "
         "the learning rate η or the largest values smaller to take a real step.",
-        f"**この SGD の 1 ステップはオーバーフローします:** {name} が {value} になり、有限の数ではなくなるため、"
+        f"**この 1 ステップはオーバーフローします:** {name} が {value} になり、有限の数ではなくなるため、"
         "更新後のネットワークも更新後の誤差もありません。下の更新式はこのステップが計算する値です。"
         "学習率 η かいちばん大きな値を小さくすると、実際に更新できます。",
     )

@@ -76,7 +76,17 @@ def compute_run(
     t0 = time.perf_counter()
     stochastic = stochastic and len(sc.x) > 1  # one sample: "one random sample per step" is the full batch
     h = dnn.train(
-        sc.network, sc.x, sc.d, sc.lr, sc.steps, reduction, stochastic=stochastic, seed=seed, progress=progress
+        sc.network,
+        sc.x,
+        sc.d,
+        sc.lr,
+        sc.steps,
+        reduction,
+        stochastic=stochastic,
+        seed=seed,
+        progress=progress,
+        optimizer=sc.optimizer,
+        **sc.settings,
     )
     # The size of the whole gradient is recorded by dnn.train at every step; each parameter's share and the outputs
     # are evaluated at the probe steps only.
@@ -103,7 +113,8 @@ def run_scenario(
     takes more than about a second). None when the budget refuses it: the refusal is shown (unless ``quiet``) and
     nothing is trained."""
     stochastic = bool(stochastic) and len(sc.x) > 1
-    key = content_key(sc.network, sc.x, sc.d, sc.lr, sc.steps, reduction, stochastic, int(seed))
+    rule = (sc.optimizer, *sorted(sc.settings.items()))  # the update rule and its settings change the run too
+    key = content_key(sc.network, sc.x, sc.d, sc.lr, sc.steps, reduction, stochastic, int(seed), rule)
     run = RUNS.get(key)
     if run is not None:
         return run
@@ -269,7 +280,9 @@ def compute_sweep(
     """All learning rates trained together by one ``dnn.sweep`` call, from the scenario's network and data."""
     t0 = time.perf_counter()
     lrs = np.asarray(lrs, dtype=np.float64)
-    losses = dnn.sweep(sc.network, sc.x, sc.d, lrs, steps, reduction, progress=progress)
+    losses = dnn.sweep(
+        sc.network, sc.x, sc.d, lrs, steps, reduction, progress=progress, optimizer=sc.optimizer, **sc.settings
+    )
     summary = dnn.sweep_summary(losses)
     return SweepResult(lrs, losses, summary.diverged, summary.final, summary.best, time.perf_counter() - t0)
 
@@ -282,7 +295,7 @@ def sweep_scenario(sc: dnn.Scenario, lrs: np.ndarray, steps: int, reduction: str
     shown when not), with a progress bar when it takes more than about a second. The scenario's own η is not in
     the key: a sweep does not depend on it."""
     lrs = np.asarray(lrs, dtype=np.float64)
-    key = content_key(sc.network, sc.x, sc.d, lrs, int(steps), reduction)
+    key = content_key(sc.network, sc.x, sc.d, lrs, int(steps), reduction, (sc.optimizer, *sorted(sc.settings.items())))
     res = SWEEPS.get(key)
     if res is not None:
         return res

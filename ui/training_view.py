@@ -16,12 +16,13 @@ import streamlit as st
 
 import dnn
 
+from . import explain_view, not_finite, optimizer_explain, sgd_preset, state
 from . import figures_training as ft
-from . import not_finite, sgd_preset, state
 from .editors import on_number, on_steps, scale_lr, whole_number_input
 from .explain import sci
 from .figures_backprop import gradient_figure
 from .i18n import current_lang, pick, tr
+from .optimizer_controls import optimizer_controls
 from .play_view import surface_at_step
 from .training import Run, csv_maker, output_lines, run_scenario
 
@@ -82,7 +83,7 @@ def scenario_controls(sc: dnn.Scenario) -> tuple[bool, int]:
             key=key,
             on_change=on_steps,
             args=(key,),
-            help=tr("SGD steps to train, 1 to 100,000.", "学習する SGD のステップ数（1〜100,000）。"),
+            help=tr("Steps to train, 1 to 100,000.", "学習するステップ数（1〜100,000）。"),
         )
     key = f"train_lr_v{version}"
     lr_col.number_input(
@@ -93,13 +94,16 @@ def scenario_controls(sc: dnn.Scenario) -> tuple[bool, int]:
         on_change=on_number,
         args=("lr", key),
         help=tr(
-            "Each step moves every parameter by −η × its partial derivative.",
-            "各ステップで、各パラメータは −η × 偏微分だけ動きます。",
+            "With SGD, each step moves every parameter by −η × its partial derivative; the other update rules scale "
+            "their own steps by η (the rule's formula is below).",
+            "SGD では各ステップで各パラメータが −η × 偏微分だけ動きます。ほかの更新則も η で歩幅を決めます"
+            "（式は下に表示）。",
         ),
     )
     down, up = scale_col.columns(2)
     down.button("÷10", key="train_lr_div10", on_click=scale_lr, args=(0.1,), width="stretch")
     up.button("×10", key="train_lr_mul10", on_click=scale_lr, args=(10.0,), width="stretch")
+    optimizer_controls(sc, "train_")
     if len(sc.x) < 2:
         return False, 0
     with sample_col:
@@ -503,8 +507,10 @@ def step_inspector(run: Run, base: dnn.Scenario) -> None:
         icon=":material/play_arrow:",
         key="train_continue",
         help=tr(
-            "Makes the parameters after k steps the scenario's network; the run then starts from there (undoable).",
-            "k ステップ後のパラメータをシナリオのネットワークにします。学習はそこから始まります（元に戻せます）。",
+            "Makes the parameters after k steps the scenario's network; the run then starts from there (undoable)."
+            + (" The update rule's state (v, h, m) starts again from 0." if h.optimizer != "sgd" else ""),
+            "k ステップ後のパラメータをシナリオのネットワークにします。学習はそこから始まります（元に戻せます）。"
+            + ("更新則の状態（v, h, m）は 0 から始め直します。" if h.optimizer != "sgd" else ""),
         ),
     ):
         adopt(base.replace(network=net), run.stochastic)
@@ -542,6 +548,11 @@ def step_inspector(run: Run, base: dnn.Scenario) -> None:
         st.markdown(f"**{heading}**")
         for name, value in grads.params().items():
             st.plotly_chart(gradient_figure(value, name, lang, loss=loss), key=f"train_grad_{name}")
+    if h.optimizer != "sgd" and k < h.steps:  # the rule's state at step k and the step it makes next
+        with st.expander(
+            tr(f"Step {k + 1:,} of the update rule, with its state", f"更新則のステップ {k + 1:,}（状態つき）")
+        ):
+            explain_view.show(optimizer_explain.step_of_run(h, k, lang))
     surface_at_step(net, base, k)  # the input plane's output at this step (two inputs)
 
 

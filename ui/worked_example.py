@@ -211,6 +211,15 @@ def _summary(doc: _Doc, s: _Step) -> None:
         "h1, h2, …（中間層）、y1, y2, …（出力）です。",
     )
 
+    if s.sc.optimizer != "sgd":
+        rule = {"momentum": "Momentum", "adagrad": "AdaGrad", "rmsprop": "RMSProp", "adam": "Adam"}[s.sc.optimizer]
+        doc.para(
+            f"The update here is SGD's, the notebook's: W ← W − η·∂E/∂W. The scenario's update rule is {rule}; "
+            "its step, with its state, is on the Backprop screen.",
+            f"ここでの更新はノートブックと同じ SGD（W ← W − η·∂E/∂W）です。シナリオの更新則は {rule} で、"
+            "その 1 ステップ（状態つき）は誤差逆伝播の画面にあります。",
+        )
+
 
 def _parameters(doc: _Doc, s: _Step) -> None:
     """1. The weights, biases, x, d and η, as the notebook sets them up."""
