@@ -4,7 +4,7 @@ a gradient check against numerical differentiation and one SGD step."""
 import streamlit as st
 
 import dnn
-from ui import cached, explain, not_finite, state
+from ui import cached, explain, not_finite, state, teacher_view
 from ui import figures_backprop as fb
 from ui.i18n import current_lang, tr
 
@@ -44,26 +44,31 @@ right.plotly_chart(fb.weight_gradient_figure(x, g.delta1, g.W1, "W1", lang), key
 left.plotly_chart(fb.gradient_figure(g.b2, "b2", lang), key="grad_b2")
 right.plotly_chart(fb.gradient_figure(g.b1, "b1", lang), key="grad_b1")
 
-st.subheader(tr("The notebook's questions, answered with these numbers", "ノートブックの疑問に、この数値で答える"))
-questions = (
-    (explain.q1_title(lang), explain.q1_blocks(net, fwd, d, reduction, lang)),
-    (explain.q2_title(lang), explain.q2_blocks(net, x, d, reduction, lang)),
-    (explain.q3_title(lang), explain.q3_blocks(net, fwd, g, lang)),
-    (explain.q4_title(lang), explain.q4_blocks(g, lang)),
-)
-for title, blocks in questions:
-    with st.expander(title, icon=":material/help:"):
-        explain.show(blocks)
+if not state.is_hidden("questions"):
+    st.subheader(tr("The notebook's questions, answered with these numbers", "ノートブックの疑問に、この数値で答える"))
+    questions = (
+        (explain.q1_title(lang), explain.q1_blocks(net, fwd, d, reduction, lang)),
+        (explain.q2_title(lang), explain.q2_blocks(net, x, d, reduction, lang)),
+        (explain.q3_title(lang), explain.q3_blocks(net, fwd, g, lang)),
+        (explain.q4_title(lang), explain.q4_blocks(g, lang)),
+    )
+    opened = teacher_view.requested_panel()  # a lesson's link opens the question it is about
+    for i, (title, blocks) in enumerate(questions, start=1):
+        with st.expander(title, icon=":material/help:", expanded=opened == f"q{i}"):
+            explain.show(blocks)
 
-st.subheader(tr("Gradient check: backprop against numerical differentiation", "勾配チェック: 誤差逆伝播 vs 数値微分"))
-numerical = cached.numerical_gradient(sc, reduction)
-st.caption(explain.gradient_check_intro(reduction, len(x), lang))
-check = dnn.gradient_check(g.params(), numerical)
-if check.finite:
-    explain.show([explain.gradient_check_verdict(check.worst, fwd.u1, lang, net.hidden)])
-    st.plotly_chart(fb.gradient_check_figure(check.relative, lang), key="grad_check")
-else:
-    st.info(not_finite.check_text(lang), icon=":material/block:")
+if not state.is_hidden("gradcheck"):
+    st.subheader(
+        tr("Gradient check: backprop against numerical differentiation", "勾配チェック: 誤差逆伝播 vs 数値微分")
+    )
+    numerical = cached.numerical_gradient(sc, reduction)
+    st.caption(explain.gradient_check_intro(reduction, len(x), lang))
+    check = dnn.gradient_check(g.params(), numerical)
+    if check.finite:
+        explain.show([explain.gradient_check_verdict(check.worst, fwd.u1, lang, net.hidden)])
+        st.plotly_chart(fb.gradient_check_figure(check.relative, lang), key="grad_check")
+    else:
+        st.info(not_finite.check_text(lang), icon=":material/block:")
 
 st.subheader(tr("One SGD step", "SGD を 1 ステップ"))
 step = dnn.step_report(net, x, d, g, sc.lr)
@@ -71,4 +76,7 @@ if step.overflow:
     st.warning(not_finite.step_text(step, lang), icon=":material/warning:")
 explain.show(explain.sgd_blocks(net, g, step, sc.lr, reduction, lang))
 
-explain.notebook_printout_toggle(sc, "backprop_printout", lang)
+if not state.is_hidden("printout"):
+    if teacher_view.requested_panel() == "printout":
+        state.set_widget_value("backprop_printout", True, keep_existing=True)
+    explain.notebook_printout_toggle(sc, "backprop_printout", lang)

@@ -4,7 +4,7 @@ import streamlit as st
 
 import dnn
 from ui import figures_training as ft
-from ui import not_finite, state
+from ui import not_finite, state, teacher_view
 from ui.i18n import current_lang, pick, tr
 from ui.training import MAX_SWEEP_RUNS, sweep_scenario, sweep_steps, sweep_table
 
@@ -133,7 +133,9 @@ button_col.button(
     args=(sc.replace(lr=float(res.lrs[chosen])),),
     key="sweep_use",
     type="primary",
+    disabled=state.is_locked("lr"),
 )
+teacher_view.locked_caption("lr")
 with st.expander(tr("Every run as a table", "すべての学習を表で")):
     st.dataframe(sweep_table(res, lang), hide_index=True)
 st.caption(

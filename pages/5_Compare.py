@@ -5,7 +5,7 @@ import streamlit as st
 
 import dnn
 from ui import figures_training as ft
-from ui import not_finite, state
+from ui import not_finite, state, teacher_view
 from ui.i18n import current_lang, pick, tr
 from ui.training import differences, run_scenario, runs_table
 
@@ -48,6 +48,7 @@ actions[1].button(
     on_click=state.set_scenario,
     args=(base,),
     key="compare_load",
+    disabled=teacher_view.would_change_locked(base),
     help=tr("Undoable from the sidebar.", "サイドバーで元に戻せます。"),
 )
 actions[2].button(

@@ -124,9 +124,9 @@ def query_string(sc: dnn.Scenario, lang: str | None = None, reduction: Reduction
     return urlencode(scenario_to_query(sc, lang, reduction), safe=",;")
 
 
-def scenario_to_json(sc: dnn.Scenario, reduction: Reduction = "mean") -> str:
+def scenario_to_json(sc: dnn.Scenario, reduction: Reduction = "mean", extra: Mapping[str, Any] | None = None) -> str:
     """The scenario (and the gradient's reduction over samples) as a JSON document, one key per line; numbers keep
-    full precision."""
+    full precision. ``extra``: keys written after them (a teacher's note, lock, hide and the quiz's ask)."""
     net = sc.network
     doc: dict[str, Any] = {
         "format": JSON_FORMAT,
@@ -142,6 +142,7 @@ def scenario_to_json(sc: dnn.Scenario, reduction: Reduction = "mean") -> str:
         "hidden": net.hidden,
         "output": net.output,
         "reduction": reduction,
+        **(extra or {}),
     }
     lines = [f"  {json.dumps(k)}: {json.dumps(v, separators=(',', ':'), allow_nan=False)}" for k, v in doc.items()]
     return "{\n" + ",\n".join(lines) + "\n}\n"

@@ -17,7 +17,7 @@ import streamlit as st
 import dnn
 
 from . import figures_training as ft
-from . import not_finite, sgd_preset, state
+from . import not_finite, sgd_preset, state, teacher_view
 from .editors import on_number, scale_lr
 from .figures_backprop import gradient_figure
 from .i18n import current_lang, pick, tr
@@ -34,7 +34,8 @@ LOG_KEY = "train_log"
 
 def adopt(sc: dnn.Scenario, stochastic: bool | None = None) -> None:
     """Make ``sc`` the scenario and show it on this screen's "scenario" data source (keeping the sampling)."""
-    state.set_scenario(sc)
+    if not state.set_scenario(sc):
+        return  # refused (the teacher locked a value it changes): the screen stays as it was
     request = {SOURCE_KEY: "scenario"}
     if stochastic is not None:
         request[STOCHASTIC_KEY] = stochastic
@@ -79,6 +80,7 @@ def scenario_controls(sc: dnn.Scenario) -> tuple[bool, int]:
         key=key,
         on_change=on_number,
         args=("steps", key),
+        disabled=state.is_locked("steps"),
         help=tr("SGD steps to train, 1 to 100,000.", "学習する SGD のステップ数(1〜100,000)。"),
     )
     key = f"train_lr_v{version}"
@@ -89,14 +91,23 @@ def scenario_controls(sc: dnn.Scenario) -> tuple[bool, int]:
         key=key,
         on_change=on_number,
         args=("lr", key),
+        disabled=state.is_locked("lr"),
         help=tr(
             "Each step moves every parameter by −η × its partial derivative.",
             "各ステップで、各パラメータは −η × 偏微分だけ動きます。",
         ),
     )
     down, up = scale_col.columns(2)
-    down.button("÷10", key="train_lr_div10", on_click=scale_lr, args=(0.1,), width="stretch")
-    up.button("×10", key="train_lr_mul10", on_click=scale_lr, args=(10.0,), width="stretch")
+    down.button(
+        "÷10", key="train_lr_div10", on_click=scale_lr, args=(0.1,), width="stretch", disabled=state.is_locked("lr")
+    )
+    up.button(
+        "×10", key="train_lr_mul10", on_click=scale_lr, args=(10.0,), width="stretch", disabled=state.is_locked("lr")
+    )
+    with steps_col:
+        teacher_view.locked_caption("steps")
+    with lr_col:
+        teacher_view.locked_caption("lr")
     if len(sc.x) < 2:
         return False, 0
     with sample_col:
@@ -215,6 +226,7 @@ def sgd_controls() -> SgdChoice:
         on_click=adopt,
         args=(sc, settings.stochastic),
         key="sgd_adopt",
+        disabled=teacher_view.would_change_locked(sc),
         help=tr(
             f"Replaces the scenario with the 2-10-1 network and the {settings.n_samples} generated samples, so the "
             "Forward and Backprop screens show them too (undoable).",
@@ -291,6 +303,7 @@ def messages(run: Run, base: dnn.Scenario, log_y: bool) -> None:
             on_click=adopt,
             args=(base.replace(network=h.network), run.stochastic),
             key="train_rewind",
+            disabled=teacher_view.would_change_locked(base.replace(network=h.network)),
             help=tr(
                 "Makes the last finite parameters the scenario's network (undoable).",
                 "最後の有限なパラメータをシナリオのネットワークにします(元に戻せます)。",
@@ -302,6 +315,7 @@ def messages(run: Run, base: dnn.Scenario, log_y: bool) -> None:
             on_click=adopt,
             args=(base.replace(lr=base.lr / 10), run.stochastic),
             key="train_lr_smaller",
+            disabled=state.is_locked("lr"),
         )
     elif not run.stochastic and run.jumps.rises:
         j = run.jumps
@@ -480,6 +494,7 @@ def step_inspector(run: Run, base: dnn.Scenario) -> None:
         tr(f"Continue from step {k:,}", f"ステップ {k:,} から続ける"),
         icon=":material/play_arrow:",
         key="train_continue",
+        disabled=teacher_view.would_change_locked(base.replace(network=net)),
         help=tr(
             "Makes the parameters after k steps the scenario's network; the run then starts from there (undoable).",
             "k ステップ後のパラメータをシナリオのネットワークにします。学習はそこから始まります(元に戻せます)。",
