@@ -1,7 +1,8 @@
 """Backprop Lab's math: the course notebook's 2-layer network, its forward pass, backprop and SGD, in numpy only.
 
 Read it beside the notebook: ``forward`` and ``backward`` in ``dnn/core.py`` follow its lines; the course's helper
-functions are in ``dnn/functions.py`` under their course names.
+functions are in ``dnn/functions.py`` under their course names, with the registries ``ACTIVATIONS`` and
+``OUTPUT_LAYERS`` that every part of the app reads (a new activation is one entry there: its f and f′).
 """
 
 from .core import Forward, Gradients, backward, exact_loss, forward, loss, numerical_gradient, sgd_step
@@ -10,6 +11,8 @@ from .functions import (
     HIDDEN_ACTIVATIONS,
     OUTPUT_LAYERS,
     OUTPUTS,
+    Activation,
+    OutputLayer,
     cross_entropy_error,
     d_mean_squared_error,
     d_relu,
@@ -65,10 +68,12 @@ __all__ = [
     "LIMITS",
     "OUTPUTS",
     "OUTPUT_LAYERS",
+    "Activation",
     "Forward",
     "Gradients",
     "History",
     "Network",
+    "OutputLayer",
     "Scenario",
     "ValidationError",
     "backward",

@@ -9,6 +9,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 import dnn
+from tests.test_hostile import unescape
 from ui import codec
 from ui.note import MAX_NOTE_CHARS, clean_note, note_from_query
 from ui.pages_nav import PAGES
@@ -56,7 +57,7 @@ def test_a_too_long_note_is_reported_by_key_and_the_rest_loads(length):
     at = open_at("pages/1_Forward.py", {"note": "n" * length, "lr": "0.2"})
     assert not at.exception
     assert note_texts(at) == []
-    warning = at.warning[0].value
+    warning = unescape(at.warning[0].value)
     assert "- note is too long" in warning and f"{length:,} characters" in warning
     assert "note" not in at.query_params
     assert codec.scenario_from_query(at.query_params)[0] == dnn.seed_scenario().replace(lr=0.2)

@@ -13,7 +13,7 @@ from ui import codec, state
 
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
 TRAINING, SWEEP, COMPARE = "pages/3_Training.py", "pages/4_Sweep.py", "pages/5_Compare.py"
-OVERFLOW_LINK = {"output": "identity", "x": "100,500", "d": "1,2", "lr": "10"}  # DESIGN.md's divergence case
+OVERFLOW_LINK = {"output": "identity", "x": "100,500", "d": "1,2", "lr": "10"}  # a run that really diverges
 BAD_LINK = {"W1": "abc,1;2", "lr": "-5", "steps": "999999999999", "d": "0,nan"}
 TWO_SAMPLES = {"x": "1,5;3,1", "d": "0,1;1,0"}
 

@@ -13,6 +13,7 @@ import pytest
 import dnn
 from dnn import quiz
 from ui import quiz_link, quiz_sheet
+from ui.plain import plain
 
 # ---------------------------------------------------------------- an independent re-implementation
 
@@ -342,10 +343,11 @@ def test_link_keys():
 
 def test_link_values_are_shown_as_text():
     hostile = "**b**[x](javascript:1)<script>$x$:red[y]"
-    shown = quiz_link.plain(hostile)
+    problem = quiz_link.read_link({"ask": hostile})[2][0]
+    shown = plain(problem.en)  # what the page's link message shows (state._show_messages)
     # every Markdown, LaTeX and Streamlit-directive character is escaped with a backslash
     assert not re.search(r"(?<!\\)[*\[\]()<>$:]", shown)
-    assert len(quiz_link.plain("a" * 500)) < 30
+    assert len(quiz_link.shortened("a" * 500)) < 30
 
 
 # ---------------------------------------------------------------- worksheets

@@ -14,6 +14,7 @@ from streamlit.testing.v1 import AppTest
 
 import dnn
 from dnn import quiz
+from tests.test_hostile import unescape
 from tests.test_quiz import reference, two_sample
 from ui import codec
 
@@ -198,12 +199,13 @@ def test_drawing_a_seed_replaces_the_scenario():
 def test_hostile_link_values_give_a_message_and_no_crash(query, key):
     at = open_quiz({**query, "lr": "0.2"})
     assert not at.exception
-    warning = " ".join(str(w.value) for w in at.warning)
+    source = " ".join(str(w.value) for w in at.warning)  # Markdown made inert by ui.plain
+    warning = unescape(source)
     assert f"- {key}" in warning
     assert dnn.seed_scenario().replace(lr=0.2) == codec.scenario_from_query(at.query_params, None)[0]  # rest loaded
     assert at.text_input[0].label == "u1 · h1"  # the quiz starts at the beginning
     if "bold" in query.get("ask", ""):
-        shown = warning.split("“", 1)[1].split("”", 1)[0]
+        shown = source.split("“", 1)[1].split("”", 1)[0]
         for ch in "*[]()<>$:":
             assert all(shown[i - 1] == "\\" for i, c in enumerate(shown) if c == ch), ch
     if key == "quiz_seed":
@@ -212,7 +214,7 @@ def test_hostile_link_values_give_a_message_and_no_crash(query, key):
 
 def test_link_problems_of_the_scenario_and_the_quiz_are_reported_together():
     at = open_quiz({"W1": "abc", "ask": "nope,delta2", "quiz_seed": "-5", "lang": "ja"})
-    warning = at.warning[0].value
+    warning = unescape(at.warning[0].value)
     assert "- W1" in warning and "- ask" in warning and "- quiz_seed" in warning
     assert "クイズの値ではありません" in warning
     assert at.text_input[0].label == "δ2 · y1"

@@ -14,29 +14,10 @@ Lang = Literal["en", "ja"]
 LANGS: tuple[Lang, ...] = ("en", "ja")
 LANG_NAMES: dict[str, str] = {"en": "English", "ja": "日本語"}
 
-# The course's vocabulary, for call sites that build labels from parts (figures, table headers).
-TERMS: dict[str, tuple[str, str]] = {
-    "weight": ("weight", "重み"),
-    "bias": ("bias", "バイアス"),
-    "u": ("total input u", "総入力 u"),
-    "z": ("hidden output z", "中間層出力 z"),
-    "y": ("output y", "出力 y"),
-    "grad": ("partial derivative", "偏微分"),
-    "lr": ("learning rate η", "学習率 η"),
-    "d": ("target d", "目標出力 d"),
-    "loss": ("loss E", "誤差 E"),
-}
-
 
 def pick(lang: str, en: str, ja: str) -> str:
     """The string for ``lang`` ("ja" gives ``ja``, anything else ``en``). Pure: usable without Streamlit."""
     return ja if lang == "ja" else en
-
-
-def term(name: str, lang: str) -> str:
-    """A course term from ``TERMS`` in ``lang``, e.g. ``term("u", "ja") == "総入力 u"``."""
-    en, ja = TERMS[name]
-    return pick(lang, en, ja)
 
 
 def current_lang() -> Lang:

@@ -3,8 +3,8 @@
 opens it, and writes them back to the address bar so that the share link carries them.
 
 Kept apart from ``ui.codec`` (the scenario's keys) on purpose: these keys belong to one page. A bad value never
-raises: it becomes a ``codec.Problem`` naming the key, shown in the page's link message; the value is quoted with
-every Markdown character escaped, so a link cannot format or inject anything.
+raises: it becomes a ``codec.Problem`` naming the key, shown in the page's link message, where ``ui.plain`` makes
+every quoted value inert text (the one place that escapes link and file values).
 """
 
 from __future__ import annotations
@@ -21,15 +21,13 @@ SEED_PARAM = "quiz_seed"
 MAX_ASK_CHARS = 400
 MAX_SHOWN_CHARS = 24
 _BY_LOWER_NAME = {name.lower(): name for name in quiz.ORDER}
-_MARKDOWN_CHARS = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:&=\"'^%@;/?,])")
 
 
-def plain(text: str) -> str:
-    """``text`` (shortened to 24 characters) so that Streamlit's Markdown shows it as typed: every punctuation
-    character that Markdown, LaTeX ($) or Streamlit's :colour[...] and :icon: syntax could read is escaped."""
+def shortened(text: str) -> str:
+    """``text`` cut to 24 characters, unprintable characters as "?": a quoted value stays short and visible (the
+    message it goes into is made plain text by ``ui.plain``)."""
     shown = text if len(text) <= MAX_SHOWN_CHARS else text[:MAX_SHOWN_CHARS] + "…"
-    shown = "".join(ch if ch.isprintable() else "?" for ch in shown)
-    return _MARKDOWN_CHARS.sub(r"\\\1", shown)
+    return "".join(ch if ch.isprintable() else "?" for ch in shown)
 
 
 def _last(params: Mapping[str, str | list[str]], key: str) -> str | None:
@@ -66,7 +64,7 @@ def asks_from_text(text: str) -> tuple[tuple[str, ...] | None, list[Problem]]:
             found.append(name)
     problems = []
     if unknown:
-        shown = ", ".join(f"“{plain(t)}”" for t in unknown[:3]) + (" …" if len(unknown) > 3 else "")
+        shown = ", ".join(f"“{shortened(t)}”" for t in unknown[:3]) + (" …" if len(unknown) > 3 else "")
         problems.append(
             Problem(
                 ASK_PARAM,
@@ -89,8 +87,8 @@ def seed_from_text(text: str) -> tuple[int | None, list[Problem]]:
     return None, [
         Problem(
             SEED_PARAM,
-            f"quiz_seed: “{plain(stripped)}” is not a whole number from 0 to {quiz.MAX_QUIZ_SEED:,}",
-            f"quiz_seed: “{plain(stripped)}” は 0〜{quiz.MAX_QUIZ_SEED:,} の整数ではありません",
+            f"quiz_seed: “{shortened(stripped)}” is not a whole number from 0 to {quiz.MAX_QUIZ_SEED:,}",
+            f"quiz_seed: “{shortened(stripped)}” は 0〜{quiz.MAX_QUIZ_SEED:,} の整数ではありません",
         )
     ]
 

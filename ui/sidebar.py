@@ -124,14 +124,40 @@ def _reduction_choice() -> None:
 
 def _share_link() -> None:
     st.markdown(f"**{tr('Share link', '共有リンク')}**")
+    url = state.share_url()
     with st.container(height=220, border=False):  # a big scenario makes a long link: scroll, not a tall sidebar
-        st.code(state.share_url(), language=None, wrap_lines=True)
+        st.code(url, language=None, wrap_lines=True)
     st.caption(
         tr(
             "Copy it (icon at the top right of the box): it opens this page with this scenario.",
             "右上のアイコンでコピー。このシナリオでこのページが開きます。",
         )
     )
+    n = len(url)
+    if n > codec.LINK_SERVER_CHARS:
+        st.warning(
+            tr(
+                f"This link is {n:,} characters long: too long to open at all (the server refuses addresses over "
+                f"about {codec.LINK_SERVER_CHARS:,} characters with an error). Share the scenario as a file "
+                "instead: Save / load / export → Download scenario.",
+                f"このリンクは {n:,} 文字あり、長すぎて開けません（サーバーは約 {codec.LINK_SERVER_CHARS:,} 文字を"
+                "超えるアドレスをエラーで拒否します）。シナリオはファイルで共有してください: "
+                "保存・読み込み・書き出し → シナリオをダウンロード。",
+            ),
+            icon=":material/link_off:",
+        )
+    elif n > codec.LINK_RELIABLE_CHARS:
+        st.warning(
+            tr(
+                f"This link is {n:,} characters long. Browsers, chat apps and proxies reliably pass on links of "
+                f"about {codec.LINK_RELIABLE_CHARS:,} characters; a longer one may arrive cut off. To be safe, share "
+                "the scenario as a file: Save / load / export → Download scenario.",
+                f"このリンクは {n:,} 文字あります。ブラウザー・チャット・プロキシが確実に通せるのは約 "
+                f"{codec.LINK_RELIABLE_CHARS:,} 文字までで、長いリンクは途中で切れることがあります。"
+                "確実に共有するにはファイルで: 保存・読み込み・書き出し → シナリオをダウンロード。",
+            ),
+            icon=":material/warning:",
+        )
 
 
 def _on_upload() -> None:
@@ -140,20 +166,20 @@ def _on_upload() -> None:
     if file is None:
         return
     data = file.getvalue()
-    sc, problems = codec.scenario_from_json(data, state.scenario())
-    reduction, reduction_problems = codec.reduction_from_json(data)
+    loaded = codec.read_json(data, state.scenario())
     note, lock, hide, asks, teacher_problems = teacher.teacher_from_json(data)
-    problems = problems + reduction_problems + teacher_problems
+    problems = [*loaded.problems, *teacher_problems]
     if not problems:  # a file that would change what the teacher locked is refused, key by key
-        changes = state.locked_changes(sc)
-        if reduction is not None and reduction != state.reduction() and state.is_locked("reduction"):
+        changes = state.locked_changes(loaded.scenario)
+        if loaded.reduction not in (None, state.reduction()) and state.is_locked("reduction"):
             changes.append("reduction")
         problems = teacher.locked_problems(changes, "this file", "このファイル")
     if problems:
         state.set_load_report("file", problems)
         return
-    state.set_scenario(sc)
+    state.set_scenario(loaded.scenario)
     # Files saved before the reduction was kept in them leave it as it is.
+    reduction = loaded.reduction
     if reduction is not None and reduction != state.reduction():
         state.set_reduction(reduction)
         state.bump_editor_version()  # the sidebar's choice is drawn afresh from it

@@ -16,7 +16,7 @@ on a session's first run, on whichever page the link opens, so rewriting it neve
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 from urllib.parse import urlencode
@@ -29,6 +29,7 @@ from dnn.core import Reduction
 from . import codec, teacher
 from .i18n import LANGS, Lang, current_lang, tr
 from .note import NOTE_PARAM, note_from_query
+from .plain import plain
 
 REDUCTIONS = codec.REDUCTIONS
 UNDO_LIMIT = 20
@@ -78,24 +79,20 @@ def _init_once() -> None:
     if ss.get(_INITIALISED):
         return
     params = st.query_params.to_dict()
-    lang = codec.lang_from_query(params)
-    if lang:
-        set_lang(lang)
-    sc, problems = codec.scenario_from_query(params, dnn.seed_scenario())
-    reduction, reduction_problems = codec.reduction_from_query(params)
-    problems += reduction_problems
+    loaded = codec.read_query(params, dnn.seed_scenario())
+    if loaded.lang:
+        set_lang(loaded.lang)
     teacher_note, note_problems = note_from_query(params)
-    problems += note_problems
     lock, hide, teacher_problems = teacher.read_teacher(params)
-    problems += teacher_problems
+    problems = [*loaded.problems, *note_problems, *teacher_problems]
     ss[_NOTE] = teacher_note
     ss[_LOCK] = lock
     ss[_HIDE] = hide
     ss[_OPENING_PARAMS] = params
-    ss[_SCENARIO] = sc
-    ss[_REDUCTION] = reduction or "mean"
+    ss[_SCENARIO] = loaded.scenario
+    ss[_REDUCTION] = loaded.reduction or "mean"
     teacher_link = bool(lock or hide or teacher_note)
-    ss[_TEACHER_SCENARIO] = (sc, ss[_REDUCTION]) if teacher_link else None
+    ss[_TEACHER_SCENARIO] = (loaded.scenario, ss[_REDUCTION]) if teacher_link else None
     ss[_UNDO] = []
     ss[_BASELINE] = None
     ss[_VERSION] = 0
@@ -425,7 +422,7 @@ def load_report() -> LoadReport | None:
     return st.session_state.get(_LOAD_REPORT)
 
 
-def set_load_report(source: Literal["link", "file"], problems: list[codec.Problem]) -> None:
+def set_load_report(source: Literal["link", "file"], problems: Sequence[codec.Problem]) -> None:
     """Remember problems of a link or file so that the page shows them (one message, one line per key)."""
     st.session_state[_LOAD_REPORT] = LoadReport(source, tuple(problems)) if problems else None
 
@@ -436,7 +433,9 @@ def dismiss_load_report() -> None:
 
 
 def flash(en: str, ja: str, kind: Literal["error", "warning", "info", "success"] = "error") -> None:
-    """Show a message once, at the top of the next run (use from callbacks, e.g. to refuse an edit)."""
+    """Show a message once, at the top of the next run (use from callbacks, e.g. to refuse an edit).
+
+    The text is shown as written, never as Markdown: it may quote what a user typed or a file's name."""
     st.session_state[_FLASHES] = [*st.session_state.get(_FLASHES, []), Flash(kind, en, ja)]
 
 
@@ -461,9 +460,9 @@ def _show_messages() -> None:
         intro = (
             tr("Some values in the link could not be used:", "リンクの一部の値は使えませんでした:")
             if report.source == "link"
-            else tr("The file was not loaded; nothing changed:", "ファイルは読み込まれませんでした(変更なし):")
+            else tr("The file was not loaded; nothing changed:", "ファイルは読み込まれませんでした（変更なし）:")
         )
-        lines = "\n".join(f"- {p.text(lang)}" for p in report.problems)
+        lines = "\n".join(f"- {plain(p.text(lang))}" for p in report.problems)  # they quote the link's values
         tail = tr("Everything else was loaded.", "それ以外は読み込みました。") if report.source == "link" else ""
         with st.container(key="load_report"):
             st.warning(f"{intro}\n\n{lines}\n\n{tail}".strip(), icon=":material/link_off:")
@@ -471,7 +470,7 @@ def _show_messages() -> None:
     flashes = st.session_state.get(_FLASHES, [])
     st.session_state[_FLASHES] = []
     for f in flashes:
-        getattr(st, f.kind)(tr(f.en, f.ja))
+        getattr(st, f.kind)(plain(tr(f.en, f.ja)))
 
 
 # ---------------------------------------------------------------- the link
@@ -502,9 +501,7 @@ def sync_query_params() -> None:
     qp = st.query_params
     changed = {k: v for k, v in desired.items() if qp.get(k) != v}
     own_keys = (
-        *codec.KEYS,
-        codec.REDUCTION_PARAM,
-        codec.LANG_PARAM,
+        *codec.LINK_KEYS,
         NOTE_PARAM,
         teacher.LOCK_PARAM,
         teacher.HIDE_PARAM,

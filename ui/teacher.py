@@ -18,7 +18,7 @@ import numpy as np
 import dnn
 
 from .codec import Problem
-from .quiz_link import plain
+from .quiz_link import shortened
 
 LOCK_PARAM = "lock"
 HIDE_PARAM = "hide"
@@ -66,7 +66,7 @@ def names_from_value(
     elif isinstance(value, str):
         text = value
     else:
-        shown = plain(json.dumps(value)[:24])
+        shown = shortened(json.dumps(value))
         return frozenset(), [
             Problem(key, f"{key}: {shown} is not a list of names", f"{key}: {shown} は名前のリストではありません")
         ]
@@ -92,7 +92,7 @@ def names_from_value(
             unknown.append(token)
     if not unknown:
         return frozenset(found), []
-    shown = ", ".join(f"“{plain(t)}”" for t in unknown[:3]) + (" …" if len(unknown) > 3 else "")
+    shown = ", ".join(f"“{shortened(t)}”" for t in unknown[:3]) + (" …" if len(unknown) > 3 else "")
     return frozenset(found), [
         Problem(
             key,

@@ -18,7 +18,7 @@ import dnn
 
 from . import figures_training as ft
 from . import not_finite, sgd_preset, state, teacher_view
-from .editors import on_number, scale_lr
+from .editors import on_number, on_steps, scale_lr, whole_number_input
 from .figures_backprop import gradient_figure
 from .i18n import current_lang, pick, tr
 from .training import Run, csv_maker, output_lines, run_scenario
@@ -71,18 +71,19 @@ def scenario_controls(sc: dnn.Scenario) -> tuple[bool, int]:
     version = state.editor_version()
     steps_col, lr_col, scale_col, sample_col = st.columns([1.1, 1.1, 0.8, 1.6], vertical_alignment="bottom")
     key = f"train_steps_v{version}"
-    steps_col.number_input(
-        tr("Steps", "ステップ数"),
-        1,
-        dnn.LIMITS["max_steps"],
-        int(sc.steps),
-        step=100,
-        key=key,
-        on_change=on_number,
-        args=("steps", key),
-        disabled=state.is_locked("steps"),
-        help=tr("SGD steps to train, 1 to 100,000.", "学習する SGD のステップ数(1〜100,000)。"),
-    )
+    with steps_col:  # a box that reads 1e5 as 100000 (Streamlit's integer box made it 1)
+        whole_number_input(
+            tr("Steps", "ステップ数"),
+            1,
+            dnn.LIMITS["max_steps"],
+            int(sc.steps),
+            100,
+            key=key,
+            on_change=on_steps,
+            args=(key,),
+            disabled=state.is_locked("steps"),
+            help=tr("SGD steps to train, 1 to 100,000.", "学習する SGD のステップ数(1〜100,000)。"),
+        )
     key = f"train_lr_v{version}"
     lr_col.number_input(
         tr("Learning rate η", "学習率 η"),
