@@ -14,6 +14,7 @@ from streamlit.testing.v1 import AppTest
 import dnn
 from dnn import quiz
 from ui import codec, state, teacher
+from tests.test_hostile import unescape
 from ui.pages_nav import PAGES
 
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
@@ -292,10 +293,11 @@ def test_hidden_panels_are_not_drawn():
 )
 def test_hostile_values_are_reported_by_key_and_the_rest_loads(key, value, says):
     at = open_at(**{key: value})
-    warning = at.warning[0].value
+    source = at.warning[0].value
+    warning = unescape(source)  # what a reader sees
     assert f"- {key}" in warning and says in warning
     assert sc(at) == TEACHER
-    assert "](http" not in warning and "<script>" not in warning  # escaped: shown as text, never a link or tag
+    assert "](http" not in source and "<script>" not in source  # escaped: shown as text, never a link or tag
     if value.endswith(",W1"):
         assert state.locked(at.session_state) == {"W1"}  # the known name still applies
 
