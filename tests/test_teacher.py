@@ -13,8 +13,8 @@ from streamlit.testing.v1 import AppTest
 
 import dnn
 from dnn import quiz
-from ui import codec, state, teacher
 from tests.test_hostile import unescape
+from ui import codec, state, teacher
 from ui.pages_nav import PAGES
 
 APP = str(Path(__file__).resolve().parent.parent / "app.py")

@@ -91,7 +91,7 @@ def test_typed_value_survives_a_page_switch(server, new_page):
     expect(page.get_by_text("Weight W1 (inputs × hidden units)")).to_be_visible()
 
     type_into_last_column(w1, row=0, value="0.7531", expect_old="0.5")  # W1[x1, h3]
-    expect(page.get_by_test_id("stSidebar").get_by_test_id("stCode")).to_contain_text("W1=0.1,0.3,0.7531;")
+    expect(page.get_by_test_id("stSidebar").get_by_test_id("stCode").first).to_contain_text("W1=0.1,0.3,0.7531;")
     assert share_params(page)["W1"] == "0.1,0.3,0.7531;0.2,0.4,0.6"
     assert exceptions(page) == []
 
@@ -107,7 +107,9 @@ def test_typed_value_survives_a_page_switch(server, new_page):
     assert share_params(page)["W1"] == "0.1,0.3,0.7531;0.2,0.4,0.6"
     # The grid itself shows the typed value again (its cell editor opens with it), and typing still works.
     type_into_last_column(page.get_by_test_id("stDataFrame").first, row=0, value="0.65", expect_old="0.7531")
-    expect(page.get_by_test_id("stSidebar").get_by_test_id("stCode")).to_contain_text("W1=0.1,0.3,0.65;0.2,0.4,0.6&")
+    expect(page.get_by_test_id("stSidebar").get_by_test_id("stCode").first).to_contain_text(
+        "W1=0.1,0.3,0.65;0.2,0.4,0.6&"
+    )
     assert exceptions(page) == [] and not page.get_by_test_id("stAlertContentError").count()
 
 
@@ -160,7 +162,7 @@ def test_language_switch_changes_navigation_and_labels(server, new_page):
     assert share_params(page)["lang"] == "ja"
     # ... and the next edit is applied (it used to be refused: "出力層 'softmax + cross-entropy' は使えません").
     type_into_last_column(page.get_by_test_id("stDataFrame").first, row=0, value="0.7", expect_old="0.5")
-    expect(sidebar.get_by_test_id("stCode")).to_contain_text("W1=0.1,0.3,0.7;")
+    expect(sidebar.get_by_test_id("stCode").first).to_contain_text("W1=0.1,0.3,0.7;")
     assert page.get_by_test_id("stAlertContentError").all_inner_texts() == [] and exceptions(page) == []
 
     # The language stays on the next screen, and switching back restores English.
