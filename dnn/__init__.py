@@ -5,6 +5,7 @@ functions are in ``dnn/functions.py`` under their course names, with the registr
 ``OUTPUT_LAYERS`` that every part of the app reads (a new activation is one entry there: its f and f′).
 """
 
+from . import budget, claims
 from .core import Forward, Gradients, backward, exact_loss, forward, loss, numerical_gradient, sgd_step
 from .functions import (
     ACTIVATIONS,
@@ -60,7 +61,7 @@ from .inspect import (
 )
 from .network import LIMITS, Network, Scenario, ValidationError, random_network, seed_network, seed_scenario
 from .printout import notebook_printout
-from .training import History, diverged_at, sweep, train
+from .training import History, Progress, diverged_at, sweep, train
 
 __all__ = [
     "ACTIVATIONS",
@@ -74,9 +75,12 @@ __all__ = [
     "History",
     "Network",
     "OutputLayer",
+    "Progress",
     "Scenario",
     "ValidationError",
     "backward",
+    "budget",
+    "claims",
     "cross_entropy_error",
     "d_mean_squared_error",
     "d_relu",

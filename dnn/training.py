@@ -27,6 +27,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from . import budget
 from .core import Gradients, Reduction, _check_reduction, backward
 from .functions import ACTIVATIONS, OUTPUT_LAYERS
 from .kernels import one_hot_targets
@@ -35,6 +36,9 @@ from .network import LIMITS, Network, ValidationError, _check_lr, _check_steps
 # At most this many parameter snapshots are stored per run; any other step is recomputed from the nearest earlier
 # snapshot (fewer than ``snapshot_every`` steps of replay). 2,001 × 280 floats (the largest network) ≈ 4.5 MB.
 MAX_SNAPSHOTS = 2001
+
+# A progress report: ``progress(done, total)`` with the steps done so far and the steps of the whole request.
+Progress = Callable[[int, int], None]
 
 # ``train`` keeps the gradients of this many consecutive steps to measure their lengths together (at most 280
 # floats each: 0.6 MB).
@@ -239,8 +243,17 @@ class _Run:
             else:
                 self.sample_step(int(indices[k]))
 
-    def run(self, steps: int, indices: np.ndarray | None, snapshots: np.ndarray, every: int) -> tuple:
-        """Train for ``steps`` steps, keeping θ every ``every`` steps in ``snapshots``.
+    def run(
+        self,
+        steps: int,
+        indices: np.ndarray | None,
+        snapshots: np.ndarray,
+        every: int,
+        progress: Progress | None = None,
+        report_every: int = 1,
+    ) -> tuple:
+        """Train for ``steps`` steps, keeping θ every ``every`` steps in ``snapshots``; ``progress(k, steps)`` is
+        called before step k for k = ``report_every``, 2·``report_every``, ... (and may raise to stop the run).
 
         Returns (losses, squared gradient norms, sample losses, the first step that is not finite or None). Step k
         records the loss and gradient at the parameters after k steps, on all samples. A step counts only while
@@ -264,10 +277,14 @@ class _Run:
         j = 0  # the row of ``block`` for step k
         stop = None
         next_snapshot = 0  # the next step whose θ is kept: counting is cheaper than k % every at every step
+        next_report = report_every if progress is not None else -1  # -1: never
         for k in range(steps + 1):
             if k == next_snapshot:
                 snapshots[k // every] = theta
                 next_snapshot += every
+            if k == next_report:
+                progress(k, steps)
+                next_report += report_every
             gA1, gA2, grad = rows[j]
             loss = loss_and_grad(gA1, gA2)
             if not isfinite(loss):
@@ -403,12 +420,16 @@ def train(
     reduction: Reduction = "mean",
     stochastic: bool = False,
     seed: int = 0,
+    progress: Progress | None = None,
 ) -> History:
     """Train with SGD for ``steps`` steps and record the loss and gradient norm after every step (``steps + 1``).
 
     Full batch by default; with ``stochastic=True`` each step uses one sample drawn at random (reproducible from
     ``seed``), as in the course's SGD notebook, and ``loss`` and ``grad_norm`` still report all samples. A run whose
     loss or parameters stop being finite stops there (``diverged_at``); numpy's overflow warnings are silenced.
+
+    ``progress(done, steps)``, if given, is called about every ``budget.REPORT_SECONDS`` of estimated work; an
+    exception it raises stops the run and propagates (a Streamlit page that moved on stops it this way).
     """
     from .network import Scenario  # validates x, d against the network
 
@@ -420,8 +441,9 @@ def train(
     if stochastic:
         indices = np.random.default_rng(seed).integers(0, sc.x.shape[0], size=sc.steps)
     run = _Run(net, sc.x, sc.d, sc.lr, reduction, stochastic=stochastic)
+    chunk = budget.report_every(budget.train_request(net, len(sc.x), sc.steps, stochastic))
     with np.errstate(all="ignore"):
-        losses, sq_norms, sample_losses, diverged = run.run(sc.steps, indices, snapshots, every)
+        losses, sq_norms, sample_losses, diverged = run.run(sc.steps, indices, snapshots, every, progress, chunk)
         grad_norm = np.sqrt(sq_norms)
     hist = History(
         loss=losses,
@@ -459,12 +481,13 @@ def sweep(
     lrs: np.ndarray | list[float],
     steps: int = 1000,
     reduction: Reduction = "mean",
+    progress: Progress | None = None,
 ) -> np.ndarray:
     """Train many runs at once, one per learning rate (and per starting network when a list is given).
 
     Returns losses of shape (runs, steps + 1), row r equal to ``train(nets[r], x, d, lrs[r], steps).loss``; after a
     run diverges its row is NaN from its ``diverged_at`` on (see ``diverged_at``). The runs lie on the last axis of
-    every array, so each numpy call advances all of them by one step.
+    every array, so each numpy call advances all of them by one step. ``progress`` as in ``train``.
     """
     from .network import Scenario
 
@@ -506,8 +529,9 @@ def sweep(
     starts = np.stack([_flatten(n) for n in nets], axis=-1)  # (parameters, 1 or runs)
     theta = np.broadcast_to(starts, (starts.shape[0], runs)).copy()  # C order, writable
     lrs = np.broadcast_to(lrs, (runs,)).copy()
+    chunk = budget.report_every(budget.sweep_request(first, len(sc.x), steps, runs))
     with np.errstate(all="ignore"):
-        losses, overflowed = _Sweep(first, theta, sc.x, sc.d, lrs, reduction).run(steps)
+        losses, overflowed = _Sweep(first, theta, sc.x, sc.d, lrs, reduction).run(steps, progress, chunk)
     # A run whose parameters overflowed while its loss stayed finite (rare: say W1 → −∞ behind a ReLU that then
     # outputs 0) is trained again alone, which finds the step where that happened.
     for r in np.flatnonzero(overflowed):
@@ -577,8 +601,8 @@ class _Sweep:
             self.xaT.dot(self.delta1_2d, out=self.gA1_2d)
         self.theta -= self.grad
 
-    def run(self, steps: int) -> tuple[np.ndarray, np.ndarray]:
-        """Train every run for ``steps`` steps.
+    def run(self, steps: int, progress: Progress | None = None, report_every: int = 1) -> tuple[np.ndarray, np.ndarray]:
+        """Train every run for ``steps`` steps, calling ``progress(k, steps)`` every ``report_every`` steps.
 
         Returns the losses (runs, steps + 1), NaN from the step at which a run's loss stopped being finite, and the
         runs whose parameters stopped being finite (overflowed) before their loss did.
@@ -589,6 +613,8 @@ class _Sweep:
         died = np.full(runs, steps + 1)  # the step at which each run's loss stopped being finite (steps + 1: never)
         overflowed = np.zeros(runs, dtype=bool)
         for k in range(steps + 1):
+            if progress is not None and k and k % report_every == 0:
+                progress(k, steps)
             delta2 = self.loss_into(losses[k])
             if not math.isfinite(np.add.reduce(losses[k])):  # one sum tells whether any run's loss is inf or nan
                 newly = ~np.isfinite(losses[k]) & (died > steps)

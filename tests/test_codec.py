@@ -323,7 +323,7 @@ def test_a_bad_reduction_in_a_link_is_named():
     assert loaded.reduction is None and fields(loaded.problems) == ["reduction"]
     problem = loaded.problems[0]
     assert "'avg'" in problem.en and "mean" in problem.en and "sum" in problem.en
-    assert problem.ja.startswith("reduction: サンプルについての勾配")
+    assert problem.ja.startswith("reduction: 勾配のまとめ方（サンプル方向）")
 
 
 def test_json_keeps_the_reduction():

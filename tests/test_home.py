@@ -253,7 +253,7 @@ def test_output_and_activation_choices(at):
     assert scenario(at).network.n_out == 2 and scenario(at).network.output == "softmax"
     assert any("y2" in i.value for i in at.info)
     v = state.editor_version(at.session_state)
-    at.selectbox(key=f"hidden_v{v}").set_value("sigmoid").run()
+    at.selectbox(key=f"hidden_en_v{v}").set_value("sigmoid").run()  # a widget per language
     assert scenario(at).network.hidden == "sigmoid"
 
 

@@ -89,7 +89,7 @@ def test_backprop_in_japanese():
     assert "重みとバイアスの偏微分" in texts(at.subheader)
     assert any(e.label.startswith("「なんでsoftmaxじゃない?」 —") for e in at.expander)
     assert "誤差逆伝播と数値微分は一致" in texts(at.success)
-    assert chart(at, "delta2")["layout"]["xaxis"]["title"]["text"] == "出力層 y"
+    assert chart(at, "delta2")["layout"]["xaxis"]["title"]["text"] == "出力ユニット y"
 
 
 def test_backprop_follows_a_share_link():
@@ -140,7 +140,7 @@ def test_backprop_sum_reduction_with_two_samples():
     assert "summed" in texts(at.caption)
     assert "agrees" in texts(at.success)  # the numerical gradient is scaled by N too
     q2 = next(t.value for t in at.table if any("axis 0" in str(i) for i in t.value.index))
-    assert any("in use" in str(i) and "sum" in str(i) for i in q2.index)
+    assert any("on this screen" in str(i) and "E_sum" in str(i) for i in q2.index)
 
 
 def test_backprop_notebook_printout_toggle():
@@ -206,7 +206,7 @@ def test_forward_in_japanese_and_from_a_link():
     assert any("中間層出力" in m.value for m in at.markdown)
     u1 = np.array([[2.0, -1.0]]) @ SEED["W1"] + SEED["b1"]  # [0.1, 0.4, 0.7]
     assert " & ".join(f"{v:.4g}" for v in u1[0]) in texts(at.latex)
-    assert chart(at, "input_plane")["data"][0]["colorbar"]["title"]["text"] == "y1(クラス 1 の確率)"
+    assert chart(at, "input_plane")["data"][0]["colorbar"]["title"]["text"] == "y1（クラス 1 の確率）"
 
 
 def test_forward_bad_link_and_other_sizes():
@@ -232,6 +232,6 @@ def test_forward_output_choice_redraws_the_plane_in_japanese():
     at.selectbox(key="forward_plane_output").set_value(0).run()
     assert not at.exception
     plane = chart(at, "input_plane")
-    assert plane["data"][0]["colorbar"]["title"]["text"] == "y1(クラス 1 の確率)"
+    assert plane["data"][0]["colorbar"]["title"]["text"] == "y1（クラス 1 の確率）"
     y1 = decode(plane["data"][0]["z"])
     assert y1.min() >= 0 and y1.max() <= 1

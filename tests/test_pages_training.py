@@ -262,7 +262,7 @@ def test_compare_explains_pinning_then_overlays_both_runs():
     np.testing.assert_allclose(decode(base["y"]), dnn.train(sc.network, sc.x, sc.d, 0.01, 1000).loss)
     np.testing.assert_allclose(decode(cur["y"]), dnn.train(sc.network, sc.x, sc.d, 0.1, 1000).loss)
     diff = at.dataframe[1].value
-    assert diff.iloc[:, 0].tolist() == ["lr"]
+    assert diff.iloc[:, 0].tolist() == ["learning rate η"]  # the scenario's words, not the link key
     losses = at.dataframe[0].value
     assert "—" in losses.to_numpy().ravel().tolist()  # no NaN for "did not overflow"
     h = chart(at, "compare_diff_W1")["data"][0]

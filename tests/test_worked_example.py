@@ -154,13 +154,13 @@ def test_two_samples_divide_by_n_in_mean_mode_only():
     mean, total = (worked_example_markdown(sc, r, "en") for r in ("mean", "sum"))
 
     _, _, delta2_mean = table_after(mean, "**δ2 = dE/du2 = (y − d) / N**")
-    _, _, delta2_sum = table_after(total, "**δ2 = dE/du2 = y − d**")
+    _, _, delta2_sum = table_after(total, "**δ2 = dE_sum/du2 = y − d**")  # E_sum = Σₙ Eₙ
     np.testing.assert_allclose(delta2_mean, (y - sc.d) / 2, rtol=1e-7)
     np.testing.assert_allclose(delta2_sum, y - sc.d, rtol=1e-7)
     np.testing.assert_allclose(table_after(mean, "**∂E/∂W2")[2], z1.T @ (y - sc.d) / 2, rtol=1e-7)
-    np.testing.assert_allclose(table_after(total, "**∂E/∂W2")[2], z1.T @ (y - sc.d), rtol=1e-7)
+    np.testing.assert_allclose(table_after(total, "**∂E_sum/∂W2")[2], z1.T @ (y - sc.d), rtol=1e-7)
     np.testing.assert_allclose(table_after(mean, "**∂E/∂b2")[2], [np.sum(y - sc.d, axis=0) / 2], rtol=1e-7)
-    np.testing.assert_allclose(table_after(total, "**∂E/∂b2")[2], [np.sum(y - sc.d, axis=0)], rtol=1e-7)
+    np.testing.assert_allclose(table_after(total, "**∂E_sum/∂b2")[2], [np.sum(y - sc.d, axis=0)], rtol=1e-7)
     assert "sample 1, y1: δ2 = (" in mean and " / 2 = " in mean
     assert " / 2 = " not in total
     assert "N = 2 times the gradient of the mean loss" in total

@@ -137,7 +137,7 @@ TABLE: tuple[Key, ...] = (
         "setting",
         lambda saved: saved.reduction,
         choices=lambda: REDUCTIONS,
-        what=("gradient over samples", "サンプルについての勾配"),
+        what=("gradient over samples", "勾配のまとめ方（サンプル方向）"),
         default="mean",
     ),
     Key(

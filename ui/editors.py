@@ -21,17 +21,12 @@ import streamlit as st
 import dnn
 
 from . import codec, presets, shapes, state, teacher_view
-from .i18n import current_lang, pick, tr
+from .i18n import ACTIVATION_LABELS, OUTPUT_LABELS, current_lang, pick, tr
 
 MATRICES: tuple[str, ...] = ("W1", "b1", "W2", "b2", "x", "d")
-# Labels of the activation menus (English, Japanese), by the registries' names. A name without one (an entry added
-# to dnn.ACTIVATIONS or dnn.OUTPUT_LAYERS) is labelled with the name itself.
-HIDDEN_LABELS: dict[str, tuple[str, str]] = {}  # relu, sigmoid, tanh, identity: the course writes them so
-OUTPUT_LABELS: dict[str, tuple[str, str]] = {
-    "softmax": ("softmax + cross-entropy", "softmax + 交差エントロピー"),
-    "sigmoid": ("sigmoid + binary cross-entropy", "sigmoid + 2 値交差エントロピー"),
-    "identity": ("identity + squared error", "恒等関数 + 二乗誤差"),
-}
+# Labels of the activation menus (English, Japanese), by the registries' names: the one table in ui.i18n. A name
+# without one (an entry added to dnn.ACTIVATIONS or dnn.OUTPUT_LAYERS) is labelled with the name itself.
+HIDDEN_LABELS: dict[str, tuple[str, str]] = ACTIVATION_LABELS
 
 
 def menu(names: Iterable[str], labels: Mapping[str, tuple[str, str]], lang: str) -> dict[str, str]:
@@ -267,26 +262,26 @@ def parameter_editors(sc: dnn.Scenario) -> None:
     )
     layer1, layer2 = st.columns(2)
     with layer1:
-        matrix_editor(sc, "W1", tr("Weight W1 (inputs × hidden units)", "重み W1(入力 × 中間層)"), full)
+        matrix_editor(sc, "W1", tr("Weight W1 (inputs × hidden units)", "重み W1（入力 × 中間層）"), full)
         matrix_editor(sc, "b1", tr("Bias b1", "バイアス b1"))
     with layer2:
-        matrix_editor(sc, "W2", tr("Weight W2 (hidden units × outputs)", "重み W2(中間層 × 出力)"), full)
+        matrix_editor(sc, "W2", tr("Weight W2 (hidden units × outputs)", "重み W2（中間層 × 出力）"), full)
         matrix_editor(sc, "b2", tr("Bias b2", "バイアス b2"))
     data_x, data_d = st.columns(2)
     with data_x:
-        matrix_editor(sc, "x", tr("Input x (one row per sample)", "入力 x(1 行 = 1 サンプル)"))
+        matrix_editor(sc, "x", tr("Input x (one row per sample)", "入力 x（1 行 = 1 サンプル）"))
     with data_d:
         target_help = {
             "softmax": tr(
                 "softmax: each row is a probability vector (one-hot for a class). Typing one cell rescales the "
                 "others so the row still sums to 1.",
-                "softmax: 各行は確率(クラスなら one-hot)。1 つのセルを変えると、"
+                "softmax: 各行は確率（クラスなら one-hot）。1 つのセルを変えると、"
                 "行の合計が 1 になるよう残りを調整します。",
             ),
             "sigmoid": tr("sigmoid: each target between 0 and 1.", "sigmoid: 各目標は 0〜1。"),
             "identity": tr("identity: any numbers.", "恒等関数: 任意の数。"),
         }.get(sc.network.output) or _target_rule(sc.network.output)
-        d_title = tr("Target d (one row per sample)", "目標出力 d(教師データ、1 行 = 1 サンプル)")
+        d_title = tr("Target d (one row per sample)", "目標出力 d（教師データ、1 行 = 1 サンプル）")
         matrix_editor(sc, "d", d_title, target_help)
 
 
@@ -418,7 +413,7 @@ def structure_controls(sc: dnn.Scenario) -> None:
     act, out = st.columns(2)
     lang = current_lang()  # format_func runs later too: give it the language now, not the session's at call time
     hidden, outputs = hidden_menu(lang), output_menu(lang)
-    key = _widget_key("hidden")
+    key = _widget_key(state.translated_key("hidden"))  # its labels are translated: a widget per language
     act.selectbox(
         tr("Hidden activation", "中間層の活性化関数"),
         list(hidden),
@@ -526,6 +521,6 @@ def preset_bar() -> None:
         disabled=state.is_locked("W1", "b1", "W2", "b2"),
         help=tr(
             "Same sizes, activations, x and d; weights drawn from N(0, 1/fan-in), biases 0.",
-            "サイズ・活性化関数・x・d はそのまま。重みは N(0, 1/入力数) から、バイアスは 0。",
+            "サイズ・活性化関数・x・d はそのまま。重みは平均 0、分散 1/入力数の正規分布から、バイアスは 0。",
         ),
     )

@@ -14,10 +14,34 @@ Lang = Literal["en", "ja"]
 LANGS: tuple[Lang, ...] = ("en", "ja")
 LANG_NAMES: dict[str, str] = {"en": "English", "ja": "日本語"}
 
+# Names of the registry's activations and output layers as a learner reads them, in the course's words. A name
+# missing here (an activation registered later) is shown as its registry name in both languages.
+ACTIVATION_LABELS: dict[str, tuple[str, str]] = {
+    "relu": ("ReLU", "ReLU"),
+    "sigmoid": ("sigmoid", "シグモイド関数"),
+    "tanh": ("tanh", "tanh"),
+    "identity": ("identity", "恒等関数"),
+}
+OUTPUT_LABELS: dict[str, tuple[str, str]] = {
+    "softmax": ("softmax + cross-entropy", "softmax + 交差エントロピー誤差"),
+    "sigmoid": ("sigmoid + binary cross-entropy", "シグモイド関数 + 2値交差エントロピー誤差"),
+    "identity": ("identity + squared error", "恒等関数 + 二乗誤差"),
+}
+
 
 def pick(lang: str, en: str, ja: str) -> str:
     """The string for ``lang`` ("ja" gives ``ja``, anything else ``en``). Pure: usable without Streamlit."""
     return ja if lang == "ja" else en
+
+
+def activation_label(name: str, lang: str) -> str:
+    """A hidden activation's name for the screen ("identity" → "恒等関数" in Japanese); unknown names as they are."""
+    return pick(lang, *ACTIVATION_LABELS.get(name, (name, name)))
+
+
+def output_label(name: str, lang: str) -> str:
+    """An output layer with its loss ("identity" → "恒等関数 + 二乗誤差"); unknown names as they are."""
+    return pick(lang, *OUTPUT_LABELS.get(name, (name, name)))
 
 
 def current_lang() -> Lang:

@@ -20,9 +20,8 @@ import dnn
 from dnn import quiz
 
 from . import codec, quiz_link, quiz_sheet, state
-from .editors import OUTPUT_LABELS
 from .heatmaps import MAX_SAMPLE_ROWS
-from .i18n import current_lang, pick, tr
+from .i18n import OUTPUT_LABELS, current_lang, pick, tr
 
 COLS_PER_ROW = 6  # inputs side by side; a wider grid continues on the next line
 _W_PICK = "w_quiz_pick"

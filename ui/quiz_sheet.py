@@ -19,8 +19,7 @@ import dnn
 from dnn import quiz
 from dnn.core import Reduction
 
-from .editors import OUTPUT_LABELS
-from .i18n import pick
+from .i18n import OUTPUT_LABELS, pick
 
 MAX_SHEETS = 60
 MAX_SHEET_CELLS = 48  # cells of one quantity on paper (and on screen): the first ones in row-major order

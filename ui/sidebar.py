@@ -69,7 +69,7 @@ def _scenario_actions() -> None:
         label = tr("Reset to notebook", "ノートブックの値に戻す")
         about = tr(
             "The course notebook's network, x, d and learning rate (undoable).",
-            "講座のノートブックのネットワーク・x・d・学習率に戻します(元に戻せます)。",
+            "講座のノートブックのネットワーク・x・d・学習率に戻します（元に戻せます）。",
         )
     else:
         label = tr("Reset to the teacher's scenario", "先生のシナリオに戻す")
@@ -90,7 +90,7 @@ def _scenario_actions() -> None:
         help=tr(
             "Keep the current scenario to compare later changes against"
             + (" (replaces the pinned one)." if pinned else "."),
-            "いまのシナリオを比較の基準として残します" + ("(固定済みのものを置き換えます)。" if pinned else "。"),
+            "いまのシナリオを比較の基準として残します" + ("（固定済みのものを置き換えます）。" if pinned else "。"),
         ),
     )
 
@@ -101,23 +101,23 @@ def _reduction_choice() -> None:
     # choice, a fresh widget starts from it (the browser keeps an old widget's value even if its state is deleted).
     key = state.translated_key(f"{_W_REDUCTION}_v{state.editor_version()}")
     st.radio(
-        tr("Gradient over samples", "サンプルについての勾配"),
+        tr("Gradient over samples", "勾配のまとめ方（サンプル方向）"),
         state.REDUCTIONS,
         index=state.REDUCTIONS.index(state.reduction()),
         format_func=lambda r: {
-            "mean": pick(lang, "mean (of the reported loss)", "平均(表示する誤差の勾配)"),
-            "sum": pick(lang, "sum (the notebook's)", "合計(ノートブックの方式)"),
+            "mean": pick(lang, "mean (of the reported loss)", "平均（表示する誤差の勾配）"),
+            "sum": pick(lang, "sum (the notebook's)", "合計（ノートブックの方式）"),
         }[r],
         key=key,
         on_change=lambda: state.set_reduction(state.widget_value(key)),
         disabled=state.is_locked("reduction"),
         help=tr(
-            "The loss shown is the mean over the N samples. **mean**: backprop divides δ2 = y − d by N, giving "
+            "The loss shown is the mean E over the N samples. **mean**: backprop divides δ2 = y − d by N, giving "
             "exactly the gradient of that mean loss. **sum**: the notebook's convention (`d_sigmoid_with_loss` "
-            "does not divide), N times larger. With one sample they are equal.",
-            "表示する誤差は N 個のサンプルの平均です。**平均**: δ2 = y − d を N で割り、平均誤差のちょうどの勾配に"
-            "なります。**合計**: ノートブックの方式(`d_sigmoid_with_loss` は割らない)で N 倍の大きさ。"
-            "サンプルが 1 個なら同じです。",
+            "does not divide): the gradient of E_sum = Σₙ Eₙ, N times larger. With one sample they are equal.",
+            "表示する誤差は N 個のサンプルの平均 E です。**平均**: δ2 = y − d を N で割り、平均の誤差の正確な勾配に"
+            "なります。**合計**: ノートブックの方式（`d_sigmoid_with_loss` は割らない）で、E_sum = Σₙ Eₙ の勾配、"
+            "N 倍の大きさです。サンプルが 1 個なら同じです。",
         ),
     )
 
@@ -204,13 +204,13 @@ def _save_and_load() -> None:
             width="stretch",
         )
         st.file_uploader(
-            tr("Load a scenario file (JSON, at most 100 KB)", "シナリオファイルを読み込む(JSON、100 KB まで)"),
+            tr("Load a scenario file (JSON, at most 100 KB)", "シナリオファイルを読み込む（JSON、100 KB まで）"),
             type=["json"],
             key=_W_UPLOAD,
             on_change=_on_upload,
         )
         st.download_button(
-            tr("Worked example (Markdown)", "計算の手順(Markdown)"),
+            tr("Worked example (Markdown)", "計算の手順（Markdown）"),
             # Built only when clicked (a big scenario makes a document of hundreds of KB): bind the values now, since
             # the callable runs outside this script run.
             data=partial(worked_example_markdown, state.scenario(), state.reduction(), current_lang()),
@@ -223,7 +223,7 @@ def _save_and_load() -> None:
             help=tr(
                 "One SGD step of this scenario written out with every number: parameters, forward pass, backprop, "
                 "update and the loss after the step, in the notebook's order.",
-                "このシナリオの SGD 1 ステップを、すべての数値つきで書き出します(パラメータ・順伝播・誤差逆伝播・"
-                "更新・更新後の誤差、ノートブックの順)。",
+                "このシナリオの SGD 1 ステップを、すべての数値つきで書き出します（パラメータ・順伝播・誤差逆伝播・"
+                "更新・更新後の誤差、ノートブックの順）。",
             ),
         )
