@@ -133,7 +133,7 @@ def test_locked_number_inputs_are_disabled_and_refused(lock, widget, value):
 
 def test_locked_activation_and_output_choices_are_refused():
     at = open_at(lock="hidden,output")
-    forced(at.selectbox(key=f"hidden_v{version(at)}")).set_value("relu").run()
+    forced(at.selectbox(key=f"hidden_en_v{version(at)}")).set_value("relu").run()
     assert sc(at) == TEACHER
     forced(at.selectbox(key=f"output_en_v{version(at)}")).set_value("identity").run()
     assert sc(at) == TEACHER
