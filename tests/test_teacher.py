@@ -347,6 +347,21 @@ def test_teacher_keys_travel_in_the_json_file():
     assert [p.field for p in problems] == ["note", "lock", "hide", "ask"]
 
 
+def test_an_upload_that_changes_a_locked_value_is_refused_by_key():
+    at = open_at(lock="W1,lr")
+    other = codec.scenario_to_json(TEACHER.replace(lr=0.5, steps=7))
+    at.sidebar.file_uploader[0].set_value(("s.json", other.encode(), "application/json")).run()
+    assert not at.exception and sc(at) == TEACHER
+    report = unescape(at.warning[0].value)
+    assert "The file was not loaded" in report and "- lr: the teacher locked the learning rate η" in report
+    assert "- W1" not in report  # W1 is the same in the file: only what it would change is named
+    same = codec.scenario_to_json(TEACHER.replace(steps=7), "mean", {"lock": ["steps"], "hide": ["quiz"]})
+    at.sidebar.file_uploader[0].set_value(("t.json", same.encode(), "application/json")).run()
+    assert sc(at) == TEACHER.replace(steps=7)
+    assert state.locked(at.session_state) == {"W1", "lr", "steps"}  # a file adds locks, never removes them
+    assert state.hidden(at.session_state) == {"quiz"}
+
+
 def test_lock_names_for_the_link():
     assert teacher.lock_text(teacher.LOCKABLE) == "all"
     assert teacher.lock_text(["lr", "W1"]) == "W1,lr"
