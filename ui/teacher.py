@@ -17,7 +17,7 @@ import numpy as np
 
 import dnn
 
-from .codec import Problem
+from .codec import MAX_JSON_BYTES, Problem
 from .quiz_link import shortened
 
 LOCK_PARAM = "lock"
@@ -38,7 +38,7 @@ LOCKABLE: dict[str, tuple[str, str]] = {
     "sizes": ("sizes (units and samples)", "サイズ（ユニット数とサンプル数）"),
     "hidden": ("hidden activation", "中間層の活性化関数"),
     "output": ("output layer", "出力層"),
-    "reduction": ("gradient over samples", "サンプルについての勾配"),
+    "reduction": ("gradient over samples", "勾配のまとめ方（サンプル方向）"),
 }
 PARAMETERS: tuple[str, ...] = ("W1", "b1", "W2", "b2")
 
@@ -190,9 +190,11 @@ def teacher_from_json(
     from .note import NOTE_PARAM, note_from_query
     from .quiz_link import ASK_PARAM, asks_from_text
 
+    if len(data) > MAX_JSON_BYTES:
+        return None, frozenset(), frozenset(), None, []  # the scenario's reader has refused the file already
     try:
         doc = json.loads(data)
-    except (UnicodeDecodeError, json.JSONDecodeError):
+    except (ValueError, RecursionError):  # broken, or built to hurt (deep nesting, huge integers)
         return None, frozenset(), frozenset(), None, []
     if not isinstance(doc, dict):
         return None, frozenset(), frozenset(), None, []
