@@ -4,7 +4,7 @@ current numbers; the output over the input plane; the notebook's own printout.""
 import streamlit as st
 
 import dnn
-from ui import explain, explain_view, not_finite, state
+from ui import explain, explain_view, not_finite, state, teacher_view
 from ui import figures_forward as ff
 from ui.i18n import current_lang, tr
 
@@ -70,4 +70,7 @@ with st.expander(tr("Every value as a table", "すべての値を表で見る"),
             width="content",
         )
 
-explain_view.notebook_printout_toggle(sc, "forward_printout", lang)
+if not state.is_hidden("printout"):
+    if teacher_view.requested_panel() == "printout":
+        state.set_widget_value("forward_printout", True, keep_existing=True)
+    explain_view.notebook_printout_toggle(sc, "forward_printout", lang)

@@ -4,7 +4,17 @@ a gradient check against numerical differentiation and one SGD step."""
 import streamlit as st
 
 import dnn
-from ui import cached, explain, explain_view, not_finite, optimizer_controls, optimizer_explain, slow_motion, state
+from ui import (
+    cached,
+    explain,
+    explain_view,
+    not_finite,
+    optimizer_controls,
+    optimizer_explain,
+    slow_motion,
+    state,
+    teacher_view,
+)
 from ui import figures_backprop as fb
 from ui.i18n import current_lang, tr
 
@@ -47,27 +57,32 @@ right.plotly_chart(fb.weight_gradient_figure(x, g.delta1, g.W1, "W1", lang, loss
 left.plotly_chart(fb.gradient_figure(g.b2, "b2", lang, loss=loss), key="grad_b2")
 right.plotly_chart(fb.gradient_figure(g.b1, "b1", lang, loss=loss), key="grad_b1")
 
-st.subheader(tr("The notebook's questions, answered with these numbers", "ノートブックの疑問に、この数値で答える"))
-questions = (
-    (explain.q1_title(lang), explain.q1_blocks(net, fwd, d, reduction, lang)),
-    (explain.q2_title(lang), explain.q2_blocks(net, x, d, reduction, lang)),
-    (explain.q3_title(lang), explain.q3_blocks(net, x, fwd, g, lang, loss=loss)),
-    (explain.q4_title(lang), explain.q4_blocks(g, lang, loss=loss)),
-    (explain.conventions_title(lang), explain.conventions_blocks(net, fwd, d, lang)),
-)
-for title, blocks in questions:
-    with st.expander(title, icon=":material/help:"):
-        explain_view.show(blocks)
+if not state.is_hidden("questions"):
+    st.subheader(tr("The notebook's questions, answered with these numbers", "ノートブックの疑問に、この数値で答える"))
+    questions = (
+        (explain.q1_title(lang), explain.q1_blocks(net, fwd, d, reduction, lang)),
+        (explain.q2_title(lang), explain.q2_blocks(net, x, d, reduction, lang)),
+        (explain.q3_title(lang), explain.q3_blocks(net, x, fwd, g, lang, loss=loss)),
+        (explain.q4_title(lang), explain.q4_blocks(g, lang, loss=loss)),
+        (explain.conventions_title(lang), explain.conventions_blocks(net, fwd, d, lang)),
+    )
+    opened = teacher_view.requested_panel()  # a lesson's link opens the question it is about
+    for i, (title, blocks) in enumerate(questions, start=1):
+        with st.expander(title, icon=":material/help:", expanded=opened == f"q{i}"):
+            explain_view.show(blocks)
 
-st.subheader(tr("Gradient check: backprop against numerical differentiation", "勾配チェック: 誤差逆伝播 vs 数値微分"))
-numerical = cached.numerical_gradient(sc, reduction)
-st.caption(explain.gradient_check_intro(reduction, len(x), lang, net.output))
-check = dnn.gradient_check(g.params(), numerical)
-if check.finite:
-    explain_view.show([explain.gradient_check_verdict(check.worst, fwd.u1, lang, net.hidden)])
-    st.plotly_chart(fb.gradient_check_figure(check.relative, lang, loss=loss), key="grad_check")
-else:
-    st.info(not_finite.check_text(lang), icon=":material/block:")
+if not state.is_hidden("gradcheck"):
+    st.subheader(
+        tr("Gradient check: backprop against numerical differentiation", "勾配チェック: 誤差逆伝播 vs 数値微分")
+    )
+    numerical = cached.numerical_gradient(sc, reduction)
+    st.caption(explain.gradient_check_intro(reduction, len(x), lang, net.output))
+    check = dnn.gradient_check(g.params(), numerical)
+    if check.finite:
+        explain_view.show([explain.gradient_check_verdict(check.worst, fwd.u1, lang, net.hidden)])
+        st.plotly_chart(fb.gradient_check_figure(check.relative, lang, loss=loss), key="grad_check")
+    else:
+        st.info(not_finite.check_text(lang), icon=":material/block:")
 
 if sc.optimizer == "sgd":
     st.subheader(tr("One SGD step", "SGD を 1 ステップ"))
@@ -82,4 +97,7 @@ if sc.optimizer == "sgd":
 else:
     explain_view.show(optimizer_explain.step_blocks(net, g, step, sc.lr, sc.settings, lang))
 
-explain_view.notebook_printout_toggle(sc, "backprop_printout", lang)
+if not state.is_hidden("printout"):
+    if teacher_view.requested_panel() == "printout":
+        state.set_widget_value("backprop_printout", True, keep_existing=True)
+    explain_view.notebook_printout_toggle(sc, "backprop_printout", lang)

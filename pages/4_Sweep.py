@@ -3,7 +3,7 @@
 import streamlit as st
 
 import dnn
-from ui import explain, not_finite, optimizer_compare, state
+from ui import explain, not_finite, optimizer_compare, state, teacher_view
 from ui import figures_training as ft
 from ui.i18n import current_lang, pick, tr
 from ui.training import MAX_SWEEP_RUNS, sweep_scenario, sweep_steps, sweep_table
@@ -147,7 +147,9 @@ button_col.button(
     args=(sc.replace(lr=float(res.lrs[chosen])),),
     key="sweep_use",
     type="primary",
+    disabled=state.is_locked("lr"),
 )
+teacher_view.locked_caption("lr")
 with st.expander(tr("Every run as a table", "すべての学習を表で")):
     st.dataframe(sweep_table(res, lang), hide_index=True)
 st.caption(

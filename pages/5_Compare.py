@@ -6,7 +6,7 @@ import streamlit as st
 import dnn
 from dnn.optimizers import HYPERPARAMETERS
 from ui import figures_training as ft
-from ui import not_finite, optimizer_controls, state
+from ui import not_finite, optimizer_controls, state, teacher_view
 from ui.i18n import activation_label, current_lang, output_label, pick, tr
 from ui.training import differences, run_scenario, runs_table
 
@@ -49,6 +49,7 @@ actions[1].button(
     on_click=state.set_scenario,
     args=(base,),
     key="compare_load",
+    disabled=teacher_view.would_change_locked(base),
     help=tr("Undoable from the sidebar.", "サイドバーで元に戻せます。"),
 )
 actions[2].button(

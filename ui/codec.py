@@ -269,15 +269,17 @@ def query_string(sc: dnn.Scenario, lang: str | None = None, reduction: Reduction
     return urlencode(scenario_to_query(sc, lang, reduction), safe=",;")
 
 
-def scenario_to_json(sc: dnn.Scenario, reduction: Reduction = "mean") -> str:
+def scenario_to_json(sc: dnn.Scenario, reduction: Reduction = "mean", extra: Mapping[str, Any] | None = None) -> str:
     """The scenario (and the gradient's reduction over samples) as a JSON document, one key per line; numbers keep
-    full precision."""
+    full precision. ``extra``: keys written after them (a teacher's note, lock, hide and the quiz's ask; see
+    ``ui.teacher``, which reads them back)."""
     saved = Saved(sc, reduction)
     doc: dict[str, Any] = {"format": JSON_FORMAT, "version": JSON_VERSION}
     for key in TABLE:
         value = key.value_of(saved)
         if key.in_json and not (key.optional and (value is None or value == key.default)):
             doc[key.name] = _as_json(value)
+    doc.update(extra or {})
     lines = [f"  {json.dumps(k)}: {json.dumps(v, separators=(',', ':'), allow_nan=False)}" for k, v in doc.items()]
     return "{\n" + ",\n".join(lines) + "\n}\n"
 

@@ -20,7 +20,7 @@ import streamlit as st
 
 import dnn
 
-from . import codec, presets, shapes, state
+from . import codec, presets, shapes, state, teacher_view
 from .i18n import ACTIVATION_LABELS, OUTPUT_LABELS, current_lang, pick, tr
 from .optimizer_controls import optimizer_controls
 
@@ -240,13 +240,17 @@ def matrix_editor(sc: dnn.Scenario, name: str, title: str, help_text: str | None
     g = grid(sc, name)
     # Text cells, right-aligned like numbers: the app reads what was typed (see ``cell_value``).
     frame = pd.DataFrame([[cell_text(v) for v in row] for row in g.values], index=g.rows, columns=g.columns)
-    st.markdown(f"**{title}**", help=help_text)
+    locked = state.is_locked(name)  # shown, read-only, with a lock mark (the teacher's link locked it)
+    st.markdown(f"{teacher_view.LOCK_MARK + ' ' if locked else ''}**{title}**", help=help_text)
     st.data_editor(
         frame,
         key=editor_key(name),
         num_rows="fixed",
+        disabled=locked,
         column_config={c: st.column_config.TextColumn(c, alignment="right") for c in g.columns},
     )
+    if locked:
+        teacher_view.locked_caption(name)
 
 
 def parameter_editors(sc: dnn.Scenario) -> None:
@@ -390,10 +394,16 @@ def structure_controls(sc: dnn.Scenario) -> None:
         ("n_out", ("Outputs", "出力の数"), net.n_out, dnn.OUTPUT_LAYERS[net.output].min_outputs, lim["max_outputs"]),
         ("n_samples", ("Samples", "サンプル数"), len(sc.x), 1, lim["max_samples"]),
     )
+    # Resizing changes these matrices too: locked, they keep the size (so the size cannot change).
+    resizes = {"n_in": ("W1", "x"), "n_hidden": ("W1", "b1", "W2"), "n_out": ("W2", "b2", "d"), "n_samples": ("x", "d")}
     for col, (what, labels, value, lo, hi) in zip(st.columns(4), sizes, strict=True):
         key = _widget_key(f"size_{what}")
+        locked = state.is_locked("sizes", *resizes[what])
         with col:
-            whole_number_input(tr(*labels), lo, hi, value, 1, key=key, on_change=_on_size, args=(what, key, *labels))
+            whole_number_input(
+                tr(*labels), lo, hi, value, 1, key=key, on_change=_on_size, args=(what, key, *labels), disabled=locked
+            )
+    teacher_view.locked_caption("sizes")
     st.caption(
         tr(
             "Resizing keeps every value that still fits; new weights are small random numbers, new biases 0, new "
@@ -414,6 +424,7 @@ def structure_controls(sc: dnn.Scenario) -> None:
         key=key,
         on_change=_on_hidden,
         args=(key,),
+        disabled=state.is_locked("hidden"),
     )
     key = _widget_key(state.translated_key("output"))  # its labels are translated: a widget per language
     out.selectbox(
@@ -424,7 +435,12 @@ def structure_controls(sc: dnn.Scenario) -> None:
         key=key,
         on_change=_on_output,
         args=(key,),
+        disabled=state.is_locked("output"),
     )
+    with act:
+        teacher_view.locked_caption("hidden")
+    with out:
+        teacher_view.locked_caption("output")
     lr, steps = st.columns(2)
     with lr:
         key = _widget_key("lr")
@@ -435,6 +451,7 @@ def structure_controls(sc: dnn.Scenario) -> None:
             key=key,
             on_change=on_number,
             args=("lr", key),
+            disabled=state.is_locked("lr"),
             help=tr(
                 "Each SGD step moves every parameter by −η × its partial derivative (the other update rules, below, "
                 "also scale their steps by η). Use ÷10 / ×10 to move on a "
@@ -444,8 +461,9 @@ def structure_controls(sc: dnn.Scenario) -> None:
             ),
         )
         with st.container(horizontal=True):
-            st.button("÷10", key="lr_div10", on_click=scale_lr, args=(0.1,))
-            st.button("×10", key="lr_mul10", on_click=scale_lr, args=(10.0,))
+            st.button("÷10", key="lr_div10", on_click=scale_lr, args=(0.1,), disabled=state.is_locked("lr"))
+            st.button("×10", key="lr_mul10", on_click=scale_lr, args=(10.0,), disabled=state.is_locked("lr"))
+        teacher_view.locked_caption("lr")
     key = _widget_key("steps")
     with steps:
         whole_number_input(
@@ -457,7 +475,9 @@ def structure_controls(sc: dnn.Scenario) -> None:
             key=key,
             on_change=on_steps,
             args=(key,),
+            disabled=state.is_locked("steps"),
         )
+        teacher_view.locked_caption("steps")
     optimizer_controls(sc, "")
 
 
@@ -484,7 +504,15 @@ def preset_bar() -> None:
                 on_click=_on_preset,
                 args=(p.key,),
                 help=tr(p.help_en, p.help_ja),
+                disabled=teacher_view.would_change_locked(p.build()),
             )
+    if any(teacher_view.would_change_locked(p.build()) for p in presets.PRESETS):
+        st.caption(
+            tr(
+                f"{teacher_view.LOCK_MARK} Presets that would change what the teacher locked are switched off.",
+                f"{teacher_view.LOCK_MARK} 先生が固定した値を変えてしまうプリセットは使えません。",
+            )
+        )
     seed_col, button_col = st.columns([1, 2], vertical_alignment="bottom")
     seed_key = "preset_seed"
     with seed_col:
@@ -495,6 +523,7 @@ def preset_bar() -> None:
         icon=":material/casino:",
         on_click=_on_random,
         args=(seed_key,),
+        disabled=state.is_locked("W1", "b1", "W2", "b2"),
         help=tr(
             "Same sizes, activations, x and d; weights drawn from N(0, 1/fan-in), biases 0.",
             "サイズ・活性化関数・x・d はそのまま。重みは平均 0、分散 1/入力数の正規分布から、バイアスは 0。",

@@ -78,7 +78,8 @@ def prepare() -> None:
     scenario is the one they were typed for; put ``ask``/``quiz_seed`` in the address bar and the share link."""
     progress = state.quiz_progress()
     if not isinstance(progress, QuizProgress):
-        asks, seed, problems = quiz_link.read_link(st.query_params.to_dict())
+        # The link the session opened with: a teacher's link may open another screen and still ask (ask=).
+        asks, seed, problems = quiz_link.read_link({**state.opening_params(), **st.query_params.to_dict()})
         earlier = state.load_report()
         progress = QuizProgress(asks=asks or quiz.ORDER)
         if seed is not None:
@@ -109,6 +110,23 @@ def prepare() -> None:
     )
 
 
+def start(asks: tuple[str, ...] | list[str]) -> None:
+    """Make the quiz ask ``asks`` (link names, in that order) from the first one on: a lesson's question or a
+    file's ``ask``."""
+    chosen = tuple(n for n in asks if n in quiz.QUANTITIES) or quiz.ORDER
+    progress = _progress()
+    progress.asks, progress.position = chosen, 0
+    _save(progress)
+
+
+def asked() -> tuple[str, ...] | None:
+    """What the quiz asks in this session (None: the quiz was not opened, or it asks everything in order)."""
+    progress = state.quiz_progress()
+    if not isinstance(progress, QuizProgress) or progress.asks == quiz.ORDER:
+        return None
+    return progress.asks
+
+
 # ---------------------------------------------------------------- callbacks
 
 
@@ -133,7 +151,8 @@ def _set_asks(key: str) -> None:
 
 def _draw_seed(key: str) -> None:
     seed = int(state.widget_value(key))
-    state.set_scenario(quiz.quiz_scenario(seed))
+    if not state.set_scenario(quiz.quiz_scenario(seed)):
+        return  # the teacher locked a value the seed's scenario changes
     progress = _progress()
     progress.seed = seed
     _save(progress)

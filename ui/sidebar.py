@@ -11,7 +11,7 @@ import streamlit as st
 
 import dnn
 
-from . import codec, data_codec, state
+from . import codec, data_codec, state, teacher, teacher_view
 from .i18n import LANG_NAMES, LANGS, current_lang, pick, tr
 from .pages_nav import existing_pages
 from .worked_example import worked_example_markdown
@@ -34,6 +34,7 @@ def draw_sidebar() -> None:
         _reduction_choice()
         st.divider()
         _share_link()
+        teacher_view.link_builder()
         _save_and_load()
 
 
@@ -52,6 +53,8 @@ def _language_switch() -> None:
 
 def _navigation() -> None:
     for page in existing_pages():
+        if page.screen and state.is_hidden(page.screen):
+            continue  # the teacher hid it
         st.page_link(page.path, label=tr(page.en, page.ja), icon=page.icon)
 
 
@@ -64,16 +67,20 @@ def _scenario_actions() -> None:
         key="sidebar_undo",
         width="stretch",
     )
-    st.button(
-        tr("Reset to notebook", "ノートブックの値に戻す"),
-        icon=":material/restart_alt:",
-        on_click=state.reset,
-        key="sidebar_reset",
-        width="stretch",
-        help=tr(
+    if state.teacher_scenario() is None:
+        label = tr("Reset to notebook", "ノートブックの値に戻す")
+        about = tr(
             "The course notebook's network, x, d and learning rate (undoable).",
             "講座のノートブックのネットワーク・x・d・学習率に戻します（元に戻せます）。",
-        ),
+        )
+    else:
+        label = tr("Reset to the teacher's scenario", "先生のシナリオに戻す")
+        about = tr(
+            "The scenario the teacher's link opened with (undoable).",
+            "先生のリンクで開いたときのシナリオに戻します（元に戻せます）。",
+        )
+    st.button(
+        label, icon=":material/restart_alt:", on_click=state.reset, key="sidebar_reset", width="stretch", help=about
     )
     pinned = state.baseline() is not None
     st.button(
@@ -105,6 +112,7 @@ def _reduction_choice() -> None:
         }[r],
         key=key,
         on_change=lambda: state.set_reduction(state.widget_value(key)),
+        disabled=state.is_locked("reduction"),
         help=tr(
             "The loss shown is the mean E over the N samples. **mean**: backprop divides δ2 = y − d by N, giving "
             "exactly the gradient of that mean loss. **sum**: the notebook's convention (`d_sigmoid_with_loss` "
@@ -161,7 +169,8 @@ def _on_upload() -> None:
         return
     data = file.getvalue()
     loaded = codec.read_json(data, state.scenario())
-    problems = list(loaded.problems)
+    note, lock, hide, asks, teacher_problems = teacher.teacher_from_json(data)
+    problems = [*loaded.problems, *teacher_problems]
     sc = loaded.scenario
     recipe, recipe_problems = data_codec.recipe_from_json(data) if not problems else (None, [])
     problems += recipe_problems
@@ -170,6 +179,11 @@ def _on_upload() -> None:
             sc = data_codec.apply_recipe(sc, recipe)
         except dnn.ValidationError as e:
             problems.append(codec.Problem("data", f"data: {e.en}", f"data: {e.ja}"))
+    if not problems:  # a file that would change what the teacher locked is refused, key by key
+        changes = state.locked_changes(sc)
+        if loaded.reduction not in (None, state.reduction()) and state.is_locked("reduction"):
+            changes.append("reduction")
+        problems = teacher.locked_problems(changes, "this file", "このファイル")
     if problems:
         state.set_load_report("file", problems)
         return
@@ -180,6 +194,11 @@ def _on_upload() -> None:
     if reduction is not None and reduction != state.reduction():
         state.set_reduction(reduction)
         state.bump_editor_version()  # the sidebar's choice is drawn afresh from it
+    state.add_teacher_keys(note, lock, hide)
+    if asks:
+        from . import quiz  # here: the quiz module draws a screen and is needed only for this
+
+        quiz.start(asks)
     state.flash(f"Loaded {file.name}.", f"{file.name} を読み込みました。", kind="success")
 
 
@@ -188,7 +207,8 @@ def _save_and_load() -> None:
         st.download_button(
             tr("Download scenario", "シナリオをダウンロード"),
             data=data_codec.with_recipe_json(
-                codec.scenario_to_json(state.scenario(), state.reduction()), state.data_recipe()
+                codec.scenario_to_json(state.scenario(), state.reduction(), teacher_view.json_keys()),
+                state.data_recipe(),
             ),
             file_name="backprop-lab-scenario.json",
             mime="application/json",

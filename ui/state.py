@@ -28,7 +28,7 @@ import dnn
 from dnn import datasets
 from dnn.core import Reduction
 
-from . import codec, data_codec
+from . import codec, data_codec, teacher
 from .i18n import LANGS, Lang, current_lang, tr
 from .note import NOTE_PARAM, note_from_query
 from .plain import plain
@@ -51,6 +51,11 @@ _LANG = "lang"
 _WIDGET_REQUESTS = "widget_requests"  # widget values to set before the widgets are drawn (request_widget_values)
 _QUIZ = "quiz_progress"
 _NOTE = "teacher_note"
+_LOCK = "teacher_lock"  # the fields the link locked (frozenset of ui.teacher.LOCKABLE names)
+_HIDE = "teacher_hide"  # the screens and panels the link hid
+_TEACHER_SCENARIO = "teacher_scenario"  # (scenario, reduction) the link opened with: where "Reset" goes back to
+_OPENING_PARAMS = "opening_link_params"  # the link the session opened with, for keys a page reads later (ask)
+_SCREEN = "current_screen"  # this run's screen (a ui.pages_nav.NavEntry), for links to other screens
 _PAGE_PARAMS = "page_link_params"  # this page's own link keys (the quiz's ask, quiz_seed), set on every run
 _PAGE_PARAM_KEYS = "page_link_param_keys"  # every such key ever set, so that a dropped one leaves the address bar
 
@@ -82,7 +87,8 @@ def _init_once() -> None:
     if loaded.lang:
         set_lang(loaded.lang)
     teacher_note, note_problems = note_from_query(params)
-    problems = [*loaded.problems, *note_problems]
+    lock, hide, teacher_problems = teacher.read_teacher(params)
+    problems = [*loaded.problems, *note_problems, *teacher_problems]
     sc = loaded.scenario
     recipe, recipe_problems = data_codec.recipe_from_query(params)
     problems += recipe_problems
@@ -94,8 +100,13 @@ def _init_once() -> None:
             recipe = None
     ss[_DATA] = recipe
     ss[_NOTE] = teacher_note
+    ss[_LOCK] = lock
+    ss[_HIDE] = hide
+    ss[_OPENING_PARAMS] = params
     ss[_SCENARIO] = sc
     ss[_REDUCTION] = loaded.reduction or "mean"
+    teacher_link = bool(lock or hide or teacher_note)
+    ss[_TEACHER_SCENARIO] = (loaded.scenario, ss[_REDUCTION]) if teacher_link else None
     ss[_UNDO] = []
     ss[_BASELINE] = None
     ss[_VERSION] = 0
@@ -120,6 +131,10 @@ def setup_page(
     messages already reflect them.
     """
     _init_once()
+    from .pages_nav import entry_titled  # here: pages_nav is plain, but keep the import beside its one use
+
+    screen = entry_titled(title_en)
+    st.session_state[_SCREEN] = screen
     _apply_widget_requests()
     st.session_state[_PAGE_PARAMS] = {}  # a page that has link keys of its own sets them again in ``pending``
     if pending is not None:
@@ -134,6 +149,15 @@ def setup_page(
         st.title(title)
     _show_note()
     _show_messages()
+    if screen is not None and screen.screen and is_hidden(screen.screen):
+        st.info(
+            tr(
+                "The teacher has hidden this screen for this lesson. The other screens are in the sidebar.",
+                "この授業では、先生がこの画面を非表示にしています。ほかの画面はサイドバーから開けます。",
+            ),
+            icon=":material/visibility_off:",
+        )
+        st.stop()
 
 
 # ---------------------------------------------------------------- the scenario
@@ -149,17 +173,24 @@ def scenario(session: Mapping[str, Any] | None = None) -> dnn.Scenario:
     return _session(session)[_SCENARIO]
 
 
-def set_scenario(sc: dnn.Scenario, record_undo: bool = True, *, refresh_editors: bool = True) -> None:
+def set_scenario(sc: dnn.Scenario, record_undo: bool = True, *, refresh_editors: bool = True) -> bool:
     """Make ``sc`` the current scenario; the previous one goes on the undo stack unless ``record_undo`` is False.
+    Returns whether the scenario is now ``sc``.
 
     ``refresh_editors`` bumps the editor version so every grid redraws from the new values; only an editor's own
     callback passes False (its grid already shows the edit). Call it from a widget callback when you can, so the
     page's whole run and the sidebar's share link see the new scenario.
+
+    THE one gate of the teacher's lock: a scenario that changes a locked value is refused here, with a message
+    naming what is locked, whichever widget, preset, upload or button asked for it.
     """
     ss = st.session_state
     current = ss[_SCENARIO]
     if sc == current:
-        return
+        return True
+    if refused := locked_changes(sc):
+        _refuse_locked(refused)
+        return False
     if record_undo:
         ss[_UNDO] = [*ss[_UNDO], current][-UNDO_LIMIT:]
     ss[_SCENARIO] = sc
@@ -167,6 +198,7 @@ def set_scenario(sc: dnn.Scenario, record_undo: bool = True, *, refresh_editors:
     if refresh_editors:
         bump_editor_version()
     sync_query_params()
+    return True
 
 
 def change_scenario(build: Callable[[dnn.Scenario], dnn.Scenario], *, refresh_editors: bool = True) -> bool:
@@ -178,8 +210,7 @@ def change_scenario(build: Callable[[dnn.Scenario], dnn.Scenario], *, refresh_ed
         flash(e.en, e.ja)
         bump_editor_version()
         return False
-    set_scenario(new, refresh_editors=refresh_editors)
-    return True
+    return set_scenario(new, refresh_editors=refresh_editors)
 
 
 def can_undo() -> bool:
@@ -193,6 +224,9 @@ def undo() -> bool:
     if not ss[_UNDO]:
         return False
     *rest, previous = ss[_UNDO]
+    if refused := locked_changes(previous):  # cannot happen (the lock is there from the start); kept as a gate
+        _refuse_locked(refused)
+        return False
     ss[_UNDO] = rest
     ss[_SCENARIO] = previous
     bump_editor_version()
@@ -201,8 +235,95 @@ def undo() -> bool:
 
 
 def reset() -> None:
-    """Back to the notebook's scenario (undoable)."""
-    set_scenario(dnn.seed_scenario())
+    """Back to the teacher's scenario when the session opened a teacher's link (note, lock or hide), else to the
+    notebook's (undoable)."""
+    opened = teacher_scenario()
+    if opened is None:
+        set_scenario(dnn.seed_scenario())
+        return
+    sc, opened_reduction = opened
+    set_scenario(sc)
+    if opened_reduction != reduction():
+        set_reduction(opened_reduction)
+        bump_editor_version()
+
+
+def teacher_scenario() -> tuple[dnn.Scenario, Reduction] | None:
+    """The scenario and reduction a teacher's link opened with (what "Reset" returns to), or None."""
+    return st.session_state.get(_TEACHER_SCENARIO)
+
+
+# ---------------------------------------------------------------- the teacher's lock and hidden screens
+
+
+def locked(session: Mapping[str, Any] | None = None) -> frozenset[str]:
+    """The fields the teacher's link locked (``ui.teacher.LOCKABLE`` names); of ``session`` when given (tests)."""
+    return _session(session).get(_LOCK, frozenset())
+
+
+def is_locked(*fields: str) -> bool:
+    """Whether any of ``fields`` is locked."""
+    return bool(locked() & set(fields))
+
+
+def locked_changes(sc: dnn.Scenario) -> list[str]:
+    """The locked fields that ``sc`` would change from the current scenario (empty: the change is allowed)."""
+    return teacher.changed_locked(scenario(), sc, locked())
+
+
+def _refuse_locked(fields: list[str]) -> None:
+    flash(
+        f"The teacher locked the {teacher.field_names(fields, 'en')} for this lesson, so this change was not made.",
+        f"この授業では先生が{teacher.field_names(fields, 'ja')}を固定しているため、この変更はできません。",
+        kind="warning",
+    )
+    bump_editor_version()  # every input redraws from the scenario that stays
+
+
+def hidden(session: Mapping[str, Any] | None = None) -> frozenset[str]:
+    """The screens and panels the teacher's link hid; of ``session`` when given (tests)."""
+    return _session(session).get(_HIDE, frozenset())
+
+
+def is_hidden(name: str) -> bool:
+    """Whether the screen or panel ``name`` (``ui.teacher.HIDEABLE``) is hidden."""
+    return name in hidden()
+
+
+def teacher_params(session: Mapping[str, Any] | None = None) -> dict[str, str]:
+    """The teacher's keys as they go into a link: note, lock, hide (each only when set)."""
+    ss = _session(session)
+    params = {}
+    if ss.get(_NOTE):
+        params[NOTE_PARAM] = ss[_NOTE]
+    if ss.get(_LOCK):
+        params[teacher.LOCK_PARAM] = teacher.lock_text(ss[_LOCK])
+    if ss.get(_HIDE):
+        params[teacher.HIDE_PARAM] = teacher.hide_text(ss[_HIDE])
+    return params
+
+
+def add_teacher_keys(note_text: str | None, lock: frozenset[str], hide: frozenset[str]) -> None:
+    """Take a teacher's keys from a file: locks and hidden screens add to the session's (a file never unlocks), a
+    note is taken only when the session has none. The scenario now loaded becomes the one "Reset" returns to."""
+    ss = st.session_state
+    ss[_LOCK] = locked() | lock
+    ss[_HIDE] = hidden() | hide
+    if note_text and not ss.get(_NOTE):
+        ss[_NOTE] = note_text
+    if lock or hide or note_text:
+        ss[_TEACHER_SCENARIO] = (scenario(), reduction())
+    sync_query_params()
+
+
+def opening_params() -> dict[str, Any]:
+    """The query parameters of the link the session opened with (a page reads its own keys from them later)."""
+    return dict(st.session_state.get(_OPENING_PARAMS) or {})
+
+
+def current_screen() -> Any:
+    """This run's screen (a ``ui.pages_nav.NavEntry``), or None before ``setup_page``."""
+    return st.session_state.get(_SCREEN)
 
 
 def data_recipe() -> datasets.Recipe | None:
@@ -266,6 +387,9 @@ def reduction(session: Mapping[str, Any] | None = None) -> Reduction:
 
 def set_reduction(value: str) -> None:
     """Choose "mean" or "sum" (anything else is ignored); the share link follows."""
+    if value in REDUCTIONS and value != st.session_state[_REDUCTION] and is_locked("reduction"):
+        _refuse_locked(["reduction"])
+        return
     if value in REDUCTIONS:
         st.session_state[_REDUCTION] = value
         sync_query_params()
@@ -399,7 +523,7 @@ def _show_messages() -> None:
 def share_query() -> str:
     """The current scenario (with the reduction and language) as a query string, "W1=...&lr=...", without "?";
     then the page's own keys (``set_page_link_params``)."""
-    extra = {**({NOTE_PARAM: note()} if note() else {}), **(st.session_state.get(_PAGE_PARAMS) or {})}
+    extra = {**teacher_params(), **(st.session_state.get(_PAGE_PARAMS) or {})}
     return "&".join(q for q in (urlencode(_query(), safe=",;"), urlencode(extra, safe=",")) if q)
 
 
@@ -416,11 +540,17 @@ def _query() -> dict[str, str]:
 
 def sync_query_params() -> None:
     """Rewrite the address bar's query parameters from the scenario (only the keys that differ)."""
-    teacher_note = {NOTE_PARAM: note()} if note() else {}
-    desired = {**_query(), **teacher_note, **page_link_params()}
+    desired = {**_query(), **teacher_params(), **page_link_params()}
     qp = st.query_params
     changed = {k: v for k, v in desired.items() if qp.get(k) != v}
-    own_keys = (*codec.LINK_KEYS, *data_codec.RECIPE_KEYS, NOTE_PARAM, *st.session_state.get(_PAGE_PARAM_KEYS, ()))
+    own_keys = (
+        *codec.LINK_KEYS,
+        *data_codec.RECIPE_KEYS,
+        NOTE_PARAM,
+        teacher.LOCK_PARAM,
+        teacher.HIDE_PARAM,
+        *st.session_state.get(_PAGE_PARAM_KEYS, ()),
+    )
     stale = [k for k in own_keys if k in qp and k not in desired]
     if changed:
         qp.update(changed)

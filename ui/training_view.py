@@ -16,7 +16,7 @@ import streamlit as st
 
 import dnn
 
-from . import explain_view, not_finite, optimizer_explain, sgd_preset, state
+from . import explain_view, not_finite, optimizer_explain, sgd_preset, state, teacher_view
 from . import figures_training as ft
 from .editors import on_number, on_steps, scale_lr, whole_number_input
 from .explain import sci
@@ -37,7 +37,8 @@ LOG_KEY = "train_log"
 
 def adopt(sc: dnn.Scenario, stochastic: bool | None = None) -> None:
     """Make ``sc`` the scenario and show it on this screen's "scenario" data source (keeping the sampling)."""
-    state.set_scenario(sc)
+    if not state.set_scenario(sc):
+        return  # refused (the teacher locked a value it changes): the screen stays as it was
     request = {SOURCE_KEY: "scenario"}
     if stochastic is not None:
         request[STOCHASTIC_KEY] = stochastic
@@ -83,6 +84,7 @@ def scenario_controls(sc: dnn.Scenario) -> tuple[bool, int]:
             key=key,
             on_change=on_steps,
             args=(key,),
+            disabled=state.is_locked("steps"),
             help=tr("Steps to train, 1 to 100,000.", "学習するステップ数（1〜100,000）。"),
         )
     key = f"train_lr_v{version}"
@@ -93,6 +95,7 @@ def scenario_controls(sc: dnn.Scenario) -> tuple[bool, int]:
         key=key,
         on_change=on_number,
         args=("lr", key),
+        disabled=state.is_locked("lr"),
         help=tr(
             "With SGD, each step moves every parameter by −η × its partial derivative; the other update rules scale "
             "their own steps by η (the rule's formula is below).",
@@ -101,8 +104,16 @@ def scenario_controls(sc: dnn.Scenario) -> tuple[bool, int]:
         ),
     )
     down, up = scale_col.columns(2)
-    down.button("÷10", key="train_lr_div10", on_click=scale_lr, args=(0.1,), width="stretch")
-    up.button("×10", key="train_lr_mul10", on_click=scale_lr, args=(10.0,), width="stretch")
+    down.button(
+        "÷10", key="train_lr_div10", on_click=scale_lr, args=(0.1,), width="stretch", disabled=state.is_locked("lr")
+    )
+    up.button(
+        "×10", key="train_lr_mul10", on_click=scale_lr, args=(10.0,), width="stretch", disabled=state.is_locked("lr")
+    )
+    with steps_col:
+        teacher_view.locked_caption("steps")
+    with lr_col:
+        teacher_view.locked_caption("lr")
     optimizer_controls(sc, "train_")
     if len(sc.x) < 2:
         return False, 0
@@ -225,6 +236,7 @@ def sgd_controls() -> SgdChoice:
         on_click=adopt,
         args=(sc, settings.stochastic),
         key="sgd_adopt",
+        disabled=teacher_view.would_change_locked(sc),
         help=tr(
             f"Replaces the scenario with the 2-10-1 network and the {settings.n_samples} generated samples, so the "
             "Forward and Backprop screens show them too (undoable).",
@@ -301,6 +313,7 @@ def messages(run: Run, base: dnn.Scenario, log_y: bool) -> None:
             on_click=adopt,
             args=(base.replace(network=h.network), run.stochastic),
             key="train_rewind",
+            disabled=teacher_view.would_change_locked(base.replace(network=h.network)),
             help=tr(
                 "Makes the last finite parameters the scenario's network (undoable).",
                 "最後の有限なパラメータをシナリオのネットワークにします（元に戻せます）。",
@@ -312,6 +325,7 @@ def messages(run: Run, base: dnn.Scenario, log_y: bool) -> None:
             on_click=adopt,
             args=(base.replace(lr=base.lr / 10), run.stochastic),
             key="train_lr_smaller",
+            disabled=state.is_locked("lr"),
         )
     elif not run.stochastic and run.jumps.rises:
         j = run.jumps
@@ -506,6 +520,7 @@ def step_inspector(run: Run, base: dnn.Scenario) -> None:
         tr(f"Continue from step {k:,}", f"ステップ {k:,} から続ける"),
         icon=":material/play_arrow:",
         key="train_continue",
+        disabled=teacher_view.would_change_locked(base.replace(network=net)),
         help=tr(
             "Makes the parameters after k steps the scenario's network; the run then starts from there (undoable)."
             + (" The update rule's state (v, h, m) starts again from 0." if h.optimizer != "sgd" else ""),

@@ -243,14 +243,15 @@ def act(page: Any, action: Callable[[], Any]) -> Any:
 def open_app(page: Any, url: str) -> None:
     """Load ``url`` in ``page`` and wait for its first run to finish (share link and title drawn, run over)."""
     page.goto(url, wait_until="commit")
-    page.get_by_test_id("stSidebar").get_by_test_id("stCode").wait_for()  # drawn by the run: it has started
+    # The share link, drawn by the run: it has started (the first code box; the teacher's link builder has one too)
+    page.get_by_test_id("stSidebar").get_by_test_id("stCode").first.wait_for()
     page.locator("h1").first.wait_for()
     page.wait_for_selector(SETTLED)
 
 
 def share_link(page: Any) -> str:
-    """The share link the sidebar shows (its ``st.code``)."""
-    return page.get_by_test_id("stSidebar").get_by_test_id("stCode").inner_text().strip()
+    """The share link the sidebar shows (its first ``st.code``; the teacher's link builder below has another)."""
+    return page.get_by_test_id("stSidebar").get_by_test_id("stCode").first.inner_text().strip()
 
 
 def share_params(page: Any) -> dict[str, str]:

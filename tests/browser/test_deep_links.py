@@ -15,11 +15,12 @@ PATHS: dict[str, str] = {
     "pages/4_Sweep.py": "/Sweep",
     "pages/5_Compare.py": "/Compare",
     "pages/6_Quiz.py": "/Quiz",
+    "pages/7_Lessons.py": "/Lessons",
 }
 # A screen other than Home first: the first request to the fresh server is a deep link, as when a shared link wakes
 # a sleeping app on Community Cloud.
 ORDER = ["pages/3_Training.py", "pages/2_Backprop.py", "pages/1_Forward.py", "pages/4_Sweep.py", "pages/5_Compare.py",
-         "pages/6_Quiz.py", "app.py"]  # fmt: skip
+         "pages/6_Quiz.py", "pages/7_Lessons.py", "app.py"]  # fmt: skip
 
 
 def test_every_page_file_has_a_path():
@@ -33,7 +34,7 @@ def test_deep_links_open_every_screen(server, new_page):
         page = new_page()
         page.goto(server + PATHS[page_file], wait_until="commit")
         if i == 0:  # the first script run of the fresh server is this deep link's: wait until it has drawn
-            page.get_by_test_id("stSidebar").get_by_test_id("stCode").wait_for()
+            page.get_by_test_id("stSidebar").get_by_test_id("stCode").first.wait_for()
         pages[page_file] = page
 
     notebook = codec.scenario_to_query(codec.scenario_from_query({})[0])
@@ -41,7 +42,7 @@ def test_deep_links_open_every_screen(server, new_page):
     for page_file, page in pages.items():
         entry = next(p for p in PAGES if p.path == page_file)
         page.locator("h1").first.wait_for()
-        page.get_by_test_id("stSidebar").get_by_test_id("stCode").wait_for()
+        page.get_by_test_id("stSidebar").get_by_test_id("stCode").first.wait_for()
         page.wait_for_selector(SETTLED)
         expect_nav(page, [p.en for p in PAGES])
         found = []

@@ -91,7 +91,7 @@ def test_typed_value_survives_a_page_switch(server, new_page):
     expect(page.get_by_text("Weight W1 (inputs × hidden units)")).to_be_visible()
 
     type_into_last_column(w1, row=0, value="0.7531", expect_old="0.5")  # W1[x1, h3]
-    expect(page.get_by_test_id("stSidebar").get_by_test_id("stCode")).to_contain_text("W1=0.1,0.3,0.7531;")
+    expect(page.get_by_test_id("stSidebar").get_by_test_id("stCode").first).to_contain_text("W1=0.1,0.3,0.7531;")
     assert share_params(page)["W1"] == "0.1,0.3,0.7531;0.2,0.4,0.6"
     assert exceptions(page) == []
 
@@ -107,7 +107,9 @@ def test_typed_value_survives_a_page_switch(server, new_page):
     assert share_params(page)["W1"] == "0.1,0.3,0.7531;0.2,0.4,0.6"
     # The grid itself shows the typed value again (its cell editor opens with it), and typing still works.
     type_into_last_column(page.get_by_test_id("stDataFrame").first, row=0, value="0.65", expect_old="0.7531")
-    expect(page.get_by_test_id("stSidebar").get_by_test_id("stCode")).to_contain_text("W1=0.1,0.3,0.65;0.2,0.4,0.6&")
+    expect(page.get_by_test_id("stSidebar").get_by_test_id("stCode").first).to_contain_text(
+        "W1=0.1,0.3,0.65;0.2,0.4,0.6&"
+    )
     assert exceptions(page) == [] and not page.get_by_test_id("stAlertContentError").count()
 
 
@@ -143,13 +145,17 @@ def test_shared_link_opens_backprop_and_survives_page_switches(server, new_page)
 def test_language_switch_changes_navigation_and_labels(server, new_page):
     page = new_page()
     open_app(page, server + "/?x=1,5;3,1&d=0,1;1,0")  # two samples: Home also offers a choice of sample
-    expect_nav(page, ["Scenario", "Forward pass", "Backprop", "Training", "Learning-rate sweep", "Compare", "Quiz"])
+    expect_nav(
+        page, ["Scenario", "Forward pass", "Backprop", "Training", "Learning-rate sweep", "Compare", "Quiz", "Lessons"]
+    )
     sidebar = page.get_by_test_id("stSidebar")
     expect(sidebar.get_by_text("Gradient over samples")).to_be_visible()
 
     act(page, sidebar.get_by_text("日本語", exact=True).click)
     expect(page.locator("h1").first).to_have_text("シナリオ")
-    expect_nav(page, ["シナリオ", "順伝播", "誤差逆伝播", "学習", "学習率スイープ", "比較", "クイズ（手計算）"])
+    expect_nav(
+        page, ["シナリオ", "順伝播", "誤差逆伝播", "学習", "学習率スイープ", "比較", "クイズ（手計算）", "レッスン"]
+    )
     expect(sidebar.get_by_text("共有リンク")).to_be_visible()
     expect(page.get_by_text("重み W1（入力 × 中間層）")).to_be_visible()
     # Choices with translated labels keep their value (they used to lose it: the widget remembers the label).
@@ -160,7 +166,7 @@ def test_language_switch_changes_navigation_and_labels(server, new_page):
     assert share_params(page)["lang"] == "ja"
     # ... and the next edit is applied (it used to be refused: "出力層 'softmax + cross-entropy' は使えません").
     type_into_last_column(page.get_by_test_id("stDataFrame").first, row=0, value="0.7", expect_old="0.5")
-    expect(sidebar.get_by_test_id("stCode")).to_contain_text("W1=0.1,0.3,0.7;")
+    expect(sidebar.get_by_test_id("stCode").first).to_contain_text("W1=0.1,0.3,0.7;")
     assert page.get_by_test_id("stAlertContentError").all_inner_texts() == [] and exceptions(page) == []
 
     # The language stays on the next screen, and switching back restores English.
@@ -168,7 +174,9 @@ def test_language_switch_changes_navigation_and_labels(server, new_page):
     assert title(page) == "順伝播" and exceptions(page) == []
     act(page, sidebar.get_by_text("English", exact=True).click)
     expect(page.locator("h1").first).to_have_text("Forward pass")
-    expect_nav(page, ["Scenario", "Forward pass", "Backprop", "Training", "Learning-rate sweep", "Compare", "Quiz"])
+    expect_nav(
+        page, ["Scenario", "Forward pass", "Backprop", "Training", "Learning-rate sweep", "Compare", "Quiz", "Lessons"]
+    )
     assert "lang" not in share_params(page)
     assert share_params(page)["W1"] == "0.1,0.3,0.7;0.2,0.4,0.6"
     expect(sidebar.get_by_role("radio", name="mean (of the reported loss)")).to_be_checked()

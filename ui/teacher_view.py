@@ -1,0 +1,192 @@
+"""The teacher's side on screen: the "Teacher link" builder in the sidebar, the lock mark and caption beside a
+locked control, and the panel a lesson's link asks a screen to open (``panel=``).
+
+The rules themselves are elsewhere: ``ui.teacher`` reads and writes the keys, ``ui.state`` keeps them and refuses
+every change to a locked value (``set_scenario``); this module only lays out.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import urlencode
+
+import streamlit as st
+
+from dnn import quiz
+
+from . import codec, state, teacher
+from .i18n import current_lang, pick, tr
+from .note import MAX_NOTE_CHARS, NOTE_PARAM
+from .pages_nav import NavEntry, entry_of_screen, existing_pages
+from .quiz_link import ASK_PARAM
+
+PANEL_PARAM = "panel"  # a lesson's link: which panel of the screen to open (printout, q1 … q4)
+LOCK_MARK = ":material/lock:"
+_W_NOTE = "w_teacher_note"
+_W_LOCK = "w_teacher_lock"
+_W_HIDE = "w_teacher_hide"
+_W_ASK = "w_teacher_ask"
+_W_OPENS = "w_teacher_opens"
+
+
+# ---------------------------------------------------------------- locked controls
+
+
+def locked_caption(*fields: str) -> bool:
+    """When any of ``fields`` is locked, say so under the control (and return True: draw it disabled)."""
+    names = [f for f in teacher.LOCKABLE if f in state.locked() and f in fields]
+    if not names:
+        return False
+    lang = current_lang()
+    st.caption(
+        pick(
+            lang,
+            f"{LOCK_MARK} The teacher locked the {teacher.field_names(names, 'en')} for this lesson.",
+            f"{LOCK_MARK} この授業では先生が{teacher.field_names(names, 'ja')}を固定しています。",
+        )
+    )
+    return True
+
+
+def would_change_locked(sc: Any) -> bool:
+    """Whether making ``sc`` the scenario would be refused (a button that does it is drawn disabled)."""
+    return bool(state.locked_changes(sc))
+
+
+# ---------------------------------------------------------------- a lesson's panel
+
+
+def requested_panel() -> str | None:
+    """The panel the address asks this screen to open (``panel=printout``, ``q1`` … ``q4``), or None."""
+    value = st.query_params.get(PANEL_PARAM)
+    return value if value in ("printout", "q1", "q2", "q3", "q4") else None
+
+
+# ---------------------------------------------------------------- the builder
+
+
+def _screen_label(name: str, lang: str) -> str:
+    if name in teacher.PANELS:
+        return pick(lang, *teacher.PANELS[name]) + pick(lang, " (panel)", "（パネル）")
+    entry = entry_of_screen(name)
+    return pick(lang, entry.en, entry.ja) + pick(lang, " (screen)", "（画面）")
+
+
+def _app_root() -> str:
+    """The app's own address without the current screen's path (links to other screens start from it)."""
+    url = (st.context.url or "").split("?", 1)[0].rstrip("/")
+    screen = state.current_screen()
+    if isinstance(screen, NavEntry) and screen.url_path and url.endswith("/" + screen.url_path):
+        url = url[: -len(screen.url_path) - 1]
+    return url
+
+
+def teacher_link(entry: NavEntry, note: str, lock: list[str], hide: list[str], ask: list[str]) -> str:
+    """The link that opens ``entry`` on the current scenario with a teacher's note, lock, hide and ask."""
+    query = codec.query_string(state.scenario(), current_lang(), state.reduction())
+    extra: dict[str, str] = {}
+    if note.strip():
+        extra[NOTE_PARAM] = note.strip()
+    if lock:
+        extra[teacher.LOCK_PARAM] = teacher.lock_text(lock)
+    if hide:
+        extra[teacher.HIDE_PARAM] = teacher.hide_text(hide)
+    if ask:
+        extra[ASK_PARAM] = ",".join(n for n in quiz.ORDER if n in ask)
+    path = f"/{entry.url_path}" if entry.url_path else "/"
+    tail = urlencode(extra, safe=",")
+    return f"{_app_root()}{path}?{query}" + (f"&{tail}" if tail else "")
+
+
+def link_builder() -> None:
+    """The sidebar's "Teacher link" expander: note, lock, hide and ask for the current scenario, and the link."""
+    lang = current_lang()
+    with st.expander(tr("Teacher link", "授業用リンク"), icon=":material/school:", key="teacher_link_builder"):
+        st.caption(
+            tr(
+                "Build a link for your class: this scenario, a note on every screen, values the learners see but "
+                "cannot change, screens and panels left out, and what the quiz asks.",
+                "授業用のリンクを作ります: このシナリオ、各画面のメモ、見えるが変えられない値、"
+                "表示しない画面とパネル、クイズで聞く値。",
+            )
+        )
+        note = st.text_area(
+            tr("Note (plain text)", "メモ（プレーンテキスト）"),
+            value=state.note() or "",
+            max_chars=MAX_NOTE_CHARS,
+            key=_W_NOTE,
+            persist_state="session",
+        )
+        lock = st.multiselect(
+            tr("Lock (seen, not editable)", "固定（見えるが変えられない）"),
+            list(teacher.LOCKABLE),
+            default=[n for n in teacher.LOCKABLE if n in state.locked()],
+            format_func=lambda n: pick(lang, *teacher.LOCKABLE[n]),
+            key=state.translated_key(_W_LOCK),
+            persist_state="session",
+        )
+        hide = st.multiselect(
+            tr("Hide", "非表示"),
+            list(teacher.HIDEABLE),
+            default=[n for n in teacher.HIDEABLE if n in state.hidden()],
+            format_func=lambda n: _screen_label(n, lang),
+            key=state.translated_key(_W_HIDE),
+            persist_state="session",
+        )
+        ask = st.multiselect(
+            tr("Quiz asks", "クイズで聞く値"),
+            list(quiz.ORDER),
+            format_func=lambda n: (
+                f"{quiz.QUANTITIES[n].symbol(lang)} — {pick(lang, quiz.QUANTITIES[n].en, quiz.QUANTITIES[n].ja)}"
+            ),
+            key=state.translated_key(_W_ASK),
+            persist_state="session",
+        )
+        pages = [p for p in existing_pages() if not (p.screen and p.screen in hide)]
+        here = state.current_screen()
+        opens = st.selectbox(
+            tr("Opens on", "開く画面"),
+            range(len(pages)),
+            index=next((i for i, p in enumerate(pages) if p == here), 0),
+            format_func=lambda i: pick(lang, pages[i].en, pages[i].ja),
+            key=state.translated_key(_W_OPENS),
+        )
+        st.code(teacher_link(pages[opens], note or "", lock, hide, ask), language=None, wrap_lines=True)
+        chosen = {
+            NOTE_PARAM: (note or "").strip(),
+            teacher.LOCK_PARAM: [n for n in teacher.LOCKABLE if n in lock],
+            teacher.HIDE_PARAM: [n for n in teacher.HIDEABLE if n in hide],
+            ASK_PARAM: [n for n in quiz.ORDER if n in ask],
+        }
+        st.download_button(
+            tr("Download it as a scenario file", "シナリオファイルとしてダウンロード"),
+            data=codec.scenario_to_json(state.scenario(), state.reduction(), {k: v for k, v in chosen.items() if v}),
+            file_name="backprop-lab-lesson.json",
+            mime="application/json",
+            icon=":material/download:",
+            on_click="ignore",
+            key="teacher_download",
+            width="stretch",
+        )
+        st.caption(
+            tr(
+                "Copy it (icon at the top right of the box). The scenario file (Save) carries the same keys.",
+                "右上のアイコンでコピー。シナリオファイル（保存）にも同じ内容が入ります。",
+            )
+        )
+
+
+def json_keys() -> dict[str, Any]:
+    """The session's teacher keys for the scenario file: note, lock, hide (lists of names) and the quiz's ask."""
+    from .quiz import asked  # here: ui.quiz imports this module's neighbours; import it only when saving
+
+    keys: dict[str, Any] = {}
+    if state.note():
+        keys[NOTE_PARAM] = state.note()
+    if state.locked():
+        keys[teacher.LOCK_PARAM] = [n for n in teacher.LOCKABLE if n in state.locked()]
+    if state.hidden():
+        keys[teacher.HIDE_PARAM] = [n for n in teacher.HIDEABLE if n in state.hidden()]
+    if asks := asked():
+        keys[ASK_PARAM] = list(asks)
+    return keys
