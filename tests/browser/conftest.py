@@ -292,7 +292,7 @@ def _watch_stream(page: Any) -> None:
     page.on("close", lambda _page: _STREAMS.pop(page, None))
 
 
-def _is_run_end(payload: str | bytes) -> bool:
+def is_run_end(payload: str | bytes) -> bool:
     """Whether a frame from the server says a script run is over (not one cut short for a rerun that follows)."""
     if not isinstance(payload, bytes):
         return False
@@ -315,7 +315,7 @@ def act(page: Any, action: Callable[[], Any]) -> Any:
     """
     ws = _STREAMS.get(page)
     assert ws is not None, "open the page with open_app first"
-    with ws.expect_event("framereceived", predicate=_is_run_end, timeout=TIMEOUT_MS):
+    with ws.expect_event("framereceived", predicate=is_run_end, timeout=TIMEOUT_MS):
         result = action()
     page.evaluate("() => new Promise(done => requestAnimationFrame(() => setTimeout(done, 0)))")
     page.wait_for_selector(SETTLED)
