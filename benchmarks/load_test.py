@@ -77,27 +77,47 @@ ROW_PX = 35  # a grid row on screen (row 0 is the header)
 BLOCKED = {"image", "font", "media"}  # what a learner's tab need not download (--light: lighter clients)
 
 
+SWEEP_DEFAULT_RUNS = 9  # the Learning-rate sweep's default number of learning rates (a link cannot set it)
+
+
 def costliest_link() -> str:
-    """The most expensive link the app accepts: the largest network (8 inputs, 16 hidden, 8 outputs), 256 samples
-    and the most steps, opened on the Learning-rate sweep (its default number of runs: a link cannot set it)."""
-    from dnn import LIMITS
+    """The most expensive link the app accepts, opened on the Learning-rate sweep: the largest network (8 inputs,
+    16 hidden, 8 outputs), 256 samples and the most steps — all a link allows, or, where the app has a work budget
+    (``dnn.budget``), the most steps within its ceiling."""
+    import dnn
 
     rng = np.random.default_rng(0)
-    n_in, n_h, n_out, n = LIMITS["max_inputs"], LIMITS["max_hidden"], LIMITS["max_outputs"], LIMITS["max_samples"]
+    limits = dnn.LIMITS
+    n_in, n_h, n_out, n = limits["max_inputs"], limits["max_hidden"], limits["max_outputs"], limits["max_samples"]
+    net = dnn.Network(
+        W1=rng.normal(0, 0.3, (n_in, n_h)),
+        b1=np.zeros(n_h),
+        W2=rng.normal(0, 0.3, (n_h, n_out)),
+        b2=np.zeros(n_out),
+        hidden="relu",
+        output="softmax",
+    )
+    steps = limits["max_steps"]
+    try:
+        from dnn import budget
+    except ImportError:  # no work budget in this version of the app: a link may ask for the most steps
+        budget = None
+    if budget is not None:
+        request = budget.sweep_request(net, n, steps, SWEEP_DEFAULT_RUNS)
+        steps = min(steps, budget.largest_within(request, "steps") or 1)
 
     def matrix(a: np.ndarray) -> str:
         return ";".join(",".join(f"{v:.3g}" for v in row) for row in np.atleast_2d(a))
 
-    d = np.eye(n_out)[rng.integers(0, n_out, n)]
     parts = {
-        "W1": matrix(rng.normal(0, 0.3, (n_in, n_h))),
-        "b1": matrix(np.zeros(n_h)),
-        "W2": matrix(rng.normal(0, 0.3, (n_h, n_out))),
-        "b2": matrix(np.zeros(n_out)),
+        "W1": matrix(net.W1),
+        "b1": matrix(net.b1),
+        "W2": matrix(net.W2),
+        "b2": matrix(net.b2),
         "x": matrix(rng.normal(0, 1, (n, n_in))),
-        "d": matrix(d),
+        "d": matrix(np.eye(n_out)[rng.integers(0, n_out, n)]),
         "lr": "0.01",
-        "steps": str(LIMITS["max_steps"]),
+        "steps": str(steps),
         "lang": "en",
     }
     return "/Sweep?" + "&".join(f"{k}={v}" for k, v in parts.items())
