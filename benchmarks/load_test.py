@@ -242,6 +242,7 @@ class SocketLearner:
         state = msg.rerun_script
         state.query_string = query
         state.page_script_hash = self.pages.get(path.strip("/"), "")
+        state.page_name = path.strip("/")  # the first run knows no page hashes yet: the server goes by the name
         state.context_info.url = self.base + path  # st.context.url: what the share link is built on
         state.widget_states.widgets.extend(widgets)
         t0 = time.perf_counter()
