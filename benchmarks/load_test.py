@@ -343,7 +343,7 @@ async def learner_session(learner: Any, base: str, think: tuple[float, float], r
     """One learner's visit: open the teacher's link, edit a cell, open three screens, thinking in between."""
     if not await timed(learner, "open link", lambda: learner.open_link(base + TEACHER)):
         return
-    value = f"{0.5 + (learner.index + 1) / 1000:.3f}"  # each learner a different weight: no shared cache entry
+    value = f"{0.5 + (learner.index + 1) / 1000:g}"  # each learner a different weight: no shared cache entry
     await asyncio.sleep(rng.uniform(*think))
     if not await timed(learner, "edit cell", lambda: learner.edit_cell(value)):
         return
@@ -459,6 +459,7 @@ async def run(
     processes: int,
     hog: bool,
     think: tuple[float, float],
+    arrival: float,
     seed: int,
     after_s: float,
     client: str = "socket",
@@ -539,10 +540,10 @@ async def run(
                 )
                 await asyncio.sleep(2)  # the costly run has started before the class arrives
             crowd = [await new_learner(i) for i in range(learners)]
-            # A class opens the link within a few seconds of being told to.
+            # A class opens the link within ``arrival`` seconds of being told to.
             sessions = [
                 asyncio.create_task(
-                    _after(rng.uniform(0, 3), learner_session(learner, base, think, random.Random(seed + i)))
+                    _after(rng.uniform(0, arrival), learner_session(learner, base, think, random.Random(seed + i)))
                 )
                 for i, learner in enumerate(crowd)
             ]
@@ -602,7 +603,8 @@ async def _after(seconds: float, coro: Any) -> None:
 
 HEADER = (
     "| learners | processes | client | costly link | actions done | action → run over: median / p95 / max "
-    "| errors | server memory: start / peak / after | server CPU | client CPU | machine busy | load 1 / 5 min |\n"
+    "| errors | server memory: start / peak / after | server CPU (per action) | client CPU | machine busy "
+    "| load 1 / 5 min |\n"
     "|---:|---:|---|---|---:|---|---:|---|---:|---:|---:|---|"
 )
 
@@ -625,7 +627,8 @@ def row(r: RunResult) -> str:
         f"| {r.learners} | {r.processes} | {r.client} | {'yes' if r.hog else 'no'} | {len(done)}/{expected} "
         f"| {_stats([a.seconds for a in done], with_max=True)} "
         f"| {len(errors)}{unreached} | {r.rss_start:.0f} / {r.rss_peak:.0f} / {r.rss_after:.0f} MB "
-        f"| {r.server_cpu:.2f} cores | {r.client_cpu:.2f} cores | {r.machine_cpu:.2f} of {os.cpu_count()} "
+        f"| {r.server_cpu:.2f} cores ({r.server_cpu * r.wall / max(1, len(r.actions)):.2f} s) "
+        f"| {r.client_cpu:.2f} cores | {r.machine_cpu:.2f} of {os.cpu_count()} "
         f"| {r.load[0]:.1f} / {r.load[1]:.1f} |"
     )
 
@@ -648,7 +651,8 @@ def main() -> None:
     parser.add_argument("--learners", type=int, nargs="+", default=[10, 20, 40], help=f"at most {MAX_LEARNERS}")
     parser.add_argument("--processes", type=int, default=1, help="app processes (several: behind deploy/'s nginx)")
     parser.add_argument("--hog", action="store_true", help="one more session opens the costliest link first")
-    parser.add_argument("--think", type=float, nargs=2, default=[2.0, 5.0], help="think time between actions (s)")
+    parser.add_argument("--think", type=float, nargs=2, default=[5.0, 15.0], help="think time between actions (s)")
+    parser.add_argument("--arrival", type=float, default=10.0, help="the learners arrive within this many seconds")
     parser.add_argument("--after", type=float, default=10.0, help="seconds after the tabs close to read the memory")
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument(
@@ -660,10 +664,14 @@ def main() -> None:
     if args.processes > 1 and args.processes != 3:
         parser.error("deploy/upstreams.conf lists three processes: --processes is 1 or 3")
     think = (0.5, 1.0) if args.quick else tuple(args.think)
+    arrival = 2.0 if args.quick else args.arrival
+    print(f"think time {think[0]:g}-{think[1]:g} s, arrivals within {arrival:g} s", flush=True)
     print(f"load average before: {', '.join(f'{v:.2f}' for v in os.getloadavg())}", flush=True)
     results = []
     for n in args.learners:
-        r = asyncio.run(run(n, args.processes, args.hog, think, args.seed, args.after, args.client, args.light))
+        r = asyncio.run(
+            run(n, args.processes, args.hog, think, arrival, args.seed, args.after, args.client, args.light)
+        )
         results.append(r)
         print(row(r), flush=True)
         print(f"  by action (median/p95): {per_action(r)}", flush=True)
