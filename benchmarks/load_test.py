@@ -439,7 +439,7 @@ class RunResult:
     actions: list[Action]
     wall: float
     rss_peak: float
-    rss_after: float
+    rss_after: list[float]  # at each of the ``after`` times
     rss_start: float
     server_cpu: float
     client_cpu: float
@@ -461,7 +461,7 @@ async def run(
     think: tuple[float, float],
     arrival: float,
     seed: int,
-    after_s: float,
+    after_s: list[float],
     client: str = "socket",
     light: bool = False,
 ) -> RunResult:
@@ -563,10 +563,13 @@ async def run(
             for learner in crowd + ([hog_learner] if hog_learner else []):
                 with contextlib.suppress(Exception):
                     await learner.close()
-            await asyncio.sleep(after_s)
+            left = time.perf_counter()
+            rss_after = []
+            for seconds in sorted(after_s):
+                await asyncio.sleep(max(0.0, left + seconds - time.perf_counter()))
+                rss_after.append(rss_mb(server_pids()))
             stop.set()
             await sampler
-            rss_after = rss_mb(server_pids())
         busy = (cpu1[2][0] - cpu0[2][0]) / max(1e-9, cpu1[2][1] - cpu0[2][1]) * os.cpu_count()
         return RunResult(
             learners=learners,
@@ -623,10 +626,11 @@ def row(r: RunResult) -> str:
     expected = r.learners * (2 + len(SCREENS))
     missing = expected - len(r.actions)
     unreached = f" (+{missing} not reached)" if missing else ""
+    after = " → ".join(f"{v:.0f}" for v in r.rss_after)
     return (
         f"| {r.learners} | {r.processes} | {r.client} | {'yes' if r.hog else 'no'} | {len(done)}/{expected} "
         f"| {_stats([a.seconds for a in done], with_max=True)} "
-        f"| {len(errors)}{unreached} | {r.rss_start:.0f} / {r.rss_peak:.0f} / {r.rss_after:.0f} MB "
+        f"| {len(errors)}{unreached} | {r.rss_start:.0f} / {r.rss_peak:.0f} / {after} MB "
         f"| {r.server_cpu:.2f} cores ({r.server_cpu * r.wall / max(1, len(r.actions)):.2f} s) "
         f"| {r.client_cpu:.2f} cores | {r.machine_cpu:.2f} of {os.cpu_count()} "
         f"| {r.load[0]:.1f} / {r.load[1]:.1f} |"
@@ -653,7 +657,9 @@ def main() -> None:
     parser.add_argument("--hog", action="store_true", help="one more session opens the costliest link first")
     parser.add_argument("--think", type=float, nargs=2, default=[5.0, 15.0], help="think time between actions (s)")
     parser.add_argument("--arrival", type=float, default=10.0, help="the learners arrive within this many seconds")
-    parser.add_argument("--after", type=float, default=10.0, help="seconds after the tabs close to read the memory")
+    parser.add_argument(
+        "--after", type=float, nargs="+", default=[10.0], help="seconds after the learners leave to read the memory"
+    )
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument(
         "--client", choices=["socket", "browser"], default="socket", help="bare websocket sessions or Chromium tabs"
