@@ -5,7 +5,7 @@ import pandas as pd
 import streamlit as st
 
 import dnn
-from ui import editors, state
+from ui import editors, not_finite, state
 from ui.figures_network import network_diagram
 from ui.i18n import current_lang, pick, tr
 
@@ -35,7 +35,7 @@ with edit:
 with glance:
     st.subheader(tr("At a glance", "ひと目で"))
     fwd = dnn.forward(net, sc.x)
-    grads = dnn.backward(net, sc.x, sc.d, reduction=state.reduction())
+    grads = dnn.backward(net, sc.x, sc.d, reduction=state.reduction(), fwd=fwd)
     st.metric(
         tr("Loss E (mean over samples)", "誤差 E(サンプル平均)"),
         f"{dnn.loss(net, sc.x, sc.d):.6g}",
@@ -49,6 +49,8 @@ with glance:
         index=[tr(f"sample {i + 1}", f"サンプル{i + 1}") for i in range(len(sc.x))],
         columns=editors.units("y", net.n_out),
     )
+    if start := dnn.not_finite_at_start(net, sc.x, sc.d):
+        st.error(not_finite.start_text(start, lang), icon=":material/error:")
     st.markdown(f"**{tr('Output y', '出力 y')}**")
     st.dataframe(outputs, column_config={c: st.column_config.NumberColumn(format="%.6f") for c in outputs.columns})
     sample = 0

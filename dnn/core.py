@@ -53,6 +53,12 @@ def _as_batch(x: np.ndarray) -> np.ndarray:
     return x.reshape(1, -1) if x.ndim == 1 else x
 
 
+# Values so large that they overflow become inf or nan, which the screens report (``dnn.not_finite_at_start``,
+# ``dnn.step_report``): numpy's warnings about them are silenced here, as in ``train``.
+QUIET = np.errstate(all="ignore")
+
+
+@QUIET
 def forward(net: Network, x: np.ndarray) -> Forward:
     """順伝播: the notebook's ``forward`` for any hidden activation and output layer."""
     x = _as_batch(x)
@@ -63,6 +69,7 @@ def forward(net: Network, x: np.ndarray) -> Forward:
     return Forward(u1=u1, z1=z1, u2=u2, y=y)
 
 
+@QUIET
 def loss(net: Network, x: np.ndarray, d: np.ndarray) -> float:
     """The loss the app reports (誤差): the output layer's loss summed over outputs, averaged over samples.
 
@@ -73,26 +80,32 @@ def loss(net: Network, x: np.ndarray, d: np.ndarray) -> float:
     return OUTPUT_LAYERS[net.output].loss(_as_batch(d), y)
 
 
-def backward(net: Network, x: np.ndarray, d: np.ndarray, reduction: Reduction = "mean") -> Gradients:
+@QUIET
+def backward(
+    net: Network, x: np.ndarray, d: np.ndarray, reduction: Reduction = "mean", *, fwd: Forward | None = None
+) -> Gradients:
     """誤差逆伝播: the notebook's ``backward``, for any hidden activation and output layer.
 
     For every output layer offered here the delta of a sample is y − d (the activation's derivative cancels
     against the loss's; the 1e-7 guard of the loss is not differentiated). ``reduction="mean"`` divides it by N,
     giving the true gradient of the reported (batch-mean) loss; ``reduction="sum"`` is the notebook's convention
-    (``d_sigmoid_with_loss``: no division), N times larger. With one sample they are equal.
+    (``d_sigmoid_with_loss``: no division), N times larger. With one sample they are equal. ``fwd``: this
+    network's forward pass on x, when the caller has it already.
     """
     if reduction not in ("mean", "sum"):
         raise ValidationError("reduction", f"reduction must be 'mean' or 'sum', not {reduction!r}")
     x, d = _as_batch(x), _as_batch(d)
-    f = forward(net, x)
+    f = forward(net, x) if fwd is None else fwd
     n = x.shape[0] if reduction == "mean" else 1
+    # Written for one network, where the samples are axis 0, and equally for a stack of networks (``dnn.probes``:
+    # arrays with a leading axis of networks): the samples are axis −2 and ``.mT`` transposes the last two axes.
     delta2 = (f.y - d) / n  # 出力層でのデルタ dE/du2
-    grad_b2 = np.sum(delta2, axis=0)  # sum over the batch axis: each sample adds its own contribution
-    grad_W2 = f.z1.T @ delta2  # dE/dW2 = z1ᵀ·δ2
-    dE_dz1 = delta2 @ net.W2.T  # du2/dz1 = W2
+    grad_b2 = np.sum(delta2, axis=-2)  # the notebook's axis=0, the samples: each sample adds its own contribution
+    grad_W2 = f.z1.mT @ delta2  # dE/dW2 = z1ᵀ·δ2
+    dE_dz1 = delta2 @ net.W2.mT  # du2/dz1 = W2
     dz1_du1 = ACTIVATIONS[net.hidden].df(f.u1)  # dz1/du1 = f′(u1)
     delta1 = dE_dz1 * dz1_du1  # 中間層でのデルタ dE/du1
-    grad_b1 = np.sum(delta1, axis=0)
+    grad_b1 = np.sum(delta1, axis=-2)
     grad_W1 = x.T @ delta1  # dE/dW1 = xᵀ·δ1
     return Gradients(
         delta2=delta2, dE_dz1=dE_dz1, dz1_du1=dz1_du1, delta1=delta1, W1=grad_W1, b1=grad_b1, W2=grad_W2, b2=grad_b2
@@ -100,13 +113,22 @@ def backward(net: Network, x: np.ndarray, d: np.ndarray, reduction: Reduction = 
 
 
 def sgd_step(net: Network, grads: Gradients, lr: float) -> Network:
-    """One step of gradient descent: every parameter moves by −η·(its gradient). Returns a new network."""
-    return net.replace(
-        W1=net.W1 - lr * grads.W1,
-        b1=net.b1 - lr * grads.b1,
-        W2=net.W2 - lr * grads.W2,
-        b2=net.b2 - lr * grads.b2,
-    )
+    """One step of gradient descent: every parameter moves by −η·(its gradient). Returns a new network.
+
+    Raises ``ValidationError`` when a parameter leaves the finite numbers; ``dnn.step_report`` says which instead.
+    """
+    return net.replace(**stepped_params(net, grads, lr))
+
+
+def stepped_params(net: Network, grads: Gradients, lr: float) -> dict[str, np.ndarray]:
+    """The parameters after one step W ← W − η·∂E/∂W, as plain arrays (inf or nan where the step overflows)."""
+    with np.errstate(over="ignore", invalid="ignore"):
+        return {
+            "W1": net.W1 - lr * grads.W1,
+            "b1": net.b1 - lr * grads.b1,
+            "W2": net.W2 - lr * grads.W2,
+            "b2": net.b2 - lr * grads.b2,
+        }
 
 
 def exact_loss(net: Network, x: np.ndarray, d: np.ndarray) -> float:
@@ -114,11 +136,14 @@ def exact_loss(net: Network, x: np.ndarray, d: np.ndarray) -> float:
     return _exact_loss(net.output, forward(net, x).u2, _as_batch(d))
 
 
-def numerical_gradient(net: Network, x: np.ndarray, d: np.ndarray, h: float = 1e-5) -> Gradients:
+def numerical_gradient(
+    net: Network, x: np.ndarray, d: np.ndarray, h: float = 1e-5, reduction: Reduction = "mean"
+) -> Gradients:
     """数値微分: central differences (E(w + h) − E(w − h)) / 2h of the loss for every parameter.
 
     It differentiates ``exact_loss`` (the loss without the 1e-7 guard), the function whose gradient backprop
-    computes, so the two agree to about h²; the deltas are taken from ``backward`` for completeness.
+    computes, so the two agree to about h²; the deltas are taken from ``backward`` for completeness. E is the mean
+    over the samples; ``reduction="sum"`` differentiates their sum, N·E, to compare with the notebook's gradients.
     """
     x, d = _as_batch(x), _as_batch(d)
     grads = {}
@@ -133,8 +158,8 @@ def numerical_gradient(net: Network, x: np.ndarray, d: np.ndarray, h: float = 1e
             minus = _exact_loss(net.output, forward(_unchecked(net, params), x).u2, d)
             value[idx] = old
             g[idx] = (plus - minus) / (2 * h)
-        grads[name] = g
-    bp = backward(net, x, d)
+        grads[name] = g if reduction == "mean" else g * x.shape[0]  # the summed loss is N times the mean one
+    bp = backward(net, x, d, reduction)
     return Gradients(delta2=bp.delta2, dE_dz1=bp.dE_dz1, dz1_du1=bp.dz1_du1, delta1=bp.delta1, **grads)
 
 

@@ -422,6 +422,10 @@ class History:
     overflows). ``network`` is the final network (the last finite one after a divergence). ``sample_loss[k]``
     (stochastic runs) is the loss on the sample drawn at step k, before that step's update. Any step's parameters
     and gradients are available through ``network_at(k)`` and ``gradients_at(k)``.
+
+    When not even the loss at step 0 is a finite number, ``diverged_at`` is 0, ``loss`` and ``grad_norm`` are empty,
+    ``last_step`` is −1 and ``network`` is the start: there is no step to show (``dnn.not_finite_at_start`` says
+    why).
     """
 
     loss: np.ndarray

@@ -4,7 +4,7 @@ current numbers; the output over the input plane; the notebook's own printout.""
 import streamlit as st
 
 import dnn
-from ui import explain, state
+from ui import explain, not_finite, state
 from ui import figures_forward as ff
 from ui.i18n import current_lang, tr
 
@@ -22,6 +22,8 @@ st.caption(
         "設定に従います。",
     )
 )
+if start := dnn.not_finite_at_start(net, x, d):
+    st.error(not_finite.start_text(start, lang), icon=":material/error:")
 if note := explain.rows_note(len(x), lang):
     st.caption(note)
 for step in explain.forward_steps(net, x, d, fwd, lang):
@@ -30,7 +32,7 @@ for step in explain.forward_steps(net, x, d, fwd, lang):
     st.latex(step.numbers)
     for text in step.notes:
         st.caption(text)
-if dead := explain.dead_units(net, fwd):
+if dead := dnn.dead_units(net, fwd):
     st.warning(explain.dead_unit_warning(dead, lang), icon=":material/warning:")
 
 if net.n_in <= 2:

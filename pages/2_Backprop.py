@@ -4,7 +4,7 @@ a gradient check against numerical differentiation and one SGD step."""
 import streamlit as st
 
 import dnn
-from ui import cached, explain, state
+from ui import cached, explain, not_finite, state
 from ui import figures_backprop as fb
 from ui.i18n import current_lang, tr
 
@@ -14,10 +14,12 @@ sc = state.scenario()
 net, x, d = sc.network, sc.x, sc.d
 reduction = state.reduction()
 fwd = dnn.forward(net, x)
-g = dnn.backward(net, x, d, reduction=reduction)
+g = dnn.backward(net, x, d, reduction=reduction, fwd=fwd)
 
 st.caption(explain.reduction_note(reduction, len(x), lang))
-if dead := explain.dead_units(net, fwd):
+if start := dnn.not_finite_at_start(net, x, d):
+    st.error(not_finite.start_text(start, lang), icon=":material/error:")
+if dead := dnn.dead_units(net, fwd):
     st.warning(explain.dead_unit_warning(dead, lang), icon=":material/warning:")
 
 st.subheader(tr("Deltas: the error signal at each layer's total input", "デルタ: 各層の総入力についての偏微分"))
@@ -37,8 +39,8 @@ right.plotly_chart(fb.delta_figure(g.delta1, 1, lang), key="delta1")
 
 st.subheader(tr("Partial derivatives of the weights and biases", "重みとバイアスの偏微分"))
 left, right = (st.container(), st.container()) if wide else st.columns(2)
-left.plotly_chart(fb.weight_gradient_figure(fwd.z1, g.delta2, "W2", lang), key="grad_W2")
-right.plotly_chart(fb.weight_gradient_figure(x, g.delta1, "W1", lang), key="grad_W1")
+left.plotly_chart(fb.weight_gradient_figure(fwd.z1, g.delta2, g.W2, "W2", lang), key="grad_W2")
+right.plotly_chart(fb.weight_gradient_figure(x, g.delta1, g.W1, "W1", lang), key="grad_W1")
 left.plotly_chart(fb.gradient_figure(g.b2, "b2", lang), key="grad_b2")
 right.plotly_chart(fb.gradient_figure(g.b1, "b1", lang), key="grad_b1")
 
@@ -54,15 +56,19 @@ for title, blocks in questions:
         explain.show(blocks)
 
 st.subheader(tr("Gradient check: backprop against numerical differentiation", "勾配チェック: 誤差逆伝播 vs 数値微分"))
-numerical = cached.numerical_gradient(sc)
-if reduction == "sum":
-    numerical = {k: v * len(x) for k, v in numerical.items()}  # the summed gradient is N times the mean one
+numerical = cached.numerical_gradient(sc, reduction)
 st.caption(explain.gradient_check_intro(reduction, len(x), lang))
-worst = fb.max_relative_error(g.params(), numerical)
-explain.show([explain.gradient_check_verdict(worst, fwd.u1, lang, net.hidden)])
-st.plotly_chart(fb.gradient_check_figure(g.params(), numerical, lang), key="grad_check")
+check = dnn.gradient_check(g.params(), numerical)
+if check.finite:
+    explain.show([explain.gradient_check_verdict(check.worst, fwd.u1, lang, net.hidden)])
+    st.plotly_chart(fb.gradient_check_figure(check.relative, lang), key="grad_check")
+else:
+    st.info(not_finite.check_text(lang), icon=":material/block:")
 
 st.subheader(tr("One SGD step", "SGD を 1 ステップ"))
-explain.show(explain.sgd_blocks(net, g, explain.sgd_step(net, x, d, g, sc.lr), sc.lr, reduction, lang))
+step = dnn.step_report(net, x, d, g, sc.lr)
+if step.overflow:
+    st.warning(not_finite.step_text(step, lang), icon=":material/warning:")
+explain.show(explain.sgd_blocks(net, g, step, sc.lr, reduction, lang))
 
 explain.notebook_printout_toggle(sc, "backprop_printout", lang)

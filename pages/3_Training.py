@@ -25,6 +25,9 @@ else:
     stochastic, seed = training_view.scenario_controls(sc)
 
 run = run_scenario(sc, state.reduction(), stochastic, seed)
+if run.history.diverged_at == 0:  # not even the loss at step 0 is a finite number: there is no curve to draw
+    training_view.not_finite_at_start(sc)
+    st.stop()
 baseline = training_view.baseline_run(state.reduction()) if source == "scenario" else None
 
 training_view.summary(run)

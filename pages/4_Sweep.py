@@ -1,13 +1,12 @@
 """Learning-rate sweep: the scenario trained with many learning rates η at once (one ``dnn.sweep`` call)."""
 
-import numpy as np
 import streamlit as st
 
 import dnn
 from ui import figures_training as ft
-from ui import state
+from ui import not_finite, state
 from ui.i18n import current_lang, pick, tr
-from ui.training import MAX_SWEEP_RUNS, log_lrs, sweep_scenario, sweep_steps, sweep_table
+from ui.training import MAX_SWEEP_RUNS, sweep_scenario, sweep_steps, sweep_table
 
 state.setup_page("Learning-rate sweep", "学習率スイープ", ":material/stacked_line_chart:")
 sc = state.scenario()
@@ -21,14 +20,18 @@ st.caption(
     )
 )
 
+if start := dnn.not_finite_at_start(sc.network, sc.x, sc.d):  # every run would stop before its first step
+    st.error(not_finite.start_text(start, lang), icon=":material/error:")
+    st.stop()
+
 lo_col, hi_col, n_col, log_col = st.columns([1, 1, 1.4, 0.8], vertical_alignment="bottom")
 max_lr = dnn.LIMITS["max_lr"]
-# Defaults two decades either side of the scenario's η, so the scenario's own run is in the middle of the sweep.
+default_low, default_high = dnn.sweep_range(sc.lr)  # the scenario's own run in the middle of the sweep
 low = lo_col.number_input(
     tr("Smallest η", "最小の η"),
     min_value=1e-8,
     max_value=max_lr,
-    value=float(np.clip(sc.lr / 100, 1e-8, max_lr)),
+    value=default_low,
     format="%.4g",
     key="sweep_low",
     persist_state="session",
@@ -37,7 +40,7 @@ high = hi_col.number_input(
     tr("Largest η", "最大の η"),
     min_value=1e-8,
     max_value=max_lr,
-    value=float(np.clip(sc.lr * 100, 1e-8, max_lr)),
+    value=default_high,
     format="%.4g",
     key="sweep_high",
     persist_state="session",
@@ -47,7 +50,7 @@ count = n_col.slider(
 )
 log_y = log_col.toggle(tr("Log scale", "対数目盛"), value=True, key="sweep_log", persist_state="session")
 
-lrs = log_lrs(low, high, count)
+lrs = dnn.log_spaced(low, high, count)
 steps = sweep_steps(sc.steps, count)
 if steps < sc.steps:
     st.info(
@@ -73,7 +76,7 @@ else:
         )
     )
 
-if bool(np.any(res.losses[np.isfinite(res.losses)] <= ft.LOG_FLOOR)):
+if ft.below_log_floor(res.losses):
     st.caption(
         tr(
             "Some losses reach 0 or below: the course's cross_entropy_error adds 1e-7 inside the log, so an output "
@@ -98,16 +101,12 @@ st.caption(
     )
 )
 
-# The best run by default: the lowest final loss among those that did not overflow.
-finite = [i for i, k in enumerate(res.diverged) if k is None]
-best = min(finite, key=lambda i: res.final[i]) if finite else 0
+# The best run by default (the lowest final loss among those that did not overflow), or the one clicked.
 pick_key = f"sweep_pick_{count}_{low:.6g}_{high:.6g}"
-if pick_key not in st.session_state:
-    st.session_state[pick_key] = best  # set here, not as index=: a click below may set it too
+state.set_widget_value(pick_key, res.best, keep_existing=True)  # not index=: a click below may set it too
 points = clicked.selection.points if clicked and clicked.selection else []
 if points:
-    x = float(points[0]["x"])
-    st.session_state[pick_key] = int(np.argmin(np.abs(np.log(res.lrs) - np.log(x))))
+    state.set_widget_value(pick_key, dnn.nearest_run(res.lrs, float(points[0]["x"])))
 
 
 def _describe(i: int) -> str:

@@ -1,12 +1,11 @@
 """Compare: the pinned baseline against the current scenario — loss curves, what differs, final parameters."""
 
-import numpy as np
 import pandas as pd
 import streamlit as st
 
+import dnn
 from ui import figures_training as ft
-from ui import state
-from ui.heatmaps import signed_heatmap, unit_names
+from ui import not_finite, state
 from ui.i18n import current_lang, pick, tr
 from ui.training import differences, run_scenario, runs_table
 
@@ -59,27 +58,37 @@ log_y = actions[3].toggle(tr("Log scale", "対数目盛"), key="compare_log", pe
 reduction = state.reduction()
 base_run, cur_run = run_scenario(base, reduction), run_scenario(cur, reduction)
 labels = (pick(lang, "baseline", "基準"), pick(lang, "current", "現在"))
+# A run whose loss is not a finite number at step 0 has no curve and no trained parameters: say why instead.
+trained = {}
+for label, whose, sc, run in (
+    (labels[0], pick(lang, "the baseline", "基準"), base, base_run),
+    (labels[1], pick(lang, "the current scenario", "現在のシナリオ"), cur, cur_run),
+):
+    if run.history.diverged_at == 0:
+        nf = dnn.not_finite_at_start(sc.network, sc.x, sc.d) or dnn.NotFinite("E", dnn.largest_value(sc.network, sc.x))
+        st.error(not_finite.start_text(nf, lang, whose), icon=":material/error:")
+    else:
+        trained[label] = run
 
-curves = [
-    ft.Curve(labels[0], base_run.history.loss, color=ft.BASELINE, dash="dash"),
-    ft.Curve(labels[1], cur_run.history.loss, color=ft.CURRENT),
-]
+styles = {labels[0]: {"color": ft.BASELINE, "dash": "dash"}, labels[1]: {"color": ft.CURRENT}}
+curves = [ft.Curve(label, run.history.loss, **styles[label]) for label, run in trained.items()]
 marks = [
-    ft.Mark(run.history.last_step, float(run.history.loss[-1]), color)
-    for run, color in ((base_run, ft.BASELINE), (cur_run, ft.DIVERGED))
+    ft.Mark(run.history.last_step, float(run.history.loss[-1]), ft.BASELINE if label == labels[0] else ft.DIVERGED)
+    for label, run in trained.items()
     if run.history.diverged_at is not None
 ]
-fig = ft.curves_figure(
-    curves,
-    lang,
-    title=pick(
-        lang, "Loss E: baseline and current, each from its own start", "誤差 E: 基準と現在(それぞれの初期値から)"
-    ),
-    y_title=pick(lang, "loss E", "誤差 E"),
-    log_y=log_y or bool(marks),  # an overflowing loss needs a log scale
-    marks=marks,
-)
-st.plotly_chart(fig, key="compare_curves")
+if curves:
+    fig = ft.curves_figure(
+        curves,
+        lang,
+        title=pick(
+            lang, "Loss E: baseline and current, each from its own start", "誤差 E: 基準と現在(それぞれの初期値から)"
+        ),
+        y_title=pick(lang, "loss E", "誤差 E"),
+        log_y=log_y or bool(marks),  # an overflowing loss needs a log scale
+        marks=marks,
+    )
+    st.plotly_chart(fig, key="compare_curves")
 
 table_col, diff_col = st.columns([1, 1.2])
 with table_col:
@@ -114,9 +123,17 @@ with diff_col:
         )
 
 st.subheader(tr("Trained parameters: current − baseline", "学習後のパラメータ: 現在 − 基準"))
-b_net, c_net = base_run.history.network, cur_run.history.network
-same_shape = all(a.shape == b.shape for a, b in zip(b_net.params().values(), c_net.params().values(), strict=True))
-if not same_shape:
+param_diffs = (
+    dnn.parameter_differences(base_run.history.network, cur_run.history.network) if len(trained) == 2 else None
+)
+if len(trained) < 2:
+    st.info(
+        tr(
+            "Shown once both runs start from a finite loss.",
+            "両方の学習が有限の誤差から始まると表示します。",
+        )
+    )
+elif param_diffs is None:
     st.info(
         tr(
             "The two networks have different sizes, so their parameters cannot be subtracted cell by cell.",
@@ -132,22 +149,6 @@ else:
             "青: 現在の方が大きい、オレンジ: 小さい、白: 同じ。",
         )
     )
-    axes = {"W1": ("x", "h"), "b1": ("", "h"), "W2": ("h", "y"), "b2": ("", "y")}
     cols = st.columns(2)
     for i, name in enumerate(("W1", "W2", "b1", "b2")):
-        rows, columns = axes[name]
-        diff = np.atleast_2d(c_net.params()[name] - b_net.params()[name])
-        kind = pick(lang, "weight", "重み") if name.startswith("W") else pick(lang, "bias", "バイアス")
-        cols[i % 2].plotly_chart(
-            signed_heatmap(
-                diff,
-                unit_names(columns, diff.shape[1]),
-                [name] if not rows else unit_names(rows, diff.shape[0]),
-                x_title="",
-                y_title="",
-                title=f"Δ{name} ({kind})",
-                colorbar_title=f"Δ{name}",
-                hover_name=f"Δ{name}",
-            ),
-            key=f"compare_diff_{name}",
-        )
+        cols[i % 2].plotly_chart(ft.difference_figure(name, param_diffs[name], lang), key=f"compare_diff_{name}")

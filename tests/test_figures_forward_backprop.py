@@ -74,7 +74,7 @@ def test_all_zero_gradient_still_has_a_symmetric_range() -> None:
 
 def test_outer_product_figure_cells_equal_z1_transposed_times_delta2(seed: dnn.Scenario) -> None:
     f, g = _grads(seed)
-    fig = fb.weight_gradient_figure(f.z1, g.delta2, "W2", "en")
+    fig = fb.weight_gradient_figure(f.z1, g.delta2, g.W2, "W2", "en")
     by_role = {t.meta["role"]: t for t in fig.data}
     np.testing.assert_allclose(by_role["input"].z, f.z1.T)  # the z1ᵀ column
     np.testing.assert_allclose(by_role["delta"].z, g.delta2)  # the δ2 row
@@ -82,7 +82,7 @@ def test_outer_product_figure_cells_equal_z1_transposed_times_delta2(seed: dnn.S
     np.testing.assert_allclose(by_role["product"].z, NB_GRAD_W2, atol=5e-9)
     assert list(by_role["product"].x) == ["y1", "y2"] and list(by_role["product"].y) == ["h1", "h2", "h3"]
     assert "(3×1) · (1×2) → 3×2" in fig.layout.title.text
-    fig1 = fb.weight_gradient_figure(seed.x, g.delta1, "W1", "en")
+    fig1 = fb.weight_gradient_figure(seed.x, g.delta1, g.W1, "W1", "en")
     product = next(t for t in fig1.data if t.meta["role"] == "product")
     np.testing.assert_allclose(product.z, NB_GRAD_W1, atol=5e-9)
 
@@ -93,7 +93,7 @@ def test_many_samples_cap_the_rows_drawn_but_not_the_sums() -> None:
     delta_fig = fb.delta_figure(g.delta2, 2, "en")
     assert delta_fig.data[0].z.shape == (MAX_SAMPLE_ROWS, 2)
     assert "first 16 of 40" in delta_fig.layout.title.text
-    fig = fb.weight_gradient_figure(f.z1, g.delta2, "W2", "ja")
+    fig = fb.weight_gradient_figure(f.z1, g.delta2, g.W2, "W2", "ja")
     by_role = {t.meta["role"]: t for t in fig.data}
     assert by_role["input"].z.shape == (3, fb.MAX_FACTOR_SAMPLES)  # the factors show a few samples…
     np.testing.assert_allclose(by_role["product"].z, g.W2)  # …the product sums all 40
@@ -111,22 +111,22 @@ def test_grid_domains_stay_inside_the_figure() -> None:
 
 
 def test_relative_error() -> None:
-    np.testing.assert_allclose(fb.relative_error([1.0, 0.0, -2.0], [1.0, 0.0, 2.0]), [0.0, 0.0, 1.0])
-    assert fb.relative_error(1e-12, 0.0) < 1e-3  # below the floor: rounding noise, not a disagreement
+    np.testing.assert_allclose(dnn.relative_error([1.0, 0.0, -2.0], [1.0, 0.0, 2.0]), [0.0, 0.0, 1.0])
+    assert dnn.relative_error(1e-12, 0.0) < 1e-3  # below the floor: rounding noise, not a disagreement
 
 
 def test_gradient_check_is_tiny_for_the_seed(seed: dnn.Scenario) -> None:
     _, g = _grads(seed)
     numerical = dnn.numerical_gradient(seed.network, seed.x, seed.d).params()
-    assert fb.max_relative_error(g.params(), numerical) < 1e-7
-    fig = fb.gradient_check_figure(g.params(), numerical, "en")
+    assert dnn.max_relative_error(g.params(), numerical) < 1e-7
+    fig = fb.gradient_check_figure(dnn.gradient_check(g.params(), numerical).relative, "en")
     assert [t.meta["param"] for t in fig.data] == ["W1", "b1", "W2", "b2"]
     for t in fig.data:
         assert np.all(t.customdata < 1e-7)
         assert np.all(t.z <= -7) and np.all(t.z >= fb.LOG_FLOOR)
     assert fig.layout.coloraxis.colorbar.title.text == "relative error"
     block = explain.gradient_check_verdict(
-        fb.max_relative_error(g.params(), numerical), dnn.forward(seed.network, seed.x).u1, "en"
+        dnn.max_relative_error(g.params(), numerical), dnn.forward(seed.network, seed.x).u1, "en"
     )
     assert block.kind == "success"
 
@@ -136,7 +136,7 @@ def test_gradient_check_flags_a_wrong_gradient(seed: dnn.Scenario) -> None:
     wrong = dict(g.params())
     wrong["W2"] = -wrong["W2"]
     numerical = dnn.numerical_gradient(seed.network, seed.x, seed.d).params()
-    worst = fb.max_relative_error(wrong, numerical)
+    worst = dnn.max_relative_error(wrong, numerical)
     assert worst == pytest.approx(1.0)
     assert explain.gradient_check_verdict(worst, np.ones((1, 3)), "ja").kind == "error"
 
@@ -232,7 +232,7 @@ def test_q1_long_chain_equals_y_minus_d(output: str) -> None:
     sc = dnn.seed_scenario()
     net = sc.network.replace(output=output)
     f = dnn.forward(net, sc.x)
-    _, _, chain = explain.output_chain(output, f.y[0], sc.d[0])
+    _, _, chain = dnn.output_chain(output, f.y[0], sc.d[0])
     np.testing.assert_allclose(chain, f.y[0] - sc.d[0], atol=1e-15)
     blocks = explain.q1_blocks(net, f, sc.d, "mean", "en")
     table = next(b.body for b in blocks if b.kind == "table")
@@ -242,7 +242,7 @@ def test_q1_long_chain_equals_y_minus_d(output: str) -> None:
 
 def test_q1_softmax_jacobian_and_overflow_warning() -> None:
     y = np.array([0.08706577244027122, 0.9129342275597289])
-    _, J, _ = explain.output_chain("softmax", y, np.array([0.0, 1.0]))
+    _, J, _ = dnn.output_chain("softmax", y, np.array([0.0, 1.0]))
     np.testing.assert_allclose(J, np.diag(y) - np.outer(y, y))
     sc = dnn.seed_scenario()
     net = sc.network.replace(b2=[800.0, 0.0])  # y2 underflows to 0 while d asks for it
@@ -286,16 +286,16 @@ def test_q4_bias_gradient_equals_delta(seed: dnn.Scenario) -> None:
 def test_dead_relu_units_are_named() -> None:
     sc = presets.dead_relu()
     f = dnn.forward(sc.network, sc.x)
-    assert explain.dead_units(sc.network, f) == [2]
+    assert dnn.dead_units(sc.network, f) == [2]
     assert "h3" in explain.dead_unit_warning([2], "en") and "h3" in explain.dead_unit_warning([2], "ja")
     g = dnn.backward(sc.network, sc.x, sc.d)
     assert np.all(g.W1[:, 2] == 0) and g.b1[2] == 0 and np.all(g.W2[2] == 0)
-    assert explain.dead_units(dnn.seed_network(), dnn.forward(dnn.seed_network(), [[1.0, 5.0]])) == []
+    assert dnn.dead_units(dnn.seed_network(), dnn.forward(dnn.seed_network(), [[1.0, 5.0]])) == []
 
 
 def test_one_sgd_step_matches_the_notebook_and_the_first_order_prediction(seed: dnn.Scenario) -> None:
     _, g = _grads(seed)
-    step = explain.sgd_step(seed.network, seed.x, seed.d, g, seed.lr)
+    step = dnn.step_report(seed.network, seed.x, seed.d, g, seed.lr)
     assert step.loss_before == pytest.approx(0.09109133135793131, rel=1e-12)
     assert step.loss_after == pytest.approx(0.08710960847142761, rel=1e-12)
     norm2 = sum(float(np.sum(v**2)) for v in g.params().values())
@@ -319,7 +319,7 @@ def test_gradient_check_explains_a_relu_kink() -> None:
     sc = sc.replace(network=sc.network.replace(b1=[0.0, 0.2, 0.3]), x=[[0.0, 0.0]])
     g = dnn.backward(sc.network, sc.x, sc.d)
     numerical = dnn.numerical_gradient(sc.network, sc.x, sc.d).params()
-    worst = fb.max_relative_error(g.params(), numerical)
+    worst = dnn.max_relative_error(g.params(), numerical)
     assert worst > 1e-3
     block = explain.gradient_check_verdict(worst, dnn.forward(sc.network, sc.x).u1, "en", "relu")
     assert block.kind == "warning" and "kink" in block.body

@@ -9,7 +9,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 import dnn
-from ui import codec, presets
+from ui import codec, presets, state
 from ui.pages_nav import PAGES
 
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
@@ -27,17 +27,17 @@ def start(query: dict[str, str] | None = None) -> AppTest:
 
 
 def scenario(at: AppTest) -> dnn.Scenario:
-    return at.session_state["scenario"]
+    return state.scenario(at.session_state)
 
 
 def reduction_radio(at: AppTest, lang: str = "en"):
     """The sidebar's choice of the gradient's reduction (keyed per editor version and language)."""
-    return at.sidebar.radio(key=f"w_sidebar_reduction_v{at.session_state['editor_version']}_{lang}")
+    return at.sidebar.radio(key=f"w_sidebar_reduction_v{state.editor_version(at.session_state)}_{lang}")
 
 
 def edit(at: AppTest, name: str, edited_rows: dict) -> AppTest:
     """Type into a grid as the browser would report it: the delta under the editor's key (column names as keys)."""
-    key = f"editor_{name}_v{at.session_state['editor_version']}"
+    key = f"editor_{name}_v{state.editor_version(at.session_state)}"
     at.session_state[key] = {"edited_rows": edited_rows, "added_rows": [], "deleted_rows": []}
     at.run()
     assert not at.exception, at.exception
@@ -107,7 +107,7 @@ def test_choices_with_translated_labels_keep_their_value_after_a_language_switch
     edit(at, "W1", {0: {"h3": 0.7}})
     assert not at.error, [e.value for e in at.error]
     assert scenario(at).network.W1[0, 2] == 0.7
-    assert scenario(at).network.output == "softmax" and at.session_state["reduction"] == "sum"
+    assert scenario(at).network.output == "softmax" and state.reduction(at.session_state) == "sum"
 
 
 def test_a_link_sets_the_scenario():
@@ -168,7 +168,7 @@ def test_a_nan_edit_is_refused_with_the_cell_named(at):
     assert scenario(at) == SEED
     assert len(at.error) == 1
     assert "W1[x2, h3]" in at.error[0].value and "nan" in at.error[0].value
-    assert at.session_state["editor_version"] == 1  # the grid is redrawn from the last good scenario
+    assert state.editor_version(at.session_state) == 1  # the grid is redrawn from the last good scenario
     at.run()
     assert not at.error  # shown once
 
@@ -195,7 +195,7 @@ def test_presets_undo_and_reset(at):
     assert scenario(at) == presets.dead_relu()
     at.button(key="preset_two_samples").click().run()
     assert scenario(at) == presets.two_samples()
-    x_grid = at.data_editor(key=f"editor_x_v{at.session_state['editor_version']}").value
+    x_grid = at.data_editor(key=f"editor_x_v{state.editor_version(at.session_state)}").value
     assert list(x_grid.index) == ["sample 1", "sample 2"]
     at.sidebar.button(key="sidebar_undo").click().run()
     assert scenario(at) == presets.dead_relu()
@@ -211,7 +211,7 @@ def test_presets_undo_and_reset(at):
 def test_preset_after_an_edit_redraws_the_grids(at):
     edit(at, "W1", {0: {"h1": 9.0}})
     at.button(key="preset_confidently_wrong").click().run()
-    version = at.session_state["editor_version"]
+    version = state.editor_version(at.session_state)
     assert version > 0
     assert scenario(at) == presets.confidently_wrong()  # the old edit is not re-applied on top
     y = dnn.forward(scenario(at).network, scenario(at).x).y
@@ -231,7 +231,7 @@ def test_resizing_keeps_what_fits(at):
     assert net.W1.shape == (2, 4) and net.W2.shape == (4, 2)
     np.testing.assert_array_equal(net.W1[:, :3], SEED.network.W1)
     assert net.b1[3] == 0
-    v = at.session_state["editor_version"]
+    v = state.editor_version(at.session_state)
     at.number_input(key=f"size_n_samples_v{v}").set_value(3).run()
     sc = scenario(at)
     assert sc.x.shape == (3, 2) and sc.d.shape == (3, 2)
@@ -243,14 +243,14 @@ def test_resizing_keeps_what_fits(at):
 def test_output_and_activation_choices(at):
     at.selectbox(key="output_en_v0").set_value("identity").run()
     assert scenario(at).network.output == "identity"
-    v = at.session_state["editor_version"]
+    v = state.editor_version(at.session_state)
     at.number_input(key=f"size_n_out_v{v}").set_value(1).run()
     assert scenario(at).network.n_out == 1
-    v = at.session_state["editor_version"]
+    v = state.editor_version(at.session_state)
     at.selectbox(key=f"output_en_v{v}").set_value("softmax").run()  # softmax needs 2 outputs: one is added
     assert scenario(at).network.n_out == 2 and scenario(at).network.output == "softmax"
     assert any("y2" in i.value for i in at.info)
-    v = at.session_state["editor_version"]
+    v = state.editor_version(at.session_state)
     at.selectbox(key=f"hidden_v{v}").set_value("sigmoid").run()
     assert scenario(at).network.hidden == "sigmoid"
 
@@ -258,28 +258,28 @@ def test_output_and_activation_choices(at):
 def test_learning_rate_and_steps(at):
     at.button(key="lr_mul10").click().run()
     assert scenario(at).lr == pytest.approx(0.1)
-    v = at.session_state["editor_version"]
+    v = state.editor_version(at.session_state)
     at.number_input(key=f"lr_v{v}").set_value(0.003).run()
     assert scenario(at).lr == 0.003
-    at.number_input(key=f"lr_v{at.session_state['editor_version']}").set_value(-1.0).run()
+    at.number_input(key=f"lr_v{state.editor_version(at.session_state)}").set_value(-1.0).run()
     assert scenario(at).lr == 0.003
     assert "greater than 0" in at.error[0].value
-    at.number_input(key=f"steps_v{at.session_state['editor_version']}").set_value(5000).run()
+    at.number_input(key=f"steps_v{state.editor_version(at.session_state)}").set_value(5000).run()
     assert scenario(at).steps == 5000
 
 
 def test_reduction_choice(at):
-    assert at.session_state["reduction"] == "mean"
+    assert state.reduction(at.session_state) == "mean"
     reduction_radio(at).set_value("sum").run()
-    assert at.session_state["reduction"] == "sum"
+    assert state.reduction(at.session_state) == "sum"
     at.switch_page(FORWARD).run()
-    assert at.session_state["reduction"] == "sum"
+    assert state.reduction(at.session_state) == "sum"
 
 
 def test_the_reduction_travels_in_the_link():
     two = presets.two_samples()
     at = start({**codec.scenario_to_query(two), "reduction": "sum"})
-    assert at.session_state["reduction"] == "sum"
+    assert state.reduction(at.session_state) == "sum"
     assert reduction_radio(at).value == "sum"
     assert at.query_params["reduction"] == "sum"
     assert "reduction=sum" in at.sidebar.code[0].value
@@ -290,7 +290,7 @@ def test_the_reduction_travels_in_the_link():
 
 def test_a_bad_reduction_in_the_link_is_reported_and_the_rest_loads():
     at = start({"reduction": "avg", "lr": "0.25"})
-    assert at.session_state["reduction"] == "mean" and scenario(at).lr == 0.25
+    assert state.reduction(at.session_state) == "mean" and scenario(at).lr == 0.25
     assert len(at.warning) == 1 and "reduction" in at.warning[0].value and "'avg'" in at.warning[0].value
 
 
@@ -299,7 +299,7 @@ def test_a_file_sets_the_reduction_and_the_sidebar_shows_it(at):
     text = codec.scenario_to_json(presets.two_samples(), "sum")
     at.sidebar.file_uploader[0].set_value(("s.json", text.encode(), "application/json")).run()
     assert not at.exception
-    assert scenario(at) == presets.two_samples() and at.session_state["reduction"] == "sum"
+    assert scenario(at) == presets.two_samples() and state.reduction(at.session_state) == "sum"
     assert reduction_radio(at).value == "sum"
     assert at.query_params["reduction"] == "sum"
 
@@ -308,15 +308,15 @@ def test_a_file_with_a_bad_reduction_changes_nothing(at):
     doc = json.loads(codec.scenario_to_json(presets.two_samples()))
     doc["reduction"] = "median"
     at.sidebar.file_uploader[0].set_value(("r.json", json.dumps(doc).encode(), "application/json")).run()
-    assert scenario(at) == SEED and at.session_state["reduction"] == "mean"
+    assert scenario(at) == SEED and state.reduction(at.session_state) == "mean"
     assert len(at.warning) == 1 and "reduction" in at.warning[0].value and "not loaded" in at.warning[0].value
 
 
 def test_pin_baseline(at):
-    assert at.session_state["baseline"] is None
+    assert state.baseline(at.session_state) is None
     at.sidebar.button(key="sidebar_pin").click().run()
     at.button(key="preset_dead_relu").click().run()
-    assert at.session_state["baseline"] == SEED
+    assert state.baseline(at.session_state) == SEED
     assert scenario(at) == presets.dead_relu()
 
 

@@ -12,7 +12,7 @@ from streamlit.testing.v1 import AppTest
 
 import dnn
 from tests.plotly_json import decode
-from ui import codec, shapes
+from ui import codec, shapes, state
 
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
 FORWARD, BACKPROP = "pages/1_Forward.py", "pages/2_Backprop.py"
@@ -150,8 +150,7 @@ def test_backprop_sum_reduction_with_two_samples():
     y = dnn.forward(dnn.seed_network(), [[1.0, 5.0], [3.0, 1.0]]).y
     mean = decode(chart(at, "delta2")["data"][0]["z"])
     np.testing.assert_allclose(mean, (y - [[0, 1], [1, 0]]) / 2)
-    at.session_state["reduction"] = "sum"
-    at.run()
+    at.sidebar.radio(key=f"w_sidebar_reduction_v{state.editor_version(at.session_state)}_en").set_value("sum").run()
     assert not at.exception
     np.testing.assert_allclose(decode(chart(at, "delta2")["data"][0]["z"]), y - [[0, 1], [1, 0]])
     assert "summed" in texts(at.caption)

@@ -9,7 +9,7 @@ from streamlit.testing.v1 import AppTest
 
 import dnn
 from tests.plotly_json import decode
-from ui import codec
+from ui import codec, state
 
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
 TRAINING, SWEEP, COMPARE = "pages/3_Training.py", "pages/4_Sweep.py", "pages/5_Compare.py"
@@ -70,7 +70,7 @@ def test_screen_runs_without_exception(page, query):
 
 def test_curve_starts_at_the_scenarios_loss_and_spans_the_steps():
     at = open_page(TRAINING, {**TWO_SAMPLES, "steps": "250"})
-    sc = at.session_state["scenario"]
+    sc = state.scenario(at.session_state)
     fig = chart(at, "train_loss_chart")
     x, y = decode(fig["data"][0]["x"]), decode(fig["data"][0]["y"])
     assert x[0] == 0 and x[-1] == 250
@@ -81,17 +81,17 @@ def test_curve_starts_at_the_scenarios_loss_and_spans_the_steps():
 def test_steps_and_learning_rate_are_edited_into_the_scenario_and_link():
     at = open_page(TRAINING)
     at.number_input(key="train_steps_v0").set_value(300).run()
-    assert at.session_state["scenario"].steps == 300
+    assert state.scenario(at.session_state).steps == 300
     assert at.query_params["steps"] in ("300", ["300"])
     assert decode(chart(at, "train_loss_chart")["data"][0]["x"])[-1] == 300
     at.button(key="train_lr_mul10").click().run()
-    assert at.session_state["scenario"].lr == pytest.approx(0.1)
+    assert state.scenario(at.session_state).lr == pytest.approx(0.1)
     assert not at.exception
 
 
 def test_step_slider_shows_that_steps_parameters():
     at = open_page(TRAINING)
-    sc = at.session_state["scenario"]
+    sc = state.scenario(at.session_state)
     at.slider(key="train_step_1000").set_value(137).run()
     expected = dnn.train(sc.network, sc.x, sc.d, sc.lr, sc.steps).network_at(137)
     tables = at.dataframe[-4:]  # the step's parameters, in the notebook's order W1, W2, b1, b2
@@ -106,11 +106,11 @@ def test_step_slider_shows_that_steps_parameters():
 
 def test_continue_from_a_step_makes_its_parameters_the_network():
     at = open_page(TRAINING)
-    sc = at.session_state["scenario"]
+    sc = state.scenario(at.session_state)
     at.slider(key="train_step_1000").set_value(400).run()
     at.button(key="train_continue").click().run()
     expected = dnn.train(sc.network, sc.x, sc.d, sc.lr, sc.steps).network_at(400)
-    assert at.session_state["scenario"].network == expected
+    assert state.scenario(at.session_state).network == expected
     loss = decode(chart(at, "train_loss_chart")["data"][0]["y"])
     assert loss[0] == pytest.approx(dnn.loss(expected, sc.x, sc.d), rel=1e-14)  # the new run starts there
 
@@ -118,7 +118,7 @@ def test_continue_from_a_step_makes_its_parameters_the_network():
 def test_divergence_warns_marks_the_last_finite_step_and_rewinds():
     at = open_page(TRAINING, OVERFLOW_LINK)
     assert not at.exception
-    sc = at.session_state["scenario"]
+    sc = state.scenario(at.session_state)
     h = dnn.train(sc.network, sc.x, sc.d, sc.lr, sc.steps)
     assert h.diverged_at is not None
     assert f"step {h.diverged_at:,}" in texts(at.warning) and "smaller" in texts(at.warning)
@@ -130,7 +130,7 @@ def test_divergence_warns_marks_the_last_finite_step_and_rewinds():
     for df in at.dataframe:
         assert np.isfinite(df.value.to_numpy(dtype=float)).all()
     at.button(key="train_rewind").click().run()
-    assert at.session_state["scenario"].network == h.network
+    assert state.scenario(at.session_state).network == h.network
     assert not at.exception
 
 
@@ -159,7 +159,7 @@ def test_sgd_notebook_preset_draws_sample_losses_and_becomes_the_scenario():
     assert fig["data"][0]["mode"] == "markers" and len(decode(fig["data"][0]["x"])) == 1000
     assert "memorises" in texts(at.info)
     at.button(key="sgd_adopt").click().run()
-    sc = at.session_state["scenario"]
+    sc = state.scenario(at.session_state)
     assert (sc.network.n_in, sc.network.n_hidden, sc.network.n_out) == (2, 10, 1)
     assert sc.network.output == "identity" and len(sc.x) == 64 and sc.lr == 0.07
     np.testing.assert_allclose(sc.d[:, 0], 3 * sc.x[:, 0] + 2 * sc.x[:, 1])
@@ -172,7 +172,7 @@ def test_one_random_sample_per_step_draws_the_sample_losses():
     at = open_page(TRAINING, TWO_SAMPLES)
     at.toggle(key="train_stochastic").set_value(True).run()
     assert not at.exception
-    sc = at.session_state["scenario"]
+    sc = state.scenario(at.session_state)
     h = dnn.train(sc.network, sc.x, sc.d, sc.lr, sc.steps, stochastic=True, seed=0)
     fig = chart(at, "train_loss_chart")
     dots = fig["data"][0]
@@ -185,7 +185,7 @@ def test_a_refused_learning_rate_leaves_the_scenario_alone():
     at = open_page(TRAINING)
     at.number_input(key="train_lr_v0").set_value(0.0).run()
     assert not at.exception
-    assert at.session_state["scenario"].lr == 0.01
+    assert state.scenario(at.session_state).lr == 0.01
     assert "lr" in texts(at.error)
 
 
@@ -193,7 +193,7 @@ def test_japanese_screen_keeps_working_after_a_change():
     at = open_page(TRAINING, {**TWO_SAMPLES, "lr": "10", "lang": "ja"})
     assert "跳ねて" in texts(at.info)
     at.button(key="train_lr_div10").click().run()
-    assert not at.exception and at.session_state["scenario"].lr == pytest.approx(1.0)
+    assert not at.exception and state.scenario(at.session_state).lr == pytest.approx(1.0)
     at.switch_page(SWEEP).run()
     at.slider(key="sweep_count").set_value(20).run()
     assert not at.exception and chart(at, "sweep_heatmap")
@@ -219,7 +219,7 @@ def test_chart_data_stays_small_at_100000_steps():
 
 def test_sweep_curves_equal_single_runs_and_a_rate_can_be_chosen():
     at = open_page(SWEEP, TWO_SAMPLES)
-    sc = at.session_state["scenario"]
+    sc = state.scenario(at.session_state)
     fig = chart(at, "sweep_curves")
     lrs = np.geomspace(sc.lr / 100, sc.lr * 100, 9)
     for lr, t in zip(lrs, fig["data"][:9], strict=True):
@@ -231,7 +231,7 @@ def test_sweep_curves_equal_single_runs_and_a_rate_can_be_chosen():
     pick = next(s for s in at.selectbox if s.proto.id.split("-")[-1].startswith("sweep_pick"))
     pick.set_value(2).run()
     at.button(key="sweep_use").click().run()
-    assert at.session_state["scenario"].lr == pytest.approx(lrs[2], rel=1e-12)
+    assert state.scenario(at.session_state).lr == pytest.approx(lrs[2], rel=1e-12)
     assert not at.exception
 
 
@@ -276,4 +276,4 @@ def test_compare_link_query_keeps_working_after_pinning():
     at = open_page(COMPARE, query)
     at.button(key="compare_pin").click().run()
     assert not at.exception and chart(at, "compare_curves")
-    assert at.session_state["baseline"].lr == 0.3
+    assert state.baseline(at.session_state).lr == 0.3

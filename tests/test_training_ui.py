@@ -129,7 +129,7 @@ def test_divergence_stops_at_the_last_finite_step_without_nan():
 
 
 def test_jumps_are_found_only_when_the_loss_goes_up():
-    assert tu.find_jumps(np.exp(-np.arange(100.0))).rises == 0
+    assert dnn.find_jumps(np.exp(-np.arange(100.0))).rises == 0
     smooth = tu.compute_run(dnn.seed_scenario()).jumps
     assert not smooth.jumpy and smooth.rises == 0
     sc = dnn.seed_scenario().replace(x=[[1.0, 5.0], [3.0, 1.0]], d=[[0.0, 1.0], [1.0, 0.0]], lr=10.0)
@@ -164,7 +164,7 @@ def test_csv_of_a_stochastic_run_has_the_sample_losses():
 
 def test_sweep_curves_equal_single_runs():
     sc = dnn.seed_scenario().replace(x=[[1.0, 5.0], [3.0, 1.0]], d=[[0.0, 1.0], [1.0, 0.0]])
-    lrs = tu.log_lrs(1e-3, 30.0, 7)
+    lrs = dnn.log_spaced(1e-3, 30.0, 7)
     res = tu.compute_sweep(sc, lrs, 200)
     assert res.losses.shape == (7, 201)
     for lr, row, final in zip(lrs, res.losses, res.final, strict=True):

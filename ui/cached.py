@@ -20,11 +20,13 @@ NETWORK_HASH = {dnn.Network: network_cache_key}  # hash_funcs for st.cache_data 
 
 
 @st.cache_data(max_entries=64, show_spinner=False, hash_funcs=NETWORK_HASH)
-def _numerical(net: dnn.Network, x: np.ndarray, d: np.ndarray) -> dict[str, np.ndarray]:
-    return dnn.numerical_gradient(net, x, d).params()
+def _numerical(net: dnn.Network, x: np.ndarray, d: np.ndarray, reduction: str) -> dict[str, np.ndarray]:
+    with np.errstate(all="ignore"):  # a loss that overflows gives inf/nan differences, which the check reports
+        return dnn.numerical_gradient(net, x, d, reduction=reduction).params()
 
 
-def numerical_gradient(sc: dnn.Scenario) -> dict[str, np.ndarray]:
-    """数値微分 of the mean loss for every parameter (W1, W2, b1, b2), cached: one forward pass per nudge adds up
-    for the largest networks (280 parameters × 2 nudges)."""
-    return _numerical(sc.network, sc.x, sc.d)
+def numerical_gradient(sc: dnn.Scenario, reduction: str = "mean") -> dict[str, np.ndarray]:
+    """数値微分 for every parameter (W1, W2, b1, b2) of the mean loss, or of the summed loss for ``reduction="sum"``
+    (N times larger), cached: one forward pass per nudge adds up for the largest networks (280 parameters × 2
+    nudges)."""
+    return _numerical(sc.network, sc.x, sc.d, reduction)

@@ -158,7 +158,7 @@ def apply_pending_edits() -> None:
     at the start of the run gives the same result in the browser.
     """
     for name in MATRICES:
-        delta = st.session_state.get(editor_key(name))
+        delta = state.widget_value(editor_key(name))
         if delta and delta.get("edited_rows"):
             _apply_grid_delta(name, delta)
 
@@ -212,17 +212,17 @@ def _widget_key(what: str) -> str:
 
 
 def _on_size(what: str, key: str) -> None:
-    n = int(st.session_state[key])
+    n = int(state.widget_value(key))
     state.change_scenario(lambda sc: shapes.resize_scenario(sc, **{what: n}))
 
 
 def _on_hidden(key: str) -> None:
-    value = st.session_state[key]
+    value = state.widget_value(key)
     state.change_scenario(lambda sc: sc.replace(network=sc.network.replace(hidden=value)))
 
 
 def _on_output(key: str) -> None:
-    value = st.session_state[key]
+    value = state.widget_value(key)
 
     def build(sc: dnn.Scenario) -> dnn.Scenario:
         if value == "softmax" and sc.network.n_out < 2:
@@ -246,7 +246,7 @@ def _on_output(key: str) -> None:
 
 def on_number(field: str, key: str) -> None:
     """Callback of a number input for a scalar of the scenario (``lr``, ``steps``) whose widget key is ``key``."""
-    value = st.session_state.get(key)
+    value = state.widget_value(key)
     if value is None:
         state.bump_editor_version()  # an emptied box: show the scenario's value again
         return
@@ -340,7 +340,7 @@ def _on_preset(key: str) -> None:
 
 
 def _on_random(seed_key: str) -> None:
-    seed = int(st.session_state.get(seed_key) or 0)
+    seed = int(state.widget_value(seed_key) or 0)
     state.change_scenario(lambda sc: presets.random_weights(sc, seed))
 
 

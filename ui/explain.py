@@ -220,12 +220,6 @@ def rows_note(n: int, lang: str) -> str:
     )
 
 
-def sample_losses(net: dnn.Network, y: np.ndarray, d: np.ndarray) -> np.ndarray:
-    """Each sample's loss E_n (the reported loss E is their mean)."""
-    layer = dnn.OUTPUT_LAYERS[net.output]
-    return np.array([layer.loss(d[i : i + 1], y[i : i + 1]) for i in range(len(y))])
-
-
 def _loss_numbers(net: dnn.Network, y: np.ndarray, d: np.ndarray, e: float) -> str:
     """The loss formula with the numbers of one sample written out, or the per-sample losses averaged."""
     if len(y) == 1 and y.shape[1] <= 4:
@@ -244,7 +238,7 @@ def _loss_numbers(net: dnn.Network, y: np.ndarray, d: np.ndarray, e: float) -> s
         pieces = [pre + terms[0], *(sym("+", 1) + t for t in terms[1:])]
         pieces[-1] = pieces[-1] + sym(r"\bigr)", 1)
         return equation(sym("E", 1), [*pieces, sym("=", 1) + sym(tex_num(e, 6), 8)])
-    per = sample_losses(net, y, d)
+    per = dnn.sample_losses(net, y, d)
     shown = " + ".join(tex_num(v) for v in per[:MAX_TEX_ROWS]) + (r" + \cdots" if len(per) > MAX_TEX_ROWS else "")
     return rf"E = \frac{{1}}{{{len(per)}}}\left({shown}\right) = {tex_num(e, 6)}"
 
@@ -395,13 +389,6 @@ def reduction_note(reduction: str, n: int, lang: str) -> str:
     return text + pick(lang, " Change it in the sidebar.", "サイドバーで切り替えられます。")
 
 
-def dead_units(net: dnn.Network, fwd: dnn.Forward) -> list[int]:
-    """Hidden ReLU units whose total input u1 ≤ 0 for every sample: z = 0 and f′(u) = 0, so their gradients are 0."""
-    if net.hidden != "relu":
-        return []
-    return [int(j) for j in np.flatnonzero(np.all(fwd.u1 <= 0, axis=0))]
-
-
 def dead_unit_warning(units: Sequence[int], lang: str) -> str:
     """The warning naming dead ReLU units (h2, h3, …) and what it means for their gradients."""
     names = ", ".join(f"h{j + 1}" for j in units)
@@ -430,30 +417,6 @@ def q1_title(lang: str) -> str:
     )
 
 
-def output_chain(output: str, y: np.ndarray, d: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """The long way to dE/du2 for one sample: (∂E/∂y, ∂y/∂u2 as a Jacobian, their product ∂E/∂u2).
-
-    softmax + cross-entropy: ∂E/∂y = −d/y and J = diag(y) − y·yᵀ; sigmoid + binary cross-entropy:
-    ∂E/∂y = −d/y + (1 − d)/(1 − y) and J = diag(y(1 − y)); identity + squared error: ∂E/∂y = y − d, J = I.
-    The 1e-7 guard of the course's loss is left out (backprop does not differentiate it). A y that underflowed to 0
-    or 1 makes ∂E/∂y infinite: the product is then nan/inf, which is exactly why the shortcut y − d is used.
-    """
-    y, d = np.ravel(y).astype(np.float64), np.ravel(d).astype(np.float64)
-    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
-        if output == "softmax":
-            dE_dy = -d / y
-            J = np.diag(y) - np.outer(y, y)
-        elif output == "sigmoid":
-            dE_dy = -d / y + (1 - d) / (1 - y)
-            J = np.diag(y * (1 - y))
-        else:
-            dE_dy = y - d
-            J = np.eye(len(y))
-        # ∂E/∂u_j = Σ_k ∂E/∂y_k · ∂y_k/∂u_j; J is symmetric, J[k, j] = ∂y_k/∂u_j.
-        chain = dE_dy @ J
-    return dE_dy, J, chain
-
-
 DE_DY = sym(r"\frac{\partial E}{\partial y}", 3)
 DY_DU = sym(r"\frac{\partial y}{\partial u_2}", 3)
 DE_DU = sym(r"\frac{\partial E}{\partial u_2}", 3)
@@ -463,7 +426,7 @@ def q1_blocks(net: dnn.Network, fwd: dnn.Forward, d: np.ndarray, reduction: str,
     """Question 1 answered with the numbers of sample #1: the chain through the output's Jacobian equals y − d."""
     d = np.atleast_2d(d)
     y0, d0 = fwd.y[0], d[0]
-    dE_dy, J, chain = output_chain(net.output, y0, d0)
+    dE_dy, J, chain = dnn.output_chain(net.output, y0, d0)
     shortcut = y0 - d0
     cols = unit_names("y", len(y0))
     n = len(d)
@@ -555,7 +518,7 @@ def q1_blocks(net: dnn.Network, fwd: dnn.Forward, d: np.ndarray, reduction: str,
             ),
         )
     )
-    if not np.all(np.isfinite(chain)):
+    if not np.all(np.isfinite(chain)) and np.all(np.isfinite(y0)):  # (a y that is not finite: the screen says so)
         blocks.append(
             Block(
                 "warning",
@@ -910,30 +873,9 @@ def gradient_check_intro(reduction: str, n: int, lang: str) -> str:
 # ---------------------------------------------------------------- one SGD step
 
 
-@dataclass(frozen=True)
-class SgdStep:
-    """One step W ← W − η·∂E/∂W: the new network, the loss before and after, and the first-order prediction."""
-
-    after: dnn.Network
-    loss_before: float
-    loss_after: float
-    predicted: float  # ΔE ≈ ∇E · Δθ = −η ∇E · g (g the gradient used; = −η‖g‖² for the mean reduction)
-
-    @property
-    def actual(self) -> float:
-        """The actual change of the loss, E_after − E_before."""
-        return self.loss_after - self.loss_before
-
-
-def sgd_step(net: dnn.Network, x: np.ndarray, d: np.ndarray, g: dnn.Gradients, lr: float) -> SgdStep:
-    """Take one SGD step with the gradients ``g`` and predict the loss change to first order."""
-    after = dnn.sgd_step(net, g, lr)
-    true_grad = dnn.backward(net, x, d, reduction="mean")  # ∇E of the reported (mean) loss
-    dot = sum(float(np.sum(true_grad.params()[k] * g.params()[k])) for k in g.params())
-    return SgdStep(after, dnn.loss(net, x, d), dnn.loss(after, x, d), -lr * dot)
-
-
-def sgd_blocks(net: dnn.Network, g: dnn.Gradients, step: SgdStep, lr: float, reduction: str, lang: str) -> list[Block]:
+def sgd_blocks(
+    net: dnn.Network, g: dnn.Gradients, step: dnn.StepReport, lr: float, reduction: str, lang: str
+) -> list[Block]:
     """The update of every parameter with numbers, then the loss before/after and the predicted change."""
     eta = tex_num(lr, 6)
     blocks = [
@@ -950,7 +892,7 @@ def sgd_blocks(net: dnn.Network, g: dnn.Gradients, step: SgdStep, lr: float, red
     ]
     for name in ("W1", "b1", "W2", "b2"):
         s = f"{name[0]}_{name[1]}"
-        before, grad, after = net.params()[name], g.params()[name], step.after.params()[name]
+        before, grad, after = net.params()[name], g.params()[name], step.params_after[name]
         lhs = sym(rf"{s} \leftarrow {s} - \eta\,\frac{{\partial E}}{{\partial {s}}}", 10)
         terms = [
             sym("=", 1) + mat(before, 7, max_cols=SGD_COLS),

@@ -29,7 +29,6 @@ from .i18n import pick
 
 PARAMS: tuple[str, ...] = ("W1", "b1", "W2", "b2")
 MAX_FACTOR_SAMPLES = 4  # samples drawn in the factors of ∂E/∂W = aᵀ·δ (the product always uses all of them)
-TINY = 1e-8  # denominator floor of the relative error: gradients below it count as 0 (rounding noise)
 LOG_FLOOR = -16.0  # log10 of the smallest relative error drawn (float64 rounding is about 1e-16)
 
 
@@ -103,8 +102,11 @@ def gradient_figure(grad: np.ndarray, name: str, lang: str) -> go.Figure:
     )
 
 
-def weight_gradient_figure(a: np.ndarray, delta: np.ndarray, name: Literal["W1", "W2"], lang: str) -> go.Figure:
-    """∂E/∂W = aᵀ·δ drawn as a matrix product: aᵀ on the left, δ on top, the product below δ.
+def weight_gradient_figure(
+    a: np.ndarray, delta: np.ndarray, grad: np.ndarray, name: Literal["W1", "W2"], lang: str
+) -> go.Figure:
+    """∂E/∂W = aᵀ·δ drawn as a matrix product: aᵀ on the left, δ on top, the product ``grad`` (from ``dnn.backward``)
+    below δ.
 
     For W2, ``a`` is z1 (中間層出力) and ``delta`` is δ2; for W1, ``a`` is x and ``delta`` is δ1. With one sample aᵀ
     is a column and δ a row, so the product is their outer product: cell (i, j) = a_i·δ_j. With several samples
@@ -112,8 +114,7 @@ def weight_gradient_figure(a: np.ndarray, delta: np.ndarray, name: Literal["W1",
     ``MAX_FACTOR_SAMPLES`` samples (enough to see the shapes); the product always sums all of them.
     Traces: δ (panel 2), aᵀ (panel 3), the product (panel 4), with ``meta["role"]`` "delta", "input", "product".
     """
-    a, delta = np.atleast_2d(a), np.atleast_2d(delta)
-    product = a.T @ delta
+    a, delta, product = np.atleast_2d(a), np.atleast_2d(delta), np.atleast_2d(grad)
     n = len(a)
     k = min(n, MAX_FACTOR_SAMPLES)
     a_prefix, d_prefix = ("h", "y") if name == "W2" else ("x", "h")
@@ -174,22 +175,15 @@ def weight_gradient_figure(a: np.ndarray, delta: np.ndarray, name: Literal["W1",
     return go.Figure(data=traces, layout=layout)
 
 
-def relative_error(a: np.ndarray, b: np.ndarray, tiny: float = TINY) -> np.ndarray:
-    """|a − b| / max(|a| + |b|, tiny), elementwise: 0 when equal, about 1 when unrelated."""
-    a, b = np.asarray(a, dtype=np.float64), np.asarray(b, dtype=np.float64)
-    return np.abs(a - b) / np.maximum(np.abs(a) + np.abs(b), tiny)
-
-
-def gradient_check_figure(
-    backprop: Mapping[str, np.ndarray], numerical: Mapping[str, np.ndarray], lang: str
-) -> go.Figure:
-    """Relative error between backprop's and the numerical partial derivatives of W1, b1, W2, b2 (log10 colours).
+def gradient_check_figure(relative: Mapping[str, np.ndarray], lang: str) -> go.Figure:
+    """Relative error between backprop's and the numerical partial derivatives of W1, b1, W2, b2 (log10 colours),
+    as ``dnn.gradient_check`` computes it.
 
     Panels: W1 and b1 on the first row, W2 and b2 on the second. Each cell is labelled with the relative error
     ("3e-11"); the shared colour bar runs from 1e-16 (rounding) to 1 (unrelated numbers). Each trace's
     ``customdata`` holds the relative errors, ``meta["param"]`` the parameter.
     """
-    shapes = {p: np.atleast_2d(backprop[p]).shape for p in PARAMS}
+    shapes = {p: np.atleast_2d(relative[p]).shape for p in PARAMS}
     n_rows = shapes["W1"][0] + shapes["W2"][0] + 1
     plot_px = 30 * n_rows + 70
     dom = grid_domains(
@@ -202,7 +196,7 @@ def gradient_check_figure(
     traces: list[dict[str, Any]] = []
     layout: dict[str, Any] = {"annotations": []}
     for idx, p in enumerate(PARAMS):
-        rel = np.atleast_2d(relative_error(backprop[p], numerical[p]))
+        rel = np.atleast_2d(relative[p])
         with np.errstate(divide="ignore"):
             z = np.maximum(np.log10(rel), LOG_FLOOR)  # log10(0) = -inf: drawn at the floor
         rows, cols = _param_axes(p)
@@ -255,8 +249,3 @@ def gradient_check_figure(
 def _rel_text(v: float) -> str:
     """A relative error in a cell: "0" or one significant digit with its exponent ("3e-11")."""
     return "0" if v == 0 else f"{v:.0e}".replace("e-0", "e-").replace("e+00", "")
-
-
-def max_relative_error(backprop: Mapping[str, np.ndarray], numerical: Mapping[str, np.ndarray]) -> float:
-    """The largest relative error over every parameter (0.0 when backprop and the numbers agree exactly)."""
-    return max(float(np.max(relative_error(backprop[p], numerical[p]))) for p in PARAMS)

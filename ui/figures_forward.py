@@ -77,11 +77,12 @@ def zero_line(w: np.ndarray, b: float, box: Box) -> tuple[np.ndarray, np.ndarray
     w0, w1 = float(w[0]), float(w[1])
     if w0 == 0.0 and w1 == 0.0:
         return None
-    if abs(w1) >= abs(w0):
-        x1 = np.array(box.x1)
-        return x1, -(w0 * x1 + b) / w1
-    x2 = np.array(box.x2)
-    return -(w1 * x2 + b) / w0, x2
+    with np.errstate(over="ignore", invalid="ignore"):  # weights near the float limit: the line leaves the view
+        if abs(w1) >= abs(w0):
+            x1 = np.array(box.x1)
+            return x1, -(w0 * x1 + b) / w1
+        x2 = np.array(box.x2)
+        return -(w1 * x2 + b) / w0, x2
 
 
 def _crosses(line: tuple[np.ndarray, np.ndarray], box: Box) -> bool:

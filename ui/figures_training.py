@@ -15,6 +15,7 @@ import numpy as np
 import plotly.graph_objects as go
 
 from .figures_network import NEGATIVE, POSITIVE
+from .heatmaps import signed_heatmap, unit_names
 from .i18n import pick
 
 MAX_POINTS = 4000  # points per drawn curve at most (the CSV download keeps every step)
@@ -145,6 +146,13 @@ def _layout(lang: str, *, title: str, y_title: str, log_y: bool, x_title: str | 
         else:
             layout[key] = value
     return layout
+
+
+def below_log_floor(losses: np.ndarray) -> bool:
+    """Whether any finite loss is at or below ``LOG_FLOOR``, where a log scale cannot place it (the course's
+    cross-entropy reaches −1e-7 when y equals d)."""
+    losses = np.asarray(losses, dtype=np.float64)
+    return bool(np.any(losses[np.isfinite(losses)] <= LOG_FLOOR))
 
 
 def huge_log_range(arrays: Sequence[np.ndarray]) -> list[float] | None:
@@ -542,3 +550,26 @@ def final_loss_figure(
         **extra,
     )
     return go.Figure(data=data, layout=layout)
+
+
+# ---------------------------------------------------------------- Compare: trained parameters, current − baseline
+
+_PARAM_AXES = {"W1": ("x", "h"), "b1": ("", "h"), "W2": ("h", "y"), "b2": ("", "y")}
+
+
+def difference_figure(name: str, diff: np.ndarray, lang: str) -> go.Figure:
+    """ΔW = current − baseline for parameter ``name`` (W1, b1, W2, b2) as a signed heatmap, rows and columns named
+    by unit (from ``dnn.parameter_differences``)."""
+    rows, columns = _PARAM_AXES[name]
+    diff = np.atleast_2d(diff)
+    kind = pick(lang, "weight", "重み") if name.startswith("W") else pick(lang, "bias", "バイアス")
+    return signed_heatmap(
+        diff,
+        unit_names(columns, diff.shape[1]),
+        [name] if not rows else unit_names(rows, diff.shape[0]),
+        x_title="",
+        y_title="",
+        title=f"Δ{name} ({kind})",
+        colorbar_title=f"Δ{name}",
+        hover_name=f"Δ{name}",
+    )

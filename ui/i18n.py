@@ -3,20 +3,16 @@
 There is no central key table on purpose: the two strings sit side by side where they are shown, so they cannot
 drift apart. English is the default; Japanese comes from the sidebar switch or ``?lang=ja`` in a link.
 
-This module keeps the one session-state key for the language (``LANG_KEY``); everything else lives in
-``ui.state``.
+The session's language is kept by ``ui.state`` (``state.lang``, ``state.set_lang``), like all session state.
 """
 
 from __future__ import annotations
 
 from typing import Literal
 
-import streamlit as st
-
 Lang = Literal["en", "ja"]
 LANGS: tuple[Lang, ...] = ("en", "ja")
 LANG_NAMES: dict[str, str] = {"en": "English", "ja": "日本語"}
-LANG_KEY = "lang"
 
 # The course's vocabulary, for call sites that build labels from parts (figures, table headers).
 TERMS: dict[str, tuple[str, str]] = {
@@ -45,13 +41,9 @@ def term(name: str, lang: str) -> str:
 
 def current_lang() -> Lang:
     """The language of this session ("en" unless the user or the link chose Japanese)."""
-    lang = st.session_state.get(LANG_KEY, "en")
-    return lang if lang in LANGS else "en"
+    from .state import lang  # here, not at the top: ui.state itself uses tr()
 
-
-def set_lang(lang: str) -> None:
-    """Switch this session's language; unknown values fall back to English."""
-    st.session_state[LANG_KEY] = lang if lang in LANGS else "en"
+    return lang()
 
 
 def tr(en: str, ja: str) -> str:

@@ -10,7 +10,7 @@ from functools import partial
 import streamlit as st
 
 from . import codec, state
-from .i18n import LANG_NAMES, LANGS, current_lang, pick, set_lang, tr
+from .i18n import LANG_NAMES, LANGS, current_lang, pick, tr
 from .pages_nav import existing_pages
 from .worked_example import worked_example_markdown
 
@@ -44,7 +44,7 @@ def _language_switch() -> None:
         format_func=LANG_NAMES.__getitem__,
         horizontal=True,
         key=_W_LANG,
-        on_change=lambda: set_lang(st.session_state[_W_LANG]),
+        on_change=lambda: state.set_lang(state.widget_value(_W_LANG)),
     )
 
 
@@ -102,7 +102,7 @@ def _reduction_choice() -> None:
             "sum": pick(lang, "sum (the notebook's)", "合計(ノートブックの方式)"),
         }[r],
         key=key,
-        on_change=lambda: state.set_reduction(st.session_state[key]),
+        on_change=lambda: state.set_reduction(state.widget_value(key)),
         help=tr(
             "The loss shown is the mean over the N samples. **mean**: backprop divides δ2 = y − d by N, giving "
             "exactly the gradient of that mean loss. **sum**: the notebook's convention (`d_sigmoid_with_loss` "
@@ -128,7 +128,7 @@ def _share_link() -> None:
 
 def _on_upload() -> None:
     """Load an uploaded JSON scenario; any problem and nothing changes."""
-    file = st.session_state.get(_W_UPLOAD)
+    file = state.widget_value(_W_UPLOAD)
     if file is None:
         return
     data = file.getvalue()

@@ -4,7 +4,10 @@ page switches.
 Every page starts with ``setup_page(...)``. Pages read ``scenario()`` and change it only through
 ``set_scenario(...)`` (best from a widget callback, so the whole run sees the new scenario). Widgets never own
 these values: a widget that is not drawn on a page loses its session-state key, so widgets only *edit* the
-canonical keys below (see /work/shared/streamlit-notes.md, "State that survives a page switch").
+canonical keys below (a widget not drawn in a run loses its key, and with it the value).
+
+Widgets' own values are read and set here too (``widget_value``, ``set_widget_value``, ``request_widget_values``),
+and tests read the canonical values from ``AppTest.session_state`` with the same functions (``scenario(session)``).
 
 The address bar is always a share link: after every change and on every run the query parameters are rewritten
 from the scenario (Streamlit clears hand-set query parameters on a page switch). The link is read into state only
@@ -13,9 +16,9 @@ on a session's first run, on whichever page the link opens, so rewriting it neve
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Literal
+from typing import Any, Literal
 
 import streamlit as st
 
@@ -23,7 +26,7 @@ import dnn
 from dnn.core import Reduction
 
 from . import codec
-from .i18n import current_lang, set_lang, tr
+from .i18n import LANGS, Lang, current_lang, tr
 
 REDUCTIONS = codec.REDUCTIONS
 UNDO_LIMIT = 20
@@ -37,6 +40,8 @@ _VERSION = "editor_version"
 _LOAD_REPORT = "load_report"
 _FLASHES = "flashes"
 _INITIALISED = "state_initialised"
+_LANG = "lang"
+_WIDGET_REQUESTS = "widget_requests"  # widget values to set before the widgets are drawn (request_widget_values)
 
 
 @dataclass(frozen=True)
@@ -94,6 +99,7 @@ def setup_page(
     messages already reflect them.
     """
     _init_once()
+    _apply_widget_requests()
     if pending is not None:
         pending()
     title = tr(title_en, title_ja)
@@ -110,9 +116,14 @@ def setup_page(
 # ---------------------------------------------------------------- the scenario
 
 
-def scenario() -> dnn.Scenario:
-    """The current scenario (network, x, d, learning rate η, steps)."""
-    return st.session_state[_SCENARIO]
+def _session(session: Mapping[str, Any] | None) -> Mapping[str, Any]:
+    """This run's session state, or ``session`` (a test's ``AppTest.session_state``, read after a run)."""
+    return st.session_state if session is None else session
+
+
+def scenario(session: Mapping[str, Any] | None = None) -> dnn.Scenario:
+    """The current scenario (network, x, d, learning rate η, steps); of ``session`` when given (tests)."""
+    return _session(session)[_SCENARIO]
 
 
 def set_scenario(sc: dnn.Scenario, record_undo: bool = True, *, refresh_editors: bool = True) -> None:
@@ -171,6 +182,21 @@ def reset() -> None:
     set_scenario(dnn.seed_scenario())
 
 
+# ---------------------------------------------------------------- language
+
+
+def lang(session: Mapping[str, Any] | None = None) -> Lang:
+    """The session's language, "en" or "ja" ("en" unless the user or the link chose Japanese); of ``session`` when
+    given (tests). ``i18n.current_lang`` and ``tr`` read it."""
+    value = _session(session).get(_LANG, "en")
+    return value if value in LANGS else "en"
+
+
+def set_lang(value: str) -> None:
+    """Switch the session's language; unknown values fall back to English."""
+    st.session_state[_LANG] = value if value in LANGS else "en"
+
+
 # ---------------------------------------------------------------- baseline, reduction, editors
 
 
@@ -179,9 +205,9 @@ def pin_baseline(sc: dnn.Scenario | None = None) -> None:
     st.session_state[_BASELINE] = scenario() if sc is None else sc
 
 
-def baseline() -> dnn.Scenario | None:
-    """The pinned baseline scenario, or None when nothing is pinned."""
-    return st.session_state.get(_BASELINE)
+def baseline(session: Mapping[str, Any] | None = None) -> dnn.Scenario | None:
+    """The pinned baseline scenario, or None when nothing is pinned; of ``session`` when given (tests)."""
+    return _session(session).get(_BASELINE)
 
 
 def clear_baseline() -> None:
@@ -189,9 +215,10 @@ def clear_baseline() -> None:
     st.session_state[_BASELINE] = None
 
 
-def reduction() -> Reduction:
-    """How backprop reduces over samples: "mean" (gradient of the reported mean loss) or "sum" (the notebook)."""
-    return st.session_state[_REDUCTION]
+def reduction(session: Mapping[str, Any] | None = None) -> Reduction:
+    """How backprop reduces over samples: "mean" (gradient of the reported mean loss) or "sum" (the notebook); of
+    ``session`` when given (tests)."""
+    return _session(session)[_REDUCTION]
 
 
 def set_reduction(value: str) -> None:
@@ -201,10 +228,11 @@ def set_reduction(value: str) -> None:
         sync_query_params()
 
 
-def editor_version() -> int:
+def editor_version(session: Mapping[str, Any] | None = None) -> int:
     """A number to put in every editor widget's key: it changes when the scenario is replaced from outside the
-    editor (reset, preset, undo, resize, load), so the widget starts fresh from the scenario's values."""
-    return st.session_state[_VERSION]
+    editor (reset, preset, undo, resize, load), so the widget starts fresh from the scenario's values. Of
+    ``session`` when given (tests)."""
+    return _session(session)[_VERSION]
 
 
 def bump_editor_version() -> None:
@@ -222,6 +250,35 @@ def translated_key(name: str) -> str:
     canonical state. Use it for every ``st.selectbox`` / ``st.radio`` whose ``format_func`` depends on the language.
     """
     return f"{name}_{current_lang()}"
+
+
+# ---------------------------------------------------------------- widgets' own values
+
+
+def widget_value(key: str, default: Any = None) -> Any:
+    """What the keyed widget ``key`` holds (read it in the widget's callback, or before it is drawn), or
+    ``default`` when it has none."""
+    return st.session_state.get(key, default)
+
+
+def set_widget_value(key: str, value: Any, *, keep_existing: bool = False) -> None:
+    """Give the keyed widget ``key`` a value before it is drawn in this run (Streamlit refuses it afterwards);
+    with ``keep_existing``, only when it has none yet (a default that a click may later override)."""
+    if keep_existing and key in st.session_state:
+        return
+    st.session_state[key] = value
+
+
+def request_widget_values(values: Mapping[str, Any]) -> None:
+    """Have widgets take ``values`` (by key) at the start of the next run, before they are drawn: for a button or
+    callback whose widgets are already on screen. ``setup_page`` applies them."""
+    ss = st.session_state
+    ss[_WIDGET_REQUESTS] = {**ss.get(_WIDGET_REQUESTS, {}), **values}
+
+
+def _apply_widget_requests() -> None:
+    for key, value in st.session_state.pop(_WIDGET_REQUESTS, {}).items():
+        st.session_state[key] = value
 
 
 # ---------------------------------------------------------------- messages

@@ -6,14 +6,12 @@ steps, the reduction and the sampling, so moving a slider or switching pages nev
 
 Besides what ``dnn.train`` records at every step (the loss 誤差 E and the size of the whole gradient ‖∂E/∂θ‖), a
 run evaluates at up to ``PROBES`` evenly spaced steps the outputs y and the size of each parameter's partial
-derivatives ‖∂E/∂W1‖ …. Those come from the run's own parameter snapshots (``History.params_at``: a snapshot step
-needs no replay) and are evaluated for all probe steps at once, one batched forward/backward pass, not another run.
+derivatives ‖∂E/∂W1‖ … (``dnn.probes``: one forward and backward pass of the stack of those steps' networks).
 """
 
 from __future__ import annotations
 
 import io
-import math
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -27,55 +25,15 @@ import dnn
 from .cached import NETWORK_HASH
 from .i18n import pick, tr
 
-PROBES = 200  # steps at which the outputs y and each parameter's gradient size are evaluated, at most
+PROBES = dnn.inspect.PROBES  # steps at which the outputs y and each parameter's gradient size are evaluated
 CACHE_RUNS = 16  # cached single runs: a 100,000-step run holds ~2 MB, plus up to 4.5 MB of snapshots (8-16-8)
 CACHE_SWEEPS = 4  # cached sweeps, each at most SWEEP_BUDGET floats (16 MB)
 SWEEP_BUDGET = 2_000_000  # runs × (steps + 1) of one sweep at most
 MAX_SWEEP_RUNS = 256
 MAX_LINES = 5  # output curves drawn one by one at most; more are summarised by their mean
-RISE = 1e-3  # a step "raises" the loss when E grows by more than 0.1 % of its size
 
 
 # ---------------------------------------------------------------- one run
-
-
-@dataclass(frozen=True)
-class Jumps:
-    """How often the loss went up in a run: with full-batch SGD and a small enough η it only goes down.
-
-    ``rises``: steps k with E[k] noticeably above E[k − 1]; ``first_rise``: the first such k; ``sign_changes``:
-    how often ΔE flipped between falling and rising; ``ended_higher``: E after the last step is above E[0].
-    """
-
-    rises: int
-    first_rise: int | None
-    sign_changes: int
-    ended_higher: bool
-
-    @property
-    def jumpy(self) -> bool:
-        """Many rises (or ending above the start): η is too large for a steady descent."""
-        return self.rises >= 3 or self.ended_higher
-
-
-def find_jumps(loss: np.ndarray) -> Jumps:
-    """Count the steps where the loss E went up (by more than 0.1 % of its size) and the flips of ΔE."""
-    loss = np.asarray(loss, dtype=np.float64)
-    if loss.size < 2:
-        return Jumps(0, None, 0, False)
-    delta = np.diff(loss)
-    scale = np.maximum(np.abs(loss[:-1]), 1e-9)
-    up = delta > RISE * scale
-    down = delta < -RISE * scale
-    moves = np.where(up, 1, np.where(down, -1, 0))
-    moves = moves[moves != 0]
-    ups = np.flatnonzero(up)
-    return Jumps(
-        rises=int(ups.size),
-        first_rise=int(ups[0]) + 1 if ups.size else None,
-        sign_changes=int(np.count_nonzero(moves[1:] != moves[:-1])),
-        ended_higher=bool(loss[-1] > loss[0] + RISE * max(abs(loss[0]), 1e-9)),
-    )
 
 
 @dataclass(frozen=True)
@@ -92,68 +50,10 @@ class Run:
     probe_steps: np.ndarray
     y: np.ndarray
     grad_norm: dict[str, np.ndarray]
-    jumps: Jumps
+    jumps: dnn.Jumps
     stochastic: bool
     seed: int
     seconds: float
-
-
-def norm(a: np.ndarray) -> float:
-    """The Euclidean norm ‖a‖, scaled first so that squaring huge values (just before an overflow) stays finite;
-    NaN when ``a`` itself is not finite."""
-    a = np.asarray(a, dtype=np.float64).ravel()
-    m = float(np.max(np.abs(a))) if a.size else 0.0
-    if not math.isfinite(m):
-        return math.nan
-    return 0.0 if m == 0.0 else m * math.sqrt(float(np.sum(np.square(a / m))))
-
-
-def probe_steps(last_step: int, every: int, probes: int = PROBES) -> np.ndarray:
-    """Up to ``probes`` evenly spaced steps from 0 to ``last_step``, on multiples of the snapshot interval
-    ``every`` where possible (those need no replay), always including the first and the last step."""
-    snapshot_steps = np.arange(0, last_step + 1, every)
-    stride = max(1, math.ceil(len(snapshot_steps) / (probes - 1)))
-    steps = np.unique(np.append(snapshot_steps[::stride], last_step))
-    return steps.astype(np.int64)
-
-
-def norms_of(a: np.ndarray) -> np.ndarray:
-    """``norm`` of each a[i] (over all its other axes) at once: the same scaled formula, NaN where not finite."""
-    a = np.asarray(a, dtype=np.float64).reshape(len(a), -1)
-    if a.shape[1] == 0:
-        return np.zeros(len(a))
-    m = np.max(np.abs(a), axis=1)
-    safe = np.where(np.isfinite(m) & (m > 0.0), m, 1.0)[:, None]
-    out = m * np.sqrt(np.sum(np.square(a / safe), axis=1))
-    out[m == 0.0] = 0.0
-    out[~np.isfinite(m)] = np.nan
-    return out
-
-
-def probe_values(
-    params: dict[str, np.ndarray], net: dnn.Network, x: np.ndarray, d: np.ndarray, reduction: str = "mean"
-) -> tuple[np.ndarray, dict[str, np.ndarray]]:
-    """``dnn.forward``'s y and ``dnn.backward``'s parameter gradients for a stack of parameters at once.
-
-    ``params`` holds W1 (P, inputs, hidden), b1, W2, b2 as from ``History.params_at``; returns y (P, N, outputs)
-    and the gradients by name, each with a leading axis of P. The formulas are those of ``dnn.core`` with the
-    stack as a batch axis of numpy's matmul: one call per layer for all probes instead of a forward and a backward
-    pass (and a validated Network) per probe.
-    """
-    x, d = np.atleast_2d(np.asarray(x, dtype=np.float64)), np.atleast_2d(np.asarray(d, dtype=np.float64))
-    act = dnn.ACTIVATIONS[net.hidden]
-    u1 = x @ params["W1"] + params["b1"][:, None, :]  # (P, N, hidden)
-    z1 = act.f(u1)
-    y = dnn.OUTPUT_LAYERS[net.output].f(z1 @ params["W2"] + params["b2"][:, None, :])  # (P, N, outputs)
-    delta2 = (y - d) / (x.shape[0] if reduction == "mean" else 1)
-    delta1 = (delta2 @ params["W2"].transpose(0, 2, 1)) * act.df(u1)
-    grads = {  # in the order the charts list them
-        "W1": x.T @ delta1,
-        "b1": np.sum(delta1, axis=1),
-        "W2": z1.transpose(0, 2, 1) @ delta2,
-        "b2": np.sum(delta2, axis=1),
-    }
-    return y, grads
 
 
 def compute_run(
@@ -164,19 +64,15 @@ def compute_run(
     t0 = time.perf_counter()
     stochastic = stochastic and len(sc.x) > 1  # one sample: "one random sample per step" is the full batch
     h = dnn.train(sc.network, sc.x, sc.d, sc.lr, sc.steps, reduction, stochastic=stochastic, seed=seed)
-    steps = probe_steps(h.last_step, h.snapshot_every, probes)
-    # The size of the whole gradient is recorded by dnn.train at every step; each parameter's share is
-    # evaluated here, at the probe steps only.
-    with np.errstate(all="ignore"):  # just before an overflow the values are huge; non-finite ones become NaN
-        y, grads = probe_values(h.params_at(steps), sc.network, sc.x, sc.d, reduction)
-        norms = {name: norms_of(g) for name, g in grads.items()}
-    y[~np.isfinite(y)] = np.nan
+    # The size of the whole gradient is recorded by dnn.train at every step; each parameter's share and the outputs
+    # are evaluated at the probe steps only.
+    looked_at = dnn.probes(h, probes)
     return Run(
         history=h,
-        probe_steps=steps,
-        y=y,
-        grad_norm=norms,
-        jumps=find_jumps(h.loss),
+        probe_steps=looked_at.steps,
+        y=looked_at.y,
+        grad_norm=looked_at.grad_norm,
+        jumps=dnn.find_jumps(h.loss),
         stochastic=stochastic,
         seed=seed,
         seconds=time.perf_counter() - t0,
@@ -225,33 +121,28 @@ def output_lines(y: np.ndarray, d: np.ndarray, output: str, lang: str) -> Output
     summarised: the mean probability of the target, or the mean |y − d|.
     """
     n, n_out = d.shape
+    track = dnn.output_track(output, y, d)
     if output == "softmax":
         cls = d.argmax(axis=1)
-        p = y[:, np.arange(n), cls]  # (probes, N)
         if n == 1:
-            return OutputLines("probability", {f"y{cls[0] + 1}": p[:, 0]}, {})
+            return OutputLines("probability", {f"y{cls[0] + 1}": track.values[:, 0]}, {})
         if n <= MAX_LINES:
-            return OutputLines("probability", {f"#{i + 1}: y{cls[i] + 1}": p[:, i] for i in range(n)}, {})
-        return OutputLines("probability", {pick(lang, f"mean of {n} samples", f"{n} サンプルの平均"): p.mean(1)}, {})
-    pairs = [(i, j) for i in range(n) for j in range(n_out)]
-
-    def name(i: int, j: int) -> str:
-        return f"y{j + 1}" if n == 1 else f"#{i + 1}: y{j + 1}"
-
+            return OutputLines("probability", {f"#{i + 1}: y{cls[i] + 1}": track.values[:, i] for i in range(n)}, {})
+        return OutputLines("probability", {pick(lang, f"mean of {n} samples", f"{n} サンプルの平均"): track.mean}, {})
+    # sigmoid and identity: one curve per sample and output, in the order of track.values' columns
+    names = [f"y{j + 1}" if n == 1 else f"#{i + 1}: y{j + 1}" for i in range(n) for j in range(n_out)]
     if output == "sigmoid":
-        p = np.where(d[None] >= 0.5, y, 1.0 - y)  # the probability the network gives to the target
-        if len(pairs) <= MAX_LINES:
-            return OutputLines("probability", {name(i, j): p[:, i, j] for i, j in pairs}, {})
-        mean = p.reshape(len(p), -1).mean(1)
+        if len(names) <= MAX_LINES:
+            return OutputLines("probability", {name: track.values[:, c] for c, name in enumerate(names)}, {})
+        mean_name = pick(lang, f"mean of {len(names)} outputs", f"{len(names)} 出力の平均")
+        return OutputLines("probability", {mean_name: track.mean}, {})
+    if len(names) <= MAX_LINES:
         return OutputLines(
-            "probability", {pick(lang, f"mean of {len(pairs)} outputs", f"{len(pairs)} 出力の平均"): mean}, {}
+            "output",
+            {name: track.values[:, c] for c, name in enumerate(names)},
+            {name: float(track.targets[c]) for c, name in enumerate(names)},
         )
-    if len(pairs) <= MAX_LINES:
-        return OutputLines(
-            "output", {name(i, j): y[:, i, j] for i, j in pairs}, {name(i, j): float(d[i, j]) for i, j in pairs}
-        )
-    err = np.abs(y - d[None]).reshape(len(y), -1).mean(1)
-    return OutputLines("error", {pick(lang, f"mean over {n} samples", f"{n} サンプルの平均"): err}, {})
+    return OutputLines("error", {pick(lang, f"mean over {n} samples", f"{n} サンプルの平均"): track.mean}, {})
 
 
 # ---------------------------------------------------------------- the loss history as a file
@@ -289,19 +180,15 @@ def csv_maker(h: dnn.History) -> Callable[[], str]:
 @dataclass(frozen=True)
 class SweepResult:
     """``losses[r]`` is the loss curve of learning rate ``lrs[r]`` (NaN from the step where it overflowed);
-    ``diverged[r]`` that step or None; ``final[r]`` the last finite loss."""
+    ``diverged[r]`` that step or None; ``final[r]`` the last finite loss; ``best`` the run with the lowest final loss
+    among those that did not overflow (``dnn.sweep_summary``)."""
 
     lrs: np.ndarray
     losses: np.ndarray
     diverged: list[int | None]
     final: np.ndarray
+    best: int
     seconds: float
-
-
-def log_lrs(low: float, high: float, count: int) -> np.ndarray:
-    """``count`` learning rates evenly spaced on a log scale from ``low`` to ``high`` (both included)."""
-    low, high = sorted((float(low), float(high)))
-    return np.geomspace(low, high, int(count)) if count > 1 else np.array([low])
 
 
 def sweep_steps(steps: int, runs: int) -> int:
@@ -315,11 +202,8 @@ def compute_sweep(sc: dnn.Scenario, lrs: np.ndarray, steps: int, reduction: str 
     t0 = time.perf_counter()
     lrs = np.asarray(lrs, dtype=np.float64)
     losses = dnn.sweep(sc.network, sc.x, sc.d, lrs, steps, reduction)
-    diverged = [dnn.diverged_at(row) for row in losses]
-    final = np.array(
-        [row[-1] if k is None else (row[k - 1] if k > 0 else np.nan) for row, k in zip(losses, diverged, strict=True)]
-    )
-    return SweepResult(lrs, losses, diverged, final, time.perf_counter() - t0)
+    summary = dnn.sweep_summary(losses)
+    return SweepResult(lrs, losses, summary.diverged, summary.final, summary.best, time.perf_counter() - t0)
 
 
 @st.cache_data(max_entries=CACHE_SWEEPS, show_spinner=False, hash_funcs=NETWORK_HASH)
@@ -361,28 +245,18 @@ def _fmt(v: float) -> str:
 
 
 def differences(base: dnn.Scenario, cur: dnn.Scenario) -> list[Difference]:
-    """Every weight, bias, input, target and setting that differs, cell by cell (counted from 1 as on screen).
-
-    Arrays whose shapes differ are listed once, by shape.
-    """
+    """Every weight, bias, input, target and setting that differs (``dnn.scenario_differences``) as text, cells
+    counted from 1 as on screen; arrays whose shapes differ are listed once, by shape."""
     out: list[Difference] = []
-    arrays = [(k, base.network.params()[k], cur.network.params()[k]) for k in ("W1", "b1", "W2", "b2")]
-    arrays += [("x", base.x, cur.x), ("d", base.d, cur.d)]
-    for what, a, b in arrays:
-        if a.shape != b.shape:
-            out.append(Difference(what, "shape", "×".join(map(str, a.shape)), "×".join(map(str, b.shape))))
-            continue
-        for idx in np.argwhere(a != b):
-            cell = "[" + ", ".join(str(int(i) + 1) for i in idx) + "]"
-            out.append(Difference(what, cell, _fmt(a[tuple(idx)]), _fmt(b[tuple(idx)])))
-    for what, a, b, text in (
-        ("lr", base.lr, cur.lr, _fmt),
-        ("steps", base.steps, cur.steps, "{:,}".format),
-        ("hidden", base.network.hidden, cur.network.hidden, str),
-        ("output", base.network.output, cur.network.output, str),
-    ):
-        if a != b:
-            out.append(Difference(what, "", text(a), text(b)))
+    for c in dnn.scenario_differences(base, cur):
+        if c.shapes is not None:
+            out.append(Difference(c.what, "shape", *("×".join(map(str, shape)) for shape in c.shapes)))
+        elif c.index is not None:
+            cell = "[" + ", ".join(str(i + 1) for i in c.index) + "]"
+            out.append(Difference(c.what, cell, _fmt(c.baseline), _fmt(c.current)))
+        else:
+            text = {"lr": _fmt, "steps": "{:,}".format}.get(c.what, str)
+            out.append(Difference(c.what, "", text(c.baseline), text(c.current)))
     return out
 
 
@@ -393,14 +267,15 @@ def sweep_table(res: SweepResult, lang: str) -> pd.DataFrame:
     """One row per learning rate: η, the final and the lowest loss, the overflow step, the steps E went up."""
     rows = []
     for lr, row, k, final in zip(res.lrs, res.losses, res.diverged, res.final, strict=True):
-        finite = row[np.isfinite(row)]
+        finite = row if k is None else row[:k]  # the steps before the overflow
+        lowest = dnn.lowest_loss(finite)
         rows.append(
             {
                 pick(lang, "learning rate η", "学習率 η"): f"{lr:.4g}",
-                pick(lang, "final E", "最終の誤差 E"): f"{final:.6g}" if np.isfinite(final) else "—",
-                pick(lang, "lowest E", "最小の誤差 E"): f"{finite.min():.6g}" if finite.size else "—",
+                pick(lang, "final E", "最終の誤差 E"): "—" if lowest is None else f"{final:.6g}",
+                pick(lang, "lowest E", "最小の誤差 E"): "—" if lowest is None else f"{lowest.loss:.6g}",
                 pick(lang, "overflow at step", "オーバーフローのステップ"): "—" if k is None else f"{k:,}",
-                pick(lang, "steps where E went up", "E が増えたステップ数"): f"{find_jumps(finite).rises:,}",
+                pick(lang, "steps where E went up", "E が増えたステップ数"): f"{dnn.find_jumps(finite).rises:,}",
             }
         )
     return pd.DataFrame(rows)
@@ -408,16 +283,18 @@ def sweep_table(res: SweepResult, lang: str) -> pd.DataFrame:
 
 def runs_table(runs: dict[str, tuple[dnn.Scenario, Run]], lang: str) -> pd.DataFrame:
     """A small table of runs side by side (e.g. baseline and current, one column each): η, steps, E at the start
-    and the end, the lowest E and the overflow step ("—" when there was none)."""
+    and the end, the lowest E and the overflow step ("—" when there was none; E is "—" for a run whose loss is not
+    finite at step 0)."""
     rows = {}
     for label, (sc, run) in runs.items():
         h = run.history
+        lowest = dnn.lowest_loss(h.loss)
         rows[label] = {
             pick(lang, "learning rate η", "学習率 η"): f"{sc.lr:.6g}",
             pick(lang, "steps", "ステップ数"): f"{sc.steps:,}",
-            pick(lang, "E at step 0", "ステップ 0 の誤差 E"): f"{h.loss[0]:.6g}",
-            pick(lang, "final E", "最終の誤差 E"): f"{h.loss[-1]:.6g}",
-            pick(lang, "lowest E", "最小の誤差 E"): f"{h.loss.min():.6g}",
+            pick(lang, "E at step 0", "ステップ 0 の誤差 E"): "—" if lowest is None else f"{h.loss[0]:.6g}",
+            pick(lang, "final E", "最終の誤差 E"): "—" if lowest is None else f"{h.loss[-1]:.6g}",
+            pick(lang, "lowest E", "最小の誤差 E"): "—" if lowest is None else f"{lowest.loss:.6g}",
             pick(lang, "overflow at step", "オーバーフローのステップ"): "—"
             if h.diverged_at is None
             else f"{h.diverged_at:,}",

@@ -17,7 +17,7 @@ import streamlit as st
 import dnn
 
 from . import figures_training as ft
-from . import sgd_preset, state
+from . import not_finite, sgd_preset, state
 from .editors import on_number, scale_lr
 from .figures_backprop import gradient_figure
 from .i18n import current_lang, pick, tr
@@ -27,7 +27,6 @@ SOURCE_KEY = "train_source"  # radio: "scenario" or "sgd"
 STOCHASTIC_KEY = "train_stochastic"
 SEED_KEY = "train_seed"
 LOG_KEY = "train_log"
-_REQUEST = "train_request"  # a pending switch of the radio/toggle, applied before they are drawn
 
 
 # ---------------------------------------------------------------- scenario edits
@@ -39,13 +38,7 @@ def adopt(sc: dnn.Scenario, stochastic: bool | None = None) -> None:
     request = {SOURCE_KEY: "scenario"}
     if stochastic is not None:
         request[STOCHASTIC_KEY] = stochastic
-    st.session_state[_REQUEST] = request
-
-
-def _apply_request() -> None:
-    """Set the widgets a button asked to change, before they are drawn (Streamlit forbids it afterwards)."""
-    for key, value in st.session_state.pop(_REQUEST, {}).items():
-        st.session_state[key] = value
+    state.request_widget_values(request)  # the radio and toggle are already drawn: set them on the next run
 
 
 # ---------------------------------------------------------------- controls
@@ -53,7 +46,6 @@ def _apply_request() -> None:
 
 def source_choice() -> str:
     """Which data the screen trains on: the scenario, or the course's SGD notebook (a preset)."""
-    _apply_request()
     lang = current_lang()  # captured: AppTest calls format_func outside the run, where tr() cannot see the session
     return st.radio(
         tr("Data", "データ"),
@@ -244,12 +236,19 @@ def log_toggle(source: str = "scenario") -> bool:
 # ---------------------------------------------------------------- what happened in the run
 
 
+def not_finite_at_start(sc: dnn.Scenario) -> None:
+    """Say that the scenario's loss is not a finite number before any step, and which value to make smaller."""
+    found = dnn.not_finite_at_start(sc.network, sc.x, sc.d)
+    # (train and dnn.loss agree on whether E is finite; should they not, the loss itself is what overflowed)
+    nf = found or dnn.NotFinite("E", dnn.largest_value(sc.network, sc.x))
+    st.error(not_finite.start_text(nf, current_lang()), icon=":material/error:")
+
+
 def summary(run: Run) -> None:
     """The loss before training, after the last step, and the lowest loss, as metrics."""
     h = run.history
-    loss = h.loss
-    first, last = float(loss[0]), float(loss[-1])
-    best = int(np.argmin(loss))
+    first, last = float(h.loss[0]), float(h.loss[-1])
+    lowest = dnn.lowest_loss(h.loss)
     c1, c2, c3 = st.columns(3)
     c1.metric(tr("E before training (step 0)", "学習前の誤差 E(ステップ 0)"), f"{first:.6g}")
     c2.metric(
@@ -260,8 +259,8 @@ def summary(run: Run) -> None:
     )
     c3.metric(
         tr("Lowest E", "最小の誤差 E"),
-        f"{float(loss[best]):.6g}",
-        delta=tr(f"at step {best:,}", f"ステップ {best:,}"),
+        f"{lowest.loss:.6g}",
+        delta=tr(f"at step {lowest.step:,}", f"ステップ {lowest.step:,}"),
         delta_color="off",
         delta_arrow="off",
     )
@@ -508,6 +507,8 @@ def step_inspector(run: Run, base: dnn.Scenario) -> None:
 
 
 def baseline_run(reduction: str) -> Run | None:
-    """The pinned baseline's own run (its η and steps), or None when nothing is pinned."""
+    """The pinned baseline's own run (its η and steps), or None when nothing is pinned or the baseline's loss is
+    not a finite number at step 0 (it has no curve to draw)."""
     pinned = state.baseline()
-    return None if pinned is None else run_scenario(pinned, reduction)
+    run = None if pinned is None else run_scenario(pinned, reduction)
+    return None if run is None or run.history.diverged_at == 0 else run

@@ -260,7 +260,7 @@ def worked_example_markdown(sc: dnn.Scenario, reduction: str, lang: str) -> str:
             rows,
             ["Σy"],
         )
-    per_sample = np.array([dnn.loss(net, x[i : i + 1], d[i : i + 1]) for i in range(n)])
+    per_sample = dnn.sample_losses(net, f.y, d)
     doc.matrix(
         t(
             f"**Loss E of each sample** — {loss_en}: E_n = {loss_one}",
