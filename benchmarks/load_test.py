@@ -276,11 +276,11 @@ class SocketLearner:
         return ""
 
     async def open_link(self, url: str, limit_s: float = ACTION_LIMIT_MS / 1000) -> tuple[float, float]:
-        """GET ``url`` as a browser does (keeping the proxy's route cookie), open the websocket, run the page."""
+        """Load ``url``'s page as a browser does (keeping the proxy's route cookie), open the websocket, run it."""
         import websockets
 
         t0 = time.perf_counter()
-        cookies = await asyncio.to_thread(_get_cookies, url)
+        cookies = await asyncio.to_thread(_load_page, url)
         self.cookie = "; ".join(cookies)
         parts = urlsplit(url)
         self.ws = await websockets.connect(
@@ -319,11 +319,29 @@ class SocketLearner:
             await self.ws.close()
 
 
-def _get_cookies(url: str) -> list[str]:
-    """GET ``url``; the ``name=value`` of each cookie it sets (the proxy's route cookie among them)."""
-    with urllib.request.urlopen(url, timeout=ACTION_LIMIT_MS / 1000) as response:
-        response.read()
-        return [c.split(";", 1)[0] for c in response.headers.get_all("Set-Cookie") or []]
+def _load_page(url: str) -> list[str]:
+    """What a browser with an empty cache fetches before it opens the websocket: the page, the scripts and styles
+    it names, the server's health and configuration. Returns the ``name=value`` of each cookie set on the way (the
+    proxy's route cookie among them), which go with every later request as a browser's would. (The scripts the page
+    loads later, on demand — the charts', the grids' — are not fetched: a lower bound of the server's file work.)"""
+    cookies: dict[str, str] = {}
+
+    def get(address: str) -> bytes:
+        header = {"Cookie": "; ".join(f"{k}={v}" for k, v in cookies.items())} if cookies else {}
+        request = urllib.request.Request(address, headers=header)
+        with urllib.request.urlopen(request, timeout=ACTION_LIMIT_MS / 1000) as response:
+            for cookie in response.headers.get_all("Set-Cookie") or []:
+                name, _, value = cookie.split(";", 1)[0].partition("=")
+                cookies[name] = value
+            return response.read()
+
+    page = get(url).decode(errors="replace")
+    root = f"{urlsplit(url).scheme}://{urlsplit(url).netloc}"
+    for asset in re.findall(r'(?:src|href)="\.?/?(static/[^"]+\.(?:js|css))"', page):
+        get(f"{root}/{asset}")
+    for endpoint in ("/_stcore/health", "/_stcore/host-config"):
+        get(root + endpoint)
+    return [f"{k}={v}" for k, v in cookies.items()]
 
 
 async def timed(learner: Any, name: str, step: Any) -> bool:
