@@ -539,9 +539,11 @@ async def run(
 
             # A warm-up visit first (not measured): the server has imported everything and run each screen once,
             # as a server that has been up before the class starts.
-            warm = await new_learner(-1)
-            await learner_session(warm, base, (0.0, 0.0), rng)
-            await warm.close()
+            # Each process directly (behind the proxy a learner reaches only one of them).
+            for _proc, server in servers:
+                warm = SocketLearner(-1, server)
+                await learner_session(warm, server, (0.0, 0.0), rng)
+                await warm.close()
 
             client_pids = lambda: [p for p in process_tree(os.getpid()) if p not in set(server_pids())]  # noqa: E731
             rss_start = rss_mb(server_pids())
