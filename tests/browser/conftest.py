@@ -116,12 +116,13 @@ DEPLOY = ROOT / "deploy"
 def render_proxy_config(backends: list[str], port: int, workdir: Path) -> Path:
     """Write deploy/'s nginx configuration for local processes into ``workdir``; returns the main file to run.
 
-    The site is ``deploy/nginx.conf.template`` as it is, with ``${LISTEN_PORT}`` filled in as the official nginx
-    image fills it in; the upstream list is ``deploy/upstreams.conf`` with each ``appN:8501`` replaced by a local
-    ``host:port`` of ``backends`` (every other parameter of the line kept). The main file around them holds only
-    what the nginx image's own nginx.conf holds (events, http), with its paths in ``workdir``.
+    The site is ``deploy/nginx.conf.template`` as it is, with ``${LISTEN_PORT}`` and ``${CACHE_DIR}`` filled in as
+    the official nginx image fills them in; the upstream list is ``deploy/upstreams.conf`` with each ``appN:8501``
+    replaced by a local ``host:port`` of ``backends`` (every other parameter of the line kept). The main file around
+    them holds only what the nginx image's own nginx.conf holds (events, http), with its paths in ``workdir``.
     """
     site = (DEPLOY / "nginx.conf.template").read_text().replace("${LISTEN_PORT}", f"127.0.0.1:{port}")
+    site = site.replace("${CACHE_DIR}", str(workdir / "static-cache"))
     assert "${" not in site, "the template has a variable the test does not fill in"
     lines = (DEPLOY / "upstreams.conf").read_text().splitlines()
     servers = [i for i, line in enumerate(lines) if re.match(r"server app\d+:8501\b", line)]
