@@ -33,15 +33,19 @@ with edit:
     editors.structure_controls(sc)
 
 with glance:
-    st.subheader(tr("At a glance", "ひと目で"))
+    st.subheader(tr("At a glance", "概要"))
     fwd = dnn.forward(net, sc.x)
     grads = dnn.backward(net, sc.x, sc.d, reduction=state.reduction(), fwd=fwd)
     st.metric(
-        tr("Loss E (mean over samples)", "誤差 E(サンプル平均)"),
+        tr("Loss E (mean over samples)", "誤差 E（サンプル平均）"),
         f"{dnn.loss(net, sc.x, sc.d):.6g}",
         help=tr(
-            "The notebook computes this loss but never prints it.",
-            "ノートブックはこの誤差を計算していますが、表示はしていません。",
+            "The notebook computes this loss but never prints it."
+            if net.output == "softmax"
+            else "The loss of this output layer (the notebook's own network uses softmax with cross-entropy).",
+            "ノートブックはこの誤差を計算していますが、表示はしていません。"
+            if net.output == "softmax"
+            else "この出力層の誤差です（ノートブック自身のネットワークは softmax と交差エントロピー誤差）。",
         ),
     )
     outputs = pd.DataFrame(
@@ -63,7 +67,9 @@ with glance:
             key=state.translated_key(f"home_diagram_sample_{len(sc.x)}"),
         )
     st.plotly_chart(
-        network_diagram(net, fwd, grads, lang, x=sc.x, sample=sample),
+        network_diagram(
+            net, fwd, grads, lang, x=sc.x, sample=sample, loss=dnn.claims.loss_symbol(state.reduction(), len(sc.x))
+        ),
         config={"displayModeBar": False},
     )
     st.caption(

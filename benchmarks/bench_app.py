@@ -38,6 +38,8 @@ os.chdir(ROOT)  # the pages find their files (and Streamlit its config) from the
 import streamlit as st  # noqa: E402
 from streamlit.testing.v1 import AppTest  # noqa: E402
 
+from ui import training as training_ui  # noqa: E402
+
 SETTINGS: dict[str, dict[str, str]] = {
     "default (1,000 steps)": {},
     "10,000 steps": {"steps": "10000"},
@@ -62,6 +64,14 @@ class Result:
     error: str = ""
 
 
+def clear_caches() -> None:
+    """Every cache the screens use: Streamlit's and the server-wide runs and sweeps of ``ui.training``."""
+    st.cache_data.clear()
+    st.cache_resource.clear()
+    training_ui.RUNS.clear()
+    training_ui.SWEEPS.clear()
+
+
 def open_screen(path: str, query: dict[str, str]) -> tuple[AppTest, float]:
     """A new session opened from a link with ``query`` on ``path``, with every cache cleared first; returns it and
     the seconds of the run that drew ``path``.
@@ -69,8 +79,7 @@ def open_screen(path: str, query: dict[str, str]) -> tuple[AppTest, float]:
     AppTest must start at the entry script (the pages link to it), so a page is reached by a switch from the home
     screen: the link is read there, the caches are cleared after it, and only the page's own run is timed.
     """
-    st.cache_data.clear()
-    st.cache_resource.clear()
+    clear_caches()
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=TIMEOUT)
     for k, v in query.items():
         at.query_params[k] = v
@@ -78,8 +87,7 @@ def open_screen(path: str, query: dict[str, str]) -> tuple[AppTest, float]:
     at.run()
     if path == "app.py" or at.exception:
         return at, time.perf_counter() - t0
-    st.cache_data.clear()
-    st.cache_resource.clear()
+    clear_caches()
     at.switch_page(path)
     t0 = time.perf_counter()
     at.run()

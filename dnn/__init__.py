@@ -1,15 +1,19 @@
 """Backprop Lab's math: the course notebook's 2-layer network, its forward pass, backprop and SGD, in numpy only.
 
 Read it beside the notebook: ``forward`` and ``backward`` in ``dnn/core.py`` follow its lines; the course's helper
-functions are in ``dnn/functions.py`` under their course names.
+functions are in ``dnn/functions.py`` under their course names, with the registries ``ACTIVATIONS`` and
+``OUTPUT_LAYERS`` that every part of the app reads (a new activation is one entry there: its f and f′).
 """
 
+from . import budget, claims
 from .core import Forward, Gradients, backward, exact_loss, forward, loss, numerical_gradient, sgd_step
 from .functions import (
     ACTIVATIONS,
     HIDDEN_ACTIVATIONS,
     OUTPUT_LAYERS,
     OUTPUTS,
+    Activation,
+    OutputLayer,
     cross_entropy_error,
     d_mean_squared_error,
     d_relu,
@@ -57,7 +61,7 @@ from .inspect import (
 )
 from .network import LIMITS, Network, Scenario, ValidationError, random_network, seed_network, seed_scenario
 from .printout import notebook_printout
-from .training import History, diverged_at, sweep, train
+from .training import History, Progress, diverged_at, sweep, train
 
 __all__ = [
     "ACTIVATIONS",
@@ -65,13 +69,18 @@ __all__ = [
     "LIMITS",
     "OUTPUTS",
     "OUTPUT_LAYERS",
+    "Activation",
     "Forward",
     "Gradients",
     "History",
     "Network",
+    "OutputLayer",
+    "Progress",
     "Scenario",
     "ValidationError",
     "backward",
+    "budget",
+    "claims",
     "cross_entropy_error",
     "d_mean_squared_error",
     "d_relu",

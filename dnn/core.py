@@ -10,7 +10,7 @@ from typing import Literal
 
 import numpy as np
 
-from .functions import ACTIVATIONS, OUTPUT_LAYERS, _exact_loss
+from .functions import ACTIVATIONS, OUTPUT_LAYERS
 from .network import Network, ValidationError
 
 Reduction = Literal["mean", "sum"]
@@ -53,6 +53,15 @@ def _as_batch(x: np.ndarray) -> np.ndarray:
     return x.reshape(1, -1) if x.ndim == 1 else x
 
 
+def _check_reduction(reduction: str) -> None:
+    if reduction not in ("mean", "sum"):
+        raise ValidationError(
+            "reduction",
+            f"reduction must be 'mean' or 'sum', not {reduction!r}",
+            f"reduction は 'mean'（平均）か 'sum'（合計）です（{reduction!r} は使えません）",
+        )
+
+
 # Values so large that they overflow become inf or nan, which the screens report (``dnn.not_finite_at_start``,
 # ``dnn.step_report``): numpy's warnings about them are silenced here, as in ``train``.
 QUIET = np.errstate(all="ignore")
@@ -86,20 +95,20 @@ def backward(
 ) -> Gradients:
     """誤差逆伝播: the notebook's ``backward``, for any hidden activation and output layer.
 
-    For every output layer offered here the delta of a sample is y − d (the activation's derivative cancels
-    against the loss's; the 1e-7 guard of the loss is not differentiated). ``reduction="mean"`` divides it by N,
+    The output layer's entry gives the delta of a sample: y − d for every output layer offered here (the
+    activation's derivative cancels against the loss's; the 1e-7 guard of the loss is not differentiated). The
+    hidden activation's entry gives f′. ``reduction="mean"`` divides the delta by N,
     giving the true gradient of the reported (batch-mean) loss; ``reduction="sum"`` is the notebook's convention
     (``d_sigmoid_with_loss``: no division), N times larger. With one sample they are equal. ``fwd``: this
     network's forward pass on x, when the caller has it already.
     """
-    if reduction not in ("mean", "sum"):
-        raise ValidationError("reduction", f"reduction must be 'mean' or 'sum', not {reduction!r}")
+    _check_reduction(reduction)
     x, d = _as_batch(x), _as_batch(d)
     f = forward(net, x) if fwd is None else fwd
     n = x.shape[0] if reduction == "mean" else 1
     # Written for one network, where the samples are axis 0, and equally for a stack of networks (``dnn.probes``:
     # arrays with a leading axis of networks): the samples are axis −2 and ``.mT`` transposes the last two axes.
-    delta2 = (f.y - d) / n  # 出力層でのデルタ dE/du2
+    delta2 = OUTPUT_LAYERS[net.output].delta(d, f.y) / n  # 出力層でのデルタ dE/du2 (y − d)
     grad_b2 = np.sum(delta2, axis=-2)  # the notebook's axis=0, the samples: each sample adds its own contribution
     grad_W2 = f.z1.mT @ delta2  # dE/dW2 = z1ᵀ·δ2
     dE_dz1 = delta2 @ net.W2.mT  # du2/dz1 = W2
@@ -133,7 +142,7 @@ def stepped_params(net: Network, grads: Gradients, lr: float) -> dict[str, np.nd
 
 def exact_loss(net: Network, x: np.ndarray, d: np.ndarray) -> float:
     """The loss without the 1e-7 guard, computed stably from u2: the function ``backward`` differentiates."""
-    return _exact_loss(net.output, forward(net, x).u2, _as_batch(d))
+    return OUTPUT_LAYERS[net.output].loss_of_u2(_as_batch(d), forward(net, x).u2)
 
 
 def numerical_gradient(
@@ -146,6 +155,7 @@ def numerical_gradient(
     over the samples; ``reduction="sum"`` differentiates their sum, N·E, to compare with the notebook's gradients.
     """
     x, d = _as_batch(x), _as_batch(d)
+    loss_of_u2 = OUTPUT_LAYERS[net.output].loss_of_u2
     grads = {}
     params = {k: v.copy() for k, v in net.params().items()}
     for name, value in params.items():
@@ -153,9 +163,9 @@ def numerical_gradient(
         for idx in np.ndindex(value.shape):
             old = value[idx]
             value[idx] = old + h
-            plus = _exact_loss(net.output, forward(_unchecked(net, params), x).u2, d)
+            plus = loss_of_u2(d, forward(_unchecked(net, params), x).u2)
             value[idx] = old - h
-            minus = _exact_loss(net.output, forward(_unchecked(net, params), x).u2, d)
+            minus = loss_of_u2(d, forward(_unchecked(net, params), x).u2)
             value[idx] = old
             g[idx] = (plus - minus) / (2 * h)
         grads[name] = g if reduction == "mean" else g * x.shape[0]  # the summed loss is N times the mean one

@@ -1,7 +1,8 @@
 """The course's helper functions (``common/functions.py``), under the course's names and argument order ``(d, y)``.
 
 Each activation sits next to its derivative and each loss next to its output delta, so a learner can match them
-with the notebook line by line. ``ACTIVATIONS`` and ``OUTPUT_LAYERS`` pick them by name for the network.
+with the notebook line by line. ``ACTIVATIONS`` and ``OUTPUT_LAYERS`` pick them by name for the network: a new
+activation is a function and its derivative, registered in ``ACTIVATIONS``.
 
 Where the course is inconsistent, the docstring says so: its losses are averaged over the batch, but its
 ``d_sigmoid_with_loss`` (the delta the notebook uses) is not divided by the batch size. ``dnn.backward`` offers both
@@ -10,10 +11,13 @@ conventions (``reduction="mean"`` / ``"sum"``); with one sample they agree.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, KeysView
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
+
+from . import kernels
 
 Array = np.ndarray
 
@@ -134,19 +138,22 @@ def d_mean_squared_error(d: Array, y: Array) -> Array:
 
 
 # ---------------------------------------------------------------- exact losses, for the gradient check
+# The guarded losses again, without the 1e-7 and computed stably from the total input u2: the functions whose exact
+# derivative backprop's delta y − d is, which ``dnn.numerical_gradient`` differentiates.
 
 
-def _exact_loss(output: str, u2: Array, d: Array) -> float:
-    """The loss without the 1e-7 guard, computed stably from the total input u2 (what backprop differentiates)."""
-    n = u2.shape[0]
-    if output == "softmax":
-        shifted = u2 - np.max(u2, axis=-1, keepdims=True)
-        log_y = shifted - np.log(np.sum(np.exp(shifted), axis=-1, keepdims=True))
-        return float(-np.sum(d * log_y) / n)
-    if output == "sigmoid":
-        # −[d log σ(u) + (1 − d) log(1 − σ(u))] = log(1 + e^u) − d·u
-        return float(np.sum(np.logaddexp(0.0, u2) - d * u2) / n)
-    return float(0.5 * np.sum(np.square(u2 - d)) / n)
+def cross_entropy_of_u2(d: Array, u2: Array) -> float:
+    """Cross-entropy of y = softmax(u2), −Σ d·log y averaged over samples, with log y = u2 − log Σ exp u2."""
+    d, u2 = np.atleast_2d(d), np.atleast_2d(u2)
+    shifted = u2 - np.max(u2, axis=-1, keepdims=True)
+    log_y = shifted - np.log(np.sum(np.exp(shifted), axis=-1, keepdims=True))
+    return float(-np.sum(d * log_y) / u2.shape[0])
+
+
+def binary_cross_entropy_of_u2(d: Array, u2: Array) -> float:
+    """Binary cross-entropy of y = σ(u2) averaged over samples, as Σ log(1 + e^u2) − d·u2 (the same function)."""
+    d, u2 = np.atleast_2d(d), np.atleast_2d(u2)
+    return float(np.sum(np.logaddexp(0.0, u2) - d * u2) / u2.shape[0])
 
 
 # ---------------------------------------------------------------- registries, chosen by name
@@ -154,33 +161,92 @@ def _exact_loss(output: str, u2: Array, d: Array) -> float:
 
 @dataclass(frozen=True)
 class Activation:
-    """A hidden-layer activation f and its derivative f′, both taken at the total input u."""
+    """A hidden-layer activation: f and its derivative f′, elementwise functions of the total input u.
+
+    That is all an entry needs: validation, ``forward``, ``backward``, ``train``, ``sweep``,
+    ``numerical_gradient``, the printout and the dashboard's menus all read ``ACTIVATIONS``. Optional, for speed in
+    ``train`` and ``sweep`` (see ``dnn/kernels.py``): ``f_into(u, out)`` writes f(u) into ``out``, and
+    ``df_into(u, z, out)`` writes f′(u), given z = f(u) too; without them the loops call f and f′. ``df_is_one``
+    says f′ ≡ 1 (the identity), so that the loops skip the product δ1 = dE/dz1 ⊙ f′(u1).
+    """
 
     f: Callable[[Array], Array]
     df: Callable[[Array], Array]
+    f_into: Callable[[Array, Array], object] | None = None
+    df_into: Callable[[Array, Array, Array], object] | None = None
+    df_is_one: bool = False
 
 
 @dataclass(frozen=True)
 class OutputLayer:
-    """An output activation with the loss it is paired with; its delta dE/du2 per sample is y − d."""
+    """An output activation y = f(u2) (over the output units, the last axis) with the loss it is paired with.
+
+    ``loss(d, y)`` is the loss the app reports, averaged over samples; ``loss_name`` names it. ``delta(d, y)`` is
+    dE/du2 of one sample's loss, y − d for every layer offered here (the activation's derivative cancels against
+    the loss's). ``exact_loss(d, u2)`` is the loss as backprop differentiates it, for the gradient check (without
+    it, ``loss(d, f(u2))``). The targets d the layer can produce: each in ``target_range`` (None: any number),
+    each row summing to 1 if ``targets_sum_to_one``; ``min_outputs`` output units at least. Optional, for speed in
+    ``train`` and ``sweep``: ``batch_kernel`` and ``sweep_kernel`` (see ``dnn/kernels.py``); without them the loops
+    call f, delta and loss.
+    """
 
     f: Callable[[Array], Array]
     loss: Callable[[Array, Array], float]
     loss_name: str
+    delta: Callable[[Array, Array], Array] = d_sigmoid_with_loss
+    exact_loss: Callable[[Array, Array], float] | None = None
+    target_range: tuple[float, float] | None = None
+    targets_sum_to_one: bool = False
+    min_outputs: int = 1
+    batch_kernel: Callable[[Any], Callable[[], float]] | None = None
+    sweep_kernel: Callable[[Array, Array, Array], Callable[[Array], Array]] | None = None
+
+    def loss_of_u2(self, d: Array, u2: Array) -> float:
+        """The loss backprop differentiates, as a function of the total input u2 (``exact_loss`` if given)."""
+        if self.exact_loss is not None:
+            return self.exact_loss(d, u2)
+        return self.loss(d, self.f(u2))
 
 
+# The registries. Add an entry here (or at run time, as tests/test_dnn_registry.py does) and every part of the app
+# accepts the new name; mutate these dicts rather than replacing them, as other modules hold them.
 ACTIVATIONS: dict[str, Activation] = {
-    "relu": Activation(relu, d_relu),
-    "sigmoid": Activation(sigmoid, d_sigmoid),
-    "tanh": Activation(tanh, d_tanh),
-    "identity": Activation(identity, d_identity),
+    "relu": Activation(relu, d_relu, kernels.relu_into, kernels.d_relu_into),
+    "sigmoid": Activation(sigmoid, d_sigmoid, kernels.sigmoid_into, kernels.d_sigmoid_into),
+    "tanh": Activation(tanh, d_tanh, kernels.tanh_into, kernels.d_tanh_into),
+    "identity": Activation(identity, d_identity, kernels.identity_into, df_is_one=True),
 }
 
 OUTPUT_LAYERS: dict[str, OutputLayer] = {
-    "softmax": OutputLayer(softmax, cross_entropy_error, "cross-entropy"),
-    "sigmoid": OutputLayer(sigmoid, binary_cross_entropy_error, "binary cross-entropy"),
-    "identity": OutputLayer(identity, squared_error, "squared error"),
+    "softmax": OutputLayer(
+        softmax,
+        cross_entropy_error,
+        "cross-entropy",
+        exact_loss=cross_entropy_of_u2,
+        target_range=(0.0, 1.0),
+        targets_sum_to_one=True,
+        min_outputs=2,
+        batch_kernel=kernels.softmax_cross_entropy_batch,
+        sweep_kernel=kernels.softmax_cross_entropy_sweep,
+    ),
+    "sigmoid": OutputLayer(
+        sigmoid,
+        binary_cross_entropy_error,
+        "binary cross-entropy",
+        exact_loss=binary_cross_entropy_of_u2,
+        target_range=(0.0, 1.0),
+        batch_kernel=kernels.sigmoid_binary_cross_entropy_batch,
+        sweep_kernel=kernels.sigmoid_binary_cross_entropy_sweep,
+    ),
+    "identity": OutputLayer(
+        identity,
+        squared_error,
+        "squared error",  # unguarded already: it is its own exact loss
+        batch_kernel=kernels.identity_squared_error_batch,
+        sweep_kernel=kernels.identity_squared_error_sweep,
+    ),
 }
 
-HIDDEN_ACTIVATIONS: tuple[str, ...] = tuple(ACTIVATIONS)
-OUTPUTS: tuple[str, ...] = tuple(OUTPUT_LAYERS)
+# The names, in the registries' order: live views, so they follow an entry added or removed at run time.
+HIDDEN_ACTIVATIONS: KeysView[str] = ACTIVATIONS.keys()
+OUTPUTS: KeysView[str] = OUTPUT_LAYERS.keys()

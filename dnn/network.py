@@ -12,7 +12,7 @@ from typing import Any
 
 import numpy as np
 
-from .functions import HIDDEN_ACTIVATIONS, OUTPUTS
+from .functions import ACTIVATIONS, OUTPUT_LAYERS
 
 LIMITS: dict[str, Any] = {
     "max_inputs": 8,
@@ -33,11 +33,36 @@ class ValidationError(ValueError):
     message in English and Japanese; ``str(error)`` is the English one.
     """
 
-    def __init__(self, field: str, en: str, ja: str | None = None) -> None:
+    def __init__(self, field: str, en: str, ja: str) -> None:
         super().__init__(en)
         self.field = field
         self.en = en
-        self.ja = ja or en
+        self.ja = ja
+
+
+def _number(value: Any, limit: float | None = None) -> str:
+    """A number as a message shows it, never looking equal to the ``limit`` it broke: 6 significant digits or as
+    many more as it takes to differ from the limit (1000001 against 1e+06, a sum of 1.000001 against 1); without
+    a limit, the shortest text that reads back as exactly the value."""
+    value = float(value)
+    if limit is not None and value != limit:
+        for digits in range(6, 18):
+            text = f"{value:.{digits}g}"
+            if text != f"{limit:.{digits}g}":
+                return text
+    text = repr(value)
+    return text[:-2] if text.endswith(".0") else text
+
+
+def _shown(value: Any) -> str:
+    """A value of any type as a message quotes it, at most 20 characters (a file may hold a huge number)."""
+    if isinstance(value, (float, np.floating)):
+        text = _number(value)
+    elif isinstance(value, (int, np.integer)) and not isinstance(value, bool):
+        text = str(value) if abs(value) < 10**20 else f"a {len(str(abs(value))):,}-digit number"
+    else:
+        text = repr(value)
+    return text if len(text) <= 20 else text[:20] + "…"
 
 
 def _cell(name: str, index: tuple[int, ...]) -> str:
@@ -58,7 +83,7 @@ def _as_array(name: str, value: Any, ndim: int) -> np.ndarray:
         raise ValidationError(
             name,
             f"{name} must be {kind_en}, got {arr.ndim} dimensions",
-            f"{name} は{kind_ja}でなければなりません(次元数 {arr.ndim})",
+            f"{name} は{kind_ja}でなければなりません（次元数 {arr.ndim}）",
         )
     if arr.size == 0:
         raise ValidationError(name, f"{name} is empty", f"{name} が空です")
@@ -89,8 +114,8 @@ class Network:
     """A 2-layer network as in the notebook: u1 = x·W1 + b1, z1 = f(u1), u2 = z1·W2 + b2, y = output(u2).
 
     W1 is (inputs × hidden units), b1 (hidden units,), W2 (hidden units × outputs), b2 (outputs,). ``hidden`` names
-    the hidden activation f, ``output`` the output layer and with it the loss: "softmax" (cross-entropy),
-    "sigmoid" (binary cross-entropy) or "identity" (squared error).
+    the hidden activation f (a key of ``ACTIVATIONS``), ``output`` the output layer and with it the loss (a key of
+    ``OUTPUT_LAYERS``): "softmax" (cross-entropy), "sigmoid" (binary cross-entropy) or "identity" (squared error).
     """
 
     W1: np.ndarray
@@ -102,22 +127,23 @@ class Network:
 
     def __post_init__(self) -> None:
         set_ = object.__setattr__  # frozen: store the validated copies once, here
-        if self.hidden not in HIDDEN_ACTIVATIONS:
+        # checked against the registries as they are now: an entry added at run time is accepted
+        if self.hidden not in ACTIVATIONS:
             raise ValidationError(
                 "hidden",
-                f"hidden activation {self.hidden!r} is unknown; choose one of {', '.join(HIDDEN_ACTIVATIONS)}",
-                f"中間層の活性化関数 {self.hidden!r} は使えません({', '.join(HIDDEN_ACTIVATIONS)} から選んでください)",
+                f"hidden activation {_shown(self.hidden)} is unknown; choose one of {', '.join(ACTIVATIONS)}",
+                f"中間層の活性化関数 {_shown(self.hidden)} は使えません（{', '.join(ACTIVATIONS)} から選んでください）",
             )
-        if self.output not in OUTPUTS:
+        if self.output not in OUTPUT_LAYERS:
             raise ValidationError(
                 "output",
-                f"output layer {self.output!r} is unknown; choose one of {', '.join(OUTPUTS)}",
-                f"出力層 {self.output!r} は使えません({', '.join(OUTPUTS)} から選んでください)",
+                f"output layer {_shown(self.output)} is unknown; choose one of {', '.join(OUTPUT_LAYERS)}",
+                f"出力層 {_shown(self.output)} は使えません（{', '.join(OUTPUT_LAYERS)} から選んでください）",
             )
         W1 = _as_array("W1", self.W1, 2)
         n_in, n_h = W1.shape
-        _check_count("W1", "rows (inputs)", "行数(入力の数)", n_in, 1, LIMITS["max_inputs"])
-        _check_count("W1", "columns (hidden units)", "列数(中間層のユニット数)", n_h, 1, LIMITS["max_hidden"])
+        _check_count("W1", "rows (inputs)", "行数（入力の数）", n_in, 1, LIMITS["max_inputs"])
+        _check_count("W1", "columns (hidden units)", "列数（中間層のユニット数）", n_h, 1, LIMITS["max_hidden"])
         b1 = _as_array("b1", self.b1, 1)
         if b1.shape[0] != n_h:
             raise ValidationError(
@@ -133,12 +159,13 @@ class Network:
                 f"W2 の行数は {W2.shape[0]} ですが、中間層のユニット数は {n_h} です",
             )
         n_out = W2.shape[1]
-        _check_count("W2", "columns (outputs)", "列数(出力の数)", n_out, 1, LIMITS["max_outputs"])
-        if self.output == "softmax" and n_out < 2:
+        _check_count("W2", "columns (outputs)", "列数（出力の数）", n_out, 1, LIMITS["max_outputs"])
+        min_outputs = OUTPUT_LAYERS[self.output].min_outputs
+        if n_out < min_outputs:
             raise ValidationError(
                 "W2",
-                "softmax needs at least 2 outputs; W2 has 1 column",
-                "softmax には 2 つ以上の出力が必要です(W2 の列数が 1 です)",
+                f"{self.output} needs at least {min_outputs} outputs; W2 has {n_out} column{'s' if n_out > 1 else ''}",
+                f"{self.output} には {min_outputs} つ以上の出力が必要です（W2 の列数が {n_out} です）",
             )
         b2 = _as_array("b2", self.b2, 1)
         if b2.shape[0] != n_out:
@@ -188,25 +215,28 @@ class Network:
 
 
 def _check_target(output: str, d: np.ndarray) -> None:
-    """The target must be something the output layer can produce."""
-    if output in ("softmax", "sigmoid"):
-        bad = np.argwhere((d < 0) | (d > 1))
+    """The target must be something the output layer can produce (its entry in ``OUTPUT_LAYERS`` says what)."""
+    layer = OUTPUT_LAYERS[output]
+    if layer.target_range is not None:
+        lo, hi = layer.target_range
+        bad = np.argwhere((d < lo) | (d > hi))
         if len(bad):
             idx = tuple(int(i) for i in bad[0])
             raise ValidationError(
                 "d",
-                f"{_cell('d', idx)} is {d[idx]}; targets for {output} must be between 0 and 1",
-                f"{_cell('d', idx)} が {d[idx]} です。{output} の目標出力は 0〜1 でなければなりません",
+                f"{_cell('d', idx)} is {d[idx]}; targets for {output} must be between {lo:g} and {hi:g}",
+                f"{_cell('d', idx)} が {d[idx]} です。{output} の目標出力は {lo:g}〜{hi:g} でなければなりません",
             )
-    if output == "softmax":
+    if layer.targets_sum_to_one:
         sums = d.sum(axis=1)
         bad_rows = np.flatnonzero(np.abs(sums - 1.0) > 1e-6)
         if len(bad_rows):
             r = int(bad_rows[0])
+            total = _number(sums[r], 1.0)
             raise ValidationError(
                 "d",
-                f"d[{r}] must sum to 1 for softmax (it sums to {sums[r]:g}): one-hot or probabilities",
-                f"softmax では d[{r}] の合計が 1 でなければなりません(合計 {sums[r]:g})。one-hot か確率にしてください",
+                f"d[{r}] must sum to 1 for {output} (it sums to {total}): one-hot or probabilities",
+                f"{output} では d[{r}] の合計が 1 でなければなりません（合計 {total}）。one-hot か確率にしてください",
             )
 
 
@@ -232,7 +262,7 @@ class Scenario:
                 f"x has {x.shape[1]} columns but the network has {net.n_in} inputs",
                 f"x の列数は {x.shape[1]} ですが、ネットワークの入力は {net.n_in} 個です",
             )
-        _check_count("x", "samples (rows)", "サンプル数(行数)", x.shape[0], 1, LIMITS["max_samples"])
+        _check_count("x", "samples (rows)", "サンプル数（行数）", x.shape[0], 1, LIMITS["max_samples"])
         d = _as_array("d", self.d, 2)
         if d.shape[1] != net.n_out:
             raise ValidationError(
@@ -275,13 +305,17 @@ class Scenario:
 def _check_lr(lr: Any) -> float:
     try:
         value = float(lr)
+    except OverflowError:  # a whole number beyond float range: too large, like inf
+        value = float("inf")
     except (TypeError, ValueError):
-        raise ValidationError("lr", f"lr {lr!r} is not a number", f"学習率 lr {lr!r} は数値ではありません") from None
+        shown = _shown(lr)
+        raise ValidationError("lr", f"lr {shown} is not a number", f"学習率 lr {shown} は数値ではありません") from None
     if not np.isfinite(value) or not LIMITS["min_lr"] < value <= LIMITS["max_lr"]:
+        shown = _number(value, LIMITS["max_lr"])
         raise ValidationError(
             "lr",
-            f"lr is {value:g}; the learning rate must be greater than 0 and at most {LIMITS['max_lr']:g}",
-            f"学習率 lr が {value:g} です。0 より大きく {LIMITS['max_lr']:g} 以下にしてください",
+            f"lr is {shown}; the learning rate must be greater than 0 and at most {LIMITS['max_lr']:g}",
+            f"学習率 lr が {shown} です。0 より大きく {LIMITS['max_lr']:g} 以下にしてください",
         )
     return value
 
@@ -289,13 +323,13 @@ def _check_lr(lr: Any) -> float:
 def _check_steps(steps: Any) -> int:
     try:
         value = float(steps)
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):  # OverflowError: a whole number beyond float range
         value = float("nan")
     if not np.isfinite(value) or value != int(value) or not 1 <= value <= LIMITS["max_steps"]:
         raise ValidationError(
             "steps",
-            f"steps is {steps!r}; it must be a whole number from 1 to {LIMITS['max_steps']:,}",
-            f"ステップ数 steps が {steps!r} です。1〜{LIMITS['max_steps']:,} の整数にしてください",
+            f"steps is {_shown(steps)}; it must be a whole number from 1 to {LIMITS['max_steps']:,}",
+            f"ステップ数 steps が {_shown(steps)} です。1〜{LIMITS['max_steps']:,} の整数にしてください",
         )
     return int(value)
 

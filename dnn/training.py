@@ -14,7 +14,9 @@ Three choices of layout make that possible (``benchmarks/`` measures the result)
 - ``sweep`` puts the runs on the last, contiguous axis of every array, so one call serves all runs.
 
 The formulas are those of ``dnn.core.backward``; the tests hold ``train`` to repeated ``sgd_step`` (1e-12) and every
-row of ``sweep`` to ``train`` (1e-10).
+row of ``sweep`` to ``train`` (1e-10). The activation and the output layer are the registries' entries: their in-place
+kernels (``dnn/kernels.py``) where they have them, else their plain f, f′, delta and loss. No name of an activation
+appears here, so an entry added to ``ACTIVATIONS`` or ``OUTPUT_LAYERS`` trains like the others.
 """
 
 from __future__ import annotations
@@ -25,20 +27,22 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .core import Gradients, Reduction, backward
+from . import budget
+from .core import Gradients, Reduction, _check_reduction, backward
+from .functions import ACTIVATIONS, OUTPUT_LAYERS
+from .kernels import one_hot_targets
 from .network import LIMITS, Network, ValidationError, _check_lr, _check_steps
 
 # At most this many parameter snapshots are stored per run; any other step is recomputed from the nearest earlier
 # snapshot (fewer than ``snapshot_every`` steps of replay). 2,001 × 280 floats (the largest network) ≈ 4.5 MB.
 MAX_SNAPSHOTS = 2001
 
+# A progress report: ``progress(done, total)`` with the steps done so far and the steps of the whole request.
+Progress = Callable[[int, int], None]
+
 # ``train`` keeps the gradients of this many consecutive steps to measure their lengths together (at most 280
 # floats each: 0.6 MB).
 GRADIENT_BLOCK = 256
-
-# Constants as 0-d arrays: numpy converts a Python float operand anew on every call, which costs about 0.2 µs, a
-# few percent of a whole step of ``train``.
-_ZERO, _ONE, _EPS = np.array(0.0), np.array(1.0), np.array(1e-7)
 
 
 def _flatten(net: Network) -> np.ndarray:
@@ -58,74 +62,65 @@ def _network(flat: np.ndarray, like: Network) -> Network:
     return like.replace(W1=A1[:-1], b1=A1[-1], W2=A2[:-1], b2=A2[-1])
 
 
-# ---------------------------------------------------------------- hidden activations, in place
-# ``f(u, z)`` writes z = f(u); ``df(z, out)`` writes f′(u) into ``out``, computed from z = f(u), which is cheaper
-# than from u and gives the same numbers as ``dnn.functions``. These work on a run's (N, hidden) arrays and on a
-# sweep's (N, hidden, runs) arrays alike.
+# ---------------------------------------------------------------- the registry's entries, in place
+# The loops call each entry's in-place kernels (dnn/kernels.py); an entry without them is served by its plain f, f′,
+# delta and loss, through the adapters below. Either way the loops hold no name of an activation or output layer.
 
 
-def _relu(u: np.ndarray, z: np.ndarray) -> None:
-    np.maximum(u, _ZERO, out=z)
+def _hidden_kernels(net: Network) -> tuple[Callable, Callable | None]:
+    """The hidden activation as (f_into(u, out), df_into(u, z, out) or None where f′ ≡ 1)."""
+    act = ACTIVATIONS[net.hidden]
+    f_into, df_into = act.f_into, act.df_into
+    if f_into is None:
+        f = act.f
+
+        def f_into(u: np.ndarray, out: np.ndarray) -> None:
+            np.copyto(out, f(u))
+
+    if act.df_is_one:
+        return f_into, None
+    if df_into is None:
+        df = act.df
+
+        def df_into(u: np.ndarray, z: np.ndarray, out: np.ndarray) -> None:
+            np.copyto(out, df(u))
+
+    return f_into, df_into
 
 
-def _d_relu(z: np.ndarray, out: np.ndarray) -> None:
-    # 1 where u > 0, else 0. z = max(u, 0) ≥ 0, so that is sign(z), numpy's fastest call on a run's few numbers;
-    # on a sweep's long rows the comparison z > 0 is vectorised and twice as fast as sign.
-    if z.size < 1024:
-        np.sign(z, out=out)
-    else:
-        np.greater(z, _ZERO, out=out)
+def _batch_output(net: Network, batch: _Batch) -> Callable[[], float]:
+    """The output layer's step for one run's batch: writes δ2 per sample, returns the mean loss (see kernels.py)."""
+    layer = OUTPUT_LAYERS[net.output]
+    if layer.batch_kernel is not None:
+        return layer.batch_kernel(batch)
+    u2, y, d, delta2 = batch.u2, batch.y, batch.d, batch.delta2
+    f, delta, loss = layer.f, layer.delta, layer.loss
+
+    def output() -> float:
+        np.copyto(y, f(u2))
+        np.copyto(delta2, delta(d, y))
+        return loss(d, y)
+
+    return output
 
 
-def _d_relu_small(z: np.ndarray, out: np.ndarray) -> None:
-    np.sign(z, out=out)
+def _sweep_output(net: Network, u2: np.ndarray, y: np.ndarray, d: np.ndarray) -> Callable[[np.ndarray], np.ndarray]:
+    """The output layer's step for a sweep: each run's mean loss into ``out``, returns δ2 (see kernels.py)."""
+    layer = OUTPUT_LAYERS[net.output]
+    if layer.sweep_kernel is not None:
+        return layer.sweep_kernel(u2, y, d)
+    f, delta, loss = layer.f, layer.delta, layer.loss
+    # (runs, N, outputs) views: f acts on the last axis, the output units, and each run is one (N, outputs) batch
+    u2_runs, y_runs = u2.transpose(2, 0, 1), y.transpose(2, 0, 1)
 
+    def loss_into(out: np.ndarray) -> np.ndarray:
+        np.copyto(y_runs, f(u2_runs))
+        for r, y_run in enumerate(y_runs):
+            out[r] = loss(d, y_run)
+        np.copyto(y_runs, delta(d, y_runs))
+        return y
 
-def _d_relu_large(z: np.ndarray, out: np.ndarray) -> None:
-    np.greater(z, _ZERO, out=out)
-
-
-def _sigmoid(u: np.ndarray, z: np.ndarray) -> None:
-    # 1 / (1 + e^−u) in four calls rather than ``functions.sigmoid``'s two-branch np.where. For u < −709, e^−u
-    # overflows to inf and z becomes 0, the right limit; the loops run with numpy's warnings silenced.
-    np.negative(u, out=z)
-    np.exp(z, out=z)
-    z += _ONE
-    np.divide(_ONE, z, out=z)
-
-
-def _d_sigmoid(z: np.ndarray, out: np.ndarray) -> None:
-    np.subtract(_ONE, z, out=out)  # σ′(u) = (1 − σ(u))·σ(u)
-    out *= z
-
-
-def _tanh(u: np.ndarray, z: np.ndarray) -> None:
-    np.tanh(u, out=z)
-
-
-def _d_tanh(z: np.ndarray, out: np.ndarray) -> None:
-    np.multiply(z, z, out=out)  # tanh′(u) = 1 − tanh(u)²
-    np.subtract(_ONE, out, out=out)
-
-
-def _identity(u: np.ndarray, z: np.ndarray) -> None:
-    np.copyto(z, u)
-
-
-# f′ = 1 for the identity: None skips the multiplication.
-_HIDDEN: dict[str, tuple[Callable, Callable | None]] = {
-    "relu": (_relu, _d_relu),
-    "sigmoid": (_sigmoid, _d_sigmoid),
-    "tanh": (_tanh, _d_tanh),
-    "identity": (_identity, None),
-}
-
-
-def _one_hot_targets(d: np.ndarray) -> np.ndarray | None:
-    """The class index of each row of d if every row is one-hot, else None."""
-    if np.all((d == 0.0) | (d == 1.0)) and np.all(d.sum(axis=1) == 1.0):
-        return d.argmax(axis=1)
-    return None
+    return loss_into
 
 
 # ---------------------------------------------------------------- one run
@@ -157,26 +152,14 @@ class _Batch:
         self.z1T = self.zaT[:n_h]
         self.xaT, self.za = self.xa.T, self.zaT.T
         self.u1T, self.f_primeT, self.delta1T = (np.empty((n_h, n)) for _ in range(3))
-        self.u2, self.y, self.delta2, self.work = (np.empty((n, n_out)) for _ in range(4))
-        # flat views, for sums over all samples and outputs as one dot product of vectors
-        self.d_flat, self.delta2_flat, self.work_flat = (
-            self.d.reshape(-1),
-            self.delta2.reshape(-1),
-            self.work.reshape(-1),
-        )
+        self.u2, self.y, self.delta2 = (np.empty((n, n_out)) for _ in range(3))
         self.n = n
         # reduction "mean": δ2 = (y − d) / N, the gradient of the batch-mean loss; "sum": the notebook's y − d.
         self.divisor = np.array(float(n)) if reduction == "mean" and n > 1 else None
-        self.f, self.df = _HIDDEN[net.hidden]
-        if self.df is _d_relu:  # decided once here rather than at every step (see _d_relu)
-            self.df = _d_relu_small if n * n_h < 1024 else _d_relu_large
-        targets = _one_hot_targets(self.d) if net.output == "softmax" else None
-        self.target = int(targets[0]) if targets is not None and n == 1 else None
-        self.output = {
-            "softmax": self._softmax_cross_entropy,
-            "sigmoid": self._sigmoid_binary_cross_entropy,
-            "identity": self._identity_squared_error,
-        }[net.output]()
+        self.f, self.df = _hidden_kernels(net)
+        targets = one_hot_targets(self.d)
+        self.target = int(targets[0]) if targets is not None and n == 1 else None  # read by the output's kernel
+        self.output = _batch_output(net, self)
         self.loss_and_grad = self._loss_and_grad()
 
     def load(self, x_row: np.ndarray, d_row: np.ndarray, target: int | None) -> None:
@@ -201,104 +184,25 @@ class _Batch:
         za, zaT, A2, W2, u2 = self.za, self.zaT, self.A2, self.W2, self.u2
         delta1T, delta2, f_primeT = self.delta1T, self.delta2, self.f_primeT
         delta1, delta2T = delta1T.T, delta2.T  # views made once (``.T`` makes a new view object at every call)
-        f, df, output, n, divisor = self.f, self.df, self.output, self.n, self.divisor
+        f, df, output, divisor = self.f, self.df, self.output, self.divisor
         divide, multiply = np.divide, np.multiply
 
         def loss_and_grad(gA1: np.ndarray = self.gA1, gA2: np.ndarray = self.gA2) -> float:
             A1T.dot(xaT, out=u1T)  # u1 = x·W1 + b1, transposed: u1ᵀ = [W1; b1]ᵀ·[x, 1]ᵀ
             f(u1T, z1T)  # z1 = f(u1)
             za.dot(A2, out=u2)  # u2 = z1·W2 + b2
-            loss = output() / n  # y, the loss (mean over samples) and δ2 = y − d
+            loss = output()  # y, the loss (mean over samples) and δ2 = dE/du2 per sample (y − d)
             if divisor is not None:
                 divide(delta2, divisor, out=delta2)
             zaT.dot(delta2, out=gA2)  # [dE/dW2; dE/db2] = [z1, 1]ᵀ·δ2
             W2.dot(delta2T, out=delta1T)  # dE/dz1 = δ2·W2ᵀ, transposed
             if df is not None:
-                df(z1T, f_primeT)
+                df(u1T, z1T, f_primeT)
                 multiply(delta1T, f_primeT, out=delta1T)  # δ1 = dE/dz1 ⊙ f′(u1)
             xaT.dot(delta1, out=gA1)  # [dE/dW1; dE/db1] = [x, 1]ᵀ·δ1
             return loss
 
         return loss_and_grad
-
-    # Output layers. Each builds, like ``_loss_and_grad``, a closure that writes y and δ2 = y − d and returns the
-    # loss summed over the samples.
-
-    def _softmax_cross_entropy(self) -> Callable[[], float]:
-        u2, y, d, delta2, work = self.u2, self.y, self.d, self.delta2, self.work
-        d_flat, work_flat = self.d_flat, self.work_flat
-        subtract, exp, log = np.subtract, np.exp, np.log
-        batch = self  # ``target`` changes when a stochastic run loads its next sample
-
-        if self.n == 1:
-            u2_flat, lse = u2.reshape(-1), np.empty(())
-            py_exp, py_log = math.exp, math.log
-
-            def one_sample() -> float:
-                # y = exp(u2 − log Σ exp u2). The log-sum-exp of a handful of numbers is cheaper as Python floats
-                # than as a numpy reduction (a reduction call costs more than a whole step's arithmetic); shifted by
-                # the largest so that exp never overflows.
-                values = u2_flat.tolist()
-                top = max(values)
-                total = 0.0
-                for v in values:
-                    total += py_exp(v - top)
-                lse[()] = top + py_log(total)
-                subtract(u2, lse, out=y)
-                exp(y, out=y)
-                subtract(y, d, out=delta2)
-                target = batch.target
-                if target is not None:
-                    # a one-hot target: only its class's term of −Σ d·log(y + 1e-7) is not zero
-                    return -py_log(y[0, target] + 1e-7)
-                np.add(y, _EPS, out=work)
-                log(work, out=work)
-                return -float(d_flat.dot(work_flat))
-
-            return one_sample
-
-        lse = np.empty((self.n, 1))
-        logaddexp_reduce = np.logaddexp.reduce
-
-        def samples() -> float:
-            # logaddexp.reduce gives log Σ exp u2 of each sample without overflow. (The sweep shifts by the max
-            # instead: on its long rows logaddexp costs more per number than it saves.)
-            logaddexp_reduce(u2, axis=1, out=lse[:, 0])
-            subtract(u2, lse, out=y)
-            exp(y, out=y)
-            subtract(y, d, out=delta2)
-            np.add(y, _EPS, out=work)
-            log(work, out=work)
-            return -float(d_flat.dot(work_flat))  # cross_entropy_error: −Σ d·log(y + 1e-7)
-
-        return samples
-
-    def _sigmoid_binary_cross_entropy(self) -> Callable[[], float]:
-        u2, y, d, delta2, work = self.u2, self.y, self.d, self.delta2, self.work
-        d_flat, work_flat = self.d_flat, self.work_flat
-
-        def sigmoid_output() -> float:
-            _sigmoid(u2, y)
-            np.subtract(y, d, out=delta2)
-            # binary cross-entropy: −Σ [d·log(y + 1e-7) + (1 − d)·log(1 − y + 1e-7)]
-            np.add(y, _EPS, out=work)
-            np.log(work, out=work)
-            loss = -float(d_flat.dot(work_flat))
-            np.subtract(_ONE, y, out=work)
-            np.add(work, _EPS, out=work)
-            np.log(work, out=work)
-            return loss - float((1.0 - d_flat).dot(work_flat))
-
-        return sigmoid_output
-
-    def _identity_squared_error(self) -> Callable[[], float]:
-        u2, d, delta2, delta2_flat = self.u2, self.d, self.delta2, self.delta2_flat
-
-        def squared_error() -> float:
-            np.subtract(u2, d, out=delta2)  # y = u2
-            return 0.5 * float(delta2_flat.dot(delta2_flat))  # ½·Σ (y − d)²
-
-        return squared_error
 
 
 class _Run:
@@ -317,7 +221,7 @@ class _Run:
         if stochastic:
             self.sample_grad = np.empty_like(self.theta)
             self.sample = _Batch(net, self.theta, self.sample_grad, x[:1], d[:1], reduction)
-            targets = _one_hot_targets(d) if net.output == "softmax" else None
+            targets = one_hot_targets(d)
             self.targets = [None] * len(x) if targets is None else [int(t) for t in targets]
 
     def sample_step(self, i: int) -> float:
@@ -339,8 +243,17 @@ class _Run:
             else:
                 self.sample_step(int(indices[k]))
 
-    def run(self, steps: int, indices: np.ndarray | None, snapshots: np.ndarray, every: int) -> tuple:
-        """Train for ``steps`` steps, keeping θ every ``every`` steps in ``snapshots``.
+    def run(
+        self,
+        steps: int,
+        indices: np.ndarray | None,
+        snapshots: np.ndarray,
+        every: int,
+        progress: Progress | None = None,
+        report_every: int = 1,
+    ) -> tuple:
+        """Train for ``steps`` steps, keeping θ every ``every`` steps in ``snapshots``; ``progress(k, steps)`` is
+        called before step k for k = ``report_every``, 2·``report_every``, ... (and may raise to stop the run).
 
         Returns (losses, squared gradient norms, sample losses, the first step that is not finite or None). Step k
         records the loss and gradient at the parameters after k steps, on all samples. A step counts only while
@@ -364,10 +277,14 @@ class _Run:
         j = 0  # the row of ``block`` for step k
         stop = None
         next_snapshot = 0  # the next step whose θ is kept: counting is cheaper than k % every at every step
+        next_report = report_every if progress is not None else -1  # -1: never
         for k in range(steps + 1):
             if k == next_snapshot:
                 snapshots[k // every] = theta
                 next_snapshot += every
+            if k == next_report:
+                progress(k, steps)
+                next_report += report_every
             gA1, gA2, grad = rows[j]
             loss = loss_and_grad(gA1, gA2)
             if not isfinite(loss):
@@ -503,26 +420,30 @@ def train(
     reduction: Reduction = "mean",
     stochastic: bool = False,
     seed: int = 0,
+    progress: Progress | None = None,
 ) -> History:
     """Train with SGD for ``steps`` steps and record the loss and gradient norm after every step (``steps + 1``).
 
     Full batch by default; with ``stochastic=True`` each step uses one sample drawn at random (reproducible from
     ``seed``), as in the course's SGD notebook, and ``loss`` and ``grad_norm`` still report all samples. A run whose
     loss or parameters stop being finite stops there (``diverged_at``); numpy's overflow warnings are silenced.
+
+    ``progress(done, steps)``, if given, is called about every ``budget.REPORT_SECONDS`` of estimated work; an
+    exception it raises stops the run and propagates (a Streamlit page that moved on stops it this way).
     """
     from .network import Scenario  # validates x, d against the network
 
     sc = Scenario(net, x, d, lr=lr, steps=steps)
-    if reduction not in ("mean", "sum"):
-        raise ValidationError("reduction", f"reduction must be 'mean' or 'sum', not {reduction!r}")
+    _check_reduction(reduction)
     every = max(1, math.ceil((sc.steps + 1) / MAX_SNAPSHOTS))
     snapshots = np.empty((sc.steps // every + 1, _flatten(net).size))
     indices = None
     if stochastic:
         indices = np.random.default_rng(seed).integers(0, sc.x.shape[0], size=sc.steps)
     run = _Run(net, sc.x, sc.d, sc.lr, reduction, stochastic=stochastic)
+    chunk = budget.report_every(budget.train_request(net, len(sc.x), sc.steps, stochastic))
     with np.errstate(all="ignore"):
-        losses, sq_norms, sample_losses, diverged = run.run(sc.steps, indices, snapshots, every)
+        losses, sq_norms, sample_losses, diverged = run.run(sc.steps, indices, snapshots, every, progress, chunk)
         grad_norm = np.sqrt(sq_norms)
     hist = History(
         loss=losses,
@@ -560,38 +481,57 @@ def sweep(
     lrs: np.ndarray | list[float],
     steps: int = 1000,
     reduction: Reduction = "mean",
+    progress: Progress | None = None,
 ) -> np.ndarray:
     """Train many runs at once, one per learning rate (and per starting network when a list is given).
 
     Returns losses of shape (runs, steps + 1), row r equal to ``train(nets[r], x, d, lrs[r], steps).loss``; after a
     run diverges its row is NaN from its ``diverged_at`` on (see ``diverged_at``). The runs lie on the last axis of
-    every array, so each numpy call advances all of them by one step.
+    every array, so each numpy call advances all of them by one step. ``progress`` as in ``train``.
     """
     from .network import Scenario
 
     nets = [net] if isinstance(net, Network) else list(net)
     lrs = np.atleast_1d(np.asarray(lrs, dtype=np.float64))
     if not nets or lrs.size == 0:
-        raise ValidationError("lrs", "a sweep needs at least one network and one learning rate")
+        raise ValidationError(
+            "lrs",
+            "a sweep needs at least one network and one learning rate",
+            "スイープには少なくとも 1 つのネットワークと 1 つの学習率が必要です",
+        )
     if len(nets) != 1 and lrs.size != 1 and len(nets) != lrs.size:
-        raise ValidationError("lrs", f"{lrs.size} learning rates do not pair with {len(nets)} networks")
+        raise ValidationError(
+            "lrs",
+            f"{lrs.size} learning rates do not pair with {len(nets)} networks",
+            f"学習率 {lrs.size} 個とネットワーク {len(nets)} 個は組にできません",
+        )
     for lr in lrs:
         _check_lr(lr)
     steps = _check_steps(steps)
+    _check_reduction(reduction)
     first = nets[0]
     for other in nets:
         same_sizes = (other.n_in, other.n_hidden, other.n_out) == (first.n_in, first.n_hidden, first.n_out)
         if not same_sizes or (other.hidden, other.output) != (first.hidden, first.output):
-            raise ValidationError("network", "all networks of a sweep must have the same sizes and activations")
+            raise ValidationError(
+                "network",
+                "all networks of a sweep must have the same sizes and activations",
+                "スイープのネットワークはすべて同じサイズと同じ活性化関数でなければなりません",
+            )
     sc = Scenario(first, x, d, lr=float(lrs[0]), steps=steps)
     runs = max(len(nets), lrs.size)
     if runs > LIMITS["max_sweep_runs"]:
-        raise ValidationError("lrs", f"a sweep takes at most {LIMITS['max_sweep_runs']} runs, not {runs}")
+        raise ValidationError(
+            "lrs",
+            f"a sweep takes at most {LIMITS['max_sweep_runs']} runs, not {runs}",
+            f"スイープで一度に学習できるのは {LIMITS['max_sweep_runs']} 通りまでです（学習率 lrs が {runs} 通り）",
+        )
     starts = np.stack([_flatten(n) for n in nets], axis=-1)  # (parameters, 1 or runs)
     theta = np.broadcast_to(starts, (starts.shape[0], runs)).copy()  # C order, writable
     lrs = np.broadcast_to(lrs, (runs,)).copy()
+    chunk = budget.report_every(budget.sweep_request(first, len(sc.x), steps, runs))
     with np.errstate(all="ignore"):
-        losses, overflowed = _Sweep(first, theta, sc.x, sc.d, lrs, reduction).run(steps)
+        losses, overflowed = _Sweep(first, theta, sc.x, sc.d, lrs, reduction).run(steps, progress, chunk)
     # A run whose parameters overflowed while its loss stayed finite (rare: say W1 → −∞ behind a ReLU that then
     # outputs 0) is trained again alone, which finds the step where that happened.
     for r in np.flatnonzero(overflowed):
@@ -614,7 +554,7 @@ class _Sweep:
         n, n_in = x.shape
         n_h, n_out = net.n_hidden, net.n_out
         runs = theta.shape[1]
-        self.theta, self.grad, self.output = theta, np.empty_like(theta), net.output
+        self.theta, self.grad = theta, np.empty_like(theta)
         # η/N for every run (η alone for the notebook's summed gradient), 0 for a run that has stopped. Stored at
         # the shape of δ2: numpy multiplies arrays of one shape faster than it broadcasts a row over them.
         step = lr / n if reduction == "mean" else lr
@@ -626,65 +566,21 @@ class _Sweep:
         self.xa = np.ones((n, n_in + 1))
         self.xa[:, :n_in] = x
         self.xaT = self.xa.T
-        self.d = d[:, :, None]  # (N, outputs, 1): the same targets for every run
         self.za = np.ones((n, n_h + 1, runs))  # [z1, 1] for every run
         self.z1 = self.za[:, :n_h]
         self.u1, self.f_prime, self.delta1 = (np.empty((n, n_h, runs)) for _ in range(3))
         self.u1_2d, self.delta1_2d = self.u1.reshape(n, -1), self.delta1.reshape(n, -1)
         self.u2, self.y = np.empty((n, n_out, runs)), np.empty((n, n_out, runs))
-        self.per_sample = np.empty((n, runs))
-        self.per_sample_col = self.per_sample[:, None]  # broadcasts over the outputs
         self.n = n
-        self.f, self.df = _HIDDEN[net.hidden]
-        targets = _one_hot_targets(d) if net.output == "softmax" else None
-        # where each sample's target class sits in y: a view for one sample, a gather for several
-        self.picked: tuple | None = None
-        if targets is not None:
-            self.picked = (0, int(targets[0])) if n == 1 else (np.arange(n), targets)
+        self.f, self.df = _hidden_kernels(net)
+        self.output = _sweep_output(net, self.u2, self.y, d)
 
     def loss_into(self, out: np.ndarray) -> np.ndarray:
         """Forward pass of every run: writes each run's loss into ``out`` and returns δ2 = y − d (N, outputs, runs)."""
         np.matmul(self.xa, self.A1_2d, out=self.u1_2d)  # u1 = [x, 1]·A1, all runs in one product
         self.f(self.u1, self.z1)  # z1 = f(u1)
-        u2, y, per_sample, col = self.u2, self.y, self.per_sample, self.per_sample_col
-        np.einsum("nhr,hor->nor", self.za, self.A2, out=u2)  # u2 = [z1, 1]·A2, run by run
-        if self.output == "softmax":
-            np.maximum.reduce(u2, axis=1, out=per_sample)  # shift by the max so that exp never overflows
-            np.subtract(u2, col, out=y)
-            np.exp(y, out=y)
-            np.add.reduce(y, axis=1, out=per_sample)
-            np.divide(_ONE, per_sample, out=per_sample)
-            y *= col  # y = e / Σe (one division per run and sample, then products)
-            if self.picked is not None:
-                # One-hot targets: −Σ d·log(y + 1e-7) has one term per sample, its class's; and y − d is y with 1
-                # taken off at that class.
-                picked = y[self.picked]  # (N, runs): a view for one sample, a copy for several
-                if self.n == 1:
-                    np.add(picked, _EPS, out=out)
-                    np.log(out, out=out)
-                    np.subtract(picked, _ONE, out=picked)
-                else:
-                    np.add(picked, _EPS, out=per_sample)
-                    np.log(per_sample, out=per_sample)
-                    np.add.reduce(per_sample, axis=0, out=out)
-                    y[self.picked] = picked - 1.0
-                np.negative(out, out=out)
-            else:
-                np.negative(np.einsum("no,nor->r", self.d[:, :, 0], np.log(y + _EPS)), out=out)
-                y -= self.d
-            delta2 = y
-        elif self.output == "sigmoid":
-            _sigmoid(u2, y)
-            d = self.d
-            np.negative((d * np.log(y + _EPS) + (1.0 - d) * np.log(1.0 - y + _EPS)).sum(axis=(0, 1)), out=out)
-            y -= d
-            delta2 = y
-        else:  # identity: y = u2, squared error
-            delta2 = np.subtract(u2, self.d, out=y)
-            np.einsum("nor,nor->r", delta2, delta2, out=out)
-            out *= 0.5
-        out /= self.n
-        return delta2
+        np.einsum("nhr,hor->nor", self.za, self.A2, out=self.u2)  # u2 = [z1, 1]·A2, run by run
+        return self.output(out)  # y, each run's loss (mean over samples) and δ2
 
     def step(self, delta2: np.ndarray) -> None:
         """One SGD step of every run, from δ2 = y − d."""
@@ -695,7 +591,7 @@ class _Sweep:
         np.einsum("nor,hor->nhr", delta2, self.W2, out=delta1)  # dE/dz1 = δ2·W2ᵀ
         np.einsum("nhr,nor->hor", self.za, delta2, out=self.gA2)  # [dE/dW2; dE/db2] = [z1, 1]ᵀ·δ2
         if self.df is not None:
-            self.df(self.z1, self.f_prime)
+            self.df(self.u1, self.z1, self.f_prime)
             delta1 *= self.f_prime  # δ1 = dE/dz1 ⊙ f′(u1)
         # [dE/dW1; dE/db1] = [x, 1]ᵀ·δ1; for one sample an outer product, which a broadcast multiply does
         # faster than a matrix product
@@ -705,8 +601,8 @@ class _Sweep:
             self.xaT.dot(self.delta1_2d, out=self.gA1_2d)
         self.theta -= self.grad
 
-    def run(self, steps: int) -> tuple[np.ndarray, np.ndarray]:
-        """Train every run for ``steps`` steps.
+    def run(self, steps: int, progress: Progress | None = None, report_every: int = 1) -> tuple[np.ndarray, np.ndarray]:
+        """Train every run for ``steps`` steps, calling ``progress(k, steps)`` every ``report_every`` steps.
 
         Returns the losses (runs, steps + 1), NaN from the step at which a run's loss stopped being finite, and the
         runs whose parameters stopped being finite (overflowed) before their loss did.
@@ -717,6 +613,8 @@ class _Sweep:
         died = np.full(runs, steps + 1)  # the step at which each run's loss stopped being finite (steps + 1: never)
         overflowed = np.zeros(runs, dtype=bool)
         for k in range(steps + 1):
+            if progress is not None and k and k % report_every == 0:
+                progress(k, steps)
             delta2 = self.loss_into(losses[k])
             if not math.isfinite(np.add.reduce(losses[k])):  # one sum tells whether any run's loss is inf or nan
                 newly = ~np.isfinite(losses[k]) & (died > steps)

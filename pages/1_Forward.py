@@ -4,7 +4,7 @@ current numbers; the output over the input plane; the notebook's own printout.""
 import streamlit as st
 
 import dnn
-from ui import explain, not_finite, state
+from ui import explain, explain_view, not_finite, state
 from ui import figures_forward as ff
 from ui.i18n import current_lang, tr
 
@@ -16,8 +16,9 @@ fwd = dnn.forward(net, x)
 
 st.caption(
     tr(
-        f"From the input x to the output y and the loss E, step by step, for {len(x)} sample(s). Every number "
-        "follows the scenario you set up on the Scenario page.",
+        "From the input x to the output y and the loss E, step by step, for "
+        + ("the one sample" if len(x) == 1 else f"the {len(x)} samples")
+        + ". Every number follows the scenario you set up on the Scenario page.",
         f"入力 x から出力 y と誤差 E まで、{len(x)} 個のサンプルについて順に計算します。数値はすべてシナリオページの"
         "設定に従います。",
     )
@@ -69,4 +70,4 @@ with st.expander(tr("Every value as a table", "すべての値を表で見る"),
             width="content",
         )
 
-explain.notebook_printout_toggle(sc, "forward_printout", lang)
+explain_view.notebook_printout_toggle(sc, "forward_printout", lang)

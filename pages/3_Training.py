@@ -12,7 +12,7 @@ st.caption(
         "Train the scenario with SGD for many steps and watch the loss E fall. Steps and the learning rate η are "
         "part of the scenario (and of the share link); every change trains again at once.",
         "シナリオを SGD で何ステップも学習させ、誤差 E が下がる様子を見ます。ステップ数と学習率 η はシナリオ"
-        "(共有リンク)の一部で、変えるとすぐに学習し直します。",
+        "（共有リンク）の一部で、変えるとすぐに学習し直します。",
     )
 )
 
@@ -25,6 +25,8 @@ else:
     stochastic, seed = training_view.scenario_controls(sc)
 
 run = run_scenario(sc, state.reduction(), stochastic, seed)
+if run is None:  # over the work budget: its message says what to reduce
+    st.stop()
 if run.history.diverged_at == 0:  # not even the loss at step 0 is a finite number: there is no curve to draw
     training_view.not_finite_at_start(sc)
     st.stop()

@@ -3,8 +3,8 @@
 import streamlit as st
 
 import dnn
+from ui import explain, not_finite, state
 from ui import figures_training as ft
-from ui import not_finite, state
 from ui.i18n import current_lang, pick, tr
 from ui.training import MAX_SWEEP_RUNS, sweep_scenario, sweep_steps, sweep_table
 
@@ -62,6 +62,8 @@ if steps < sc.steps:
         )
     )
 res = sweep_scenario(sc, lrs, steps, state.reduction())
+if res is None:  # over the work budget: its message says what to reduce
+    st.stop()
 
 if count <= 16:
     st.plotly_chart(ft.sweep_curves_figure(res.lrs, res.losses, lang, log_y=log_y), key="sweep_curves")
@@ -71,7 +73,7 @@ else:
         tr(
             "Each row is one learning rate, each column a range of steps coloured by the largest loss in it (so no "
             "spike hides). Empty cells: the run had overflowed.",
-            "各行が 1 つの学習率、各列がステップの区間で、その中の最大の誤差で色を付けています(跳ねも隠れません)。"
+            "各行が 1 つの学習率、各列がステップの区間で、その中の最大の誤差で色を付けています（跳ねも隠れません）。"
             "空白はオーバーフローした後です。",
         )
     )
@@ -79,12 +81,24 @@ else:
 if ft.below_log_floor(res.losses):
     st.caption(
         tr(
-            "Some losses reach 0 or below: the course's cross_entropy_error adds 1e-7 inside the log, so an output "
-            "equal to d gives E ≈ −1e-7. A log scale cannot show that; the heatmap and the final-loss chart draw "
-            "such losses at 10⁻⁹ (hover for the value), the curves leave them out.",
-            "誤差が 0 以下になる学習があります。講座の cross_entropy_error は log の中に 1e-7 を足すので、出力が d "
-            "に一致すると E ≈ −1e-7 になります。対数目盛では表せないため、ヒートマップと最終誤差のグラフでは "
-            "10⁻⁹ の位置に描き(値はマウスで表示)、曲線では省いています。",
+            "Some losses fall to 10⁻⁹ or below"
+            + (
+                ": the cross-entropy adds 1e-7 inside the log, so an output equal to d gives E slightly below 0 "
+                f"({explain.sci(dnn.claims.loss_floor())} per output)."
+                if dnn.claims.has_loss_guard(sc.network.output)
+                else ": the squared error reaches 0 when the output equals d."
+            )
+            + " The heatmap and the final-loss chart draw such losses at 10⁻⁹ (hover for the value); the curves "
+            "leave out those a log scale cannot show.",
+            "誤差が 10⁻⁹ 以下になる学習があります"
+            + (
+                "。交差エントロピー誤差は log の中に 1e-7 を足すので、出力が d に一致すると E は 0 をわずかに"
+                f"下回ります（出力 1 個あたり {explain.sci(dnn.claims.loss_floor())}）。"
+                if dnn.claims.has_loss_guard(sc.network.output)
+                else "。二乗誤差は出力が d に一致すると 0 になります。"
+            )
+            + "ヒートマップと最終誤差のグラフでは 10⁻⁹ の位置に描き（値はマウスで表示）、曲線では対数目盛で"
+            "表せないものを省いています。",
         )
     )
 
@@ -97,7 +111,7 @@ clicked = st.plotly_chart(
 st.caption(
     tr(
         "Click a point to choose its learning rate below. × marks runs that overflowed (drawn at the top).",
-        "点をクリックすると、その学習率を下で選べます。× はオーバーフローした学習(上端に表示)です。",
+        "点をクリックすると、その学習率を下で選べます。× はオーバーフローした学習（上端に表示）です。",
     )
 )
 
@@ -138,7 +152,7 @@ with st.expander(tr("Every run as a table", "すべての学習を表で")):
     st.dataframe(sweep_table(res, lang), hide_index=True)
 st.caption(
     tr(
-        f"{count} runs × {steps:,} steps trained together in {res.seconds:.2f} s by one dnn.sweep call.",
-        f"{count} 本 × {steps:,} ステップを dnn.sweep の 1 回の呼び出しで同時に学習({res.seconds:.2f} 秒)。",
+        f"{count} runs × {steps:,} steps trained together in {res.seconds:.2f} s.",
+        f"{count} 本 × {steps:,} ステップをまとめて同時に学習しました（{res.seconds:.2f} 秒）。",
     )
 )

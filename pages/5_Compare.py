@@ -6,7 +6,7 @@ import streamlit as st
 import dnn
 from ui import figures_training as ft
 from ui import not_finite, state
-from ui.i18n import current_lang, pick, tr
+from ui.i18n import activation_label, current_lang, output_label, pick, tr
 from ui.training import differences, run_scenario, runs_table
 
 state.setup_page("Compare", "比較", ":material/compare_arrows:")
@@ -20,7 +20,7 @@ if base is None:
             "screen), then change anything — a weight, x, d, the learning rate η, the steps, an activation. This "
             "screen then sets the two runs side by side: both loss curves, every value that differs, and how "
             "different the trained parameters are.",
-            "**まだ基準が固定されていません。** シナリオを基準として固定(ここ、サイドバー、学習の画面で)してから、"
+            "**まだ基準が固定されていません。** シナリオを基準として固定（ここ、サイドバー、学習の画面で）してから、"
             "重み・x・d・学習率 η・ステップ数・活性化関数などを変えてください。この画面で 2 つの学習を並べて、"
             "誤差の曲線・違う値・学習後のパラメータの差を比べられます。",
         ),
@@ -56,7 +56,10 @@ actions[2].button(
 log_y = actions[3].toggle(tr("Log scale", "対数目盛"), key="compare_log", persist_state="session")
 
 reduction = state.reduction()
-base_run, cur_run = run_scenario(base, reduction), run_scenario(cur, reduction)
+base_run = run_scenario(base, reduction)
+cur_run = None if base_run is None else run_scenario(cur, reduction)
+if cur_run is None:  # over the work budget (the baseline checked first): its message says what to reduce
+    st.stop()
 labels = (pick(lang, "baseline", "基準"), pick(lang, "current", "現在"))
 # A run whose loss is not a finite number at step 0 has no curve and no trained parameters: say why instead.
 trained = {}
@@ -82,7 +85,7 @@ if curves:
         curves,
         lang,
         title=pick(
-            lang, "Loss E: baseline and current, each from its own start", "誤差 E: 基準と現在(それぞれの初期値から)"
+            lang, "Loss E: baseline and current, each from its own start", "誤差 E: 基準と現在（それぞれの初期値から）"
         ),
         y_title=pick(lang, "loss E", "誤差 E"),
         log_y=log_y or bool(marks),  # an overflowing loss needs a log scale
@@ -103,9 +106,27 @@ with diff_col:
             icon=":material/check:",
         )
     else:
+        # What a learner reads: the scenario's words, not the link's keys (lr, hidden, ...), and the activations'
+        # names in the course's words.
+        names = {
+            "lr": pick(lang, "learning rate η", "学習率 η"),
+            "steps": pick(lang, "steps", "ステップ数"),
+            "hidden": pick(lang, "hidden activation", "中間層の活性化関数"),
+            "output": pick(lang, "output layer / loss", "出力層 / 誤差関数"),
+            "x": pick(lang, "input x", "入力 x"),
+            "d": pick(lang, "target d", "目標出力 d"),
+        }
+        values = {"hidden": activation_label, "output": output_label}
+
+        def shown(what: str, value: str) -> str:
+            return values[what](value, lang) if what in values else value
+
         st.dataframe(
             pd.DataFrame(
-                [(d.what, d.where, d.baseline, d.current) for d in diffs],
+                [
+                    (names.get(d.what, d.what), d.where, shown(d.what, d.baseline), shown(d.what, d.current))
+                    for d in diffs
+                ],
                 columns=[
                     pick(lang, "value", "値"),
                     pick(lang, "cell", "位置"),
@@ -145,7 +166,7 @@ else:
         tr(
             f"After training (baseline: {base_run.history.last_step:,} steps, current: "
             f"{cur_run.history.last_step:,} steps). Blue: larger now, orange: smaller now, white: the same.",
-            f"学習後(基準: {base_run.history.last_step:,} ステップ、現在: {cur_run.history.last_step:,} ステップ)。"
+            f"学習後（基準: {base_run.history.last_step:,} ステップ、現在: {cur_run.history.last_step:,} ステップ）。"
             "青: 現在の方が大きい、オレンジ: 小さい、白: 同じ。",
         )
     )

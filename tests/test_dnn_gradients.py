@@ -143,6 +143,7 @@ def test_dead_relu_unit_has_exactly_zero_gradients():
     net = sc.network.replace(b1=[0.1, -10.0, 0.3])  # u1 of unit 2 = 2.2 − 10.2 < 0
     g = dnn.backward(net, sc.x, sc.d)
     assert np.all(g.W1[:, 1] == 0) and g.b1[1] == 0 and np.all(g.W2[1, :] == 0)
+    assert np.all(g.W1[:, [0, 2]] != 0) and np.all(g.W2[[0, 2], :] != 0)  # the living units still learn
 
 
 def test_course_helpers_have_the_course_meanings():

@@ -1,6 +1,5 @@
 """dnn against the course notebook: every value it printed, and its printout line by line."""
 
-import re
 import subprocess
 import sys
 from pathlib import Path
@@ -9,28 +8,7 @@ import numpy as np
 import pytest
 
 import dnn
-
-SEED = Path(__file__).resolve().parents[2] / "shared" / "seed" / "000_db6f183183162d05.txt"
-NOTEBOOK_OUTPUT = Path(__file__).with_name("data") / "notebook_output.txt"
-
-
-def printed_block() -> str:
-    """The notebook's output block, from the seed file when it is there, else from the copy kept with the tests."""
-    text = SEED.read_text(encoding="utf-8") if SEED.exists() else NOTEBOOK_OUTPUT.read_text(encoding="utf-8")
-    text = "\n" + text
-    start = text.index("\n##### ネットワークの初期化 #####\n") + 1  # the printed line, not the code that prints it
-    return text[start:].rstrip("\n")
-
-
-def printed_arrays() -> dict[str, np.ndarray]:
-    """Parse every '*** label ***' array of the notebook's output (later labels win: the updated parameters)."""
-    out: dict[str, list[np.ndarray]] = {}
-    for label, body in re.findall(r"\*\*\* (.+?) \*\*\*\n(.*?)\n\n", printed_block() + "\n\n", re.S):
-        numbers = [float(t) for t in re.findall(r"-?\d+\.\d*(?:e-?\d+)?", body)]
-        rows = body.count("[") - (1 if body.startswith("[[") else 0)
-        arr = np.array(numbers).reshape(rows, -1) if body.startswith("[[") else np.array(numbers)
-        out.setdefault(label, []).append(arr)
-    return out
+from tests import notebook as nb
 
 
 @pytest.fixture(scope="module")
@@ -38,56 +16,60 @@ def seed():
     return dnn.seed_scenario()
 
 
-def test_the_copy_kept_with_the_tests_is_the_notebook():
-    if SEED.exists():
-        copy = NOTEBOOK_OUTPUT.read_text(encoding="utf-8")
-        assert copy.rstrip("\n") == printed_block()
+def test_the_printout_kept_with_the_tests_is_the_notebooks_arithmetic():
+    # The reference itself can be checked: its numbers must agree with each other as the notebook computes them
+    # (a damaged or edited copy fails here, before any test compares dnn with it).
+    start, grads, after = nb.initial_parameters(), nb.printed_gradients(), nb.updated_parameters()
+    by_hand = nb.notebook_numbers(**start)
+    for label, key in (("総入力1", "u1"), ("中間層出力1", "z1"), ("総入力2", "u2"), ("出力1", "y")):
+        np.testing.assert_allclose(nb.printed(label), by_hand[key], atol=nb.PRINTED_ATOL)
+    for key, value in grads.items():
+        np.testing.assert_allclose(value, np.reshape(by_hand[key], value.shape), atol=nb.PRINTED_ATOL)
+    for key, value in start.items():
+        np.testing.assert_allclose(after[key], value - nb.LR * by_hand[key], atol=nb.PRINTED_ATOL)
+
+
+def test_the_seed_scenario_is_the_notebooks(seed):
+    for key, value in nb.initial_parameters().items():
+        np.testing.assert_array_equal(getattr(seed.network, key), value)
+    np.testing.assert_array_equal(seed.x, nb.X)
+    np.testing.assert_array_equal(seed.d, nb.D)
+    assert seed.lr == nb.LR and (seed.network.hidden, seed.network.output) == ("relu", "softmax")
 
 
 def test_forward_matches_printed_values(seed):
-    printed = printed_arrays()
     f = dnn.forward(seed.network, seed.x)
-    # the notebook prints 8 significant digits
-    np.testing.assert_allclose(f.u1, printed["総入力1"][0], atol=5e-9)
-    np.testing.assert_allclose(f.z1, printed["中間層出力1"][0], atol=5e-9)
-    np.testing.assert_allclose(f.u2, printed["総入力2"][0], atol=5e-9)
-    np.testing.assert_allclose(f.y, printed["出力1"][0], atol=5e-9)
-    np.testing.assert_allclose(f.y, [[0.08706577244027122, 0.9129342275597289]], rtol=1e-15)
-    assert f.y.sum() == pytest.approx(1.0, abs=1e-15)
+    for label, value in (("総入力1", f.u1), ("中間層出力1", f.z1), ("総入力2", f.u2), ("出力1", f.y)):
+        np.testing.assert_allclose(value, nb.printed(label), atol=nb.PRINTED_ATOL)
+    # beyond the printed digits: softmax of the printed u2 (exact decimals 1.86, 4.21) written out by hand
+    u2 = nb.printed("総入力2")
+    np.testing.assert_allclose(f.y, np.exp(u2) / np.exp(u2).sum(), rtol=1e-14)
+    assert nb.within_ulps(float(f.y.sum()), 1.0)
 
 
 def test_gradients_match_printed_values(seed):
-    printed = printed_arrays()
     g = dnn.backward(seed.network, seed.x, seed.d)
-    np.testing.assert_allclose(g.delta2, printed["偏微分_dE/du2"][0], atol=5e-9)
-    np.testing.assert_allclose(g.delta1, printed["偏微分_dE/du1"][0], atol=5e-9)
-    np.testing.assert_allclose(g.W1, printed["偏微分_重み1"][0], atol=5e-9)
-    np.testing.assert_allclose(g.W2, printed["偏微分_重み2"][0], atol=5e-9)
-    np.testing.assert_allclose(g.b1, printed["偏微分_バイアス1"][0], atol=5e-9)
-    np.testing.assert_allclose(g.b2, printed["偏微分_バイアス2"][0], atol=5e-9)
+    for key, value in nb.printed_gradients().items():
+        np.testing.assert_allclose(getattr(g, key), value, atol=nb.PRINTED_ATOL)
     # the student's note: a bias's gradient equals its layer's delta (one sample)
     np.testing.assert_array_equal(g.b1, g.delta1[0])
     np.testing.assert_array_equal(g.b2, g.delta2[0])
 
 
 def test_updated_parameters_match_printed_values(seed):
-    printed = printed_arrays()
-    g = dnn.backward(seed.network, seed.x, seed.d)
-    new = dnn.sgd_step(seed.network, g, seed.lr)
-    for label, key in (("重み1", "W1"), ("重み2", "W2"), ("バイアス1", "b1"), ("バイアス2", "b2")):
-        before, after = printed[label]
-        np.testing.assert_allclose(getattr(seed.network, key), before, atol=5e-9)
-        np.testing.assert_allclose(getattr(new, key), after, atol=5e-9)
+    new = dnn.sgd_step(seed.network, dnn.backward(seed.network, seed.x, seed.d), seed.lr)
+    for key, value in nb.updated_parameters().items():
+        np.testing.assert_allclose(getattr(new, key), value, atol=nb.PRINTED_ATOL)
 
 
 def test_loss_before_and_after_one_step(seed):
-    assert dnn.loss(seed.network, seed.x, seed.d) == pytest.approx(0.09109133135793131, rel=1e-15)
-    new = dnn.sgd_step(seed.network, dnn.backward(seed.network, seed.x, seed.d), 0.01)
-    assert dnn.loss(new, seed.x, seed.d) == pytest.approx(0.08710960847142761, rel=1e-15)
-    # independent: the course's formula written out by hand, −log(y_target + 1e-7)
-    u = np.array([1.86, 4.21])
-    y = np.exp(u) / np.exp(u).sum()
-    assert dnn.loss(seed.network, seed.x, seed.d) == pytest.approx(-np.log(y[1] + 1e-7), rel=1e-12)
+    before, after = nb.losses_by_hand()  # the notebook computes them but never prints them
+    assert dnn.loss(seed.network, seed.x, seed.d) == pytest.approx(before, rel=1e-14)
+    new = dnn.sgd_step(seed.network, dnn.backward(seed.network, seed.x, seed.d), seed.lr)
+    assert dnn.loss(new, seed.x, seed.d) == pytest.approx(after, rel=1e-14)
+    # the course's formula for a one-hot target, −log(y_target + 1e-7), from the printed u2
+    u = nb.printed("総入力2")[0]
+    assert before == pytest.approx(-np.log(np.exp(u[1]) / np.exp(u).sum() + 1e-7), rel=1e-14)
 
 
 def test_python_m_dnn_prints_the_notebook_output_line_by_line():
@@ -95,7 +77,21 @@ def test_python_m_dnn_prints_the_notebook_output_line_by_line():
     result = subprocess.run(
         [sys.executable, "-m", "dnn"], cwd=root, capture_output=True, text=True, encoding="utf-8", check=True
     )
-    assert result.stdout.rstrip("\n").split("\n") == printed_block().split("\n")
+    nb.assert_printout_matches(result.stdout)
+
+
+def test_printout_check_sees_a_changed_line_and_allows_only_ulps_in_sigma_y():
+    text = nb.printed_block()
+    nb.assert_printout_matches(text.replace("出力合計: 1.0", "出力合計: 0.9999999999999999"))
+    nb.assert_printout_matches(text + "\n")  # print's own newline at the end is not compared
+    for broken in (
+        text.replace("出力合計: 1.0", "出力合計: 0.99999"),
+        text.replace("[[1.86 4.21]]", "[[1.86 4.22]]"),
+        text.replace("*** 重み2 ***", "*** 重み 2 ***", 1),
+        text.replace("出力合計: 1.0\n", ""),
+    ):
+        with pytest.raises(AssertionError):
+            nb.assert_printout_matches(broken)
 
 
 def test_printout_of_another_scenario_changes_with_it(seed):

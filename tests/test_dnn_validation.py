@@ -1,4 +1,6 @@
-"""Every validation rule, with its message: the field, the cell when it is one, and the rule."""
+"""Every validation rule, with its message: the field, the cell when it is one, and the rule, in both languages."""
+
+import re
 
 import numpy as np
 import pytest
@@ -6,6 +8,8 @@ import pytest
 import dnn
 
 SEED = dnn.seed_network()
+X, D = [[1.0, 5.0]], [[0.0, 1.0]]
+JAPANESE = re.compile(r"[\u3040-\u30ff\u4e00-\u9fff]")  # hiragana, katakana, kanji
 
 
 def net(**changes):
@@ -51,17 +55,35 @@ def scenario(**changes):
         (lambda: scenario(steps=999_999_999_999), "steps", "whole number from 1 to 100,000"),
         (lambda: scenario(steps=2.5), "steps", "whole number"),
         (lambda: scenario(steps=0), "steps", "whole number"),
-        (lambda: dnn.backward(SEED, [[1.0, 5.0]], [[0.0, 1.0]], reduction="max"), "reduction", "'mean' or 'sum'"),
-        (lambda: dnn.sweep(SEED, [[1.0, 5.0]], [[0.0, 1.0]], [0.1, -1.0], 10), "lr", "lr is -1"),
-        (lambda: dnn.sweep(SEED, [[1.0, 5.0]], [[0.0, 1.0]], np.ones(4097) * 0.1, 10), "lrs", "at most 4096 runs"),
+        (lambda: dnn.backward(SEED, X, D, reduction="max"), "reduction", "'mean' or 'sum'"),
+        (lambda: dnn.train(SEED, X, D, reduction="max"), "reduction", "'mean' or 'sum'"),
+        (lambda: dnn.sweep(SEED, X, D, [0.1], 10, reduction="max"), "reduction", "'mean' or 'sum'"),
+        (lambda: dnn.sweep(SEED, X, D, [0.1, -1.0], 10), "lr", "lr is -1"),
+        (lambda: dnn.sweep(SEED, X, D, np.ones(4097) * 0.1, 10), "lrs", "at most 4096 runs"),
+        (lambda: dnn.sweep(SEED, X, D, [], 10), "lrs", "at least one network and one learning rate"),
+        (lambda: dnn.sweep([], X, D, [0.1], 10), "lrs", "at least one network and one learning rate"),
+        (lambda: dnn.sweep([SEED] * 3, X, D, [0.1, 0.2], 10), "lrs", "2 learning rates do not pair with 3 networks"),
+        (lambda: dnn.sweep([SEED, net(hidden="tanh")], X, D, [0.1], 10), "network", "same sizes and activations"),
+        (lambda: dnn.sweep(SEED, X, D, [0.1], 0), "steps", "whole number"),
+        (lambda: dnn.train(SEED, X, D, steps=3).network_at(4), "step", "step 4 is outside 0..3"),
+        (lambda: dnn.train(SEED, X, D, steps=3).params_at(np.array([0, 5])), "step", "steps must lie in 0..3"),
     ],
 )
 def test_rule_and_message(build, field, message):
     with pytest.raises(dnn.ValidationError) as info:
         build()
-    assert info.value.field == field
-    assert message in str(info.value)
-    assert info.value.ja and info.value.ja != "" and isinstance(info.value, ValueError)
+    error = info.value
+    assert error.field == field and isinstance(error, ValueError)
+    assert message in str(error) and error.en == str(error)
+    # the Japanese message is there in its own right: not the English one again, and in Japanese
+    assert error.ja != error.en and JAPANESE.search(error.ja), f"no Japanese message: {error.ja!r}"
+    assert "(" not in error.ja and ")" not in error.ja, f"half-width parentheses in Japanese: {error.ja!r}"
+    assert field in error.ja or field in ("hidden", "output", "step", "network", "reduction") or "学習率" in error.ja
+
+
+def test_a_message_cannot_leave_out_its_japanese():
+    with pytest.raises(TypeError):
+        dnn.ValidationError("lr", "lr is -5")
 
 
 def test_japanese_message_names_the_field_and_cell():

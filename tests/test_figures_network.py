@@ -42,18 +42,33 @@ def test_one_edge_per_weight(sc):
 
 def test_edges_coloured_by_sign_and_wide_by_size():
     sc = mixed_scenario()
+    W1 = sc.network.W1.copy()
+    W1[1, 1] = -W1[1, 0]  # one size with both signs
+    sc = sc.replace(network=sc.network.replace(W1=W1))
     fig, _, _ = build(sc)
     net = sc.network
-    w_max = max(np.abs(net.W1).max(), np.abs(net.W2).max())
-    signs = set()
-    for t in traces(fig, "edge"):
-        w = getattr(net, t.meta["param"])[t.meta["i"], t.meta["j"]]
-        expected = fn.POSITIVE if w > 0 else fn.NEGATIVE if w < 0 else fn.ZERO
-        assert t.line.color == expected
-        assert t.line.width == pytest.approx(fn.MIN_WIDTH + (fn.MAX_WIDTH - fn.MIN_WIDTH) * abs(w) / w_max)
-        signs.add(expected)
-    assert signs == {fn.POSITIVE, fn.NEGATIVE, fn.ZERO}  # the test really saw all three cases
-    assert fn.POSITIVE != fn.NEGATIVE
+    edges = [
+        (getattr(net, t.meta["param"])[t.meta["i"], t.meta["j"]], t.line.color, t.line.width)
+        for t in traces(fig, "edge")
+    ]
+    weights = np.array([w for w, _, _ in edges])
+    widths = np.array([width for _, _, width in edges])
+    # colour: the legend's colour for the weight's sign, and one more for an exact zero
+    legend = {t.name: t.line.color for t in traces(fig, "legend")}
+    for w, colour, _ in edges:
+        if w != 0:
+            assert colour == legend["positive weight" if w > 0 else "negative weight"]
+    zero_colours = {colour for w, colour, _ in edges if w == 0}
+    assert len(zero_colours) == 1 and zero_colours.isdisjoint(legend.values())
+    assert len(set(legend.values())) == 2
+    # width: grows with |w| whatever the sign, from the thinnest at w = 0 to the widest at the largest |w|
+    sizes = np.abs(weights)
+    order = np.argsort(sizes, kind="stable")
+    steps = np.diff(widths[order])
+    assert np.all(steps[np.diff(sizes[order]) > 0] > 0) and np.all(steps[np.diff(sizes[order]) == 0] == 0)
+    assert widths[sizes == 0].max() == widths.min() and widths[np.argmax(sizes)] == widths.max()
+    # in proportion: the widths are an affine function of |w| (equal steps in |w|, equal steps in width)
+    np.testing.assert_allclose(np.polyval(np.polyfit(sizes, widths, 1), sizes), widths, rtol=1e-12)
 
 
 def test_edges_join_the_right_nodes():

@@ -11,6 +11,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 import dnn
+from tests import notebook
 from tests.plotly_json import decode
 from ui import codec, shapes, state
 
@@ -18,7 +19,6 @@ APP = str(Path(__file__).resolve().parent.parent / "app.py")
 FORWARD, BACKPROP = "pages/1_Forward.py", "pages/2_Backprop.py"
 BAD_LINK = {"W1": "abc,1;2", "lr": "-5", "steps": "999999999999", "d": "0,nan"}
 DEAD_H3 = {"W1": "0.1,0.3,0.1;0.2,0.4,-0.4"}  # h3: u = 1·0.1 + 5·(−0.4) + 0.3 = −1.6 < 0
-NB_DELTA1 = -0.02611973  # the notebook's printed 偏微分_dE/du1
 
 
 def open_page(page: str, query: dict[str, str] | None = None) -> AppTest:
@@ -47,26 +47,9 @@ def texts(elements) -> str:
     return " ".join(str(e.value) for e in elements)
 
 
-def notebook_numbers(W1, b1, W2, b2, x, d):
-    """The notebook's forward and backward pass, written out again in plain numpy (independent of dnn)."""
-    u1 = x @ W1 + b1
-    z1 = np.maximum(u1, 0)
-    u2 = z1 @ W2 + b2
-    y = np.exp(u2 - u2.max()) / np.exp(u2 - u2.max()).sum()
-    delta2 = y - d
-    delta1 = (delta2 @ W2.T) * (z1 > 0)
-    loss = -np.sum(d * np.log(y + 1e-7))
-    return {"u1": u1, "y": y, "delta2": delta2, "delta1": delta1, "W1": x.T @ delta1, "W2": z1.T @ delta2, "E": loss}
-
-
-SEED = dict(
-    W1=np.array([[0.1, 0.3, 0.5], [0.2, 0.4, 0.6]]),
-    b1=np.array([0.1, 0.2, 0.3]),
-    W2=np.array([[0.1, 0.4], [0.2, 0.5], [0.3, 0.6]]),
-    b2=np.array([0.1, 0.2]),
-    x=np.array([[1.0, 5.0]]),
-    d=np.array([[0.0, 1.0]]),
-)
+notebook_numbers = notebook.notebook_numbers  # the notebook's step in plain numpy (independent of dnn)
+SEED = {**notebook.initial_parameters(), "x": notebook.X, "d": notebook.D}
+NB_DELTA1 = notebook.printed("偏微分_dE/du1")  # the notebook's printed 偏微分_dE/du1
 
 
 # ---------------------------------------------------------------- Backprop
@@ -76,7 +59,7 @@ def test_backprop_default_shows_the_notebooks_gradients():
     at = open_page(BACKPROP)
     assert not at.exception
     delta1 = decode(chart(at, "delta1")["data"][0]["z"])
-    np.testing.assert_allclose(delta1, [[NB_DELTA1] * 3], atol=5e-9)
+    np.testing.assert_allclose(delta1, NB_DELTA1, atol=notebook.PRINTED_ATOL)
     assert chart(at, "delta1")["data"][0]["text"] == [["-0.02612"] * 3]
     w2 = chart(at, "grad_W2")
     product = next(t for t in w2["data"] if t["meta"]["role"] == "product")
@@ -85,7 +68,8 @@ def test_backprop_default_shows_the_notebooks_gradients():
     check = chart(at, "grad_check")
     assert all(decode(t["customdata"]).max() < 1e-7 for t in check["data"])
     assert "agrees" in texts(at.success)
-    assert [m.value for m in at.metric][:2] == ["0.091091331", "0.087109608"]  # loss before / after one step
+    before, after = notebook.losses_by_hand()
+    assert [m.value for m in at.metric][:2] == [f"{before:.8g}", f"{after:.8g}"]  # loss before / after one step
     labels = [e.label for e in at.expander]
     for words in (
         "なんでsoftmaxじゃない?",
@@ -105,7 +89,7 @@ def test_backprop_in_japanese():
     assert "重みとバイアスの偏微分" in texts(at.subheader)
     assert any(e.label.startswith("「なんでsoftmaxじゃない?」 —") for e in at.expander)
     assert "誤差逆伝播と数値微分は一致" in texts(at.success)
-    assert chart(at, "delta2")["layout"]["xaxis"]["title"]["text"] == "出力層 y"
+    assert chart(at, "delta2")["layout"]["xaxis"]["title"]["text"] == "出力ユニット y"
 
 
 def test_backprop_follows_a_share_link():
@@ -133,7 +117,7 @@ def test_backprop_survives_the_bad_link():
     report = texts(at.warning)
     for key in ("W1", "lr", "steps", "d"):
         assert key in report
-    np.testing.assert_allclose(decode(chart(at, "delta1")["data"][0]["z"]), [[NB_DELTA1] * 3], atol=5e-9)
+    np.testing.assert_allclose(decode(chart(at, "delta1")["data"][0]["z"]), NB_DELTA1, atol=notebook.PRINTED_ATOL)
 
 
 def test_backprop_warns_about_a_dead_relu_unit():
@@ -156,7 +140,7 @@ def test_backprop_sum_reduction_with_two_samples():
     assert "summed" in texts(at.caption)
     assert "agrees" in texts(at.success)  # the numerical gradient is scaled by N too
     q2 = next(t.value for t in at.table if any("axis 0" in str(i) for i in t.value.index))
-    assert any("in use" in str(i) and "sum" in str(i) for i in q2.index)
+    assert any("on this screen" in str(i) and "E_sum" in str(i) for i in q2.index)
 
 
 def test_backprop_notebook_printout_toggle():
@@ -197,7 +181,7 @@ def test_forward_default_shows_every_step_and_the_loss():
         assert expected in latex
     nb = notebook_numbers(**SEED)
     assert f"{nb['E']:.10g}" in texts(at.caption)  # the loss the notebook computes but never prints
-    assert "Σy = 1.0" in texts(at.caption)
+    assert notebook.within_ulps(notebook.sigma_y(texts(at.caption)), 1.0)  # its last bit is the BLAS kernel's
     plane = chart(at, "input_plane")
     lines = [t for t in plane["data"] if t["meta"]["kind"] == "zero_line"]
     assert len(lines) == 3
@@ -212,8 +196,7 @@ def test_forward_default_shows_every_step_and_the_loss():
 def test_forward_printout_toggle_matches_the_notebook():
     at = open_page(FORWARD)
     at.toggle(key="forward_printout").set_value(True).run()
-    expected = (Path(__file__).parent / "data" / "notebook_output.txt").read_text(encoding="utf-8").strip()
-    assert at.main.code[-1].value.strip() == expected
+    notebook.assert_printout_matches(at.main.code[-1].value)
 
 
 def test_forward_in_japanese_and_from_a_link():
@@ -223,7 +206,7 @@ def test_forward_in_japanese_and_from_a_link():
     assert any("中間層出力" in m.value for m in at.markdown)
     u1 = np.array([[2.0, -1.0]]) @ SEED["W1"] + SEED["b1"]  # [0.1, 0.4, 0.7]
     assert " & ".join(f"{v:.4g}" for v in u1[0]) in texts(at.latex)
-    assert chart(at, "input_plane")["data"][0]["colorbar"]["title"]["text"] == "y1(クラス 1 の確率)"
+    assert chart(at, "input_plane")["data"][0]["colorbar"]["title"]["text"] == "y1（クラス 1 の確率）"
 
 
 def test_forward_bad_link_and_other_sizes():
@@ -249,6 +232,6 @@ def test_forward_output_choice_redraws_the_plane_in_japanese():
     at.selectbox(key="forward_plane_output").set_value(0).run()
     assert not at.exception
     plane = chart(at, "input_plane")
-    assert plane["data"][0]["colorbar"]["title"]["text"] == "y1(クラス 1 の確率)"
+    assert plane["data"][0]["colorbar"]["title"]["text"] == "y1（クラス 1 の確率）"
     y1 = decode(plane["data"][0]["z"])
     assert y1.min() >= 0 and y1.max() <= 1

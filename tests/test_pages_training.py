@@ -13,7 +13,7 @@ from ui import codec, state
 
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
 TRAINING, SWEEP, COMPARE = "pages/3_Training.py", "pages/4_Sweep.py", "pages/5_Compare.py"
-OVERFLOW_LINK = {"output": "identity", "x": "100,500", "d": "1,2", "lr": "10"}  # DESIGN.md's divergence case
+OVERFLOW_LINK = {"output": "identity", "x": "100,500", "d": "1,2", "lr": "10"}  # a run that really diverges
 BAD_LINK = {"W1": "abc,1;2", "lr": "-5", "steps": "999999999999", "d": "0,nan"}
 TWO_SAMPLES = {"x": "1,5;3,1", "d": "0,1;1,0"}
 
@@ -262,7 +262,7 @@ def test_compare_explains_pinning_then_overlays_both_runs():
     np.testing.assert_allclose(decode(base["y"]), dnn.train(sc.network, sc.x, sc.d, 0.01, 1000).loss)
     np.testing.assert_allclose(decode(cur["y"]), dnn.train(sc.network, sc.x, sc.d, 0.1, 1000).loss)
     diff = at.dataframe[1].value
-    assert diff.iloc[:, 0].tolist() == ["lr"]
+    assert diff.iloc[:, 0].tolist() == ["learning rate η"]  # the scenario's words, not the link key
     losses = at.dataframe[0].value
     assert "—" in losses.to_numpy().ravel().tolist()  # no NaN for "did not overflow"
     h = chart(at, "compare_diff_W1")["data"][0]

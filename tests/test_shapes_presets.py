@@ -65,13 +65,12 @@ def test_set_target_keeps_a_softmax_row_summing_to_one():
     np.testing.assert_array_equal(shapes.set_target(np.array([[0.0, 1.0]]), 0, 0, 5.0, "identity"), [[5, 1]])
 
 
-def test_dead_relu_unit_has_exactly_zero_gradients():
+def test_dead_relu_preset_silences_h3_only():
+    # (that a dead unit's weights get exactly zero gradients is tests/test_dnn_gradients.py's)
     sc = presets.dead_relu()
     f = dnn.forward(sc.network, sc.x)
-    g = dnn.backward(sc.network, sc.x, sc.d)
     assert f.u1[0, 2] == pytest.approx(-1.6) and f.z1[0, 2] == 0
-    assert np.all(g.W1[:, 2] == 0) and g.b1[2] == 0 and np.all(g.W2[2] == 0)
-    assert np.all(g.W1[:, :2] != 0)  # the living units still learn
+    assert np.all(f.z1[0, :2] > 0)
 
 
 def test_confidently_wrong_puts_099_on_the_wrong_class():

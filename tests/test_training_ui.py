@@ -19,7 +19,7 @@ def traces(fig):
 
 
 def overflow_scenario(lr=10.0, steps=1000):
-    """DESIGN.md's divergence case: the notebook's network with identity output, x = [100, 500], d = [1, 2]."""
+    """A run that really diverges: the notebook's network with identity output, x = [100, 500], d = [1, 2]."""
     net = dnn.seed_network().replace(output="identity")
     return dnn.Scenario(net, [[100.0, 500.0]], [[1.0, 2.0]], lr=lr, steps=steps)
 
@@ -197,7 +197,13 @@ def test_heatmap_keeps_the_largest_loss_of_each_column():
     starts, z = ft.bucket_max(losses, columns=100)
     assert z.shape[1] <= 100 and starts[0] == 0
     assert z[1].max() == 1e4
-    ft.sweep_heatmap_figure(np.array([0.1, 1.0, 10.0]), losses, "en")
+    losses[2, 900:] = np.nan  # a run that overflowed at step 900
+    (heat,) = traces(ft.sweep_heatmap_figure(np.array([0.1, 1.0, 10.0]), losses, "en"))
+    x, logz = decode(heat["x"]), decode(heat["z"])
+    assert x[0] == 0 and len(x) == logz.shape[1] and decode(heat["y"]).tolist() == [0.1, 1.0, 10.0]
+    assert logz[1].max() == pytest.approx(4.0) and np.all(logz[0] == 0.0)  # log₁₀ of the spike, of a loss of 1
+    ends = np.append(x[1:], 1001)  # each column holds steps x[c] .. ends[c] − 1
+    assert np.isnan(logz[2, x >= 900]).all() and np.isfinite(logz[2, ends <= 900]).all()  # empty after overflow
 
 
 def test_sweep_steps_stay_within_the_budget():

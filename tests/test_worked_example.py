@@ -1,7 +1,7 @@
 """The worked example (Markdown) of one SGD step: the notebook's numbers, the course's terms, the reduction over N.
 
-The expected numbers are copied from the notebook's own printout (/work/shared/seed/000_db6f183183162d05.txt,
-numpy's 8 decimals); the notebook never prints its loss, so the two losses come from DESIGN.md's reference numbers.
+The expected numbers are the notebook's own printout (tests/data/notebook_output.txt, numpy's 8 decimals); the
+notebook never prints its loss, so the two losses are computed by hand in plain numpy (tests/notebook.py).
 """
 
 from __future__ import annotations
@@ -12,28 +12,29 @@ import numpy as np
 import pytest
 
 import dnn
+from tests import notebook
 from ui.worked_example import num, worked_example_markdown
 
 SEED = dnn.seed_scenario()
 
-# The notebook's printout, as printed.
-NOTEBOOK: dict[str, list[list[float]]] = {
-    "u1": [[1.2, 2.5, 3.8]],
-    "z1": [[1.2, 2.5, 3.8]],
-    "u2": [[1.86, 4.21]],
-    "y": [[0.08706577, 0.91293423]],
-    "delta2": [[0.08706577, -0.08706577]],
-    "delta1": [[-0.02611973, -0.02611973, -0.02611973]],
-    "dW1": [[-0.02611973, -0.02611973, -0.02611973], [-0.13059866, -0.13059866, -0.13059866]],
-    "dW2": [[0.10447893, -0.10447893], [0.21766443, -0.21766443], [0.33084994, -0.33084994]],
-    "db1": [[-0.02611973, -0.02611973, -0.02611973]],
-    "db2": [[0.08706577, -0.08706577]],
-    "W1": [[0.1002612, 0.3002612, 0.5002612], [0.20130599, 0.40130599, 0.60130599]],
-    "W2": [[0.09895521, 0.40104479], [0.19782336, 0.50217664], [0.2966915, 0.6033085]],
-    "b1": [[0.1002612, 0.2002612, 0.3002612]],
-    "b2": [[0.09912934, 0.20087066]],
+# The notebook's printout, as printed (vectors as one-row tables, as the document shows them).
+_PRINTED_AS = {
+    "u1": "総入力1",
+    "z1": "中間層出力1",
+    "u2": "総入力2",
+    "y": "出力1",
+    "delta2": "偏微分_dE/du2",
+    "delta1": "偏微分_dE/du1",
+    "dW1": "偏微分_重み1",
+    "dW2": "偏微分_重み2",
+    "db1": "偏微分_バイアス1",
+    "db2": "偏微分_バイアス2",
 }
-LOSS_BEFORE, LOSS_AFTER = "0.09109133", "0.08710961"  # DESIGN.md, rounded to the notebook's 8 decimals
+NOTEBOOK: dict[str, np.ndarray] = {
+    **{name: np.atleast_2d(notebook.printed(label)) for name, label in _PRINTED_AS.items()},
+    **{name: np.atleast_2d(value) for name, value in notebook.updated_parameters().items()},
+}
+LOSS_BEFORE, LOSS_AFTER = (f"{loss:.8f}" for loss in notebook.losses_by_hand())  # the notebook's 8 decimals
 
 # Where each quantity's table starts in the English document (the start of its bold label line).
 LABELS_EN: dict[str, str] = {
@@ -153,13 +154,13 @@ def test_two_samples_divide_by_n_in_mean_mode_only():
     mean, total = (worked_example_markdown(sc, r, "en") for r in ("mean", "sum"))
 
     _, _, delta2_mean = table_after(mean, "**δ2 = dE/du2 = (y − d) / N**")
-    _, _, delta2_sum = table_after(total, "**δ2 = dE/du2 = y − d**")
+    _, _, delta2_sum = table_after(total, "**δ2 = dE_sum/du2 = y − d**")  # E_sum = Σₙ Eₙ
     np.testing.assert_allclose(delta2_mean, (y - sc.d) / 2, rtol=1e-7)
     np.testing.assert_allclose(delta2_sum, y - sc.d, rtol=1e-7)
     np.testing.assert_allclose(table_after(mean, "**∂E/∂W2")[2], z1.T @ (y - sc.d) / 2, rtol=1e-7)
-    np.testing.assert_allclose(table_after(total, "**∂E/∂W2")[2], z1.T @ (y - sc.d), rtol=1e-7)
+    np.testing.assert_allclose(table_after(total, "**∂E_sum/∂W2")[2], z1.T @ (y - sc.d), rtol=1e-7)
     np.testing.assert_allclose(table_after(mean, "**∂E/∂b2")[2], [np.sum(y - sc.d, axis=0) / 2], rtol=1e-7)
-    np.testing.assert_allclose(table_after(total, "**∂E/∂b2")[2], [np.sum(y - sc.d, axis=0)], rtol=1e-7)
+    np.testing.assert_allclose(table_after(total, "**∂E_sum/∂b2")[2], [np.sum(y - sc.d, axis=0)], rtol=1e-7)
     assert "sample 1, y1: δ2 = (" in mean and " / 2 = " in mean
     assert " / 2 = " not in total
     assert "N = 2 times the gradient of the mean loss" in total

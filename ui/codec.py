@@ -1,19 +1,23 @@
 """Share links and JSON files for a scenario (no Streamlit here: the codec is plain functions, tested alone).
 
-Link format (DESIGN.md), every key optional::
+Link format, every key optional::
 
     ?W1=0.1,0.3,0.5;0.2,0.4,0.6&b1=0.1,0.2,0.3&W2=0.1,0.4;0.2,0.5;0.3,0.6&b2=0.1,0.2&x=1,5&d=0,1
      &lr=0.01&steps=1000&hidden=relu&output=softmax&lang=ja
 
-plus ``reduction=sum`` when the gradient over the samples is the notebook's sum rather than the default mean (an
-addition to DESIGN.md's keys: without it a shared link would show a different gradient than its sender saw).
+plus ``reduction=sum`` when the gradient over the samples is the notebook's sum rather than the default mean
+(without it a shared link would show a different gradient than its sender saw). One table, ``TABLE``, lists every
+key with how it is read and written; the link writer, the JSON writer and both readers walk it.
 
 Rows are separated by ``;``, values by ``,``; several samples in x and d are several rows. Numbers are written
 with Python's shortest round-trip ``repr`` (0.1 stays "0.1" and reads back as exactly the same float).
 
 Loading never raises: each bad key becomes a ``Problem`` naming the key and the reason, and everything else still
 loads. When the keys are fine one by one but do not fit together (a W1 with 4 hidden units next to a b1 with 3),
-the largest set of keys that validates as a whole is loaded and the others are reported.
+the largest set of keys that validates as a whole is loaded and the others are reported. A JSON file is read once
+(``read_json``) for the scenario and the reduction together; a file with any problem changes nothing.
+
+Messages quote values from the link or file as they are; ``ui.plain.plain`` makes them inert before display.
 """
 
 from __future__ import annotations
@@ -21,9 +25,10 @@ from __future__ import annotations
 import itertools
 import json
 import re
+import unicodedata
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Literal, NamedTuple
 from urllib.parse import urlencode
 
 import numpy as np
@@ -34,13 +39,10 @@ from dnn.core import Reduction
 from .i18n import pick
 from .shapes import fit_data
 
-ARRAY_KEYS: dict[str, int] = {"W1": 2, "b1": 1, "W2": 2, "b2": 1, "x": 2, "d": 2}  # key -> number of dimensions
-NETWORK_KEYS: tuple[str, ...] = ("W1", "b1", "W2", "b2", "hidden", "output")
-DATA_KEYS: tuple[str, ...] = ("x", "d")
-KEYS: tuple[str, ...] = (*NETWORK_KEYS, *DATA_KEYS, "lr", "steps")  # the scenario's keys, in link order
 LANG_PARAM = "lang"
 REDUCTION_PARAM = "reduction"
 REDUCTIONS: tuple[Reduction, ...] = ("mean", "sum")  # the gradient of the mean loss (default), the notebook's sum
+LANGS: tuple[str, ...] = ("en", "ja")
 
 # Size guards, checked before any number is parsed so an absurd link costs nothing.
 MAX_ROWS: int = max(dnn.LIMITS["max_samples"], dnn.LIMITS["max_hidden"])
@@ -49,9 +51,112 @@ MAX_VALUE_CHARS = 64_000  # a full-precision 256 × 8 x is about 45,000 characte
 MAX_SCALAR_CHARS = 64
 MAX_JSON_BYTES = 100 * 1024
 JSON_FORMAT = "backprop-lab/scenario"
+JSON_VERSION = 1  # files name the version that wrote them; a later one may mean keys this version cannot read
+SHOWN_CHARS = 20  # a quoted value is cut to this many characters in a message
+# Share links longer than this may be cut by browsers, chat apps, mail clients and proxies (about 8 KB is what
+# they reliably pass on); longer than LINK_SERVER_CHARS, Streamlit's server answers with a bare HTTP 400
+# (measured with streamlit 1.67: a 125,000-character address opens, 128,000 does not).
+LINK_RELIABLE_CHARS = 8_000
+LINK_SERVER_CHARS = 125_000
 
 _NUMBER = re.compile(r"[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?")
 _NON_FINITE = re.compile(r"[+-]?(?:nan|inf|infinity)", re.IGNORECASE)
+# Thousands grouped with commas, as a person may type a step count: "10,000" (a comma anywhere else is refused).
+_GROUPED = re.compile(r"[+-]?\d{1,3}(?:,\d{3})+(?:\.\d*)?")
+# Dashes a Japanese keyboard or a copied text may give for a minus sign (after NFKC, which maps "－" to "-").
+_MINUSES = str.maketrans(dict.fromkeys("\u2212\u2010\u2011\u2012\u2013\ufe63", "-"))
+
+
+class Saved(NamedTuple):
+    """What a link or file carries: the scenario, the gradient's reduction over samples and the language."""
+
+    scenario: dnn.Scenario
+    reduction: Reduction = "mean"
+    lang: str = "en"
+
+
+@dataclass(frozen=True)
+class Key:
+    """One key of the share link and the JSON file.
+
+    ``kind`` says how its text is read and written: "array" (rows of numbers, ``ndim`` 1 or 2), "scalar" (one
+    number checked by dnn's rule for the field), "choice" (one of ``choices()``, described as ``what``). ``part``
+    says where the value goes: the network, the data (x, d), training (lr, steps) or a setting beside the scenario.
+    ``default``: a link leaves the key out when the value equals it (None: always written). ``in_json``: whether
+    the JSON file keeps it.
+    """
+
+    name: str
+    kind: Literal["array", "scalar", "choice"]
+    part: Literal["network", "data", "training", "setting"]
+    value_of: Callable[[Saved], Any]
+    ndim: int = 0
+    choices: Callable[[], Sequence[str]] = tuple
+    what: tuple[str, str] = ("", "")
+    default: Any = None
+    in_json: bool = True
+
+
+def _of_network(attr: str) -> Callable[[Saved], Any]:
+    return lambda saved: getattr(saved.scenario.network, attr)
+
+
+def _of_scenario(attr: str) -> Callable[[Saved], Any]:
+    return lambda saved: getattr(saved.scenario, attr)
+
+
+# Every key, in link order. Choices are looked up when needed, so an activation registered at run time is accepted.
+TABLE: tuple[Key, ...] = (
+    Key("W1", "array", "network", _of_network("W1"), ndim=2),
+    Key("b1", "array", "network", _of_network("b1"), ndim=1),
+    Key("W2", "array", "network", _of_network("W2"), ndim=2),
+    Key("b2", "array", "network", _of_network("b2"), ndim=1),
+    Key("x", "array", "data", _of_scenario("x"), ndim=2),
+    Key("d", "array", "data", _of_scenario("d"), ndim=2),
+    Key("lr", "scalar", "training", _of_scenario("lr")),
+    Key("steps", "scalar", "training", _of_scenario("steps")),
+    Key(
+        "hidden",
+        "choice",
+        "network",
+        _of_network("hidden"),
+        choices=lambda: dnn.HIDDEN_ACTIVATIONS,
+        what=("hidden activation", "中間層の活性化関数"),
+    ),
+    Key(
+        "output",
+        "choice",
+        "network",
+        _of_network("output"),
+        choices=lambda: dnn.OUTPUTS,
+        what=("output layer", "出力層"),
+    ),
+    Key(
+        REDUCTION_PARAM,
+        "choice",
+        "setting",
+        lambda saved: saved.reduction,
+        choices=lambda: REDUCTIONS,
+        what=("gradient over samples", "勾配のまとめ方（サンプル方向）"),
+        default="mean",
+    ),
+    Key(
+        LANG_PARAM,
+        "choice",
+        "setting",
+        lambda saved: saved.lang,
+        choices=lambda: LANGS,
+        what=("language", "言語"),
+        default="en",
+        in_json=False,
+    ),
+)
+KEY_BY_NAME: dict[str, Key] = {k.name: k for k in TABLE}
+LINK_KEYS: tuple[str, ...] = tuple(k.name for k in TABLE)
+KEYS: tuple[str, ...] = tuple(k.name for k in TABLE if k.part != "setting")  # the scenario's own keys
+NETWORK_KEYS: tuple[str, ...] = tuple(k.name for k in TABLE if k.part == "network")
+DATA_KEYS: tuple[str, ...] = tuple(k.name for k in TABLE if k.part == "data")
+ARRAY_KEYS: dict[str, int] = {k.name: k.ndim for k in TABLE if k.kind == "array"}
 
 
 @dataclass(frozen=True)
@@ -67,8 +172,8 @@ class Problem:
         return pick(lang, self.en, self.ja)
 
 
-class _BadValueError(Exception):
-    """One value that cannot be used (internal; becomes a Problem for its key)."""
+class BadValueError(ValueError):
+    """One value that cannot be used, with the reason in English (``en``) and Japanese (``ja``)."""
 
     def __init__(self, en: str, ja: str) -> None:
         super().__init__(en)
@@ -79,6 +184,15 @@ def _problem(key: str, en: str, ja: str) -> Problem:
     """A Problem whose messages start with the key (unless they already do)."""
     starts = re.compile(rf"{re.escape(key)}\b")
     return Problem(key, en if starts.match(en) else f"{key}: {en}", ja if starts.match(ja) else f"{key}: {ja}")
+
+
+def _file_problem(en: str, ja: str) -> Problem:
+    return Problem("file", f"file: {en}", f"file: {ja}")
+
+
+def _clip(text: str) -> str:
+    """``text`` cut to SHOWN_CHARS characters (with "…" when cut), for quoting in a message."""
+    return text if len(text) <= SHOWN_CHARS else text[:SHOWN_CHARS] + "…"
 
 
 # ---------------------------------------------------------------- writing
@@ -96,26 +210,28 @@ def format_array(a: np.ndarray) -> str:
     return ";".join(",".join(format_number(v) for v in row) for row in rows)
 
 
+def _as_text(value: Any) -> str:
+    """A key's value as link text: arrays and floats in full precision, whole numbers and names as they are."""
+    if isinstance(value, np.ndarray):
+        return format_array(value)
+    if isinstance(value, float):
+        return format_number(value)
+    return str(value)
+
+
+def _as_json(value: Any) -> Any:
+    return value.tolist() if isinstance(value, np.ndarray) else value
+
+
 def scenario_to_query(sc: dnn.Scenario, lang: str | None = None, reduction: Reduction = "mean") -> dict[str, str]:
-    """The share link's parameters for a scenario, in link order; ``reduction`` is added only when it is not the
-    default mean, ``lang`` only when it is not English."""
-    net = sc.network
-    params = {
-        "W1": format_array(net.W1),
-        "b1": format_array(net.b1),
-        "W2": format_array(net.W2),
-        "b2": format_array(net.b2),
-        "x": format_array(sc.x),
-        "d": format_array(sc.d),
-        "lr": format_number(sc.lr),
-        "steps": str(sc.steps),
-        "hidden": net.hidden,
-        "output": net.output,
-    }
-    if reduction != "mean":
-        params[REDUCTION_PARAM] = reduction
-    if lang and lang != "en":
-        params[LANG_PARAM] = lang
+    """The share link's parameters for a scenario, in link order; keys whose value is their default (the mean
+    reduction, English) are left out."""
+    saved = Saved(sc, reduction, lang or "en")
+    params = {}
+    for key in TABLE:
+        value = key.value_of(saved)
+        if key.default is None or value != key.default:
+            params[key.name] = _as_text(value)
     return params
 
 
@@ -127,22 +243,9 @@ def query_string(sc: dnn.Scenario, lang: str | None = None, reduction: Reduction
 def scenario_to_json(sc: dnn.Scenario, reduction: Reduction = "mean") -> str:
     """The scenario (and the gradient's reduction over samples) as a JSON document, one key per line; numbers keep
     full precision."""
-    net = sc.network
-    doc: dict[str, Any] = {
-        "format": JSON_FORMAT,
-        "version": 1,
-        "W1": net.W1.tolist(),
-        "b1": net.b1.tolist(),
-        "W2": net.W2.tolist(),
-        "b2": net.b2.tolist(),
-        "x": sc.x.tolist(),
-        "d": sc.d.tolist(),
-        "lr": sc.lr,
-        "steps": sc.steps,
-        "hidden": net.hidden,
-        "output": net.output,
-        "reduction": reduction,
-    }
+    saved = Saved(sc, reduction)
+    doc: dict[str, Any] = {"format": JSON_FORMAT, "version": JSON_VERSION}
+    doc.update({key.name: _as_json(key.value_of(saved)) for key in TABLE if key.in_json})
     lines = [f"  {json.dumps(k)}: {json.dumps(v, separators=(',', ':'), allow_nan=False)}" for k, v in doc.items()]
     return "{\n" + ",\n".join(lines) + "\n}\n"
 
@@ -153,38 +256,97 @@ def scenario_to_json(sc: dnn.Scenario, reduction: Reduction = "mean") -> str:
 Where = tuple[str, str]  # a value's place, in English and Japanese: ("W1 (row 1, value 2)", "W1 の 1 行 2 番目の値")
 
 
-def _not_finite(where: Where, shown: str) -> _BadValueError:
-    return _BadValueError(
+def _not_finite(where: Where, shown: str) -> BadValueError:
+    return BadValueError(
         f"{where[0]} is {shown}; only finite numbers are allowed (no nan or inf)",
-        f"{where[1]}が {shown} です。有限の数だけが使えます(nan や inf は不可)",
+        f"{where[1]}が {shown} です。有限の数だけが使えます（nan や inf は不可）",
+    )
+
+
+def _too_large(where: Where, shown: str) -> BadValueError:
+    return BadValueError(
+        f"{where[0]}: {shown} is too large (numbers must stay below about 1.8e308)",
+        f"{where[1]}: {shown} は大きすぎます（約 1.8e308 未満にしてください）",
     )
 
 
 def _number_from_text(token: str, where: Where) -> float:
-    """A finite float from link text, or _BadValueError saying what the text is instead."""
+    """A finite float from link text, or BadValueError saying what the text is instead."""
     token = token.strip()
     if not token:
-        raise _BadValueError(f"{where[0]} is empty", f"{where[1]}が空です")
+        raise BadValueError(f"{where[0]} is empty", f"{where[1]}が空です")
     if _NON_FINITE.fullmatch(token):
         raise _not_finite(where, token)
     if not _NUMBER.fullmatch(token):
-        shown = token if len(token) <= 20 else token[:20] + "…"
-        raise _BadValueError(f"{where[0]}: {shown!r} is not a number", f"{where[1]}: {shown!r} は数値ではありません")
+        hint_en, hint_ja = ("", "")
+        if "," in token:
+            hint_en, hint_ja = " (write decimals with a point: 0.5)", "（小数は点で書いてください: 0.5）"
+        raise BadValueError(
+            f"{where[0]}: {_clip(token)!r} is not a number{hint_en}",
+            f"{where[1]}: {_clip(token)!r} は数値ではありません{hint_ja}",
+        )
     value = float(token)
     if not np.isfinite(value):
-        raise _BadValueError(f"{where[0]}: {token} is too large", f"{where[1]}: {token} は大きすぎます")
+        raise _too_large(where, _clip(token))
     return value
+
+
+def number_from_typed(text: str, where: Where) -> float:
+    """A finite float from what a person typed into a grid cell or a box, or BadValueError naming ``where``.
+
+    Accepted: what a link accepts (``-0.5``, ``.5``, ``1e-3``, ``2.5E2``) and the habits of a Japanese keyboard:
+    full-width digits, signs, point and ``ｅ`` (``１．５`` is 1.5), the minus signs ``−`` and ``‐``, thousands
+    grouped by commas (``10,000`` or ``１０，０００``). A comma elsewhere (``1,5``) is refused: the decimal
+    separator is the point, as in the course.
+    """
+    token = unicodedata.normalize("NFKC", text).translate(_MINUSES).strip()
+    if _GROUPED.fullmatch(token):
+        token = token.replace(",", "")
+    return _number_from_text(token, where)
+
+
+class _JsonConstant(str):
+    """NaN, Infinity or -Infinity as written in a JSON file (Python's json accepts them; the codec refuses them)."""
+
+
+class _JsonOverflow(str):
+    """A number in a JSON file beyond the range of floats (1e400, or a whole number of 400 digits), as written."""
+
+
+def _json_float(text: str) -> float | str:
+    value = float(text)
+    return value if np.isfinite(value) else _JsonOverflow(text)
+
+
+def _json_int(text: str) -> int | float | str:
+    # A whole number with more digits than any count needs is read as a float, so that thousands of digits cost
+    # nothing and are "too large" rather than an error of Python's int conversion.
+    return int(text) if len(text) <= 18 else _json_float(text)
+
+
+def _shown_json(value: Any) -> str:
+    """A JSON value as a message quotes it, without walking into nested lists or objects."""
+    if isinstance(value, (_JsonConstant, _JsonOverflow)):
+        return _clip(value)
+    if isinstance(value, str):
+        return repr(_clip(value))
+    if isinstance(value, bool) or value is None:
+        return json.dumps(value)
+    if isinstance(value, (int, float)):
+        return _clip(format_number(value) if isinstance(value, float) else str(value))
+    return "[…]" if isinstance(value, list) else "{…}"
 
 
 def _number_from_json(value: Any, where: Where) -> float:
     """A finite float from a JSON value (true/false and strings are not numbers here)."""
-    if isinstance(value, bool) or not isinstance(value, (int, float)):
-        shown = json.dumps(value)[:20]
-        raise _BadValueError(f"{where[0]}: {shown} is not a number", f"{where[1]}: {shown} は数値ではありません")
-    value = float(value)
-    if not np.isfinite(value):
+    if isinstance(value, _JsonConstant):
         raise _not_finite(where, str(value))
-    return value
+    if isinstance(value, _JsonOverflow):
+        raise _too_large(where, _clip(value))
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        shown = _shown_json(value)
+        raise BadValueError(f"{where[0]}: {shown} is not a number", f"{where[1]}: {shown} は数値ではありません")
+    return float(value)
 
 
 def _place(key: str, i: int, j: int, n_rows: int) -> Where:
@@ -194,36 +356,36 @@ def _place(key: str, i: int, j: int, n_rows: int) -> Where:
     return f"{key} (row {i + 1}, value {j + 1})", f"{key} の {i + 1} 行 {j + 1} 番目の値"
 
 
-def _array(key: str, rows: Sequence[Sequence[Any]], convert: Callable[[Any, Where], float]) -> np.ndarray:
-    """Rows of raw cells → a float array of ARRAY_KEYS[key] dimensions; checks the shape before the numbers."""
-    ndim = ARRAY_KEYS[key]
+def _array(key: Key, rows: Sequence[Sequence[Any]], convert: Callable[[Any, Where], float]) -> np.ndarray:
+    """Rows of raw cells → a float array of ``key.ndim`` dimensions; checks the shape before the numbers."""
+    name = key.name
     if not rows or (len(rows) == 1 and len(rows[0]) == 0):
-        raise _BadValueError(f"{key} is empty", f"{key} が空です")
-    if ndim == 1 and len(rows) > 1:
-        raise _BadValueError(
-            f"{key} is a vector: one row of values separated by ',' (it has {len(rows)} rows)",
-            f"{key} はベクトルです。',' で区切った 1 行にしてください({len(rows)} 行あります)",
+        raise BadValueError(f"{name} is empty", f"{name} が空です")
+    if key.ndim == 1 and len(rows) > 1:
+        raise BadValueError(
+            f"{name} is a vector: one row of values separated by ',' (it has {len(rows)} rows)",
+            f"{name} はベクトルです。',' で区切った 1 行にしてください（{len(rows)} 行あります）",
         )
     if len(rows) > MAX_ROWS:
-        raise _BadValueError(
-            f"{key} has {len(rows)} rows; at most {MAX_ROWS} are allowed",
-            f"{key} の行数 {len(rows)} は多すぎます(最大 {MAX_ROWS})",
+        raise BadValueError(
+            f"{name} has {len(rows)} rows; at most {MAX_ROWS} are allowed",
+            f"{name} の行数 {len(rows)} は多すぎます（最大 {MAX_ROWS}）",
         )
     widths = sorted({len(r) for r in rows})
     if widths[-1] > MAX_COLS:
-        raise _BadValueError(
-            f"{key} has {widths[-1]} values in a row; at most {MAX_COLS} are allowed",
-            f"{key} の 1 行の値の数 {widths[-1]} は多すぎます(最大 {MAX_COLS})",
+        raise BadValueError(
+            f"{name} has {widths[-1]} values in a row; at most {MAX_COLS} are allowed",
+            f"{name} の 1 行の値の数 {widths[-1]} は多すぎます（最大 {MAX_COLS}）",
         )
     if len(widths) > 1:
         lengths = ", ".join(map(str, widths))
-        raise _BadValueError(
-            f"{key} has rows of different lengths ({lengths}); every row needs the same number of values",
-            f"{key} の行の長さがそろっていません({lengths})。どの行も同じ数の値にしてください",
+        raise BadValueError(
+            f"{name} has rows of different lengths ({lengths}); every row needs the same number of values",
+            f"{name} の行の長さがそろっていません（{lengths}）。どの行も同じ数の値にしてください",
         )
-    values = [[convert(cell, _place(key, i, j, len(rows))) for j, cell in enumerate(r)] for i, r in enumerate(rows)]
+    values = [[convert(cell, _place(name, i, j, len(rows))) for j, cell in enumerate(r)] for i, r in enumerate(rows)]
     arr = np.array(values, dtype=np.float64)
-    return arr[0] if ndim == 1 else arr
+    return arr[0] if key.ndim == 1 else arr
 
 
 def _rows_from_text(text: str) -> list[list[str]]:
@@ -240,14 +402,21 @@ def _rows_from_text(text: str) -> list[list[str]]:
 def _rows_from_json(value: Any) -> list[list[Any]]:
     """A JSON list (one row) or list of lists (rows) → rows."""
     if not isinstance(value, list):
-        raise _BadValueError(
+        raise BadValueError(
             "must be a list of numbers or a list of rows", "は数値のリストか、行のリストでなければなりません"
         )
     if value and all(isinstance(r, list) for r in value):
         return value
     if any(isinstance(r, list) for r in value):
-        raise _BadValueError("mixes numbers and rows", "に数値と行が混ざっています")
+        raise BadValueError("mixes numbers and rows", "に数値と行が混ざっています")
     return [value]
+
+
+def _name_from_json(value: Any) -> str:
+    if not isinstance(value, str):
+        shown = _shown_json(value)
+        raise BadValueError(f"{shown} is not a name", f"{shown} は名前ではありません")
+    return value
 
 
 def _text_value(params: Mapping[str, str | list[str]], key: str) -> str | None:
@@ -258,26 +427,26 @@ def _text_value(params: Mapping[str, str | list[str]], key: str) -> str | None:
     return None if value is None else str(value)
 
 
-def _check_choice(key: str, value: str, choices: Sequence[str]) -> str:
+def _check_choice(key: Key, value: str) -> str:
+    choices = tuple(key.choices())
     if value not in choices:
-        what_en = "hidden activation" if key == "hidden" else "output layer"
-        what_ja = "中間層の活性化関数" if key == "hidden" else "出力層"
-        shown = value[:20]
-        raise _BadValueError(
-            f"unknown {what_en} {shown!r}; choose one of {', '.join(choices)}",
-            f"{what_ja} {shown!r} は使えません({', '.join(choices)} から選んでください)",
+        what_en, what_ja = key.what
+        shown = repr(_clip(value))
+        raise BadValueError(
+            f"unknown {what_en} {shown}; choose one of {', '.join(choices)}",
+            f"{what_ja} {shown} は使えません（{', '.join(choices)} から選んでください）",
         )
     return value
 
 
-def _check_scalar(key: str, value: float, base: dnn.Scenario) -> float | int:
+def _check_scalar(name: str, value: float, base: dnn.Scenario) -> float | int:
     """lr and steps are checked by dnn's own rules (range, whole number), independent of the network."""
-    if key == "steps" and value.is_integer():
+    if name == "steps" and value.is_integer() and abs(value) < 1e18:
         value = int(value)  # so a message shows 999999999999, not 999999999999.0
     try:
-        return getattr(base.replace(**{key: value}), key)
+        return getattr(base.replace(**{name: value}), name)
     except dnn.ValidationError as e:
-        raise _BadValueError(e.en, e.ja) from None
+        raise BadValueError(e.en, e.ja) from None
 
 
 # ---------------------------------------------------------------- putting a scenario together
@@ -355,148 +524,207 @@ def _assemble(parsed: dict[str, Any], base: dnn.Scenario, problems: list[Problem
     return sc
 
 
-def _load(
-    values: Mapping[str, Any],
-    base: dnn.Scenario,
-    rows_of: Callable[[Any], list[list[Any]]],
-    number: Callable[[Any, Where], float],
-    choice_of: Callable[[Any], str],
-) -> tuple[dnn.Scenario, list[Problem]]:
-    """Shared by links and JSON: parse each present key on its own, then assemble."""
+@dataclass(frozen=True)
+class Loaded:
+    """What a link or a file gives: the scenario (the base where a key was missing or bad), the reduction and the
+    language it names (None when it names none) and a Problem for each key that could not be used."""
+
+    scenario: dnn.Scenario
+    reduction: Reduction | None
+    lang: str | None
+    problems: tuple[Problem, ...]
+
+
+class _Reader(NamedTuple):
+    """How one source (link text or JSON values) turns its raw values into rows, numbers and names."""
+
+    rows_of: Callable[[Any], list[list[Any]]]
+    number: Callable[[Any, Where], float]
+    name_of: Callable[[Any], str]
+
+
+_TEXT = _Reader(_rows_from_text, _number_from_text, str.strip)
+_JSON = _Reader(_rows_from_json, _number_from_json, _name_from_json)
+
+
+def _read(values: Mapping[str, Any], base: dnn.Scenario, reader: _Reader, *, quiet: Sequence[str] = ()) -> Loaded:
+    """Shared by links and JSON: parse each present key on its own, then assemble. Keys in ``quiet`` that are bad
+    are left out without a Problem (an unknown ``lang`` in a link)."""
     problems: list[Problem] = []
     parsed: dict[str, Any] = {}
-    for key in KEYS:
-        if key not in values:
+    for key in TABLE:
+        if key.name not in values:
             continue
-        raw = values[key]
+        raw = values[key.name]
         try:
-            if key in ARRAY_KEYS:
-                parsed[key] = _array(key, rows_of(raw), number)
-            elif key in ("hidden", "output"):
-                choices = dnn.HIDDEN_ACTIVATIONS if key == "hidden" else dnn.OUTPUTS
-                parsed[key] = _check_choice(key, choice_of(raw), choices)
+            if key.kind == "array":
+                parsed[key.name] = _array(key, reader.rows_of(raw), reader.number)
+            elif key.kind == "choice":
+                parsed[key.name] = _check_choice(key, reader.name_of(raw))
             else:
-                parsed[key] = _check_scalar(key, number(raw, (key, key)), base)
-        except _BadValueError as bad:
-            problems.append(_problem(key, bad.en, bad.ja))
+                parsed[key.name] = _check_scalar(key.name, reader.number(raw, (key.name, key.name)), base)
+        except BadValueError as bad:
+            if key.name not in quiet:
+                problems.append(_problem(key.name, bad.en, bad.ja))
     sc = _assemble(parsed, base, problems)
-    return sc, sorted(problems, key=lambda p: KEYS.index(p.field) if p.field in KEYS else len(KEYS))
+    order = {name: i for i, name in enumerate(LINK_KEYS)}
+    problems.sort(key=lambda p: order.get(p.field, len(order)))
+    return Loaded(sc, parsed.get(REDUCTION_PARAM), parsed.get(LANG_PARAM), tuple(problems))
+
+
+def read_query(params: Mapping[str, str | list[str]], base: dnn.Scenario | None = None) -> Loaded:
+    """Read a link's parameters (e.g. ``st.query_params.to_dict()``); never raises.
+
+    Missing keys keep ``base`` (default: the notebook's scenario); each bad key is reported as a Problem and the
+    rest still loads. Unknown keys are ignored, and so is an unknown language.
+    """
+    base = dnn.seed_scenario() if base is None else base
+    values: dict[str, str] = {}
+    too_long: list[Problem] = []
+    for key in TABLE:
+        text = _text_value(params, key.name)
+        if text is None:
+            continue
+        limit = MAX_VALUE_CHARS if key.kind == "array" else MAX_SCALAR_CHARS
+        if len(text) > limit:  # before any parsing: an absurd value costs nothing
+            if key.name != LANG_PARAM:
+                too_long.append(
+                    Problem(
+                        key.name,
+                        f"{key.name} is too long ({len(text):,} characters; at most {limit:,})",
+                        f"{key.name} が長すぎます（{len(text):,} 文字、最大 {limit:,}）",
+                    )
+                )
+            continue
+        values[key.name] = text
+    loaded = _read(values, base, _TEXT, quiet=(LANG_PARAM,))
+    # Too-long keys first: they were refused before anything else.
+    return Loaded(loaded.scenario, loaded.reduction, loaded.lang, (*too_long, *loaded.problems))
 
 
 def scenario_from_query(
     params: Mapping[str, str | list[str]], base: dnn.Scenario | None = None
 ) -> tuple[dnn.Scenario, list[Problem]]:
-    """Read a scenario from link parameters (e.g. ``st.query_params.to_dict()``); never raises.
-
-    Missing keys keep ``base`` (default: the notebook's scenario); each bad key is reported as a Problem and the
-    rest still loads. Unknown keys (and ``lang``) are ignored here.
-    """
-    base = dnn.seed_scenario() if base is None else base
-    values: dict[str, str] = {}
-    problems: list[Problem] = []
-    for key in KEYS:
-        text = _text_value(params, key)
-        if text is None:
-            continue
-        limit = MAX_VALUE_CHARS if key in ARRAY_KEYS else MAX_SCALAR_CHARS
-        if len(text) > limit:  # before any parsing: an absurd value costs nothing
-            problems.append(
-                Problem(
-                    key,
-                    f"{key} is too long ({len(text):,} characters; at most {limit:,})",
-                    f"{key} が長すぎます({len(text):,} 文字、最大 {limit:,})",
-                )
-            )
-            continue
-        values[key] = text
-
-    sc, more = _load(values, base, _rows_from_text, _number_from_text, str.strip)
-    return sc, problems + more  # too-long keys first: they were refused before anything else
+    """The scenario a link holds and the problems of its keys (``read_query`` without the reduction/language)."""
+    loaded = read_query(params, base)
+    return loaded.scenario, list(loaded.problems)
 
 
 def lang_from_query(params: Mapping[str, str | list[str]]) -> str | None:
     """The language a link asks for ("en" or "ja"), or None when it asks for none or an unknown one."""
     value = _text_value(params, LANG_PARAM)
-    return value if value in ("en", "ja") else None
+    return value if value in LANGS else None
+
+
+class _DuplicateKeyError(ValueError):
+    def __init__(self, key: str) -> None:
+        super().__init__(key)
+        self.key = key
+
+
+def _object_without_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    doc: dict[str, Any] = {}
+    for k, v in pairs:
+        if k in doc:
+            raise _DuplicateKeyError(k)
+        doc[k] = v
+    return doc
+
+
+def _parse_json(data: str | bytes) -> tuple[Any, Problem | None]:
+    """The JSON document in ``data`` or the one Problem that stops it from being read (never an exception)."""
+    if len(data) > MAX_JSON_BYTES:
+        return None, _file_problem(
+            f"{len(data):,} bytes is too large for a scenario (at most {MAX_JSON_BYTES // 1024} KB)",
+            f"{len(data):,} バイトはシナリオとして大きすぎます（最大 {MAX_JSON_BYTES // 1024} KB）",
+        )
+    try:
+        text = data.decode("utf-8-sig") if isinstance(data, bytes) else data.removeprefix("\ufeff")
+    except UnicodeDecodeError:
+        return None, _file_problem("not a text file (UTF-8 expected)", "テキストファイル（UTF-8）ではありません")
+    try:
+        doc = json.loads(
+            text,
+            parse_constant=_JsonConstant,
+            parse_int=_json_int,
+            parse_float=_json_float,
+            object_pairs_hook=_object_without_duplicates,
+        )
+    except json.JSONDecodeError as e:
+        return None, _file_problem(
+            f"not valid JSON (line {e.lineno}, column {e.colno}: {e.msg})",
+            f"JSON として読めません（{e.lineno} 行 {e.colno} 列: {e.msg}）",
+        )
+    except RecursionError:
+        return None, _file_problem(
+            "lists or objects are nested too deeply for a scenario",
+            "リストやオブジェクトの入れ子が深すぎます（シナリオではありません）",
+        )
+    except _DuplicateKeyError as e:
+        shown = repr(_clip(e.key))
+        return None, _file_problem(
+            f"the key {shown} appears more than once; which one is meant is unclear",
+            f"キー {shown} が 2 回以上あり、どれを使うか決められません",
+        )
+    except ValueError as e:  # any other value Python's json cannot represent
+        reason = _clip(str(e))
+        return None, _file_problem(f"not readable as JSON ({reason})", f"JSON として読めません（{reason}）")
+    if not isinstance(doc, dict):
+        return None, _file_problem("expected a JSON object {...}", "JSON オブジェクト {...} が必要です")
+    return doc, None
+
+
+def _check_header(doc: dict[str, Any]) -> Problem | None:
+    """Whether ``format`` and ``version`` say the file is a scenario this version can read (both optional, so a
+    hand-written file of a few keys loads; then it needs at least one key of a scenario)."""
+    if "format" in doc and doc["format"] != JSON_FORMAT:
+        shown = _shown_json(doc["format"])
+        return _file_problem(
+            f"not a Backprop Lab scenario (its format is {shown}, expected {JSON_FORMAT!r})",
+            f"Backprop Lab のシナリオではありません（format が {shown}、必要なのは {JSON_FORMAT!r}）",
+        )
+    if "version" in doc:
+        version = doc["version"]
+        if isinstance(version, bool) or not isinstance(version, int) or version < 1:
+            shown = _shown_json(version)
+            return _file_problem(
+                f"its version {shown} is not a version number (this app writes {JSON_VERSION})",
+                f"version {shown} はバージョン番号ではありません（このアプリは {JSON_VERSION}）",
+            )
+        if version > JSON_VERSION:
+            return _file_problem(
+                f"saved by a newer Backprop Lab (file version {version}; this one reads version {JSON_VERSION})",
+                f"新しい Backprop Lab で保存されています（ファイルのバージョン {version}、"
+                f"このアプリが読めるのは {JSON_VERSION}）",
+            )
+    if "format" not in doc and not any(k.name in doc for k in TABLE if k.in_json):
+        return _file_problem(
+            f"no scenario in it (none of the keys {', '.join(k.name for k in TABLE if k.in_json)})",
+            f"シナリオが入っていません（{', '.join(k.name for k in TABLE if k.in_json)} のどのキーもありません）",
+        )
+    return None
+
+
+def read_json(data: str | bytes, base: dnn.Scenario | None = None) -> Loaded:
+    """Read a scenario file written by ``scenario_to_json``, parsing it once; never raises.
+
+    Files over 100 KB, broken JSON, documents that are not an object, another program's file (``format``), a
+    later version's file (``version``) give one Problem for "file". Otherwise the keys are checked exactly like a
+    link's, each bad key a Problem. A file loads whole or not at all: with any problem, the scenario is ``base``
+    and the reduction None.
+    """
+    base = dnn.seed_scenario() if base is None else base
+    doc, problem = _parse_json(data)
+    problem = problem or _check_header(doc)
+    if problem is not None:
+        return Loaded(base, None, None, (problem,))
+    loaded = _read({k: v for k, v in doc.items() if k != LANG_PARAM}, base, _JSON)
+    if loaded.problems:  # a file loads whole or not at all: what it holds belongs together
+        return Loaded(base, None, None, loaded.problems)
+    return loaded
 
 
 def scenario_from_json(data: str | bytes, base: dnn.Scenario | None = None) -> tuple[dnn.Scenario, list[Problem]]:
-    """Read a scenario from a JSON document written by ``scenario_to_json``; never raises.
-
-    Files over 100 KB, broken JSON and documents that are not an object give one Problem for "file" and ``base``
-    unchanged. Otherwise the keys are checked exactly like a link's.
-    """
-    base = dnn.seed_scenario() if base is None else base
-    if len(data) > MAX_JSON_BYTES:
-        return base, [
-            Problem(
-                "file",
-                f"file: {len(data):,} bytes is too large for a scenario (at most {MAX_JSON_BYTES // 1024} KB)",
-                f"file: {len(data):,} バイトはシナリオとして大きすぎます(最大 {MAX_JSON_BYTES // 1024} KB)",
-            )
-        ]
-    try:
-        text = data.decode("utf-8") if isinstance(data, bytes) else data
-        doc = json.loads(text)
-    except UnicodeDecodeError:
-        return base, [
-            Problem("file", "file: not a text file (UTF-8 expected)", "file: テキストファイル(UTF-8)ではありません")
-        ]
-    except json.JSONDecodeError as e:
-        return base, [
-            Problem(
-                "file",
-                f"file: not valid JSON (line {e.lineno}, column {e.colno}: {e.msg})",
-                f"file: JSON として読めません({e.lineno} 行 {e.colno} 列: {e.msg})",
-            )
-        ]
-    if not isinstance(doc, dict):
-        return base, [Problem("file", "file: expected a JSON object {...}", "file: JSON オブジェクト {...} が必要です")]
-
-    def choice_of(value: Any) -> str:
-        if not isinstance(value, str):
-            raise _BadValueError(
-                f"{json.dumps(value)[:20]} is not a name", f"{json.dumps(value)[:20]} は名前ではありません"
-            )
-        return value
-
-    return _load(doc, base, _rows_from_json, _number_from_json, choice_of)
-
-
-# ---------------------------------------------------------------- the gradient's reduction over samples
-
-
-def _reduction(value: Any) -> Reduction:
-    if value not in REDUCTIONS:
-        shown = json.dumps(value)[:20] if not isinstance(value, str) else repr(value[:20])
-        raise _BadValueError(
-            f"unknown gradient over samples {shown}; choose mean (of the loss) or sum (the notebook's)",
-            f"サンプルについての勾配 {shown} は使えません(mean(誤差の平均)か sum(ノートブックの合計)を選んでください)",
-        )
-    return value
-
-
-def reduction_from_query(params: Mapping[str, str | list[str]]) -> tuple[Reduction | None, list[Problem]]:
-    """The reduction a link asks for ("mean" or "sum"), None when it asks for none; a bad value is a Problem."""
-    value = _text_value(params, REDUCTION_PARAM)
-    if value is None:
-        return None, []
-    try:
-        return _reduction(value.strip()), []
-    except _BadValueError as bad:
-        return None, [_problem(REDUCTION_PARAM, bad.en, bad.ja)]
-
-
-def reduction_from_json(data: str | bytes) -> tuple[Reduction | None, list[Problem]]:
-    """The reduction a scenario file names, None when it names none (files from before it was saved, or a file
-    that ``scenario_from_json`` refuses anyway); a bad value is a Problem. Never raises."""
-    try:
-        doc = json.loads(data)
-    except (UnicodeDecodeError, json.JSONDecodeError):
-        return None, []
-    if not isinstance(doc, dict) or REDUCTION_PARAM not in doc:
-        return None, []
-    try:
-        return _reduction(doc[REDUCTION_PARAM]), []
-    except _BadValueError as bad:
-        return None, [_problem(REDUCTION_PARAM, bad.en, bad.ja)]
+    """The scenario a file holds and its problems (``read_json`` without the reduction)."""
+    loaded = read_json(data, base)
+    return loaded.scenario, list(loaded.problems)

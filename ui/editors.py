@@ -10,6 +10,7 @@ reset, preset, undo or resize redraws every grid from the scenario (see streamli
 from __future__ import annotations
 
 import math
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -19,27 +20,73 @@ import streamlit as st
 
 import dnn
 
-from . import presets, shapes, state
-from .i18n import current_lang, pick, tr
+from . import codec, presets, shapes, state
+from .i18n import ACTIVATION_LABELS, OUTPUT_LABELS, current_lang, pick, tr
 
 MATRICES: tuple[str, ...] = ("W1", "b1", "W2", "b2", "x", "d")
-OUTPUT_LABELS: dict[str, tuple[str, str]] = {
-    "softmax": ("softmax + cross-entropy", "softmax + 交差エントロピー"),
-    "sigmoid": ("sigmoid + binary cross-entropy", "sigmoid + 2 値交差エントロピー"),
-    "identity": ("identity + squared error", "恒等関数 + 二乗誤差"),
-}
+# Labels of the activation menus (English, Japanese), by the registries' names: the one table in ui.i18n. A name
+# without one (an entry added to dnn.ACTIVATIONS or dnn.OUTPUT_LAYERS) is labelled with the name itself.
+HIDDEN_LABELS: dict[str, tuple[str, str]] = ACTIVATION_LABELS
+
+
+def menu(names: Iterable[str], labels: Mapping[str, tuple[str, str]], lang: str) -> dict[str, str]:
+    """Each name in ``names`` (in order) with its label in ``lang``; the name itself where ``labels`` has none."""
+    return {name: pick(lang, *labels[name]) if name in labels else name for name in names}
+
+
+def hidden_menu(lang: str) -> dict[str, str]:
+    """The hidden-activation menu: every name in ``dnn.ACTIVATIONS`` as it is now, with its label."""
+    return menu(dnn.ACTIVATIONS, HIDDEN_LABELS, lang)
+
+
+def output_menu(lang: str) -> dict[str, str]:
+    """The output-layer menu: every name in ``dnn.OUTPUT_LAYERS`` as it is now, with its label (output + loss)."""
+    return menu(dnn.OUTPUT_LAYERS, OUTPUT_LABELS, lang)
 
 
 class CellError(ValueError):
     """An edited cell that is not a finite number; ``cell`` names it like "W1[x2, h3]"."""
 
-    def __init__(self, cell: str, value: Any) -> None:
-        if value is None:  # the browser sends None for a cell that was emptied
+    def __init__(self, cell: str, value: Any, en: str | None = None, ja: str | None = None) -> None:
+        if en is not None:
+            self.en, self.ja = en, ja or en
+        elif value is None or (isinstance(value, str) and not value.strip()):  # a cell that was emptied
             self.en, self.ja = f"{cell} is empty; type a number", f"{cell} が空です。数値を入力してください"
         else:
             self.en, self.ja = f"{cell}: {value} is not a number", f"{cell}: {value} は数値ではありません"
         super().__init__(self.en)
         self.cell, self.value = cell, value
+
+
+def cell_text(value: float) -> str:
+    """A grid cell's text: 4 decimals, as the grids have always shown them; very small or very large values in
+    exponent form so that they do not read as 0.0000 or fill the cell (1e-07, 1.235e+15)."""
+    if value == 0 or 1e-4 <= abs(value) < 1e7:
+        return f"{value:.4f}"
+    return f"{value:.4g}"
+
+
+def cell_value(text_or_number: Any, current: float, cell: str) -> float:
+    """The number a grid cell holds after an edit; CellError when it holds none.
+
+    The grids are text cells read by the app's own parser (``codec.number_from_typed``): Streamlit's number cells
+    drop what they do not understand, so that 1e-3 arrived as -13 and 2.5e2 as 2.52. Text the grid already showed
+    for the cell (its 4 decimals) keeps the full-precision value; numbers (tests, older sessions) are taken as
+    they are.
+    """
+    value = text_or_number
+    if isinstance(value, str):
+        if value.strip() == cell_text(current):
+            return current
+        if not value.strip():
+            raise CellError(cell, None)
+        try:
+            return codec.number_from_typed(value, (cell, cell))
+        except codec.BadValueError as e:
+            raise CellError(cell, value, e.en, e.ja) from None
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
+        raise CellError(cell, value)
+    return float(value)
 
 
 def units(prefix: str, n: int) -> list[str]:
@@ -81,12 +128,13 @@ def grid(sc: dnn.Scenario, name: str) -> Grid:
     return Grid(name, np.array(values, dtype=np.float64), rows, columns)
 
 
-def apply_edits(g: Grid, edited_rows: dict[Any, dict[Any, Any]]) -> list[tuple[int, int, float]]:
-    """The cells a data_editor delta changes, as (row, column, value); raises CellError for a non-number.
+def read_edits(g: Grid, edited_rows: dict[Any, dict[Any, Any]]) -> tuple[list[tuple[int, int, float]], list[CellError]]:
+    """The cells a data_editor delta changes, as (row, column, value), and a CellError for each cell that holds
+    no usable number (a paste may bring both).
 
     Columns are keyed by name ("h2"); a position ("1") is accepted too.
     """
-    cells = []
+    cells, errors = [], []
     n_rows, n_cols = g.values.shape
     for row, changes in edited_rows.items():
         r = int(row)
@@ -94,9 +142,18 @@ def apply_edits(g: Grid, edited_rows: dict[Any, dict[Any, Any]]) -> list[tuple[i
             c = g.columns.index(col) if col in g.columns else int(col) if str(col).isdigit() else -1
             if not (0 <= r < n_rows and 0 <= c < n_cols):
                 continue  # not a cell of this grid (cannot come from the versioned key; ignore rather than crash)
-            if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
-                raise CellError(g.cell(r, c), value)
-            cells.append((r, c, float(value)))
+            try:
+                cells.append((r, c, cell_value(value, float(g.values[r, c]), g.cell(r, c))))
+            except CellError as e:
+                errors.append(e)
+    return cells, errors
+
+
+def apply_edits(g: Grid, edited_rows: dict[Any, dict[Any, Any]]) -> list[tuple[int, int, float]]:
+    """The cells a data_editor delta changes, as (row, column, value); raises the first CellError, if any."""
+    cells, errors = read_edits(g, edited_rows)
+    if errors:
+        raise errors[0]
     return cells
 
 
@@ -126,10 +183,11 @@ def _apply_grid_delta(name: str, delta: dict[str, Any]) -> None:
     """
     sc = state.scenario()
     g = grid(sc, name)
-    try:
-        cells = apply_edits(g, delta.get("edited_rows", {}))
-    except CellError as e:
-        _refuse(f"{e.en}; the edit was not applied.", f"{e.ja}。変更は反映されませんでした。")
+    cells, errors = read_edits(g, delta.get("edited_rows", {}))
+    if errors and not cells:
+        en = "; ".join(e.en for e in errors)
+        ja = "。".join(e.ja for e in errors)
+        _refuse(f"{en}; the edit was not applied.", f"{ja}。変更は反映されませんでした。")
         return
     values = g.values.copy()
     rebalanced = False
@@ -143,11 +201,24 @@ def _apply_grid_delta(name: str, delta: dict[str, Any]) -> None:
         new = with_matrix(sc, name, values)
     except dnn.ValidationError as e:
         where = ", ".join(g.cell(r, c) for r, c, _ in cells)
-        _refuse(f"{where}: {e.en}. The edit was not applied.", f"{where}: {e.ja}。変更は反映されませんでした。")
+        also_en = "".join(f" {c.en}." for c in errors)
+        also_ja = "".join(f"{c.ja}。" for c in errors)
+        _refuse(
+            f"{where}: {e.en}.{also_en} The edit was not applied.",
+            f"{where}: {e.ja}。{also_ja}変更は反映されませんでした。",
+        )
         return
     # A grid that shows exactly the new values keeps its key (a new key would redraw it and drop the focus); one
-    # whose other cells were rescaled must be redrawn.
-    state.set_scenario(new, refresh_editors=rebalanced)
+    # whose other cells were rescaled, or that shows refused text, must be redrawn.
+    state.set_scenario(new, refresh_editors=rebalanced or bool(errors))
+    if errors:
+        n = len(cells)
+        state.flash(
+            "Not applied: " + "; ".join(e.en for e in errors) + f". The other {n} cell{'s' * (n != 1)} were applied.",
+            "反映されなかったセル: " + "。".join(e.ja for e in errors) + f"。ほかの {n} 個のセルは反映しました。",
+            kind="warning",
+        )
+        state.bump_editor_version()
 
 
 def apply_pending_edits() -> None:
@@ -166,42 +237,57 @@ def apply_pending_edits() -> None:
 def matrix_editor(sc: dnn.Scenario, name: str, title: str, help_text: str | None = None) -> None:
     """One keyed ``st.data_editor`` for matrix ``name``; its edits are applied by ``apply_pending_edits``."""
     g = grid(sc, name)
-    frame = pd.DataFrame(g.values, index=g.rows, columns=g.columns)
+    # Text cells, right-aligned like numbers: the app reads what was typed (see ``cell_value``).
+    frame = pd.DataFrame([[cell_text(v) for v in row] for row in g.values], index=g.rows, columns=g.columns)
     st.markdown(f"**{title}**", help=help_text)
     st.data_editor(
         frame,
         key=editor_key(name),
         num_rows="fixed",
-        column_config={c: st.column_config.NumberColumn(c, format="%.4f", step=None) for c in g.columns},
+        column_config={c: st.column_config.TextColumn(c, alignment="right") for c in g.columns},
     )
 
 
 def parameter_editors(sc: dnn.Scenario) -> None:
     """The six grids, laid out as the network: layer 1 (W1, b1), layer 2 (W2, b2), then the data (x, d)."""
-    full = tr("Full precision is kept; the grid shows 4 decimals.", "値は全桁保持し、表示は小数 4 桁です。")
+    full = tr(
+        "Full precision is kept; the grid shows 4 decimals. Type 0.001 or 1e-3 (full-width digits work too). "
+        "A pasted block larger than the grid loses the cells beyond its edges.",
+        "値は全桁保持し、表示は小数 4 桁です。0.001 や 1e-3 のように入力できます（全角数字も可）。"
+        "表より大きな範囲を貼り付けると、表からはみ出したセルは使われません。",
+    )
     layer1, layer2 = st.columns(2)
     with layer1:
-        matrix_editor(sc, "W1", tr("Weight W1 (inputs × hidden units)", "重み W1(入力 × 中間層)"), full)
+        matrix_editor(sc, "W1", tr("Weight W1 (inputs × hidden units)", "重み W1（入力 × 中間層）"), full)
         matrix_editor(sc, "b1", tr("Bias b1", "バイアス b1"))
     with layer2:
-        matrix_editor(sc, "W2", tr("Weight W2 (hidden units × outputs)", "重み W2(中間層 × 出力)"), full)
+        matrix_editor(sc, "W2", tr("Weight W2 (hidden units × outputs)", "重み W2（中間層 × 出力）"), full)
         matrix_editor(sc, "b2", tr("Bias b2", "バイアス b2"))
     data_x, data_d = st.columns(2)
     with data_x:
-        matrix_editor(sc, "x", tr("Input x (one row per sample)", "入力 x(1 行 = 1 サンプル)"))
+        matrix_editor(sc, "x", tr("Input x (one row per sample)", "入力 x（1 行 = 1 サンプル）"))
     with data_d:
         target_help = {
             "softmax": tr(
                 "softmax: each row is a probability vector (one-hot for a class). Typing one cell rescales the "
                 "others so the row still sums to 1.",
-                "softmax: 各行は確率(クラスなら one-hot)。1 つのセルを変えると、"
+                "softmax: 各行は確率（クラスなら one-hot）。1 つのセルを変えると、"
                 "行の合計が 1 になるよう残りを調整します。",
             ),
             "sigmoid": tr("sigmoid: each target between 0 and 1.", "sigmoid: 各目標は 0〜1。"),
             "identity": tr("identity: any numbers.", "恒等関数: 任意の数。"),
-        }[sc.network.output]
-        d_title = tr("Target d (one row per sample)", "目標出力 d(教師データ、1 行 = 1 サンプル)")
+        }.get(sc.network.output) or _target_rule(sc.network.output)
+        d_title = tr("Target d (one row per sample)", "目標出力 d（教師データ、1 行 = 1 サンプル）")
         matrix_editor(sc, "d", d_title, target_help)
+
+
+def _target_rule(output: str) -> str:
+    """The targets an output layer without a written help text accepts, read off its registry entry."""
+    bounds = dnn.OUTPUT_LAYERS[output].target_range
+    if bounds is None:
+        return tr(f"{output}: any numbers.", f"{output}: 任意の数。")
+    lo, hi = bounds
+    return tr(f"{output}: each target between {lo:g} and {hi:g}.", f"{output}: 各目標は {lo:g}〜{hi:g}。")
 
 
 # ---------------------------------------------------------------- structure: sizes, activations, η, steps
@@ -211,9 +297,34 @@ def _widget_key(what: str) -> str:
     return f"{what}_v{state.editor_version()}"
 
 
-def _on_size(what: str, key: str) -> None:
-    n = int(state.widget_value(key))
-    state.change_scenario(lambda sc: shapes.resize_scenario(sc, **{what: n}))
+def _whole(value: Any, label_en: str, label_ja: str) -> int | None:
+    """A whole number from a number box, or None after saying why not (the box is redrawn).
+
+    The boxes are float-typed (``whole_number_input``), so 1e5 arrives as 100000.0 and 1.5 as 1.5, not as 1."""
+    if value is not None and float(value).is_integer():
+        return int(value)
+    if value is not None:
+        state.flash(
+            f"{label_en}: {codec.format_number(value)} is not a whole number; nothing was changed.",
+            f"{label_ja}: {codec.format_number(value)} は整数ではありません。変更していません。",
+        )
+    state.bump_editor_version()  # an emptied or refused box shows the scenario's value again
+    return None
+
+
+def whole_number_input(label: str, lo: int, hi: int, value: int, step: int, **kwargs: Any) -> None:
+    """A number box for a whole number that reads what was typed as a number (1e5 is 100000).
+
+    Streamlit's integer box parses the text as an integer prefix, so 1e5 became 1 without a word; a float box
+    with no decimals shown reads exponents, and the callbacks refuse a fraction with a message (``_whole``).
+    """
+    st.number_input(label, float(lo), float(hi), float(value), step=float(step), format="%.0f", **kwargs)
+
+
+def _on_size(what: str, key: str, label_en: str, label_ja: str) -> None:
+    n = _whole(state.widget_value(key), label_en, label_ja)
+    if n is not None:
+        state.change_scenario(lambda sc: shapes.resize_scenario(sc, **{what: n}))
 
 
 def _on_hidden(key: str) -> None:
@@ -225,11 +336,13 @@ def _on_output(key: str) -> None:
     value = state.widget_value(key)
 
     def build(sc: dnn.Scenario) -> dnn.Scenario:
-        if value == "softmax" and sc.network.n_out < 2:
-            sc = shapes.resize_scenario(sc, n_out=2)  # softmax needs two outputs to compare
+        least, n_out = dnn.OUTPUT_LAYERS[value].min_outputs, sc.network.n_out  # softmax: two outputs to compare
+        if n_out < least:
+            sc = shapes.resize_scenario(sc, n_out=least)
+            added = ", ".join(units("y", least)[n_out:])
             state.flash(
-                "softmax needs at least 2 outputs, so y2 was added.",
-                "softmax には 2 つ以上の出力が必要なので、y2 を追加しました。",
+                f"{value} needs at least {least} outputs, so {added} {'was' if least - n_out == 1 else 'were'} added.",
+                f"{value} には {least} つ以上の出力が必要なので、{added} を追加しました。",
                 kind="info",
             )
         d = shapes.fit_target(sc.d, value)
@@ -253,6 +366,13 @@ def on_number(field: str, key: str) -> None:
     state.change_scenario(lambda sc: sc.replace(**{field: value}), refresh_editors=False)
 
 
+def on_steps(key: str) -> None:
+    """Callback of a steps box drawn with ``whole_number_input`` whose widget key is ``key``."""
+    steps = _whole(state.widget_value(key), "Training steps", "学習ステップ数")
+    if steps is not None:
+        state.change_scenario(lambda sc: sc.replace(steps=steps), refresh_editors=False)
+
+
 def scale_lr(factor: float) -> None:
     """Callback of the ÷10 / ×10 buttons: the learning rate η moves by a power of ten."""
     state.change_scenario(lambda sc: sc.replace(lr=sc.lr * factor))
@@ -263,14 +383,15 @@ def structure_controls(sc: dnn.Scenario) -> None:
     net = sc.network
     lim = dnn.LIMITS
     sizes = (
-        ("n_in", tr("Inputs", "入力の数"), net.n_in, 1, lim["max_inputs"]),
-        ("n_hidden", tr("Hidden units", "中間層のユニット数"), net.n_hidden, 1, lim["max_hidden"]),
-        ("n_out", tr("Outputs", "出力の数"), net.n_out, 2 if net.output == "softmax" else 1, lim["max_outputs"]),
-        ("n_samples", tr("Samples", "サンプル数"), len(sc.x), 1, lim["max_samples"]),
+        ("n_in", ("Inputs", "入力の数"), net.n_in, 1, lim["max_inputs"]),
+        ("n_hidden", ("Hidden units", "中間層のユニット数"), net.n_hidden, 1, lim["max_hidden"]),
+        ("n_out", ("Outputs", "出力の数"), net.n_out, dnn.OUTPUT_LAYERS[net.output].min_outputs, lim["max_outputs"]),
+        ("n_samples", ("Samples", "サンプル数"), len(sc.x), 1, lim["max_samples"]),
     )
-    for col, (what, label, value, lo, hi) in zip(st.columns(4), sizes, strict=True):
+    for col, (what, labels, value, lo, hi) in zip(st.columns(4), sizes, strict=True):
         key = _widget_key(f"size_{what}")
-        col.number_input(label, lo, hi, value, step=1, key=key, on_change=_on_size, args=(what, key))
+        with col:
+            whole_number_input(tr(*labels), lo, hi, value, 1, key=key, on_change=_on_size, args=(what, key, *labels))
     st.caption(
         tr(
             "Resizing keeps every value that still fits; new weights are small random numbers, new biases 0, new "
@@ -281,11 +402,13 @@ def structure_controls(sc: dnn.Scenario) -> None:
     )
     act, out = st.columns(2)
     lang = current_lang()  # format_func runs later too: give it the language now, not the session's at call time
-    key = _widget_key("hidden")
+    hidden, outputs = hidden_menu(lang), output_menu(lang)
+    key = _widget_key(state.translated_key("hidden"))  # its labels are translated: a widget per language
     act.selectbox(
         tr("Hidden activation", "中間層の活性化関数"),
-        dnn.HIDDEN_ACTIVATIONS,
-        index=dnn.HIDDEN_ACTIVATIONS.index(net.hidden),
+        list(hidden),
+        index=list(hidden).index(net.hidden),
+        format_func=lambda name: hidden[name],
         key=key,
         on_change=_on_hidden,
         args=(key,),
@@ -293,9 +416,9 @@ def structure_controls(sc: dnn.Scenario) -> None:
     key = _widget_key(state.translated_key("output"))  # its labels are translated: a widget per language
     out.selectbox(
         tr("Output layer / loss", "出力層 / 誤差関数"),
-        dnn.OUTPUTS,
-        index=dnn.OUTPUTS.index(net.output),
-        format_func=lambda o: pick(lang, *OUTPUT_LABELS[o]),
+        list(outputs),
+        index=list(outputs).index(net.output),
+        format_func=lambda name: outputs[name],
         key=key,
         on_change=_on_output,
         args=(key,),
@@ -320,16 +443,17 @@ def structure_controls(sc: dnn.Scenario) -> None:
             st.button("÷10", key="lr_div10", on_click=scale_lr, args=(0.1,))
             st.button("×10", key="lr_mul10", on_click=scale_lr, args=(10.0,))
     key = _widget_key("steps")
-    steps.number_input(
-        tr("Training steps", "学習ステップ数"),
-        1,
-        lim["max_steps"],
-        int(sc.steps),
-        step=100,
-        key=key,
-        on_change=on_number,
-        args=("steps", key),
-    )
+    with steps:
+        whole_number_input(
+            tr("Training steps", "学習ステップ数"),
+            1,
+            lim["max_steps"],
+            int(sc.steps),
+            100,
+            key=key,
+            on_change=on_steps,
+            args=(key,),
+        )
 
 
 # ---------------------------------------------------------------- presets
@@ -340,8 +464,9 @@ def _on_preset(key: str) -> None:
 
 
 def _on_random(seed_key: str) -> None:
-    seed = int(state.widget_value(seed_key) or 0)
-    state.change_scenario(lambda sc: presets.random_weights(sc, seed))
+    seed = _whole(state.widget_value(seed_key, 0), "Seed", "シード")
+    if seed is not None:
+        state.change_scenario(lambda sc: presets.random_weights(sc, seed))
 
 
 def preset_bar() -> None:
@@ -357,7 +482,8 @@ def preset_bar() -> None:
             )
     seed_col, button_col = st.columns([1, 2], vertical_alignment="bottom")
     seed_key = "preset_seed"
-    seed_col.number_input(tr("Seed", "シード"), 0, 2**31 - 1, 0, step=1, key=seed_key)
+    with seed_col:
+        whole_number_input(tr("Seed", "シード"), 0, 2**31 - 1, 0, 1, key=seed_key)
     button_col.button(
         tr("Random weights from this seed", "このシードで重みをランダムに"),
         key="preset_random",
@@ -366,6 +492,6 @@ def preset_bar() -> None:
         args=(seed_key,),
         help=tr(
             "Same sizes, activations, x and d; weights drawn from N(0, 1/fan-in), biases 0.",
-            "サイズ・活性化関数・x・d はそのまま。重みは N(0, 1/入力数) から、バイアスは 0。",
+            "サイズ・活性化関数・x・d はそのまま。重みは平均 0、分散 1/入力数の正規分布から、バイアスは 0。",
         ),
     )

@@ -1,15 +1,15 @@
 """Explanations with the current numbers filled in, in English and Japanese, for the Forward and Backprop screens.
 
 Each function takes the numbers (network, forward pass, gradients) and ``lang`` and returns ``Block``s: markdown,
-LaTeX, a small table or metrics. ``show`` draws a list of blocks with Streamlit; everything else here is plain
-Python, so tests can check the texts and numbers without running a page.
+LaTeX, a small table or metrics. The module is plain Python (no Streamlit), so tests can check the texts without
+running a page: ``ui.explain_view.show`` draws the blocks, ``ui.tex`` writes the numbers as LaTeX, and every number
+comes from ``dnn``.
 
 The four questions answered here are the ones the notebook's student wrote as 【コメント】 beside the code.
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Literal
@@ -20,14 +20,9 @@ import pandas as pd
 import dnn
 
 from .heatmaps import MAX_SAMPLE_ROWS, num, unit_names
-from .i18n import pick
+from .i18n import activation_label, pick
+from .tex import CHAR_PX, MAX_TEX_ROWS, SGD_COLS, Tex, equation, mat, sym, tex_matrix, tex_num
 
-MAX_TEX_ROWS = 4  # rows of a matrix written out in a formula; the rest is "⋮"
-MAX_TEX_COLS = 8
-CHAR_PX = 10.5  # rough width of one character of a formula (KaTeX in Streamlit)
-COL_GAP_PX = 20
-SGD_COLS = 6  # columns written out in the update formulas (before and after use 7 digits)
-LINE_PX = 820  # width a formula may take before it is broken into lines (the main column at 1366 px)
 BlockKind = Literal["markdown", "latex", "table", "caption", "metrics", "success", "info", "warning", "error"]
 
 
@@ -48,116 +43,6 @@ class Block:
 
     kind: BlockKind
     body: str | pd.DataFrame | tuple[Metric, ...]
-
-
-def show(blocks: Sequence[Block]) -> None:
-    """Draw ``blocks`` in order with Streamlit."""
-    import streamlit as st  # here so that the rest of the module needs no Streamlit
-
-    for b in blocks:
-        if b.kind == "latex":
-            st.latex(b.body)
-        elif b.kind == "table":
-            st.table(b.body)
-        elif b.kind == "metrics":
-            cols = st.columns(len(b.body))
-            for col, m in zip(cols, b.body, strict=True):
-                col.metric(m.label, m.value, m.delta, help=m.help, delta_color=m.delta_color)
-        else:
-            getattr(st, b.kind)(b.body)
-
-
-def notebook_printout_toggle(sc: dnn.Scenario, key: str, lang: str) -> None:
-    """A toggle that shows what the notebook prints for ``sc``, in its own format (its summed gradients)."""
-    import streamlit as st
-
-    if st.toggle(pick(lang, "Show the notebook's printout", "ノートブックの出力を表示"), key=key):
-        st.caption(
-            pick(
-                lang,
-                "What the notebook prints for this scenario, in its format (its summed gradients).",
-                "このシナリオでノートブックが表示する内容(ノートブックの形式、合計の勾配)。",
-            )
-        )
-        st.code(dnn.notebook_printout(sc, reduction="sum"), language=None)
-
-
-# ---------------------------------------------------------------- numbers in formulas
-
-
-def tex_num(v: float, digits: int = 4) -> str:
-    """A number for LaTeX: ``num`` with exponents written as ×10ⁿ ("1e-05" → "1\\times10^{-5}")."""
-    s = num(v, digits)
-    m = re.fullmatch(r"(-?[\d.]+)e(-?)(\d+)", s)
-    if m:
-        mant, sign, exp = m.groups()
-        return f"{mant}\\times10^{{{sign}{exp}}}"
-    return s
-
-
-def tex_matrix(a: np.ndarray, digits: int = 4, max_rows: int = MAX_TEX_ROWS, max_cols: int = MAX_TEX_COLS) -> str:
-    """A vector or matrix as a LaTeX bmatrix with its numbers; rows/columns past the limits become ⋮ / ⋯."""
-    return mat(a, digits, max_rows, max_cols).tex
-
-
-@dataclass(frozen=True)
-class Tex:
-    """A piece of a LaTeX formula with a rough width in px, so that long formulas can be broken into lines."""
-
-    tex: str
-    px: float
-
-    def __add__(self, other: Tex) -> Tex:
-        return Tex(f"{self.tex} {other.tex}", self.px + other.px)
-
-
-def sym(tex: str, chars: float) -> Tex:
-    """A short symbolic piece ("= ", r"\frac{∂E}{∂W_1}") about ``chars`` characters wide."""
-    return Tex(tex, CHAR_PX * chars)
-
-
-def mat(
-    a: np.ndarray,
-    digits: int = 4,
-    max_rows: int = MAX_TEX_ROWS,
-    max_cols: int = MAX_TEX_COLS,
-    name: str | None = None,
-) -> Tex:
-    """A matrix as a bmatrix ``Tex`` (⋮ / ⋯ past the limits), with its ``name`` written under it if given."""
-    a = np.atleast_2d(np.asarray(a, dtype=np.float64))
-    r, c = a.shape
-    cells = [[tex_num(v, digits) for v in a[i, :max_cols]] for i in range(min(r, max_rows))]
-    rows = [" & ".join(row + ([r"\cdots"] if c > max_cols else [])) for row in cells]
-    if r > max_rows:
-        rows.append(" & ".join([r"\vdots"] * (min(c, max_cols) + (c > max_cols))))
-    tex = r"\begin{bmatrix}" + r" \\ ".join(rows) + r"\end{bmatrix}"
-    # Width: each column as wide as its longest number (in digits and signs), plus the column gap.
-    widths = [max(len(row[j].replace("\\times10^{", "e")) for row in cells) for j in range(len(cells[0]))]
-    px = sum(w * CHAR_PX + COL_GAP_PX for w in widths) + (30 if c > max_cols else 0) + 16
-    if name is not None:
-        tex = rf"\underbrace{{{tex}}}_{{{name}}}"
-    return Tex(tex, px)
-
-
-def equation(lhs: Tex, terms: Sequence[Tex], limit: float = LINE_PX) -> str:
-    """``lhs`` followed by ``terms`` (each starting with =, + or −), on one line if it fits in ``limit`` px, else
-    broken before the terms that would not fit, with the relations aligned."""
-    lines: list[list[Tex]] = [[]]
-    width = lhs.px
-    for term in terms:
-        if lines[-1] and width + term.px > limit:
-            lines.append([])
-            width = lhs.px
-        lines[-1].append(term)
-        width += term.px
-    if len(lines) == 1:
-        return " ".join([lhs.tex, *(t.tex for t in lines[0])])
-    body = [lhs.tex + " &" + " ".join(t.tex for t in lines[0])]
-    for line in lines[1:]:
-        # A line that continues a sum or product is indented; one that starts with "=" is aligned with the first.
-        indent = "" if line[0].tex.lstrip().startswith("=") else r"\quad "
-        body.append("&" + indent + " ".join(t.tex for t in line))
-    return r"\begin{aligned}" + r" \\ ".join(body) + r"\end{aligned}"
 
 
 def _vec_text(v: np.ndarray, digits: int = 4) -> str:
@@ -198,12 +83,13 @@ OUTPUT_TEX: dict[str, str] = {
 }
 LOSS_TEX: dict[str, str] = {
     "softmax": r"E = -\frac{1}{N}\sum_{n}\sum_{k} d_{nk}\,\log\left(y_{nk} + 10^{-7}\right)",
-    "sigmoid": r"E = -\frac{1}{N}\sum_{n}\sum_{k}\left[d_{nk}\log y_{nk} + (1 - d_{nk})\log(1 - y_{nk})\right]",
+    "sigmoid": r"E = -\frac{1}{N}\sum_{n}\sum_{k}\left[d_{nk}\log\left(y_{nk} + 10^{-7}\right) + (1 - d_{nk})"
+    r"\log\left(1 - y_{nk} + 10^{-7}\right)\right]",
     "identity": r"E = \frac{1}{N}\sum_{n}\frac{1}{2}\sum_{k}\left(y_{nk} - d_{nk}\right)^2",
 }
 LOSS_NAMES: dict[str, tuple[str, str]] = {
     "softmax": ("cross-entropy", "交差エントロピー誤差"),
-    "sigmoid": ("binary cross-entropy", "2 値交差エントロピー誤差"),
+    "sigmoid": ("binary cross-entropy", "2値交差エントロピー誤差"),
     "identity": ("squared error", "二乗誤差"),
 }
 
@@ -215,7 +101,7 @@ def rows_note(n: int, lang: str) -> str:
     return pick(
         lang,
         f"Formulas show the first {MAX_TEX_ROWS} of the {n} samples (one per row); every value is in the tables below.",
-        f"式には {n} 個のサンプル(1 行に 1 個)のうち最初の {MAX_TEX_ROWS} 個を表示しています。"
+        f"式には {n} 個のサンプル（1 行に 1 個）のうち最初の {MAX_TEX_ROWS} 個を表示しています。"
         "すべての値は下の表にあります。",
     )
 
@@ -230,7 +116,10 @@ def _loss_numbers(net: dnn.Network, y: np.ndarray, d: np.ndarray, e: float) -> s
                 terms.append(Tex(rf"{dk}\cdot\log({yk} + 10^{{-7}})", CHAR_PX * (len(yk) + len(dk) + 12)))
             elif net.output == "sigmoid":
                 terms.append(
-                    Tex(rf"\left[{dk}\log {yk} + (1 - {dk})\log(1 - {yk})\right]", CHAR_PX * (2 * len(yk + dk) + 20))
+                    Tex(
+                        rf"\left[{dk}\log({yk} + 10^{{-7}}) + (1 - {dk})\log(1 - {yk} + 10^{{-7}})\right]",
+                        CHAR_PX * (2 * len(yk + dk) + 32),
+                    )
                 )
             else:
                 terms.append(Tex(rf"({yk} - {dk})^2", CHAR_PX * (len(yk) + len(dk) + 6)))
@@ -250,7 +139,7 @@ def forward_steps(net: dnn.Network, x: np.ndarray, d: np.ndarray, fwd: dnn.Forwa
     e = dnn.loss(net, x, d)
     steps = [
         Step(
-            pick(lang, "1. Total input of the hidden layer u1", "1. 中間層の総入力 u1(総入力1)"),
+            pick(lang, "1. Total input of the hidden layer u1", "1. 中間層の総入力 u1（総入力1）"),
             r"u_1 = x \cdot W_1 + b_1",
             equation(
                 sym("u_1", 2),
@@ -265,18 +154,22 @@ def forward_steps(net: dnn.Network, x: np.ndarray, d: np.ndarray, fwd: dnn.Forwa
                 pick(
                     lang,
                     "Each column of the weight W1 belongs to one hidden unit (h1, h2, …); each row of x is one sample.",
-                    "重み W1 の各列が中間層の各ユニット(h1, h2, …)に、x の各行が各サンプルに対応します。",
+                    "重み W1 の各列が中間層の各ユニット（h1, h2, …）に、x の各行が各サンプルに対応します。",
                 ),
             ),
         ),
         Step(
-            pick(lang, f"2. Hidden output z1 = f(u1), f = {net.hidden}", f"2. 中間層出力 z1 = f(u1)(f = {net.hidden})"),
+            pick(
+                lang,
+                f"2. Hidden output z1 = f(u1), f = {activation_label(net.hidden, lang)}",
+                f"2. 中間層出力 z1 = f(u1)（f = {activation_label(net.hidden, lang)}）",
+            ),
             HIDDEN_TEX[net.hidden],
             "z_1 = " + tex_matrix(fwd.z1),
             _hidden_notes(net, fwd, lang),
         ),
         Step(
-            pick(lang, "3. Total input of the output layer u2", "3. 出力層の総入力 u2(総入力2)"),
+            pick(lang, "3. Total input of the output layer u2", "3. 出力層の総入力 u2（総入力2）"),
             r"u_2 = z_1 \cdot W_2 + b_2",
             equation(
                 sym("u_2", 2),
@@ -289,7 +182,7 @@ def forward_steps(net: dnn.Network, x: np.ndarray, d: np.ndarray, fwd: dnn.Forwa
             ),
         ),
         Step(
-            pick(lang, f"4. Output y ({net.output})", f"4. 出力 y({net.output})"),
+            pick(lang, f"4. Output y ({net.output})", f"4. 出力 y（{activation_label(net.output, lang)}）"),
             OUTPUT_TEX[net.output],
             "y = " + tex_matrix(fwd.y),
             _output_notes(net, fwd, lang),
@@ -298,57 +191,113 @@ def forward_steps(net: dnn.Network, x: np.ndarray, d: np.ndarray, fwd: dnn.Forwa
             pick(
                 lang,
                 f"5. Loss E ({LOSS_NAMES[net.output][0]}) against the target d",
-                f"5. 誤差 E({LOSS_NAMES[net.output][1]}): 目標出力 d との比較",
+                f"5. 誤差 E（{LOSS_NAMES[net.output][1]}）: 目標出力 d との比較",
             ),
             LOSS_TEX[net.output] + r",\qquad d = " + tex_matrix(d),
             _loss_numbers(net, fwd.y, d, e),
-            (
-                pick(
-                    lang,
-                    f"The notebook computes this loss (`loss = functions.cross_entropy_error(d, y)`) but never prints "
-                    f"it: E = **{num(e, 10)}**." + (f" It is the mean of the {n} samples' losses." if n > 1 else ""),
-                    f"ノートブックはこの誤差を計算していますが(`loss = functions.cross_entropy_error(d, y)`)、"
-                    f"表示していません: E = **{num(e, 10)}**。"
-                    + (f"{n} 個のサンプルの誤差の平均です。" if n > 1 else ""),
-                ),
-            ),
+            (_loss_note(net, e, n, lang),),
         ),
     ]
     return steps
 
 
+def _loss_note(net: dnn.Network, e: float, n: int, lang: str) -> str:
+    """Which loss E is (the notebook's own only for softmax), its value, and that it is a mean over samples."""
+    mean = (
+        pick(lang, f" It is the mean of the {n} samples' losses.", f"{n} 個のサンプルの誤差の平均です。")
+        if n > 1
+        else ""
+    )
+    value = f"E = **{num(e, 10)}**"
+    if net.output == "softmax":
+        return pick(
+            lang,
+            f"The notebook computes this loss (`loss = functions.cross_entropy_error(d, y)`) but never prints it: "
+            f"{value}.{mean}",
+            f"ノートブックはこの誤差を計算していますが（`loss = functions.cross_entropy_error(d, y)`）、表示して"
+            f"いません: {value}。{mean}",
+        )
+    if net.output == "sigmoid":
+        return pick(
+            lang,
+            "With sigmoid outputs the loss is the binary cross-entropy, each output a yes/no probability; like the "
+            f"course's cross-entropy it adds 1e-7 inside each log, so that log(0) never happens: {value}.{mean}",
+            "出力がシグモイド関数のときの誤差は 2値交差エントロピー誤差で、各出力を「はい／いいえ」の確率とみなします。"
+            f"講座の交差エントロピー誤差と同じく、log(0) を避けるために各 log の中に 1e-7 を足します: {value}。{mean}",
+        )
+    return pick(
+        lang,
+        "With an identity output the loss is the squared error ½·Σₖ(yₖ − dₖ)², summed over the outputs and averaged "
+        "over the samples (the course's mean_squared_error also averages over the outputs, which divides it by the "
+        f"number of outputs): {value}.{mean}",
+        "出力が恒等関数のときの誤差は二乗誤差 ½·Σₖ(yₖ − dₖ)² で、出力について合計し、サンプルについて平均します"
+        "（講座の mean_squared_error は出力についても平均するので、出力の数で割った値になります）: "
+        f"{value}。{mean}",
+    )
+
+
 def _hidden_notes(net: dnn.Network, fwd: dnn.Forward, lang: str) -> tuple[str, ...]:
+    off = dnn.claims.switched_off(net.hidden, fwd.u1)
     if net.hidden != "relu":
         return ()
-    off = int(np.sum(fwd.u1 <= 0))
     if off == 0:
         return (
             pick(
                 lang,
                 "Every total input u1 is positive, so ReLU passes it unchanged: z1 = u1 (as in the notebook).",
-                "総入力 u1 がすべて正なので、ReLU はそのまま通します: z1 = u1(ノートブックと同じ)。",
+                "総入力 u1 がすべて正なので、ReLU はそのまま通します: z1 = u1（ノートブックと同じ）。",
             ),
         )
-    return (
+    notes = [
         pick(
             lang,
-            f"{off} total input(s) u1 ≤ 0 become 0: ReLU switches those units off for that sample.",
-            f"u1 ≤ 0 の総入力 {off} 個は 0 になります: そのサンプルではそのユニットが止まります。",
-        ),
-    )
+            f"{off} of the total inputs u1 {'is' if off == 1 else 'are'} ≤ 0: there ReLU outputs z1 = 0 (u1 itself "
+            "keeps its value), so that unit is switched off for that sample.",
+            f"総入力 u1 のうち {off} 個が 0 以下です。そこでは ReLU の出力が z1 = 0 になり（u1 自体の値は"
+            "そのまま）、そのサンプルではそのユニットが止まります。",
+        )
+    ]
+    if kinked := dnn.claims.units_at_kink(net.hidden, fwd.u1):
+        names = ", ".join(f"h{j + 1}" for j in kinked)
+        notes.append(
+            pick(
+                lang,
+                f"u1 is exactly 0 at {names}: the course's derivative of ReLU there is 0, so it counts as switched "
+                "off.",
+                f"{names} では u1 がちょうど 0 です。講座の ReLU の微分はそこで 0 なので、止まっているとみなします。",
+            )
+        )
+    return tuple(notes)
 
 
 def _output_notes(net: dnn.Network, fwd: dnn.Forward, lang: str) -> tuple[str, ...]:
     if net.output != "softmax":
         return ()
-    sums = np.sum(fwd.y, axis=1)
+    sums = dnn.claims.output_sums(fwd.y)
+    n = len(sums.per_sample)
+    total = repr(sums.notebook_total)
+    dev = num(sums.max_deviation, 2)
+    if n == 1:
+        return (
+            pick(
+                lang,
+                f"Σy = {total} (the notebook's 出力合計, `np.sum(y)`): softmax outputs are probabilities, so they add "
+                f"up to 1 (deviation {dev}). The last digit depends on the CPU's BLAS kernel: 1.0 where the notebook "
+                "ran, 0.9999999999999999 on some machines.",
+                f"Σy = {total}（ノートブックの「出力合計」、`np.sum(y)`）: softmax の出力は確率なので合計は 1 です"
+                f"（1 からのずれ {dev}）。最後の桁は CPU の BLAS カーネルによって変わります（ノートブックを実行した"
+                "環境では 1.0、別の環境では 0.9999999999999999）。",
+            ),
+        )
     return (
         pick(
             lang,
-            f"Σy = {sums[0]!s} (the notebook's 出力合計): softmax outputs are probabilities, so every sample's y adds "
-            f"up to 1 (largest deviation over the samples: {num(float(np.max(np.abs(sums - 1))), 2)}).",
-            f"Σy = {sums[0]!s}(ノートブックの「出力合計」): softmax の出力は確率なので、どのサンプルでも y の合計は 1 "
-            f"です(全サンプルでの 1 からの最大のずれ: {num(float(np.max(np.abs(sums - 1))), 2)})。",
+            f"Each sample's outputs add up to 1 (softmax outputs are probabilities; largest deviation {dev}). The "
+            f"notebook's 出力合計 `np.sum(y)` adds every sample, so it prints {total} for these {n} samples (its last "
+            "digit depends on the CPU's BLAS kernel).",
+            f"各サンプルの出力の合計は 1 です（softmax の出力は確率。1 からの最大のずれ {dev}）。ノートブックの"
+            f"「出力合計」`np.sum(y)` はすべてのサンプルを足すので、この {n} 個のサンプルでは {total} と表示されます"
+            "（最後の桁は CPU の BLAS カーネルによって変わります）。",
         ),
     )
 
@@ -368,23 +317,35 @@ def forward_tables(fwd: dnn.Forward) -> dict[str, pd.DataFrame]:
 # ---------------------------------------------------------------- reduction and dead units
 
 
+def loss_tex(loss: str) -> str:
+    r"""The loss's symbol in LaTeX: "E" or E_{\mathrm{sum}}."""
+    return r"E_{\mathrm{sum}}" if loss == "E_sum" else "E"
+
+
 def reduction_note(reduction: str, n: int, lang: str) -> str:
-    """Which gradient the screen shows: of the mean loss (δ2 = (y − d)/N) or the notebook's sum (δ2 = y − d)."""
-    if reduction == "mean":
+    """Which gradient the screen shows: of the mean loss E (δ2 = (y − d)/N) or of the notebook's sum E_sum = Σₙ Eₙ
+    (δ2 = y − d), and under which name."""
+    if n == 1:
         text = pick(
             lang,
-            f"Gradients of the **mean** loss over the N = {n} sample(s): δ2 = (y − d) / N.",
-            f"N = {n} 個のサンプルの**平均**誤差の勾配を表示しています: δ2 = (y − d) / N。",
+            "Gradients of the loss E of the one sample: δ2 = y − d, as in the notebook (with one sample the mean and "
+            "the sum over samples are the same).",
+            "1 個のサンプルの誤差 E の勾配です: δ2 = y − d（ノートブックと同じ。サンプルが 1 個なら、サンプルについての"
+            "平均と合計は同じです）。",
+        )
+    elif reduction == "mean":
+        text = pick(
+            lang,
+            f"Gradients of the **mean** loss E = (1/N)·Σₙ Eₙ over the N = {n} samples: δ2 = (y − d) / N.",
+            f"N = {n} 個のサンプルの**平均**の誤差 E = (1/N)·Σₙ Eₙ の勾配です: δ2 = (y − d) / N。",
         )
     else:
         text = pick(
             lang,
-            f"The notebook's **summed** gradients over the N = {n} sample(s): δ2 = y − d (not divided by N).",
-            f"ノートブックと同じ**合計**の勾配を表示しています(N = {n}): δ2 = y − d(N で割らない)。",
-        )
-    if n == 1:
-        text += pick(
-            lang, " With one sample, mean and sum are the same.", "サンプルが 1 個なので、平均と合計は同じです。"
+            f"The notebook's **summed** gradients: the gradients of E_sum = Σₙ Eₙ = N·E over the N = {n} samples, "
+            "written ∂E_sum/∂W on this screen: δ2 = y − d (not divided by N).",
+            f"ノートブックと同じ**合計**の勾配です: N = {n} 個のサンプルの E_sum = Σₙ Eₙ = N·E の勾配で、この画面では "
+            "∂E_sum/∂W と書きます: δ2 = y − d（N で割らない）。",
         )
     return text + pick(lang, " Change it in the sidebar.", "サイドバーで切り替えられます。")
 
@@ -400,7 +361,7 @@ def dead_unit_warning(units: Sequence[int], lang: str) -> str:
         "it back with these samples.",
         f"死んだ ReLU ユニット: **{names}**。どのサンプルでも総入力 u ≤ 0 なので、"
         "ReLU の出力 z = 0、微分 f′(u) = 0 です。"
-        f"{names} の δ1・∂E/∂b1・∂E/∂W1 の列はちょうど 0、∂E/∂W2 の行も 0(入力 z が 0)になり、"
+        f"{names} の δ1・∂E/∂b1・∂E/∂W1 の列はちょうど 0、∂E/∂W2 の行も 0（入力 z が 0）になり、"
         "このサンプルでは勾配降下法で生き返りません。",
     )
 
@@ -413,7 +374,7 @@ def q1_title(lang: str) -> str:
     return pick(
         lang,
         "「なんでsoftmaxじゃない?」 (“Why not softmax?”) — why δ2 = y − d is right for softmax + cross-entropy",
-        "「なんでsoftmaxじゃない?」 — softmax + 交差エントロピーでも δ2 = y − d でよい理由",
+        "「なんでsoftmaxじゃない?」 — softmax + 交差エントロピー誤差でも δ2 = y − d でよい理由",
     )
 
 
@@ -430,24 +391,43 @@ def q1_blocks(net: dnn.Network, fwd: dnn.Forward, d: np.ndarray, reduction: str,
     shortcut = y0 - d0
     cols = unit_names("y", len(y0))
     n = len(d)
+    which = pick(lang, " (sample #1)", "（サンプル #1）") if n > 1 else ""
+    why = {
+        "softmax": pick(
+            lang,
+            "For softmax + cross-entropy the chain rule gives y − d because the target adds up to 1 (Σd = 1, which "
+            "the scenario requires of a softmax target): the Jacobian's cross terms leave −d + y·Σd = y − d.",
+            "softmax + 交差エントロピー誤差では、目標出力の合計が 1（Σd = 1。softmax の目標出力はそうでなければ"
+            "なりません）なので、連鎖律のヤコビ行列の交差項が −d + y·Σd = y − d にまとまります。",
+        ),
+        "sigmoid": pick(
+            lang,
+            "For sigmoid + binary cross-entropy the sigmoid's derivative y(1 − y) cancels the loss's denominator: "
+            "(−d/y + (1 − d)/(1 − y))·y(1 − y) = y − d.",
+            "シグモイド関数 + 2値交差エントロピー誤差では、シグモイド関数の微分 y(1 − y) が誤差の微分の分母と"
+            "打ち消し合います: (−d/y + (1 − d)/(1 − y))·y(1 − y) = y − d。",
+        ),
+        "identity": pick(
+            lang,
+            "For identity + squared error nothing has to cancel: dy/du2 = 1, and the loss ½·Σ(y − d)² already has "
+            "∂E/∂y = y − d.",
+            "恒等関数 + 二乗誤差では打ち消し合うものはありません: dy/du2 = 1 で、誤差 ½·Σ(y − d)² の微分がそのまま "
+            "∂E/∂y = y − d です。",
+        ),
+    }[net.output]
     blocks = [
         Block(
             "markdown",
             pick(
                 lang,
                 "The notebook writes `delta2 = functions.d_sigmoid_with_loss(d, y)`. The name says *sigmoid*, but the "
-                "function just returns **y − d**, and y − d is also the output delta of **softmax + cross-entropy** "
-                "(and of identity + squared error): in each pair the output's derivative cancels against the loss's. "
-                "Here is the long way through the chain rule, ∂E/∂u2 = ∂E/∂y · ∂y/∂u2, with the current numbers"
-                + (" (sample #1)" if n > 1 else "")
-                + ":",
-                "ノートブックは `delta2 = functions.d_sigmoid_with_loss(d, y)` と書いています。"
-                "名前は *sigmoid* ですが、中身は **y − d** を返すだけで、y − d は **softmax + 交差エントロピー**"
-                "(と恒等関数 + 二乗誤差)の出力層のデルタでもあります。"
-                "どの組でも、出力の微分と誤差の微分が打ち消し合うからです。"
-                "連鎖律 ∂E/∂u2 = ∂E/∂y · ∂y/∂u2 で遠回りして計算すると、いまの数値で"
-                + ("(サンプル #1)" if n > 1 else "")
-                + ":",
+                "function just returns **y − d**, and y − d is the output delta of each output layer offered here "
+                f"(softmax, sigmoid and identity, each with its loss). {why} Here is the long way through the chain "
+                f"rule, ∂E/∂u2 = ∂E/∂y · ∂y/∂u2, with the current numbers{which}:",
+                "ノートブックは `delta2 = functions.d_sigmoid_with_loss(d, y)` と書いています。名前は *sigmoid* "
+                "ですが、中身は **y − d** を返すだけで、y − d はここで選べるどの出力層（softmax、シグモイド関数、"
+                f"恒等関数と、それぞれの誤差関数）でも出力層のデルタです。{why}連鎖律 ∂E/∂u2 = ∂E/∂y · ∂y/∂u2 で"
+                f"遠回りして計算すると、いまの数値で{which}:",
             ),
         )
     ]
@@ -473,8 +453,8 @@ def q1_blocks(net: dnn.Network, fwd: dnn.Forward, d: np.ndarray, reduction: str,
                 "markdown",
                 pick(
                     lang,
-                    "Why they are equal (the target adds up to 1, Σₖ dₖ = 1):",
-                    "等しくなる理由(目標出力の合計は 1、Σₖ dₖ = 1):",
+                    "Why they are equal, written out (Σₖ dₖ = 1):",
+                    "等しくなる理由を書き出すと（Σₖ dₖ = 1）:",
                 ),
             ),
             Block(
@@ -512,7 +492,7 @@ def q1_blocks(net: dnn.Network, fwd: dnn.Forward, d: np.ndarray, reduction: str,
                 {
                     pick(lang, "long way ∂E/∂y · ∂y/∂u2", "遠回り ∂E/∂y · ∂y/∂u2"): chain,
                     pick(lang, "shortcut y − d", "近道 y − d"): shortcut,
-                    pick(lang, "difference (rounding)", "差(丸め誤差)"): chain - shortcut,
+                    pick(lang, "difference (rounding)", "差（丸め誤差）"): chain - shortcut,
                 },
                 cols,
             ),
@@ -531,28 +511,17 @@ def q1_blocks(net: dnn.Network, fwd: dnn.Forward, d: np.ndarray, reduction: str,
                 ),
             )
         )
-    others = {
-        "softmax": pick(
-            lang,
-            "The same shortcut holds for sigmoid + binary cross-entropy and identity + squared error: δ2 = y − d.",
-            "sigmoid + 2 値交差エントロピー、恒等関数 + 二乗誤差でも同じく δ2 = y − d です。",
-        ),
-        "sigmoid": pick(
-            lang,
-            "The same shortcut holds for softmax + cross-entropy and identity + squared error: δ2 = y − d.",
-            "softmax + 交差エントロピー、恒等関数 + 二乗誤差でも同じく δ2 = y − d です。",
-        ),
-        "identity": pick(
-            lang,
-            "The same shortcut holds for softmax + cross-entropy and sigmoid + binary cross-entropy: δ2 = y − d.",
-            "softmax + 交差エントロピー、sigmoid + 2 値交差エントロピーでも同じく δ2 = y − d です。",
-        ),
-    }[net.output]
+    others = pick(
+        lang,
+        "Question 2 below shows the course's own softmax delta, `d_softmax_with_loss`, which divides y − d by the "
+        "number of samples.",
+        "下の 2 つ目の疑問で、講座自身の softmax のデルタ `d_softmax_with_loss`（y − d をサンプル数で割る）を見ます。",
+    )
     if n > 1 and reduction == "mean":
         others += pick(
             lang,
-            f" The δ2 on this screen is divided by N = {n} (gradient of the mean loss).",
-            f"この画面の δ2 は N = {n} で割ってあります(平均誤差の勾配)。",
+            f" The δ2 heatmap on this screen is divided by N = {n}: it is the gradient of the mean loss.",
+            f"この画面の δ2 のヒートマップは N = {n} で割ってあります（平均の誤差の勾配）。",
         )
     blocks.append(Block("caption", others))
     return blocks
@@ -587,26 +556,28 @@ def q2_title(lang: str) -> str:
     return pick(
         lang,
         "「なんでSUMを取っている?」 (“Why take the SUM?”) — the bias gradient sums δ over the samples (axis 0)",
-        "「なんでSUMを取っている?」 — バイアスの偏微分はサンプル方向(axis 0)に δ を足し合わせる",
+        "「なんでSUMを取っている?」 — バイアスの偏微分はサンプル方向（axis 0）に δ を足し合わせる",
     )
 
 
 def q2_blocks(net: dnn.Network, x: np.ndarray, d: np.ndarray, reduction: str, lang: str) -> list[Block]:
-    """Question 2: each sample's δ2 row, their sum over axis 0 and the mean, for two or more samples."""
+    """Question 2: each sample's y − d, their sum over axis 0 and the mean, for two or more samples; then the
+    course's own softmax delta ``d_softmax_with_loss`` = (y − d)/batch_size, which ties questions 1 and 2."""
     bx, bd, added = demo_batch(net, x, d)
     n = len(bx)
-    per_sample = dnn.backward(net, bx, bd, reduction="sum").delta2  # row n = y_n − d_n, sample n's own δ2
+    per_sample = dnn.backward(net, bx, bd, reduction="sum").delta2  # row n = y_n − d_n, sample n's own delta
     total = np.sum(per_sample, axis=0)
     shown = min(n, MAX_SAMPLE_ROWS)
     rows: dict[str, np.ndarray] = {}
     for i in range(shown):
-        label = f"#{i + 1} δ2: x = {_vec_text(bx[i])}, d = {_vec_text(bd[i])}"
+        label = f"#{i + 1} y − d: x = {_vec_text(bx[i])}, d = {_vec_text(bd[i])}"
         if added and i == 1:
             label += pick(lang, " — added for this demo", " — 説明用に追加")  # no "](": st.table reads markdown
         rows[label] = per_sample[i]
-    in_use = pick(lang, " ← in use", " ← 使用中")
-    sum_label = pick(lang, "sum over axis 0 = ∂E/∂b2 (sum)", "axis 0 の合計 = ∂E/∂b2(合計)")
-    mean_label = pick(lang, f"÷ N = {n} → ∂E/∂b2 (mean)", f"÷ N = {n} → ∂E/∂b2(平均)")
+    # "in use" marks the row the screen's heatmaps show; a demo batch is not the scenario's, so nothing is in use.
+    in_use = "" if added else pick(lang, " ← on this screen", " ← この画面の値")
+    sum_label = pick(lang, "sum over axis 0 = ∂E_sum/∂b2", "axis 0 の合計 = ∂E_sum/∂b2")
+    mean_label = pick(lang, f"÷ N = {n} → ∂E/∂b2 (mean loss E)", f"÷ N = {n} → ∂E/∂b2（平均の誤差 E）")
     rows[sum_label + (in_use if reduction == "sum" else "")] = total
     rows[mean_label + (in_use if reduction == "mean" else "")] = total / n
     intro = pick(
@@ -614,13 +585,15 @@ def q2_blocks(net: dnn.Network, x: np.ndarray, d: np.ndarray, reduction: str, la
         "`delta2` has one row per sample (shape N × outputs); the bias b2 has one value per output. Every sample "
         "pushes on the same b2, so its gradient adds the rows up: `np.sum(delta2, axis=0)` sums over axis 0, the "
         "batch axis. **With one sample** the sum changes nothing but the shape — (1, outputs) becomes (outputs,), "
-        "the shape of b2 — so, as the comment says, it equals δ2. **With several samples** it adds their "
-        "contributions:",
-        "`delta2` はサンプルごとに 1 行(形は N × 出力数)、バイアス b2 は出力ごとに 1 個の値です。"
+        "the shape of b2 — so, as the 【コメント】 says, it equals δ2. **With several samples** it adds their "
+        "contributions (each row below is one sample's y − d; the last two rows are the gradient of the summed loss "
+        "E_sum = Σₙ Eₙ and of the mean loss E):",
+        "`delta2` はサンプルごとに 1 行（形は N × 出力数）、バイアス b2 は出力ごとに 1 個の値です。"
         "どのサンプルも同じ b2 を動かそうとするので、その偏微分は行を足し合わせたもの: "
-        "`np.sum(delta2, axis=0)` は axis 0(バッチ方向)の合計です。"
-        "**サンプルが 1 個なら**合計しても形が (1, 出力数) から b2 と同じ (出力数,) に変わるだけで、"
-        "コメントのとおり δ2 と同じ値です。**サンプルが複数なら**各サンプルの寄与を足し合わせます:",
+        "`np.sum(delta2, axis=0)` は axis 0（バッチ方向）の合計です。"
+        "**サンプルが 1 個なら**合計しても形が「1 × 出力数」から b2 と同じ「出力数」に変わるだけで、"
+        "【コメント】のとおり δ2 と同じ値です。**サンプルが複数なら**各サンプルの寄与を足し合わせます"
+        "（下の各行は 1 個のサンプルの y − d、最後の 2 行は合計の誤差 E_sum = Σₙ Eₙ と平均の誤差 E の勾配）:",
     )
     blocks = [Block("markdown", intro)]
     if added:
@@ -630,9 +603,9 @@ def q2_blocks(net: dnn.Network, x: np.ndarray, d: np.ndarray, reduction: str, la
                 pick(
                     lang,
                     f"The scenario has one sample, so a second one (x = {_vec_text(bx[1])}, d = {_vec_text(bd[1])}) "
-                    "is added here for the demonstration only.",
-                    f"シナリオのサンプルが 1 個なので、説明のためだけに 2 個目(x = {_vec_text(bx[1])}、"
-                    f"d = {_vec_text(bd[1])})を加えています。",
+                    "is added here for the demonstration only; with your one sample mean and sum are the same.",
+                    f"シナリオのサンプルが 1 個なので、説明のためだけに 2 個目（x = {_vec_text(bx[1])}、"
+                    f"d = {_vec_text(bd[1])}）を加えています。シナリオの 1 個のサンプルでは平均と合計は同じです。",
                 ),
             )
         )
@@ -654,16 +627,57 @@ def q2_blocks(net: dnn.Network, x: np.ndarray, d: np.ndarray, reduction: str, la
             pick(
                 lang,
                 "The same happens for ∂E/∂b1 = Σ δ1 and inside the matrix products ∂E/∂W2 = z1ᵀ·δ2, ∂E/∂W1 = xᵀ·δ1, "
-                "which also sum over the samples. Mean or sum: the loss E is the mean over the samples, so its exact "
-                "gradient is the mean (sum ÷ N); the notebook's `d_sigmoid_with_loss` does not divide, so its "
-                "gradients are the sum, N times larger (a larger effective learning rate).",
-                "∂E/∂b1 = Σ δ1 も同じで、行列積 ∂E/∂W2 = z1ᵀ·δ2、∂E/∂W1 = xᵀ·δ1 の中でも"
-                "サンプルについて足し合わされます。"
-                "平均か合計か: 誤差 E はサンプルの平均なので、そのちょうどの勾配は平均(合計 ÷ N)です。ノートブックの "
-                "`d_sigmoid_with_loss` は N で割らないので勾配は合計、N 倍の大きさ(実質的に学習率が大きい)になります。",
+                "which also sum over the samples.",
+                "∂E/∂b1 = Σ δ1 も同じで、行列積 ∂E/∂W2 = z1ᵀ·δ2、∂E/∂W1 = xᵀ·δ1 の中でもサンプルについて"
+                "足し合わされます。",
             ),
         )
     )
+    blocks += _course_softmax_delta_blocks(net, bx, bd, lang)
+    return blocks
+
+
+def _course_softmax_delta_blocks(net: dnn.Network, x: np.ndarray, d: np.ndarray, lang: str) -> list[Block]:
+    """The course's ``d_softmax_with_loss`` = (y − d)/batch_size on the same batch: y − d of question 1 for one
+    sample, the mean's ÷N of question 2 for several."""
+    y = dnn.forward(net, x).y
+    one = dnn.d_softmax_with_loss(d[:1], y[:1])
+    batch = dnn.d_softmax_with_loss(d, y)
+    n = len(x)
+    text = pick(
+        lang,
+        "**Mean or sum, in the course's own code.** The course's `common/functions.py` also has "
+        "`d_softmax_with_loss(d, y)`, which returns **(y − d) / batch_size**. For one sample that is exactly y − d, "
+        "the notebook's δ2 (question 1). For a batch it divides by N: it is the delta of the *mean* loss E, the "
+        "loss `cross_entropy_error` reports. The notebook's `d_sigmoid_with_loss` does not divide, so its gradients "
+        "are those of the sum E_sum = Σₙ Eₙ = N·E, N times larger — a larger effective learning rate. The sidebar's "
+        "choice between mean and sum is this choice. On this batch:",
+        "**平均か合計か: 講座自身のコードでは。** 講座の `common/functions.py` には `d_softmax_with_loss(d, y)` も"
+        "あり、**(y − d) / batch_size** を返します。サンプルが 1 個ならちょうど y − d、ノートブックの δ2 です"
+        "（1 つ目の疑問）。バッチでは N で割ります: `cross_entropy_error` が返す*平均*の誤差 E のデルタです。"
+        "ノートブックの `d_sigmoid_with_loss` は割らないので、その勾配は合計 E_sum = Σₙ Eₙ = N·E の勾配で、N 倍の"
+        "大きさ（実質的に大きな学習率）になります。サイドバーの「平均／合計」はこの選択です。このバッチでは:",
+    )
+    rows = {
+        pick(lang, "d_softmax_with_loss, sample #1 alone", "d_softmax_with_loss、サンプル #1 だけ"): one[0],
+        pick(lang, f"d_softmax_with_loss, #1 of the batch of {n}", f"d_softmax_with_loss、{n} 個のバッチの #1"): batch[
+            0
+        ],
+    }
+    blocks = [Block("markdown", text), Block("table", _table(rows, unit_names("y", net.n_out)))]
+    if net.output != "softmax":
+        blocks.append(
+            Block(
+                "caption",
+                pick(
+                    lang,
+                    "The scenario's output is not softmax; the course's function is applied to its y all the same, "
+                    "since its delta y − d has the same form.",
+                    "シナリオの出力は softmax ではありませんが、デルタ y − d は同じ形なので、講座の関数をそのまま"
+                    "その y に使っています。",
+                ),
+            )
+        )
     return blocks
 
 
@@ -679,22 +693,27 @@ def q3_title(lang: str) -> str:
     )
 
 
-def q3_blocks(net: dnn.Network, fwd: dnn.Forward, g: dnn.Gradients, lang: str) -> list[Block]:
-    """Question 3: δ1 = (δ2·W2ᵀ) ⊙ f′(u1) with each factor's numbers, and d_relu(z1) versus f′(u1)."""
+def q3_blocks(
+    net: dnn.Network, x: np.ndarray, fwd: dnn.Forward, g: dnn.Gradients, lang: str, loss: str = "E"
+) -> list[Block]:
+    """Question 3: δ1 = (δ2·W2ᵀ) ⊙ f′(u1) with each factor's numbers, why the transposes, and d_relu(z1) versus
+    f′(u1). ``loss`` names the loss differentiated ("E" or "E_sum")."""
     n = len(fwd.u1)
-    which = pick(lang, " (sample #1)", "(サンプル #1)") if n > 1 else ""
+    which = pick(lang, " (sample #1)", "（サンプル #1）") if n > 1 else ""
+    hidden = activation_label(net.hidden, lang)
     cols = unit_names("h", net.n_hidden)
     blocks = [
         Block(
             "markdown",
             pick(
                 lang,
-                "The student's note is right. δ1 = ∂E/∂u1 goes back through two steps: u2 = z1·W2 + b2, so "
-                "**∂u2/∂z1 = W2** and ∂E/∂z1 = δ2·W2ᵀ; then z1 = f(u1), so **∂z1/∂u1 = f′(u1)**, the activation's "
-                "derivative, applied unit by unit (⊙, the elementwise product `*`)" + which + ":",
-                "メモのとおりです。δ1 = ∂E/∂u1 は 2 段階さかのぼります: u2 = z1·W2 + b2 なので **∂u2/∂z1 = W2**、"
-                "∂E/∂z1 = δ2·W2ᵀ。次に z1 = f(u1) なので **∂z1/∂u1 = f′(u1)**(活性化関数の微分)を"
-                "ユニットごとに掛けます(⊙ は要素ごとの積 `*`)" + which + ":",
+                f"The student's note is right. δ1 = ∂{loss}/∂u1 goes back through two steps: u2 = z1·W2 + b2, so "
+                f"**∂u2/∂z1 = W2** and ∂{loss}/∂z1 = δ2·W2ᵀ (why the transpose: below); then z1 = f(u1), so "
+                "**∂z1/∂u1 = f′(u1)**, the activation's derivative, applied unit by unit (⊙, the elementwise product "
+                f"`*`){which}:",
+                f"【コメント】のとおりです。δ1 = ∂{loss}/∂u1 は 2 段階さかのぼります: u2 = z1·W2 + b2 なので "
+                f"**∂u2/∂z1 = W2**、∂{loss}/∂z1 = δ2·W2ᵀ（転置になる理由は下に）。次に z1 = f(u1) なので "
+                f"**∂z1/∂u1 = f′(u1)**（活性化関数の微分）をユニットごとに掛けます（⊙ は要素ごとの積 `*`）{which}:",
             ),
         ),
         Block(
@@ -703,7 +722,7 @@ def q3_blocks(net: dnn.Network, fwd: dnn.Forward, g: dnn.Gradients, lang: str) -
                 sym(r"\delta_1", 2),
                 [
                     sym(
-                        r"= \underbrace{(\delta_2 W_2^\top)}_{\partial E/\partial z_1} \odot "
+                        rf"= \underbrace{{(\delta_2 W_2^\top)}}_{{\partial {loss_tex(loss)}/\partial z_1}} \odot "
                         r"\underbrace{f'(u_1)}_{\partial z_1/\partial u_1}",
                         12,
                     ),
@@ -717,13 +736,14 @@ def q3_blocks(net: dnn.Network, fwd: dnn.Forward, g: dnn.Gradients, lang: str) -
             "table",
             _table(
                 {
-                    "δ2·W2ᵀ = ∂E/∂z1": g.dE_dz1[0],
-                    f"f′(u1) = ∂z1/∂u1 ({net.hidden})": g.dz1_du1[0],
-                    "δ1 = ∂E/∂u1": g.delta1[0],
+                    f"δ2·W2ᵀ = ∂{loss}/∂z1": g.dE_dz1[0],
+                    "f′(u1) = ∂z1/∂u1" + pick(lang, f" ({hidden})", f"（{hidden}）"): g.dz1_du1[0],
+                    f"δ1 = ∂{loss}/∂u1": g.delta1[0],
                 },
                 cols,
             ),
         ),
+        *transpose_blocks(net, x, fwd, g, lang, loss),
     ]
     act = dnn.ACTIVATIONS[net.hidden]
     at_z = act.df(fwd.z1[0])
@@ -731,20 +751,20 @@ def q3_blocks(net: dnn.Network, fwd: dnn.Forward, g: dnn.Gradients, lang: str) -
     if np.array_equal(at_z, at_u):
         text = pick(
             lang,
-            f"The notebook passes z1, not u1, to the derivative (`functions.d_relu(z1)`). For {net.hidden} that gives "
+            f"The notebook passes z1, not u1, to the derivative (`functions.d_relu(z1)`). For {hidden} that gives "
             f"the same numbers here ({_vec_text(at_u)})"
             + (": z1 > 0 exactly where u1 > 0." if net.hidden == "relu" else "."),
-            "ノートブックは微分に u1 ではなく z1 を渡しています(`functions.d_relu(z1)`)。"
-            f"{net.hidden} ではここで同じ値({_vec_text(at_u)})になります"
+            "ノートブックは微分に u1 ではなく z1 を渡しています（`functions.d_relu(z1)`）。"
+            f"「{hidden}」ではここで同じ値（{_vec_text(at_u)}）になります"
             + (": z1 > 0 となるのはちょうど u1 > 0 のときだからです。" if net.hidden == "relu" else "。"),
         )
     else:
         text = pick(
             lang,
-            f"The notebook passes z1, not u1, to the derivative (`functions.d_relu(z1)`). For {net.hidden} that is "
+            f"The notebook passes z1, not u1, to the derivative (`functions.d_relu(z1)`). For {hidden} that is "
             f"wrong: f′(z1) = {_vec_text(at_z)} but f′(u1) = {_vec_text(at_u)}. The derivative must be taken at u1.",
-            "ノートブックは微分に u1 ではなく z1 を渡しています(`functions.d_relu(z1)`)。"
-            f"{net.hidden} ではこれは誤りです: "
+            "ノートブックは微分に u1 ではなく z1 を渡しています（`functions.d_relu(z1)`）。"
+            f"「{hidden}」ではこれは誤りです: "
             f"f′(z1) = {_vec_text(at_z)} ですが f′(u1) = {_vec_text(at_u)}。微分は u1 で取る必要があります。",
         )
     blocks.append(Block("markdown", text))
@@ -758,12 +778,72 @@ def q3_blocks(net: dnn.Network, fwd: dnn.Forward, g: dnn.Gradients, lang: str) -
                     lang,
                     f"It would not work for sigmoid: at these u1, σ′(u1) = {_vec_text(sig_u)} but σ′(z1) = σ′(σ(u1)) = "
                     f"{_vec_text(sig_z)}.",
-                    f"sigmoid ではうまくいきません: この u1 では σ′(u1) = {_vec_text(sig_u)} ですが、"
+                    f"シグモイド関数ではうまくいきません: この u1 では σ′(u1) = {_vec_text(sig_u)} ですが、"
                     f"σ′(z1) = σ′(σ(u1)) = {_vec_text(sig_z)} です。",
                 ),
             )
         )
     return blocks
+
+
+def transpose_blocks(
+    net: dnn.Network, x: np.ndarray, fwd: dnn.Forward, g: dnn.Gradients, lang: str, loss: str
+) -> list[Block]:
+    """Why the code has ``W2.T``, ``z1.T`` and ``x.T`` although the note says du2/dz1 = W2: the three products in
+    index form, each with one entry's terms written out from the current numbers (sample #1, units h1, y1, x1)."""
+    e = loss_tex(loss)
+    n = min(len(fwd.u1), MAX_TEX_ROWS)
+
+    def f(v: float) -> str:  # a factor of a written-out product: negatives in parentheses
+        t = tex_num(v)
+        return f"({t})" if t.startswith("-") else t
+
+    d2, w2 = g.delta2[0], net.W2[0]
+    dz = " + ".join(rf"{f(d2[k])}\cdot {f(w2[k])}" for k in range(min(net.n_out, 4)))
+    dz += r" + \cdots" if net.n_out > 4 else ""
+    dw2 = " + ".join(rf"{f(fwd.z1[i, 0])}\cdot {f(g.delta2[i, 0])}" for i in range(n))
+    x = np.atleast_2d(x)
+    dw1 = " + ".join(rf"{f(x[i, 0])}\cdot {f(g.delta1[i, 0])}" for i in range(n))
+    more = r" + \cdots" if len(fwd.u1) > n else ""
+    return [
+        Block(
+            "markdown",
+            pick(
+                lang,
+                "**Why the transposes.** In u2 = z1·W2 the weight W2[j, k] links hidden unit j to output k: "
+                "u2ₖ = Σⱼ z1ⱼ·W2[j, k]. Going back, hidden unit j collects from every output k it feeds, so the sum "
+                "runs over W2's *second* index — that is a product with W2ᵀ:",
+                "**転置になる理由。** u2 = z1·W2 の重み W2[j, k] は中間層ユニット j と出力 k をつなぎます: "
+                "u2ₖ = Σⱼ z1ⱼ·W2[j, k]。逆にたどると、中間層ユニット j は自分がつながるすべての出力 k から集めるので、"
+                "和は W2 の *2 つ目* の添字について取ります。これが W2ᵀ との積です:",
+            ),
+        ),
+        Block(
+            "latex",
+            rf"\frac{{\partial {e}}}{{\partial z_{{1,j}}}} = \sum_k \delta_{{2,k}}\,W_2[j,k] = (\delta_2 W_2^\top)_j"
+            rf",\qquad j = 1:\; {dz} = {tex_num(g.dE_dz1[0, 0])}",
+        ),
+        Block(
+            "markdown",
+            pick(
+                lang,
+                "Likewise for the weights: a weight's gradient is its input times the delta it feeds, summed over "
+                "the samples n, so the samples' index is contracted — the input matrix goes in transposed:",
+                "重みも同じです: 重みの偏微分は「その入力 × その先のデルタ」をサンプル n について足したもので、"
+                "サンプルの添字について和を取るため、入力の行列が転置で入ります:",
+            ),
+        ),
+        Block(
+            "latex",
+            rf"\frac{{\partial {e}}}{{\partial W_2[j,k]}} = \sum_n z_1[n,j]\,\delta_2[n,k] = (z_1^\top\delta_2)[j,k]"
+            rf",\qquad j = k = 1:\; {dw2}{more} = {tex_num(g.W2[0, 0])}",
+        ),
+        Block(
+            "latex",
+            rf"\frac{{\partial {e}}}{{\partial W_1[i,j]}} = \sum_n x[n,i]\,\delta_1[n,j] = (x^\top\delta_1)[i,j]"
+            rf",\qquad i = j = 1:\; {dw1}{more} = {tex_num(g.W1[0, 0])}",
+        ),
+    ]
 
 
 # ---------------------------------------------------------------- question 4: bias gradient = delta
@@ -778,50 +858,161 @@ def q4_title(lang: str) -> str:
     )
 
 
-def q4_blocks(g: dnn.Gradients, lang: str) -> list[Block]:
-    """Question 4: ∂E/∂b2 next to δ2 and ∂E/∂b1 next to δ1 (for several samples: next to the sum of the rows)."""
+def q4_blocks(g: dnn.Gradients, lang: str, loss: str = "E") -> list[Block]:
+    """Question 4: ∂E/∂b2 next to δ2 and ∂E/∂b1 next to δ1 (for several samples: next to the sum of the rows).
+    ``loss`` names the loss differentiated ("E" or "E_sum")."""
     n = len(g.delta2)
     d2 = g.delta2[0] if n == 1 else np.sum(g.delta2, axis=0)
     d1 = g.delta1[0] if n == 1 else np.sum(g.delta1, axis=0)
-    tag = "" if n == 1 else pick(lang, " summed over samples", "(サンプルの合計)")
+    tag = "" if n == 1 else pick(lang, " summed over samples", "（サンプルの合計）")
     blocks = [
         Block(
             "markdown",
             pick(
                 lang,
                 "Right. The bias is added to the total input unchanged, u2 = z1·W2 + **b2**, so ∂u2/∂b2 = 1 and "
-                "∂E/∂b2 = ∂E/∂u2 · 1 = δ2 (likewise ∂E/∂b1 = δ1). Think of the bias as a weight whose input is "
-                "always 1: a weight's gradient is (its input) × δ, so the bias's is 1 × δ."
-                + (f" With N = {n} samples, ∂E/∂b is the sum of the δ rows." if n > 1 else ""),
-                "そのとおりです。バイアスは総入力にそのまま足されるので(u2 = z1·W2 + **b2**)∂u2/∂b2 = 1、"
-                "∂E/∂b2 = ∂E/∂u2 · 1 = δ2 です(同様に ∂E/∂b1 = δ1)。バイアスは入力がいつも 1 の重みだと考えられます: "
-                "重みの偏微分は(その入力)× δ なので、バイアスの偏微分は 1 × δ です。"
-                + (f"N = {n} 個のサンプルがあるときは、∂E/∂b は δ の各行の合計です。" if n > 1 else ""),
+                f"∂{loss}/∂b2 = ∂{loss}/∂u2 · 1 = δ2 (likewise ∂{loss}/∂b1 = δ1). Think of the bias as a weight whose "
+                "input is always 1: a weight's gradient is (its input) × δ, so the bias's is 1 × δ."
+                + (f" With N = {n} samples, ∂{loss}/∂b is the sum of the δ rows." if n > 1 else ""),
+                "そのとおりです。バイアスは総入力にそのまま足されるので（u2 = z1·W2 + **b2**）∂u2/∂b2 = 1、"
+                f"∂{loss}/∂b2 = ∂{loss}/∂u2 · 1 = δ2 です（同様に ∂{loss}/∂b1 = δ1）。バイアスは入力がいつも 1 の"
+                "重みだと考えられます: 重みの偏微分は（その入力）× δ なので、バイアスの偏微分は 1 × δ です。"
+                + (f"N = {n} 個のサンプルがあるときは、∂{loss}/∂b は δ の各行の合計です。" if n > 1 else ""),
             ),
         ),
-        Block("table", _table({f"δ2 = ∂E/∂u2{tag}": d2, "∂E/∂b2": g.b2}, unit_names("y", len(g.b2)))),
-        Block("table", _table({f"δ1 = ∂E/∂u1{tag}": d1, "∂E/∂b1": g.b1}, unit_names("h", len(g.b1)))),
+        Block("table", _table({f"δ2 = ∂{loss}/∂u2{tag}": d2, f"∂{loss}/∂b2": g.b2}, unit_names("y", len(g.b2)))),
+        Block("table", _table({f"δ1 = ∂{loss}/∂u1{tag}": d1, f"∂{loss}/∂b1": g.b1}, unit_names("h", len(g.b1)))),
     ]
+    return blocks
+
+
+# ---------------------------------------------------------------- two conventions of the course
+
+
+def conventions_title(lang: str) -> str:
+    """The expander of the two conventions a careful learner trips over."""
+    return pick(
+        lang,
+        "Two conventions: the 1e-7 in the log, and ReLU's derivative at u = 0",
+        "2 つの約束事: log の中の 1e-7 と、u = 0 での ReLU の微分",
+    )
+
+
+def conventions_blocks(net: dnn.Network, fwd: dnn.Forward, d: np.ndarray, lang: str) -> list[Block]:
+    """Why the course adds 1e-7 inside the log and what it changes (the loss's ceiling and floor, a gradient
+    slightly off y − d), and why a ReLU unit at exactly u = 0 counts as switched off; every number from dnn."""
+    claims = dnn.claims
+    top, bottom = claims.loss_ceiling(), claims.loss_floor()
+    blocks = [
+        Block(
+            "markdown",
+            pick(
+                lang,
+                "**The 1e-7 in the log.** The course's `cross_entropy_error` computes −Σ d·log(y + 1e-7). Without "
+                "the 1e-7, an output y that rounds to 0 for the target class would give log(0) = −∞ and an infinite "
+                f"loss. With it, one sample's loss tops out at −log(1e-7) = {num(top, 6)}, and a perfect output "
+                f"y = 1 scores −log(1 + 1e-7) = {sci(bottom)}: the loss can dip slightly below 0. Backprop "
+                "uses y − d, the gradient of the loss *without* the 1e-7. The loss with it has a slightly different "
+                "gradient while the target's y is well above 1e-7, and a very different one once y falls near "
+                "1e-7: there it flattens out at its ceiling.",
+                "**log の中の 1e-7。** 講座の `cross_entropy_error` は −Σ d·log(y + 1e-7) を計算します。1e-7 が"
+                "なければ、目標のクラスの出力 y が丸められて 0 になったとき log(0) = −∞ となり、誤差が無限大に"
+                f"なります。1e-7 があるので、1 個のサンプルの誤差は最大でも −log(1e-7) = {num(top, 6)}、完全な出力 "
+                f"y = 1 では −log(1 + 1e-7) = {sci(bottom)} と、0 をわずかに下回ることがあります。誤差逆伝播が"
+                "使う y − d は 1e-7 を*除いた*誤差の勾配です。1e-7 を含む誤差の勾配は、目標の y が 1e-7 より十分"
+                "大きければわずかに違うだけですが、y が 1e-7 近くまで下がると大きく違います（誤差は最大値で"
+                "平らになります）。",
+            ),
+        )
+    ]
+    if net.output == "softmax":
+        y0, d0 = fwd.y[:1], np.atleast_2d(d)[:1]
+        guarded = claims.guarded_delta(y0, d0)[0]
+        blocks.append(
+            Block(
+                "table",
+                _table(
+                    {
+                        pick(
+                            lang, "y − d (what backprop uses)", "y − d（誤差逆伝播が使う値）"
+                        ): dnn.d_sigmoid_with_loss(d0, y0)[0],
+                        pick(lang, "gradient of the loss with the 1e-7", "1e-7 を含む誤差の勾配"): guarded,
+                    },
+                    unit_names("y", net.n_out),
+                    digits=12,
+                ),
+            )
+        )
+    elif net.output == "identity":
+        blocks.append(
+            Block(
+                "caption",
+                pick(
+                    lang,
+                    "This scenario's identity output uses the squared error, which has no log and no 1e-7.",
+                    "このシナリオの出力は恒等関数で、誤差は二乗誤差なので log も 1e-7 もありません。",
+                ),
+            )
+        )
+    kink = claims.relu_kink()
+    at_zero = claims.units_at_kink(net.hidden, fwd.u1)
+    blocks.append(
+        Block(
+            "markdown",
+            pick(
+                lang,
+                "**ReLU's derivative at u = 0.** ReLU has a corner at 0, where the slope is not defined. The course's "
+                f"`d_relu` is `np.where(x > 0, 1, 0)`, which picks {num(kink.course_derivative)} there: a unit whose "
+                "total input is exactly 0 counts as switched off (dead, if that holds for every sample). A central "
+                f"difference sees the average of both sides there, (relu(h) − relu(−h)) / 2h = "
+                f"{num(kink.central_difference)}, so the gradient check can disagree at such a unit.",
+                "**u = 0 での ReLU の微分。** ReLU は 0 に角があり、そこでの傾きは決まりません。講座の `d_relu` は "
+                f"`np.where(x > 0, 1, 0)` で、そこでは {num(kink.course_derivative)} を選びます: 総入力がちょうど 0 の"
+                "ユニットは止まっているとみなされます（すべてのサンプルでそうなら死んだユニット）。中心差分はそこで"
+                f"両側の平均 (relu(h) − relu(−h)) / 2h = {num(kink.central_difference)} を見るので、そのような"
+                "ユニットでは勾配チェックが一致しないことがあります。",
+            ),
+        )
+    )
+    if at_zero:
+        names = ", ".join(f"h{j + 1}" for j in at_zero)
+        blocks.append(
+            Block(
+                "info",
+                pick(
+                    lang,
+                    f"In this scenario u1 is exactly 0 at {names}.",
+                    f"このシナリオでは {names} で u1 がちょうど 0 です。",
+                ),
+            )
+        )
     return blocks
 
 
 # ---------------------------------------------------------------- gradient check
 
 
+def sci(v: float) -> str:
+    """A small number as written on screen, one digit and its exponent: 1e-06 → "1e-6", -1e-07 → "−1e-7"."""
+    return f"{v:.0e}".replace("e-0", "e-").replace("e+00", "").replace("-", "−", 1 if v < 0 else 0)
+
+
 def gradient_check_verdict(max_rel: float, u1: np.ndarray, lang: str, hidden: str = "relu") -> Block:
-    """The verdict of the gradient check from the largest relative error, as a success/info/warning/error block.
+    """The verdict of the gradient check from the largest relative error, under the one rule
+    ``dnn.claims.GRADIENT_CHECK_TOLERANCE`` that ``gradient_check_intro`` states.
 
     A ReLU total input u1 within 1e-4 of 0 sits on the kink, where nudging a weight by h = 1e-5 crosses it: there a
     disagreement is expected and is explained rather than flagged as an error.
     """
     r = f"{max_rel:.1e}" if max_rel > 0 else "0"
-    if max_rel <= 1e-6:
+    tol = sci(dnn.claims.GRADIENT_CHECK_TOLERANCE)
+    if dnn.claims.gradient_check_agrees(max_rel):
         return Block(
             "success",
             pick(
                 lang,
-                f"Backprop agrees with numerical differentiation: largest relative error {r} (≤ 1e-6).",
-                f"誤差逆伝播と数値微分は一致しています: 相対誤差の最大値 {r}(≤ 1e-6)。",
+                f"Backprop agrees with numerical differentiation: largest relative error {r} (≤ {tol}).",
+                f"誤差逆伝播と数値微分は一致しています: 相対誤差の最大値 {r}（{tol} 以下）。",
             ),
         )
     kink = hidden == "relu" and bool(np.any(np.abs(u1) < 1e-4))
@@ -829,19 +1020,21 @@ def gradient_check_verdict(max_rel: float, u1: np.ndarray, lang: str, hidden: st
         pick(
             lang,
             " A total input u1 is within 1e-4 of 0, where ReLU has a kink: the numerical slope mixes both sides.",
-            "総入力 u1 が 0 から 1e-4 以内にあり、ReLU の折れ目をまたいで"
-            "数値微分の傾きが両側の混ざったものになります。",
+            "総入力 u1 が 0 から 1e-4 以内にあり、ReLU の折れ目をまたいで数値微分の傾きが両側の混ざったものに"
+            "なります。",
         )
         if kink
         else ""
     )
-    if max_rel <= 1e-3:
+    if max_rel <= dnn.claims.GRADIENT_CHECK_CLOSE:
         return Block(
             "info",
             pick(
                 lang,
-                f"Close: largest relative error {r}. Rounding in tiny gradients or a kink can cause this.{reason}",
-                f"ほぼ一致: 相対誤差の最大値 {r}。とても小さな勾配の丸め誤差か折れ目が原因のことがあります。{reason}",
+                f"Not within the rule, but close: largest relative error {r} (> {tol}). Rounding in tiny gradients "
+                f"or a kink can cause this.{reason}",
+                f"基準には入りませんが近い値です: 相対誤差の最大値 {r}（{tol} より大きい）。とても小さな勾配の"
+                f"丸め誤差か折れ目が原因のことがあります。{reason}",
             ),
         )
     return Block(
@@ -854,19 +1047,30 @@ def gradient_check_verdict(max_rel: float, u1: np.ndarray, lang: str, hidden: st
     )
 
 
-def gradient_check_intro(reduction: str, n: int, lang: str) -> str:
-    """How the numerical gradient is taken and scaled to the screen's reduction."""
+def gradient_check_intro(reduction: str, n: int, lang: str, output: str = "softmax") -> str:
+    """How the numerical gradient is taken and scaled to the screen's reduction, and the one rule for agreement."""
     scale = ""
     if reduction == "sum" and n > 1:
-        scale = pick(lang, f", times N = {n} to match the summed gradients", f"。合計の勾配と比べるため N = {n} 倍")
+        scale = pick(lang, f", times N = {n} to compare with ∂E_sum/∂w", f"。∂E_sum/∂w と比べるため N = {n} 倍します")
+    guard = ""
+    if dnn.claims.has_loss_guard(output):
+        guard = pick(
+            lang,
+            " without the 1e-7 that the loss adds inside its log (backprop's y − d is the gradient of the loss "
+            "without it)",
+            "（誤差が log の中に足す 1e-7 は除きます。誤差逆伝播の y − d はそれを除いた誤差の勾配です）",
+        )
+    tol = sci(dnn.claims.GRADIENT_CHECK_TOLERANCE)
     return pick(
         lang,
-        "Each parameter w is nudged both ways: ∂E/∂w ≈ (E(w + h) − E(w − h)) / 2h with h = 10⁻⁵, on the mean loss E "
-        f"(without the 1e-7 guard, which backprop does not differentiate){scale}. Colours show the relative error "
-        "|a − b| / (|a| + |b|) per parameter on a log scale: about 1e-10 or less means they agree.",
-        "各パラメータ w を両側に少し動かします: ∂E/∂w ≈ (E(w + h) − E(w − h)) / 2h、h = 10⁻⁵。平均誤差 E で計算します"
-        f"(誤差逆伝播が微分しない 1e-7 のガードは除く){scale}。色はパラメータごとの相対誤差 |a − b| / (|a| + |b|) を"
-        "対数目盛で示します。1e-10 程度以下なら一致しています。",
+        "Each parameter w is nudged both ways: ∂E/∂w ≈ (E(w + h) − E(w − h)) / 2h with h = 10⁻⁵, on the mean loss E"
+        f"{guard}{scale}. Colours show the relative error |a − b| / (|a| + |b|) per parameter on a log scale. "
+        f"The rule: they agree when the largest relative error is at most {tol} (central differences are accurate "
+        "to about h², so a correct backprop lands far below it).",
+        "各パラメータ w を両側に少し動かします: ∂E/∂w ≈ (E(w + h) − E(w − h)) / 2h、h = 10⁻⁵。平均の誤差 E で"
+        f"計算します{guard}{scale}。色はパラメータごとの相対誤差 |a − b| / (|a| + |b|) を対数目盛で示します。"
+        f"基準: 相対誤差の最大値が {tol} 以下なら一致とします（中心差分の精度は h² 程度なので、正しい"
+        "誤差逆伝播ならずっと小さな値になります）。",
     )
 
 
@@ -876,8 +1080,13 @@ def gradient_check_intro(reduction: str, n: int, lang: str) -> str:
 def sgd_blocks(
     net: dnn.Network, g: dnn.Gradients, step: dnn.StepReport, lr: float, reduction: str, lang: str
 ) -> list[Block]:
-    """The update of every parameter with numbers, then the loss before/after and the predicted change."""
+    """The update of every parameter with numbers, then the loss before/after and the predicted change.
+
+    With the notebook's sum over N > 1 samples the partial derivatives are those of E_sum = Σₙ Eₙ, and the formulas
+    say so; the loss before and after is the reported mean E either way."""
     eta = tex_num(lr, 6)
+    loss = dnn.claims.loss_symbol(reduction, len(g.delta2))
+    e = loss_tex(loss)
     blocks = [
         Block(
             "markdown",
@@ -885,22 +1094,22 @@ def sgd_blocks(
                 lang,
                 "Every weight and bias moves against its partial derivative, scaled by the learning rate "
                 f"η = {num(lr, 6)} (the notebook's `network[key] -= learning_rate * grad[key]`):",
-                f"重みとバイアスはそれぞれの偏微分と逆向きに、学習率 η = {num(lr, 6)} 倍だけ動きます"
-                "(ノートブックの `network[key] -= learning_rate * grad[key]`):",
+                f"重みとバイアスは、それぞれの偏微分に学習率 η = {num(lr, 6)} を掛けた分だけ逆向きに動きます"
+                "（ノートブックの `network[key] -= learning_rate * grad[key]`）:",
             ),
         )
     ]
     for name in ("W1", "b1", "W2", "b2"):
         s = f"{name[0]}_{name[1]}"
         before, grad, after = net.params()[name], g.params()[name], step.params_after[name]
-        lhs = sym(rf"{s} \leftarrow {s} - \eta\,\frac{{\partial E}}{{\partial {s}}}", 10)
+        lhs = sym(rf"{s} \leftarrow {s} - \eta\,\frac{{\partial {e}}}{{\partial {s}}}", 10 + 2 * (loss != "E"))
         terms = [
             sym("=", 1) + mat(before, 7, max_cols=SGD_COLS),
             sym(rf"- {eta}\,", 1 + len(eta)) + mat(grad, max_cols=SGD_COLS),
             sym("=", 1) + mat(after, 7, max_cols=SGD_COLS),
         ]
         blocks.append(Block("latex", equation(lhs, terms)))
-    gname = "‖g‖²" if reduction == "mean" else "∇E·g"
+    gname = "‖g‖²" if loss == "E" else "∇E·g"
     blocks.append(
         Block(
             "metrics",
@@ -918,8 +1127,12 @@ def sgd_blocks(
                     num(step.predicted, 4),
                     help=pick(
                         lang,
-                        "First-order Taylor: ΔE ≈ ∇E·Δθ with Δθ = −η·g. Close to the actual change when η is small.",
-                        "1 次のテイラー展開: ΔE ≈ ∇E·Δθ、Δθ = −η·g。η が小さければ実際の変化に近くなります。",
+                        f"First-order Taylor: ΔE ≈ ∇E·Δθ with Δθ = −η·g, g = ∂{loss}/∂θ the gradient used"
+                        + (f" (N·∇E with the sum over N = {len(g.delta2)} samples)" if loss != "E" else "")
+                        + ". Close to the actual change when η is small.",
+                        f"1 次のテイラー展開: ΔE ≈ ∇E·Δθ、Δθ = −η·g（g = ∂{loss}/∂θ は更新に使った勾配"
+                        + (f"。N = {len(g.delta2)} 個のサンプルの合計なので N·∇E" if loss != "E" else "")
+                        + "）。η が小さければ実際の変化に近くなります。",
                     ),
                 ),
                 Metric(pick(lang, "Actual ΔE", "実際の ΔE"), num(step.actual, 4)),
@@ -936,7 +1149,7 @@ def sgd_blocks(
                     f"The actual change is {num(ratio, 3)} × the prediction. Near 1: the step is small enough for the "
                     "straight-line picture of the loss; far from 1 (or a rising loss): η is too large for it.",
                     f"実際の変化は予測の {num(ratio, 3)} 倍です。1 に近ければ誤差を直線で近似できるほど小さなステップ、"
-                    "1 から遠い(または誤差が増えた)なら η がその近似には大きすぎます。",
+                    "1 から遠い（または誤差が増えた）なら η がその近似には大きすぎます。",
                 ),
             )
         )

@@ -40,8 +40,8 @@ def _unit_axis(prefix: str, lang: str) -> str:
     """Axis title of a layer's units in the course's terms."""
     return {
         "x": pick(lang, "input x", "入力 x"),
-        "h": pick(lang, "hidden unit h", "中間層 h"),
-        "y": pick(lang, "output unit y", "出力層 y"),
+        "h": pick(lang, "hidden unit h", "中間層ユニット h"),
+        "y": pick(lang, "output unit y", "出力ユニット y"),
     }[prefix]
 
 
@@ -60,19 +60,24 @@ def shown_rows_note(n_total: int, n_shown: int, lang: str, summed: bool = False)
     )
 
 
-def delta_figure(delta: np.ndarray, layer: Literal[1, 2], lang: str, max_rows: int = MAX_SAMPLE_ROWS) -> go.Figure:
-    """δ2 = ∂E/∂u2 (columns y1…) or δ1 = ∂E/∂u1 (columns h1…): one row per sample, at most ``max_rows`` rows."""
+def delta_figure(
+    delta: np.ndarray, layer: Literal[1, 2], lang: str, max_rows: int = MAX_SAMPLE_ROWS, loss: str = "E"
+) -> go.Figure:
+    """δ2 = ∂E/∂u2 (columns y1…) or δ1 = ∂E/∂u1 (columns h1…): one row per sample, at most ``max_rows`` rows.
+
+    ``loss`` names the loss differentiated: "E" (the mean loss) or "E_sum" (Σₙ Eₙ, the notebook's sum)."""
     delta = np.atleast_2d(delta)
     shown = delta[:max_rows]
     prefix, u = ("y", "u2") if layer == 2 else ("h", "u1")
-    title = f"δ{layer} = ∂E/∂{u}"
+    title = f"δ{layer} = ∂{loss}/∂{u}"
     return signed_heatmap(
         shown,
         unit_names(prefix, delta.shape[1]),
         sample_names(len(shown)),
         x_title=_unit_axis(prefix, lang),
         y_title=_sample_axis(lang),
-        title=title + pick(lang, f" (delta of {u})", f"({u} の偏微分)"),
+        title=title
+        + pick(lang, f" (partial derivative of {loss} with respect to {u})", f"（{u} についての {loss} の偏微分）"),
         colorbar_title=f"δ{layer}",
         hover_name=f"δ{layer}",
         note=shown_rows_note(len(delta), len(shown), lang),
@@ -84,8 +89,9 @@ def _param_axes(name: str) -> tuple[str, str]:
     return {"W1": ("x", "h"), "W2": ("h", "y"), "b1": ("", "h"), "b2": ("", "y")}[name]
 
 
-def gradient_figure(grad: np.ndarray, name: str, lang: str) -> go.Figure:
-    """The partial derivative ∂E/∂``name`` (``name`` in W1, b1, W2, b2) with rows and columns named by unit."""
+def gradient_figure(grad: np.ndarray, name: str, lang: str, loss: str = "E") -> go.Figure:
+    """The partial derivative ∂E/∂``name`` (``name`` in W1, b1, W2, b2) with rows and columns named by unit;
+    ``loss`` names the loss ("E" or "E_sum")."""
     grad = np.atleast_2d(grad)
     rows, cols = _param_axes(name)
     is_bias = not rows
@@ -96,17 +102,17 @@ def gradient_figure(grad: np.ndarray, name: str, lang: str) -> go.Figure:
         [name] if is_bias else unit_names(rows, grad.shape[0]),
         x_title=_unit_axis(cols, lang),
         y_title="" if is_bias else _unit_axis(rows, lang),
-        title=f"∂E/∂{name}" + pick(lang, f" (partial derivative of {kind} {name})", f"({kind} {name} の偏微分)"),
-        colorbar_title=f"∂E/∂{name}",
-        hover_name=f"∂E/∂{name}",
+        title=f"∂{loss}/∂{name}" + pick(lang, f" (partial derivative of {kind} {name})", f"（{kind} {name} の偏微分）"),
+        colorbar_title=f"∂{loss}/∂{name}",
+        hover_name=f"∂{loss}/∂{name}",
     )
 
 
 def weight_gradient_figure(
-    a: np.ndarray, delta: np.ndarray, grad: np.ndarray, name: Literal["W1", "W2"], lang: str
+    a: np.ndarray, delta: np.ndarray, grad: np.ndarray, name: Literal["W1", "W2"], lang: str, loss: str = "E"
 ) -> go.Figure:
     """∂E/∂W = aᵀ·δ drawn as a matrix product: aᵀ on the left, δ on top, the product ``grad`` (from ``dnn.backward``)
-    below δ.
+    below δ; ``loss`` names the loss ("E" or "E_sum").
 
     For W2, ``a`` is z1 (中間層出力) and ``delta`` is δ2; for W1, ``a`` is x and ``delta`` is δ1. With one sample aᵀ
     is a column and δ a row, so the product is their outer product: cell (i, j) = a_i·δ_j. With several samples
@@ -134,7 +140,7 @@ def weight_gradient_figure(
     traces = [
         signed_heatmap_trace(delta[:k], d_units, samples, showscale=False, hover_name=d_name, axes=2),
         signed_heatmap_trace(a[:k].T, samples, a_units, showscale=False, hover_name=f"{a_name}ᵀ", axes=3),
-        signed_heatmap_trace(product, d_units, a_units, showscale=False, hover_name=f"∂E/∂{name}", axes=4),
+        signed_heatmap_trace(product, d_units, a_units, showscale=False, hover_name=f"∂{loss}/∂{name}", axes=4),
     ]
     for trace, role in zip(traces, ("delta", "input", "product"), strict=True):
         trace["meta"] = {"role": role}
@@ -142,8 +148,9 @@ def weight_gradient_figure(
     note = shown_rows_note(n, k, lang, summed=True)
     title = pick(
         lang,
-        f"∂E/∂{name} = {a_name}ᵀ·{d_name}: ({n_rows}×{n}) · ({n}×{n_cols}) → {n_rows}×{n_cols}, the shape of {name}",
-        f"∂E/∂{name} = {a_name}ᵀ·{d_name}: ({n_rows}×{n})·({n}×{n_cols}) → {n_rows}×{n_cols}({name} と同じ形)",
+        f"∂{loss}/∂{name} = {a_name}ᵀ·{d_name}: ({n_rows}×{n}) · ({n}×{n_cols}) → {n_rows}×{n_cols}, the shape of "
+        f"{name}",
+        f"∂{loss}/∂{name} = {a_name}ᵀ·{d_name}: ({n_rows}×{n})·({n}×{n_cols}) → {n_rows}×{n_cols}（{name} と同じ形）",
     )
     margin_top = (56 if note else 40) + 56  # the figure's title, then δ's column names and title above its panel
     layout = {
@@ -167,17 +174,17 @@ def weight_gradient_figure(
         "xaxis4": matrix_axes(_unit_axis(d_prefix, lang), domain=main[0], anchor="y4"),
         "yaxis4": matrix_axes("", domain=main[1], anchor="x4", autorange="reversed"),
         "annotations": [
-            panel_title(f"{d_name} = ∂E/∂{'u2' if name == 'W2' else 'u1'}", top[0], top[1], yshift=34),
+            panel_title(f"{d_name} = ∂{loss}/∂{'u2' if name == 'W2' else 'u1'}", top[0], top[1], yshift=34),
             panel_title(f"{a_name}ᵀ", left[0], left[1]),
-            panel_title(f"∂E/∂{name}", main[0], main[1]),
+            panel_title(f"∂{loss}/∂{name}", main[0], main[1]),
         ],
     }
     return go.Figure(data=traces, layout=layout)
 
 
-def gradient_check_figure(relative: Mapping[str, np.ndarray], lang: str) -> go.Figure:
+def gradient_check_figure(relative: Mapping[str, np.ndarray], lang: str, loss: str = "E") -> go.Figure:
     """Relative error between backprop's and the numerical partial derivatives of W1, b1, W2, b2 (log10 colours),
-    as ``dnn.gradient_check`` computes it.
+    as ``dnn.gradient_check`` computes it; ``loss`` names the loss ("E" or "E_sum").
 
     Panels: W1 and b1 on the first row, W2 and b2 on the second. Each cell is labelled with the relative error
     ("3e-11"); the shared colour bar runs from 1e-16 (rounding) to 1 (unrelated numbers). Each trace's
@@ -215,7 +222,7 @@ def gradient_check_figure(relative: Mapping[str, np.ndarray], lang: str) -> go.F
                 "coloraxis": "coloraxis",
                 "xgap": 1,
                 "ygap": 1,
-                "hovertemplate": f"∂E/∂{p}[%{{y}}, %{{x}}]: {rel_name} %{{customdata:.3g}}<extra></extra>",
+                "hovertemplate": f"∂{loss}/∂{p}[%{{y}}, %{{x}}]: {rel_name} %{{customdata:.3g}}<extra></extra>",
                 "xaxis": "x" if ax == 1 else f"x{ax}",
                 "yaxis": "y" if ax == 1 else f"y{ax}",
                 "meta": {"param": p},
@@ -224,7 +231,7 @@ def gradient_check_figure(relative: Mapping[str, np.ndarray], lang: str) -> go.F
         suffix = "" if ax == 1 else str(ax)
         layout[f"xaxis{suffix}"] = matrix_axes("", domain=xd, anchor=f"y{suffix}")
         layout[f"yaxis{suffix}"] = matrix_axes("", domain=yd, anchor=f"x{suffix}", autorange="reversed")
-        layout["annotations"].append(panel_title(f"∂E/∂{p}", xd, yd))
+        layout["annotations"].append(panel_title(f"∂{loss}/∂{p}", xd, yd))
     ticks = list(range(int(LOG_FLOOR), 1, 4))
     layout |= {
         "coloraxis": {

@@ -63,10 +63,10 @@ def output_label(net: dnn.Network, k: int, lang: str) -> str:
     """What the colours mean: the probability of class k for softmax/sigmoid outputs, else the output value."""
     name = f"y{k + 1}"
     if net.output == "softmax":
-        return pick(lang, f"{name} = P(class {k + 1})", f"{name}(クラス {k + 1} の確率)")
+        return pick(lang, f"{name} = P(class {k + 1})", f"{name}（クラス {k + 1} の確率）")
     if net.output == "sigmoid":
-        return pick(lang, f"{name} = P({name} = 1)", f"{name}({name} = 1 の確率)")
-    return pick(lang, f"{name} (output value)", f"{name}(出力の値)")
+        return pick(lang, f"{name} = P({name} = 1)", f"{name}（{name} = 1 の確率）")
+    return pick(lang, f"{name} (output value)", f"{name}（出力の値）")
 
 
 def zero_line(w: np.ndarray, b: float, box: Box) -> tuple[np.ndarray, np.ndarray] | None:
@@ -151,7 +151,7 @@ def input_plane_figure(
         line = zero_line(net.W1[:, j], float(net.b1[j]), box)
         if line is None:
             continue
-        outside = "" if _crosses(line, box) else pick(lang, " (outside the view)", "(表示範囲外)")
+        outside = "" if _crosses(line, box) else pick(lang, " (outside the view)", "（表示範囲外）")
         traces.append(
             {
                 "type": "scatter",
@@ -234,7 +234,7 @@ def input_line_figure(net: dnn.Network, x: np.ndarray, d: np.ndarray, lang: str,
             y=y_samples[np.arange(len(x)), target],
             mode="markers",
             marker={"size": 11, "color": "white", "line": {"color": "black", "width": 2}},
-            name=pick(lang, "sample (its target's output)", "サンプル(目標の出力)"),
+            name=pick(lang, "sample (its target's output)", "サンプル（目標の出力）"),
             meta={"kind": "samples"},
         )
     )
@@ -275,12 +275,28 @@ def how_to_read(net: dnn.Network, lang: str) -> str:
                 lang,
                 "- **Dashed lines**: where a hidden unit's total input u = x1·W1[x1, h] + x2·W1[x2, h] + b1[h] is 0."
                 + (
-                    " On one side ReLU switches the unit off (z = 0): the output can only bend at these lines."
+                    " On one side ReLU switches the unit off (z = 0), so the output layer's total input u2 is linear "
+                    "between these lines and bends only on them"
+                    + (
+                        ": the output y = u2 too."
+                        if net.output == "identity"
+                        else f"; y = {net.output}(u2) then curves it everywhere."
+                    )
                     if relu
                     else ""
                 ),
                 "- **破線**: 中間層ユニットの総入力 u = x1·W1[x1, h] + x2·W1[x2, h] + b1[h] が 0 になる所。"
-                + ("片側では ReLU がユニットを止めます(z = 0)。出力はこの線でだけ折れ曲がります。" if relu else ""),
+                + (
+                    "片側では ReLU がユニットを止める（z = 0）ので、出力層の総入力 u2 は線と線の間では直線的で、"
+                    "この線の上でだけ折れ曲がります"
+                    + (
+                        "（出力 y = u2 も同じです）。"
+                        if net.output == "identity"
+                        else f"。出力 y = {net.output}(u2) はそれをさらにどこでも曲げます。"
+                    )
+                    if relu
+                    else ""
+                ),
             ),
             pick(
                 lang,
@@ -288,12 +304,32 @@ def how_to_read(net: dnn.Network, lang: str) -> str:
                 "- **印**: サンプル x。目標出力 d が表示中の出力を求めていれば丸。",
             ),
         ]
-        if net.output in ("softmax", "sigmoid"):
+        if net.output == "sigmoid" or (net.output == "softmax" and net.n_out == 2):
             lines.append(
                 pick(
                     lang,
-                    "- **Black line**: y = 0.5, where the network changes its mind (if it does within the view).",
-                    "- **黒い線**: y = 0.5 の境界(表示範囲内にあれば)。",
+                    "- **Black line**: y = 0.5 (if it is within the view). "
+                    + (
+                        "With two softmax outputs it is the boundary between the two classes."
+                        if net.output == "softmax"
+                        else "This sigmoid output says yes on one side, no on the other."
+                    ),
+                    "- **黒い線**: y = 0.5 の線（表示範囲内にあれば）。"
+                    + (
+                        "softmax の出力が 2 個なら、2 つのクラスの境界です。"
+                        if net.output == "softmax"
+                        else "このシグモイド関数の出力が片側で「はい」、反対側で「いいえ」になります。"
+                    ),
+                )
+            )
+        elif net.output == "softmax":
+            lines.append(
+                pick(
+                    lang,
+                    "- **Black line**: y = 0.5 (if it is within the view). With more than two classes it is not "
+                    "the boundary of the chosen class: a class can be the largest output below 0.5.",
+                    "- **黒い線**: y = 0.5 の線（表示範囲内にあれば）。クラスが 3 つ以上なら選ばれるクラスの境界では"
+                    "ありません: 0.5 未満でも最大の出力になることがあります。",
                 )
             )
     else:
@@ -307,7 +343,7 @@ def how_to_read(net: dnn.Network, lang: str) -> str:
             pick(
                 lang,
                 "- **Markers**: the samples, at their target's output.",
-                "- **印**: サンプル(目標の出力の値の位置)。",
+                "- **印**: サンプル（目標の出力の値の位置）。",
             ),
         ]
     return "\n".join(lines)

@@ -12,7 +12,7 @@ import plotly.graph_objects as go
 
 import dnn
 
-from .i18n import pick
+from .i18n import activation_label, pick
 
 # Okabe-Ito colours: distinguishable with the common colour-vision deficiencies.
 POSITIVE = "#0072B2"  # blue
@@ -53,8 +53,10 @@ def network_diagram(
     *,
     x: np.ndarray | None = None,
     sample: int = 0,
+    loss: str = "E",
 ) -> go.Figure:
-    """The network as a diagram for one sample (row ``sample`` of ``fwd``; ``x`` labels the input nodes).
+    """The network as a diagram for one sample (row ``sample`` of ``fwd``; ``x`` labels the input nodes); ``loss``
+    names the loss the gradients belong to ("E", or "E_sum" for the notebook's sum over several samples).
 
     Edge traces carry ``meta={"kind": "edge", "param": "W1", "i": i, "j": j}``; one hover trace
     (``meta={"kind": "edge_hover"}``) holds, for each edge, points along it with the weight and ∂E/∂w.
@@ -91,7 +93,9 @@ def network_diagram(
                 label = f"{param}[{src[i]}→{dst[j]}]"
                 text = f"{pick(lang, 'weight', '重み')} {label} = {_num(w)}"
                 if G is not None:
-                    text += f"<br>{pick(lang, 'partial derivative', '偏微分')} ∂E/∂{label} = {_num(float(G[i, j]))}"
+                    text += (
+                        f"<br>{pick(lang, 'partial derivative', '偏微分')} ∂{loss}/∂{label} = {_num(float(G[i, j]))}"
+                    )
                 for t in HOVER_POINTS:
                     hover_x.append(x0 + t * (x1 - x0))
                     hover_y.append(y0 + t * (y1 - y0))
@@ -109,7 +113,7 @@ def network_diagram(
         )
     )
 
-    for layer, (labels, values, hovers) in enumerate(_node_info(net, fwd, grads, lang, x, sample)):
+    for layer, (labels, values, hovers) in enumerate(_node_info(net, fwd, grads, lang, x, sample, loss)):
         fig.add_trace(
             go.Scatter(
                 x=[cols[layer]] * len(labels),
@@ -137,11 +141,11 @@ def network_diagram(
             )
         )
 
-    hidden_name = net.hidden
+    hidden_name = activation_label(net.hidden, lang)
     titles = (
         pick(lang, "input x", "入力 x"),
-        pick(lang, f"hidden z ({hidden_name})", f"中間層出力 z({hidden_name})"),
-        pick(lang, f"output y ({net.output})", f"出力 y({net.output})"),
+        pick(lang, f"hidden z ({hidden_name})", f"中間層出力 z（{hidden_name}）"),
+        pick(lang, f"output y ({net.output})", f"出力 y（{activation_label(net.output, lang)}）"),
     )
     top = max(len(p) for p in pos) / 2
     for col, title in zip(cols, titles, strict=True):
@@ -173,6 +177,7 @@ def _unit_hover(
     bias: tuple[str, float],
     grad_b: float | None,
     delta: float | None,
+    loss: str = "E",
 ) -> str:
     """Hover text of a hidden or output unit, in the course's terms."""
     bname, b = bias
@@ -184,12 +189,18 @@ def _unit_hover(
     ]
     if grad_b is not None and delta is not None:
         grad = pick(lang, "partial derivative", "偏微分")
-        lines += [f"{grad} ∂E/∂{bname}[{name}] = {_num(grad_b)}", f"δ = ∂E/∂u = {_num(delta)}"]
+        lines += [f"{grad} ∂{loss}/∂{bname}[{name}] = {_num(grad_b)}", f"δ = ∂{loss}/∂u = {_num(delta)}"]
     return "<br>".join(lines)
 
 
 def _node_info(
-    net: dnn.Network, fwd: dnn.Forward, grads: dnn.Gradients | None, lang: str, x: np.ndarray | None, s: int
+    net: dnn.Network,
+    fwd: dnn.Forward,
+    grads: dnn.Gradients | None,
+    lang: str,
+    x: np.ndarray | None,
+    s: int,
+    loss: str = "E",
 ) -> list[tuple[list[str], list[str], list[str]]]:
     """For each layer x, h, y: node names, the value shown inside the node (sample ``s``), and the hover text."""
     layers = []
@@ -216,6 +227,7 @@ def _node_info(
                 (bname, float(b[j])),
                 None if gb is None else float(gb[j]),
                 None if delta is None else float(delta[s, j]),
+                loss,
             )
             for j, name in enumerate(names)
         ]

@@ -186,7 +186,7 @@ def _mark_trace(mark: Mark, lang: str) -> dict:
         "y": [mark.value],
         "mode": "markers",
         "marker": {"symbol": "x", "size": 13, "color": mark.color, "line": {"width": 2, "color": mark.color}},
-        "name": pick(lang, f"last finite step ({mark.step:,})", f"最後の有限なステップ({mark.step:,})"),
+        "name": pick(lang, f"last finite step ({mark.step:,})", f"最後の有限なステップ（{mark.step:,}）"),
         "hovertemplate": pick(
             lang,
             "last finite step %{x:,}<br>E = %{y:.6g}<br>the next step overflows<extra></extra>",
@@ -262,7 +262,7 @@ def loss_figure(
         )
         curves.append(
             Curve(
-                pick(lang, f"moving average ({w} steps)", f"移動平均({w} ステップ)"),
+                pick(lang, f"moving average ({w} steps)", f"移動平均（{w} ステップ）"),
                 moving_average(sample_loss, w),
                 color=NEGATIVE,
                 first_step=w - 1,
@@ -358,16 +358,18 @@ def gradient_norm_figure(
     probe_steps: np.ndarray | None = None,
     per_param: dict[str, np.ndarray] | None = None,
     log_y: bool = True,
+    loss: str = "E",
 ) -> go.Figure:
     """The size of the gradient ‖∂E/∂θ‖ after each step (``total[k]``, all parameters together, thinned like the
     loss), and each parameter's ‖∂E/∂W1‖ ... at ``probe_steps`` (hidden until picked in the legend).
 
     A gradient that shrinks towards 0 means the run has settled; one that grows means every step gets bigger.
+    ``loss`` names the loss differentiated: "E" (the mean loss) or "E_sum" (Σₙ Eₙ, the notebook's sum).
     """
     total = np.where(np.isfinite(total), total, np.nan)  # an overflowing square is drawn as a gap, not as inf
-    label = pick(lang, "‖∂E/∂θ‖ (all parameters)", "‖∂E/∂θ‖(全パラメータ)")
+    label = pick(lang, f"‖∂{loss}/∂θ‖ (all parameters)", f"‖∂{loss}/∂θ‖（全パラメータ）")
     step = pick(lang, "step", "ステップ")
-    data = [_trace(Curve(label, total, CURRENT, hover_name="‖∂E/∂θ‖"), lang, MAX_POINTS)]
+    data = [_trace(Curve(label, total, CURRENT, hover_name=f"‖∂{loss}/∂θ‖"), lang, MAX_POINTS)]
     for name, values in (per_param or {}).items():
         data.append(
             {
@@ -375,10 +377,10 @@ def gradient_norm_figure(
                 "x": np.asarray(probe_steps, dtype=np.int32),
                 "y": np.asarray(values, dtype=np.float64),
                 "mode": "lines",
-                "name": f"‖∂E/∂{name}‖",
+                "name": f"‖∂{loss}/∂{name}‖",
                 "line": {"color": PARAM_COLORS.get(name, BASELINE), "width": 1.4},
                 "visible": "legendonly",
-                "hovertemplate": f"‖∂E/∂{name}‖<br>{step} %{{x:,}}<br>%{{y:.4g}}<extra></extra>",
+                "hovertemplate": f"‖∂{loss}/∂{name}‖<br>{step} %{{x:,}}<br>%{{y:.4g}}<extra></extra>",
             }
         )
     extra: dict = {"showlegend": True, **LEGEND_BELOW}
@@ -388,8 +390,8 @@ def gradient_norm_figure(
         data=data,
         layout=_layout(
             lang,
-            title=pick(lang, "Gradient size ‖∂E/∂θ‖", "勾配の大きさ ‖∂E/∂θ‖(偏微分のノルム)"),
-            y_title="‖∂E/∂θ‖",
+            title=pick(lang, f"Gradient size ‖∂{loss}/∂θ‖", f"勾配の大きさ ‖∂{loss}/∂θ‖（偏微分のノルム）"),
+            y_title=f"‖∂{loss}/∂θ‖",
             log_y=log_y,
             **extra,
         ),
@@ -472,7 +474,7 @@ def sweep_heatmap_figure(lrs: np.ndarray, losses: np.ndarray, lang: str) -> go.F
     title = pick(
         lang,
         "Loss E by step and learning rate η (empty: overflowed)",
-        "ステップ × 学習率 η の誤差 E(空白: オーバーフロー)",
+        "ステップ × 学習率 η の誤差 E（空白: オーバーフロー）",
     )
     layout = _layout(lang, title=title, y_title=pick(lang, "learning rate η", "学習率 η"), log_y=True, height=420)
     return go.Figure(data=[heat], layout=layout)
@@ -569,7 +571,7 @@ def difference_figure(name: str, diff: np.ndarray, lang: str) -> go.Figure:
         [name] if not rows else unit_names(rows, diff.shape[0]),
         x_title="",
         y_title="",
-        title=f"Δ{name} ({kind})",
+        title=f"Δ{name}" + pick(lang, f" ({kind})", f"（{kind}）"),
         colorbar_title=f"Δ{name}",
         hover_name=f"Δ{name}",
     )

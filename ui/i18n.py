@@ -14,17 +14,18 @@ Lang = Literal["en", "ja"]
 LANGS: tuple[Lang, ...] = ("en", "ja")
 LANG_NAMES: dict[str, str] = {"en": "English", "ja": "日本語"}
 
-# The course's vocabulary, for call sites that build labels from parts (figures, table headers).
-TERMS: dict[str, tuple[str, str]] = {
-    "weight": ("weight", "重み"),
-    "bias": ("bias", "バイアス"),
-    "u": ("total input u", "総入力 u"),
-    "z": ("hidden output z", "中間層出力 z"),
-    "y": ("output y", "出力 y"),
-    "grad": ("partial derivative", "偏微分"),
-    "lr": ("learning rate η", "学習率 η"),
-    "d": ("target d", "目標出力 d"),
-    "loss": ("loss E", "誤差 E"),
+# Names of the registry's activations and output layers as a learner reads them, in the course's words. A name
+# missing here (an activation registered later) is shown as its registry name in both languages.
+ACTIVATION_LABELS: dict[str, tuple[str, str]] = {
+    "relu": ("ReLU", "ReLU"),
+    "sigmoid": ("sigmoid", "シグモイド関数"),
+    "tanh": ("tanh", "tanh"),
+    "identity": ("identity", "恒等関数"),
+}
+OUTPUT_LABELS: dict[str, tuple[str, str]] = {
+    "softmax": ("softmax + cross-entropy", "softmax + 交差エントロピー誤差"),
+    "sigmoid": ("sigmoid + binary cross-entropy", "シグモイド関数 + 2値交差エントロピー誤差"),
+    "identity": ("identity + squared error", "恒等関数 + 二乗誤差"),
 }
 
 
@@ -33,10 +34,14 @@ def pick(lang: str, en: str, ja: str) -> str:
     return ja if lang == "ja" else en
 
 
-def term(name: str, lang: str) -> str:
-    """A course term from ``TERMS`` in ``lang``, e.g. ``term("u", "ja") == "総入力 u"``."""
-    en, ja = TERMS[name]
-    return pick(lang, en, ja)
+def activation_label(name: str, lang: str) -> str:
+    """A hidden activation's name for the screen ("identity" → "恒等関数" in Japanese); unknown names as they are."""
+    return pick(lang, *ACTIVATION_LABELS.get(name, (name, name)))
+
+
+def output_label(name: str, lang: str) -> str:
+    """An output layer with its loss ("identity" → "恒等関数 + 二乗誤差"); unknown names as they are."""
+    return pick(lang, *OUTPUT_LABELS.get(name, (name, name)))
 
 
 def current_lang() -> Lang:

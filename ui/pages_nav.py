@@ -29,6 +29,7 @@ PAGES: tuple[NavEntry, ...] = (
     NavEntry("pages/3_Training.py", "Training", "学習", ":material/show_chart:"),
     NavEntry("pages/4_Sweep.py", "Learning-rate sweep", "学習率スイープ", ":material/stacked_line_chart:"),
     NavEntry("pages/5_Compare.py", "Compare", "比較", ":material/compare_arrows:"),
+    NavEntry("pages/6_Quiz.py", "Quiz", "クイズ（手計算）", ":material/quiz:"),
 )
 
 

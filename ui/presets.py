@@ -67,7 +67,7 @@ PRESETS: tuple[Preset, ...] = (
         "Notebook network",
         "ノートブックのネットワーク",
         "The course notebook's 2-3-2 network, x = [1, 5], d = [0, 1], η = 0.01.",
-        "講座のノートブックの 2-3-2 ネットワーク(x = [1, 5]、d = [0, 1]、η = 0.01)。",
+        "講座のノートブックの 2-3-2 ネットワーク（x = [1, 5]、d = [0, 1]、η = 0.01）。",
         notebook,
     ),
     Preset(
@@ -91,7 +91,7 @@ PRESETS: tuple[Preset, ...] = (
         "Two samples",
         "2 サンプル",
         "Adds x = [3, 1] with d = [1, 0]: the bias gradient sums each sample's δ over axis 0 (the batch axis).",
-        "x = [3, 1](d = [1, 0])を追加。バイアスの偏微分は各サンプルの δ を axis 0(バッチ方向)に足したものです。",
+        "x = [3, 1]（d = [1, 0]）を追加。バイアスの偏微分は各サンプルの δ を axis 0（バッチ方向）に足したものです。",
         two_samples,
     ),
 )

@@ -27,16 +27,18 @@ def one_hot_targets(n_rows: int, n_out: int, start: int = 0) -> np.ndarray:
 
 
 def fit_target(d: np.ndarray, output: str) -> np.ndarray:
-    """The target d changed as little as needed so that the output layer can produce it.
+    """The target d changed as little as needed so that the output layer can produce it (its registry entry says
+    what it can: ``target_range``, ``targets_sum_to_one``).
 
     identity: anything goes. sigmoid: each value clipped to [0, 1]. softmax: clipped, then each row scaled to sum
     to 1; a row of zeros becomes the one-hot vector of the first class (y1).
     """
     d = np.asarray(d, dtype=np.float64)
-    if output == "identity":
+    layer = dnn.OUTPUT_LAYERS[output]
+    if layer.target_range is None:
         return d.copy()
-    d = np.clip(d, 0.0, 1.0)
-    if output == "softmax":
+    d = np.clip(d, *layer.target_range)
+    if layer.targets_sum_to_one:
         sums = d.sum(axis=1)
         empty = sums <= 0
         off = ~empty & (np.abs(sums - 1.0) > 1e-9)  # rows already summing to 1 keep their exact values

@@ -70,7 +70,7 @@ def _scenario_actions() -> None:
         width="stretch",
         help=tr(
             "The course notebook's network, x, d and learning rate (undoable).",
-            "講座のノートブックのネットワーク・x・d・学習率に戻します(元に戻せます)。",
+            "講座のノートブックのネットワーク・x・d・学習率に戻します（元に戻せます）。",
         ),
     )
     pinned = state.baseline() is not None
@@ -83,7 +83,7 @@ def _scenario_actions() -> None:
         help=tr(
             "Keep the current scenario to compare later changes against"
             + (" (replaces the pinned one)." if pinned else "."),
-            "いまのシナリオを比較の基準として残します" + ("(固定済みのものを置き換えます)。" if pinned else "。"),
+            "いまのシナリオを比較の基準として残します" + ("（固定済みのものを置き換えます）。" if pinned else "。"),
         ),
     )
 
@@ -94,36 +94,62 @@ def _reduction_choice() -> None:
     # choice, a fresh widget starts from it (the browser keeps an old widget's value even if its state is deleted).
     key = state.translated_key(f"{_W_REDUCTION}_v{state.editor_version()}")
     st.radio(
-        tr("Gradient over samples", "サンプルについての勾配"),
+        tr("Gradient over samples", "勾配のまとめ方（サンプル方向）"),
         state.REDUCTIONS,
         index=state.REDUCTIONS.index(state.reduction()),
         format_func=lambda r: {
-            "mean": pick(lang, "mean (of the reported loss)", "平均(表示する誤差の勾配)"),
-            "sum": pick(lang, "sum (the notebook's)", "合計(ノートブックの方式)"),
+            "mean": pick(lang, "mean (of the reported loss)", "平均（表示する誤差の勾配）"),
+            "sum": pick(lang, "sum (the notebook's)", "合計（ノートブックの方式）"),
         }[r],
         key=key,
         on_change=lambda: state.set_reduction(state.widget_value(key)),
         help=tr(
-            "The loss shown is the mean over the N samples. **mean**: backprop divides δ2 = y − d by N, giving "
+            "The loss shown is the mean E over the N samples. **mean**: backprop divides δ2 = y − d by N, giving "
             "exactly the gradient of that mean loss. **sum**: the notebook's convention (`d_sigmoid_with_loss` "
-            "does not divide), N times larger. With one sample they are equal.",
-            "表示する誤差は N 個のサンプルの平均です。**平均**: δ2 = y − d を N で割り、平均誤差のちょうどの勾配に"
-            "なります。**合計**: ノートブックの方式(`d_sigmoid_with_loss` は割らない)で N 倍の大きさ。"
-            "サンプルが 1 個なら同じです。",
+            "does not divide): the gradient of E_sum = Σₙ Eₙ, N times larger. With one sample they are equal.",
+            "表示する誤差は N 個のサンプルの平均 E です。**平均**: δ2 = y − d を N で割り、平均の誤差の正確な勾配に"
+            "なります。**合計**: ノートブックの方式（`d_sigmoid_with_loss` は割らない）で、E_sum = Σₙ Eₙ の勾配、"
+            "N 倍の大きさです。サンプルが 1 個なら同じです。",
         ),
     )
 
 
 def _share_link() -> None:
     st.markdown(f"**{tr('Share link', '共有リンク')}**")
+    url = state.share_url()
     with st.container(height=220, border=False):  # a big scenario makes a long link: scroll, not a tall sidebar
-        st.code(state.share_url(), language=None, wrap_lines=True)
+        st.code(url, language=None, wrap_lines=True)
     st.caption(
         tr(
             "Copy it (icon at the top right of the box): it opens this page with this scenario.",
             "右上のアイコンでコピー。このシナリオでこのページが開きます。",
         )
     )
+    n = len(url)
+    if n > codec.LINK_SERVER_CHARS:
+        st.warning(
+            tr(
+                f"This link is {n:,} characters long: too long to open at all (the server refuses addresses over "
+                f"about {codec.LINK_SERVER_CHARS:,} characters with an error). Share the scenario as a file "
+                "instead: Save / load / export → Download scenario.",
+                f"このリンクは {n:,} 文字あり、長すぎて開けません（サーバーは約 {codec.LINK_SERVER_CHARS:,} 文字を"
+                "超えるアドレスをエラーで拒否します）。シナリオはファイルで共有してください: "
+                "保存・読み込み・書き出し → シナリオをダウンロード。",
+            ),
+            icon=":material/link_off:",
+        )
+    elif n > codec.LINK_RELIABLE_CHARS:
+        st.warning(
+            tr(
+                f"This link is {n:,} characters long. Browsers, chat apps and proxies reliably pass on links of "
+                f"about {codec.LINK_RELIABLE_CHARS:,} characters; a longer one may arrive cut off. To be safe, share "
+                "the scenario as a file: Save / load / export → Download scenario.",
+                f"このリンクは {n:,} 文字あります。ブラウザー・チャット・プロキシが確実に通せるのは約 "
+                f"{codec.LINK_RELIABLE_CHARS:,} 文字までで、長いリンクは途中で切れることがあります。"
+                "確実に共有するにはファイルで: 保存・読み込み・書き出し → シナリオをダウンロード。",
+            ),
+            icon=":material/warning:",
+        )
 
 
 def _on_upload() -> None:
@@ -131,14 +157,13 @@ def _on_upload() -> None:
     file = state.widget_value(_W_UPLOAD)
     if file is None:
         return
-    data = file.getvalue()
-    sc, problems = codec.scenario_from_json(data, state.scenario())
-    reduction, reduction_problems = codec.reduction_from_json(data)
-    if problems or reduction_problems:
-        state.set_load_report("file", problems + reduction_problems)
+    loaded = codec.read_json(file.getvalue(), state.scenario())
+    if loaded.problems:
+        state.set_load_report("file", loaded.problems)
         return
-    state.set_scenario(sc)
+    state.set_scenario(loaded.scenario)
     # Files saved before the reduction was kept in them leave it as it is.
+    reduction = loaded.reduction
     if reduction is not None and reduction != state.reduction():
         state.set_reduction(reduction)
         state.bump_editor_version()  # the sidebar's choice is drawn afresh from it
@@ -158,13 +183,13 @@ def _save_and_load() -> None:
             width="stretch",
         )
         st.file_uploader(
-            tr("Load a scenario file (JSON, at most 100 KB)", "シナリオファイルを読み込む(JSON、100 KB まで)"),
+            tr("Load a scenario file (JSON, at most 100 KB)", "シナリオファイルを読み込む（JSON、100 KB まで）"),
             type=["json"],
             key=_W_UPLOAD,
             on_change=_on_upload,
         )
         st.download_button(
-            tr("Worked example (Markdown)", "計算の手順(Markdown)"),
+            tr("Worked example (Markdown)", "計算の手順（Markdown）"),
             # Built only when clicked (a big scenario makes a document of hundreds of KB): bind the values now, since
             # the callable runs outside this script run.
             data=partial(worked_example_markdown, state.scenario(), state.reduction(), current_lang()),
@@ -177,7 +202,7 @@ def _save_and_load() -> None:
             help=tr(
                 "One SGD step of this scenario written out with every number: parameters, forward pass, backprop, "
                 "update and the loss after the step, in the notebook's order.",
-                "このシナリオの SGD 1 ステップを、すべての数値つきで書き出します(パラメータ・順伝播・誤差逆伝播・"
-                "更新・更新後の誤差、ノートブックの順)。",
+                "このシナリオの SGD 1 ステップを、すべての数値つきで書き出します（パラメータ・順伝播・誤差逆伝播・"
+                "更新・更新後の誤差、ノートブックの順）。",
             ),
         )

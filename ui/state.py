@@ -16,9 +16,10 @@ on a session's first run, on whichever page the link opens, so rewriting it neve
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
+from urllib.parse import urlencode
 
 import streamlit as st
 
@@ -27,6 +28,8 @@ from dnn.core import Reduction
 
 from . import codec
 from .i18n import LANGS, Lang, current_lang, tr
+from .note import NOTE_PARAM, note_from_query
+from .plain import plain
 
 REDUCTIONS = codec.REDUCTIONS
 UNDO_LIMIT = 20
@@ -42,6 +45,10 @@ _FLASHES = "flashes"
 _INITIALISED = "state_initialised"
 _LANG = "lang"
 _WIDGET_REQUESTS = "widget_requests"  # widget values to set before the widgets are drawn (request_widget_values)
+_QUIZ = "quiz_progress"
+_NOTE = "teacher_note"
+_PAGE_PARAMS = "page_link_params"  # this page's own link keys (the quiz's ask, quiz_seed), set on every run
+_PAGE_PARAM_KEYS = "page_link_param_keys"  # every such key ever set, so that a dropped one leaves the address bar
 
 
 @dataclass(frozen=True)
@@ -67,14 +74,14 @@ def _init_once() -> None:
     if ss.get(_INITIALISED):
         return
     params = st.query_params.to_dict()
-    lang = codec.lang_from_query(params)
-    if lang:
-        set_lang(lang)
-    sc, problems = codec.scenario_from_query(params, dnn.seed_scenario())
-    reduction, reduction_problems = codec.reduction_from_query(params)
-    problems += reduction_problems
-    ss[_SCENARIO] = sc
-    ss[_REDUCTION] = reduction or "mean"
+    loaded = codec.read_query(params, dnn.seed_scenario())
+    if loaded.lang:
+        set_lang(loaded.lang)
+    teacher_note, note_problems = note_from_query(params)
+    problems = [*loaded.problems, *note_problems]
+    ss[_NOTE] = teacher_note
+    ss[_SCENARIO] = loaded.scenario
+    ss[_REDUCTION] = loaded.reduction or "mean"
     ss[_UNDO] = []
     ss[_BASELINE] = None
     ss[_VERSION] = 0
@@ -100,6 +107,7 @@ def setup_page(
     """
     _init_once()
     _apply_widget_requests()
+    st.session_state[_PAGE_PARAMS] = {}  # a page that has link keys of its own sets them again in ``pending``
     if pending is not None:
         pending()
     title = tr(title_en, title_ja)
@@ -110,6 +118,7 @@ def setup_page(
     draw_sidebar()
     if header:
         st.title(title)
+    _show_note()
     _show_messages()
 
 
@@ -289,7 +298,7 @@ def load_report() -> LoadReport | None:
     return st.session_state.get(_LOAD_REPORT)
 
 
-def set_load_report(source: Literal["link", "file"], problems: list[codec.Problem]) -> None:
+def set_load_report(source: Literal["link", "file"], problems: Sequence[codec.Problem]) -> None:
     """Remember problems of a link or file so that the page shows them (one message, one line per key)."""
     st.session_state[_LOAD_REPORT] = LoadReport(source, tuple(problems)) if problems else None
 
@@ -300,8 +309,24 @@ def dismiss_load_report() -> None:
 
 
 def flash(en: str, ja: str, kind: Literal["error", "warning", "info", "success"] = "error") -> None:
-    """Show a message once, at the top of the next run (use from callbacks, e.g. to refuse an edit)."""
+    """Show a message once, at the top of the next run (use from callbacks, e.g. to refuse an edit).
+
+    The text is shown as written, never as Markdown: it may quote what a user typed or a file's name."""
     st.session_state[_FLASHES] = [*st.session_state.get(_FLASHES, []), Flash(kind, en, ja)]
+
+
+def note() -> str | None:
+    """The teacher's note from the link the session opened with (``note=``), or None."""
+    return st.session_state.get(_NOTE)
+
+
+def _show_note() -> None:
+    """The teacher's note, as plain text (``st.text`` parses neither Markdown nor HTML), at the top of the screen."""
+    text = note()
+    if text:
+        with st.container(border=True, key="teacher_note"):
+            st.caption(tr(":material/sticky_note_2: Note from the link", ":material/sticky_note_2: リンクのメモ"))
+            st.text(text)
 
 
 def _show_messages() -> None:
@@ -311,9 +336,9 @@ def _show_messages() -> None:
         intro = (
             tr("Some values in the link could not be used:", "リンクの一部の値は使えませんでした:")
             if report.source == "link"
-            else tr("The file was not loaded; nothing changed:", "ファイルは読み込まれませんでした(変更なし):")
+            else tr("The file was not loaded; nothing changed:", "ファイルは読み込まれませんでした（変更なし）:")
         )
-        lines = "\n".join(f"- {p.text(lang)}" for p in report.problems)
+        lines = "\n".join(f"- {plain(p.text(lang))}" for p in report.problems)  # they quote the link's values
         tail = tr("Everything else was loaded.", "それ以外は読み込みました。") if report.source == "link" else ""
         with st.container(key="load_report"):
             st.warning(f"{intro}\n\n{lines}\n\n{tail}".strip(), icon=":material/link_off:")
@@ -321,15 +346,19 @@ def _show_messages() -> None:
     flashes = st.session_state.get(_FLASHES, [])
     st.session_state[_FLASHES] = []
     for f in flashes:
-        getattr(st, f.kind)(tr(f.en, f.ja))
+        getattr(st, f.kind)(plain(tr(f.en, f.ja)))
 
 
 # ---------------------------------------------------------------- the link
 
 
 def share_query() -> str:
-    """The current scenario (with the reduction and language) as a query string, "W1=...&lr=...", without "?"."""
-    return codec.query_string(scenario(), current_lang(), reduction())
+    """The current scenario (with the reduction and language) as a query string, "W1=...&lr=...", without "?";
+    then the page's own keys (``set_page_link_params``)."""
+    extra = {**({NOTE_PARAM: note()} if note() else {}), **(st.session_state.get(_PAGE_PARAMS) or {})}
+    return "&".join(
+        q for q in (codec.query_string(scenario(), current_lang(), reduction()), urlencode(extra, safe=",")) if q
+    )
 
 
 def share_url() -> str:
@@ -340,11 +369,40 @@ def share_url() -> str:
 
 def sync_query_params() -> None:
     """Rewrite the address bar's query parameters from the scenario (only the keys that differ)."""
-    desired = codec.scenario_to_query(scenario(), current_lang(), reduction())
+    teacher_note = {NOTE_PARAM: note()} if note() else {}
+    desired = {**codec.scenario_to_query(scenario(), current_lang(), reduction()), **teacher_note, **page_link_params()}
     qp = st.query_params
     changed = {k: v for k, v in desired.items() if qp.get(k) != v}
-    stale = [k for k in (*codec.KEYS, codec.REDUCTION_PARAM, codec.LANG_PARAM) if k in qp and k not in desired]
+    own_keys = (*codec.LINK_KEYS, NOTE_PARAM, *st.session_state.get(_PAGE_PARAM_KEYS, ()))
+    stale = [k for k in own_keys if k in qp and k not in desired]
     if changed:
         qp.update(changed)
     for k in stale:
         del qp[k]
+
+
+def page_link_params() -> dict[str, str]:
+    """The current page's own link keys (besides the scenario's), e.g. the quiz's ``ask`` and ``quiz_seed``."""
+    return dict(st.session_state.get(_PAGE_PARAMS) or {})
+
+
+def set_page_link_params(params: dict[str, str], owned: tuple[str, ...] = ()) -> None:
+    """Keep ``params`` in the address bar and the share link for this run of this page (call it in ``pending``,
+    before the sidebar draws the link); the page's other ``owned`` keys (a bad value from a link) leave the
+    address bar. Other pages set none, so the keys leave the address bar there."""
+    ss = st.session_state
+    ss[_PAGE_PARAMS] = dict(params)
+    ss[_PAGE_PARAM_KEYS] = tuple(dict.fromkeys((*ss.get(_PAGE_PARAM_KEYS, ()), *params, *owned)))
+
+
+# ---------------------------------------------------------------- the quiz
+
+
+def quiz_progress() -> Any:
+    """The quiz's progress in this session (a ``ui.quiz.QuizProgress``), or None before the quiz was opened."""
+    return st.session_state.get(_QUIZ)
+
+
+def set_quiz_progress(progress: Any) -> None:
+    """Remember the quiz's progress (what is asked, the typed answers, the score) for the rest of the session."""
+    st.session_state[_QUIZ] = progress

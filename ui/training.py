@@ -1,8 +1,11 @@
 """Training runs for the Training, Sweep and Compare screens: computed by ``dnn``, cached, and summarised.
 
 ``compute_run`` and ``compute_sweep`` are plain functions (tests call them directly); ``run_scenario`` and
-``sweep_scenario`` put them behind a bounded ``st.cache_data``, keyed by the scenario's arrays, η, the number of
-steps, the reduction and the sampling, so moving a slider or switching pages never trains again.
+``sweep_scenario`` put them behind ``dnn.budget`` and a cache. The budget refuses a request past its ceiling before
+any work, with a message that says what to reduce; work over about a second runs with a progress bar, whose
+updates are also where Streamlit stops a script that a rerun or a closed page has left behind. The cache
+(``RUNS``, ``SWEEPS``: server-wide, bounded in bytes) is keyed by the scenario's arrays, η, the number of steps,
+the reduction and the sampling, so moving a slider or switching pages never trains again.
 
 Besides what ``dnn.train`` records at every step (the loss 誤差 E and the size of the whole gradient ‖∂E/∂θ‖), a
 run evaluates at up to ``PROBES`` evenly spaced steps the outputs y and the size of each parameter's partial
@@ -13,7 +16,8 @@ from __future__ import annotations
 
 import io
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 import numpy as np
@@ -22,12 +26,15 @@ import streamlit as st
 
 import dnn
 
-from .cached import NETWORK_HASH
+from .cached import BytesCache, content_key
 from .i18n import pick, tr
 
 PROBES = dnn.inspect.PROBES  # steps at which the outputs y and each parameter's gradient size are evaluated
-CACHE_RUNS = 16  # cached single runs: a 100,000-step run holds ~2 MB, plus up to 4.5 MB of snapshots (8-16-8)
-CACHE_SWEEPS = 4  # cached sweeps, each at most SWEEP_BUDGET floats (16 MB)
+# Bytes of cached results, for the whole server: a 100,000-step run holds 1.6 MB of losses and gradient sizes
+# (3.2 MB more when stochastic) and up to 4.5 MB of snapshots (8-16-8); a sweep at most SWEEP_BUDGET floats, 16 MB.
+CACHE_RUN_BYTES = 48 * 2**20
+CACHE_SWEEP_BYTES = 32 * 2**20
+PROGRESS_REDRAW = 0.1  # seconds between two redraws of a progress bar
 SWEEP_BUDGET = 2_000_000  # runs × (steps + 1) of one sweep at most
 MAX_SWEEP_RUNS = 256
 MAX_LINES = 5  # output curves drawn one by one at most; more are summarised by their mean
@@ -57,13 +64,20 @@ class Run:
 
 
 def compute_run(
-    sc: dnn.Scenario, reduction: str = "mean", stochastic: bool = False, seed: int = 0, probes: int = PROBES
+    sc: dnn.Scenario,
+    reduction: str = "mean",
+    stochastic: bool = False,
+    seed: int = 0,
+    probes: int = PROBES,
+    progress: dnn.Progress | None = None,
 ) -> Run:
     """Train the scenario for its number of steps with its η, then evaluate y and each ‖∂E/∂W‖ at ``probes``
-    steps."""
+    steps. ``progress`` goes to ``dnn.train``."""
     t0 = time.perf_counter()
     stochastic = stochastic and len(sc.x) > 1  # one sample: "one random sample per step" is the full batch
-    h = dnn.train(sc.network, sc.x, sc.d, sc.lr, sc.steps, reduction, stochastic=stochastic, seed=seed)
+    h = dnn.train(
+        sc.network, sc.x, sc.d, sc.lr, sc.steps, reduction, stochastic=stochastic, seed=seed, progress=progress
+    )
     # The size of the whole gradient is recorded by dnn.train at every step; each parameter's share and the outputs
     # are evaluated at the probe steps only.
     looked_at = dnn.probes(h, probes)
@@ -79,25 +93,77 @@ def compute_run(
     )
 
 
-@st.cache_data(max_entries=CACHE_RUNS, show_spinner=False, hash_funcs=NETWORK_HASH)
-def _cached_run(
-    net: dnn.Network,
-    x: np.ndarray,
-    d: np.ndarray,
-    lr: float,
-    steps: int,
-    reduction: str,
-    stochastic: bool,
-    seed: int,
-) -> Run:
-    # The key is every array and setting that changes the run (st.cache_data hashes numpy arrays by content).
-    return compute_run(dnn.Scenario(net, x, d, lr=lr, steps=steps), reduction, stochastic, seed)
+RUNS: BytesCache[Run] = BytesCache(CACHE_RUN_BYTES)
 
 
-def run_scenario(sc: dnn.Scenario, reduction: str = "mean", stochastic: bool = False, seed: int = 0) -> Run:
-    """The scenario's run, from the cache when it was computed before; a spinner appears after half a second."""
-    with st.spinner(tr(f"Training {sc.steps:,} steps…", f"{sc.steps:,} ステップ学習しています…"), show_time=True):
-        return _cached_run(sc.network, sc.x, sc.d, sc.lr, sc.steps, reduction, bool(stochastic), int(seed))
+def run_scenario(
+    sc: dnn.Scenario, reduction: str = "mean", stochastic: bool = False, seed: int = 0, *, quiet: bool = False
+) -> Run | None:
+    """The scenario's run: from the cache when it was computed before, else trained (with a progress bar when it
+    takes more than about a second). None when the budget refuses it: the refusal is shown (unless ``quiet``) and
+    nothing is trained."""
+    stochastic = bool(stochastic) and len(sc.x) > 1
+    key = content_key(sc.network, sc.x, sc.d, sc.lr, sc.steps, reduction, stochastic, int(seed))
+    run = RUNS.get(key)
+    if run is not None:
+        return run
+    request = dnn.budget.train_request(sc.network, len(sc.x), sc.steps, stochastic)
+    if not within_budget(request, quiet):
+        return None
+    with progress_bar(request, tr(f"Training {sc.steps:,} steps…", f"{sc.steps:,} ステップ学習しています…")) as report:
+        run = compute_run(sc, reduction, stochastic, int(seed), progress=report)
+    RUNS.put(key, run)
+    return run
+
+
+def within_budget(
+    request: dnn.budget.Request, quiet: bool = False, steps_for_runs: Callable[[int], int] | None = None
+) -> bool:
+    """Whether ``dnn.budget`` lets the request run; if not, its refusal (what to reduce, in both languages) is
+    shown as an error unless ``quiet``."""
+    try:
+        dnn.budget.check(request, steps_for_runs=steps_for_runs)
+    except dnn.budget.OverBudgetError as refusal:
+        if not quiet:
+            st.error(tr(refusal.en, refusal.ja), icon=":material/hourglass_disabled:")
+        return False
+    return True
+
+
+@contextmanager
+def progress_bar(request: dnn.budget.Request, label: str) -> Iterator[dnn.Progress | None]:
+    """A ``progress(done, total)`` for ``dnn.train``/``dnn.sweep`` that draws a bar with the steps done and the time
+    left, when the request is estimated to take over ``dnn.budget.PROGRESS_SECONDS``; else a spinner and None.
+
+    Each redraw is a Streamlit call, and that is where Streamlit stops a script whose session has rerun or closed:
+    the exception it raises there leaves the training loop between two chunks of steps, and nothing is cached.
+    """
+    if not dnn.budget.needs_progress(request):
+        with st.spinner(label, show_time=True):
+            yield None
+        return
+    slot = st.empty()
+    bar = slot.progress(0.0, text=label)
+    t0 = time.perf_counter()
+    last = [t0]
+
+    def report(done: int, total: int) -> None:
+        now = time.perf_counter()
+        if now - last[0] < PROGRESS_REDRAW or done <= 0:
+            return
+        last[0] = now
+        left = (now - t0) * (total - done) / done
+        left_en, left_ja = ("under a second", "1 秒未満") if left < 1 else (f"about {left:.0f} s", f"約 {left:.0f} 秒")
+        bar.progress(
+            min(done / max(total, 1), 1.0),
+            text=tr(
+                f"{label} {done:,} of {total:,} steps done, {left_en} left",
+                f"{label}（{total:,} ステップ中 {done:,} ステップ済み、残り{left_ja}）",
+            ),
+        )
+
+    yield report
+    slot.empty()
 
 
 # ---------------------------------------------------------------- what the output does over the steps
@@ -197,33 +263,38 @@ def sweep_steps(steps: int, runs: int) -> int:
     return int(max(1, min(steps, SWEEP_BUDGET // max(1, runs) - 1)))
 
 
-def compute_sweep(sc: dnn.Scenario, lrs: np.ndarray, steps: int, reduction: str = "mean") -> SweepResult:
+def compute_sweep(
+    sc: dnn.Scenario, lrs: np.ndarray, steps: int, reduction: str = "mean", progress: dnn.Progress | None = None
+) -> SweepResult:
     """All learning rates trained together by one ``dnn.sweep`` call, from the scenario's network and data."""
     t0 = time.perf_counter()
     lrs = np.asarray(lrs, dtype=np.float64)
-    losses = dnn.sweep(sc.network, sc.x, sc.d, lrs, steps, reduction)
+    losses = dnn.sweep(sc.network, sc.x, sc.d, lrs, steps, reduction, progress=progress)
     summary = dnn.sweep_summary(losses)
     return SweepResult(lrs, losses, summary.diverged, summary.final, summary.best, time.perf_counter() - t0)
 
 
-@st.cache_data(max_entries=CACHE_SWEEPS, show_spinner=False, hash_funcs=NETWORK_HASH)
-def _cached_sweep(
-    net: dnn.Network, x: np.ndarray, d: np.ndarray, lrs: np.ndarray, steps: int, reduction: str
-) -> SweepResult:
-    # The scenario's own η is not in the key: a sweep does not depend on it.
-    return compute_sweep(dnn.Scenario(net, x, d, lr=float(lrs[0]), steps=steps), lrs, steps, reduction)
+SWEEPS: BytesCache[SweepResult] = BytesCache(CACHE_SWEEP_BYTES)
 
 
-def sweep_scenario(sc: dnn.Scenario, lrs: np.ndarray, steps: int, reduction: str = "mean") -> SweepResult:
-    """The sweep of the scenario over ``lrs`` for ``steps`` steps, cached; a spinner after half a second."""
-    with st.spinner(
-        tr(
-            f"Training {len(lrs)} runs of {steps:,} steps…",
-            f"{len(lrs)} 本 × {steps:,} ステップを学習中…",
-        ),
-        show_time=True,
-    ):
-        return _cached_sweep(sc.network, sc.x, sc.d, np.asarray(lrs, dtype=np.float64), int(steps), reduction)
+def sweep_scenario(sc: dnn.Scenario, lrs: np.ndarray, steps: int, reduction: str = "mean") -> SweepResult | None:
+    """The sweep of the scenario over ``lrs`` for ``steps`` steps: cached, within the budget (None and its refusal
+    shown when not), with a progress bar when it takes more than about a second. The scenario's own η is not in
+    the key: a sweep does not depend on it."""
+    lrs = np.asarray(lrs, dtype=np.float64)
+    key = content_key(sc.network, sc.x, sc.d, lrs, int(steps), reduction)
+    res = SWEEPS.get(key)
+    if res is not None:
+        return res
+    request = dnn.budget.sweep_request(sc.network, len(sc.x), int(steps), len(lrs))
+    # Fewer learning rates give each run more steps, up to the scenario's (see ``sweep_steps``).
+    if not within_budget(request, steps_for_runs=lambda runs: sweep_steps(sc.steps, runs)):
+        return None
+    label = tr(f"Training {len(lrs)} runs of {steps:,} steps…", f"{len(lrs)} 本 × {steps:,} ステップを学習中…")
+    with progress_bar(request, label) as report:
+        res = compute_sweep(sc, lrs, int(steps), reduction, progress=report)
+    SWEEPS.put(key, res)
+    return res
 
 
 # ---------------------------------------------------------------- what differs between two scenarios

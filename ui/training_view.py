@@ -18,7 +18,8 @@ import dnn
 
 from . import figures_training as ft
 from . import not_finite, sgd_preset, state
-from .editors import on_number, scale_lr
+from .editors import on_number, on_steps, scale_lr, whole_number_input
+from .explain import sci
 from .figures_backprop import gradient_figure
 from .i18n import current_lang, pick, tr
 from .training import Run, csv_maker, output_lines, run_scenario
@@ -70,17 +71,18 @@ def scenario_controls(sc: dnn.Scenario) -> tuple[bool, int]:
     version = state.editor_version()
     steps_col, lr_col, scale_col, sample_col = st.columns([1.1, 1.1, 0.8, 1.6], vertical_alignment="bottom")
     key = f"train_steps_v{version}"
-    steps_col.number_input(
-        tr("Steps", "ステップ数"),
-        1,
-        dnn.LIMITS["max_steps"],
-        int(sc.steps),
-        step=100,
-        key=key,
-        on_change=on_number,
-        args=("steps", key),
-        help=tr("SGD steps to train, 1 to 100,000.", "学習する SGD のステップ数(1〜100,000)。"),
-    )
+    with steps_col:  # a box that reads 1e5 as 100000 (Streamlit's integer box made it 1)
+        whole_number_input(
+            tr("Steps", "ステップ数"),
+            1,
+            dnn.LIMITS["max_steps"],
+            int(sc.steps),
+            100,
+            key=key,
+            on_change=on_steps,
+            args=(key,),
+            help=tr("SGD steps to train, 1 to 100,000.", "学習する SGD のステップ数（1〜100,000）。"),
+        )
     key = f"train_lr_v{version}"
     lr_col.number_input(
         tr("Learning rate η", "学習率 η"),
@@ -101,14 +103,14 @@ def scenario_controls(sc: dnn.Scenario) -> tuple[bool, int]:
         return False, 0
     with sample_col:
         stochastic = st.toggle(
-            tr("One random sample per step (SGD)", "1 ステップに 1 サンプルをランダムに(SGD)"),
+            tr("One random sample per step (SGD)", "1 ステップに 1 サンプルをランダムに（SGD）"),
             key=STOCHASTIC_KEY,
             persist_state="session",
             help=tr(
                 "Off: every step uses all samples (full batch). On: each step uses one sample drawn at random, as "
                 "in the course's SGD notebook; the loss shown is still on all samples.",
-                "オフ: 毎ステップ全サンプルを使います(バッチ)。オン: 講座の SGD ノートブックのように、毎ステップ"
-                "ランダムに選んだ 1 サンプルで更新します(表示する誤差は全サンプルの平均)。",
+                "オフ: 毎ステップ全サンプルを使います（バッチ）。オン: 講座の SGD ノートブックのように、毎ステップ"
+                "ランダムに選んだ 1 サンプルで更新します（表示する誤差は全サンプルの平均）。",
             ),
         )
         seed = 0
@@ -135,11 +137,12 @@ def sgd_controls() -> SgdChoice:
             "f(x) = 3·x1 + 2·x2, and each step learns from **one random sample**: the network has to learn the "
             "function. Its 2-10-1 network (ReLU hidden layer, identity output, squared error) starts from weights "
             "and biases drawn from the standard normal distribution; η = 0.07, 1,000 steps.",
-            "**このプリセットの意味** シナリオは 1 つの固定した例(ノートブックの x = [1, 5]、d = [0, 1])で学習します。"
+            "**このプリセットの意味** シナリオは 1 つの固定した例（ノートブックの x = [1, 5]、d = [0, 1]）で"
+            "学習します。"
             "誤差が 0 に近づくのは、規則を学んだからではなく、**その 1 つの例を覚えた**からです。講座の SGD "
             "ノートブックは入力 x を範囲からランダムに作り、目標を関数 f(x) = 3·x1 + 2·x2 で与え、各ステップで "
             "**ランダムな 1 サンプル**から学びます。ネットワークは関数そのものを学ぶ必要があります。2-10-1 の"
-            "ネットワーク(中間層 ReLU、出力は恒等関数、二乗誤差)の重みとバイアスは標準正規分布から作り、"
+            "ネットワーク（中間層 ReLU、出力は恒等関数、二乗誤差）の重みとバイアスは標準正規分布から作り、"
             "η = 0.07、1,000 ステップです。",
         ),
         icon=":material/school:",
@@ -171,9 +174,11 @@ def sgd_controls() -> SgdChoice:
         tr("Inputs x drawn from", "入力 x の範囲"),
         ("unit", "wide"),
         format_func=lambda r: {
-            "unit": pick(lang, "[0, 1)² (the notebook)", "[0, 1)²(ノートブック)"),
+            "unit": pick(lang, "[0, 1)² (the notebook)", "[0, 1)²（ノートブック）"),
             "wide": pick(
-                lang, "[−5, 5)² (the notebook's “try it”: overflows)", "[−5, 5)²(ノートブックの「試してみよう」: 発散)"
+                lang,
+                "[−5, 5)² (the notebook's “try it”: overflows)",
+                "[−5, 5)²（ノートブックの「試してみよう」: 発散）",
             ),
         }[r],
         key="sgd_range",
@@ -184,9 +189,9 @@ def sgd_controls() -> SgdChoice:
         tr("Each step uses", "各ステップで使うデータ"),
         (True, False),
         format_func=lambda s: (
-            pick(lang, "one random sample (SGD)", "ランダムな 1 サンプル(SGD)")
+            pick(lang, "one random sample (SGD)", "ランダムな 1 サンプル（SGD）")
             if s
-            else pick(lang, "all samples (full batch)", "全サンプル(バッチ)")
+            else pick(lang, "all samples (full batch)", "全サンプル（バッチ）")
         ),
         key="sgd_stochastic",
         horizontal=True,
@@ -197,7 +202,7 @@ def sgd_controls() -> SgdChoice:
         st.error(
             tr(
                 "η must be greater than 0 and at most 10⁶; using 0.07.",
-                "η は 0 より大きく 10⁶ 以下にしてください(0.07 を使います)。",
+                "η は 0 より大きく 10⁶ 以下にしてください（0.07 を使います）。",
             )
         )
     settings = sgd_preset.SgdSettings(
@@ -219,7 +224,7 @@ def sgd_controls() -> SgdChoice:
             f"Replaces the scenario with the 2-10-1 network and the {settings.n_samples} generated samples, so the "
             "Forward and Backprop screens show them too (undoable).",
             f"シナリオを 2-10-1 のネットワークと生成した {settings.n_samples} サンプルに置き換えます。"
-            "順伝播・誤差逆伝播の画面でも見られます(元に戻せます)。",
+            "順伝播・誤差逆伝播の画面でも見られます（元に戻せます）。",
         ),
     )
     return SgdChoice(sc, settings)
@@ -250,7 +255,7 @@ def summary(run: Run) -> None:
     first, last = float(h.loss[0]), float(h.loss[-1])
     lowest = dnn.lowest_loss(h.loss)
     c1, c2, c3 = st.columns(3)
-    c1.metric(tr("E before training (step 0)", "学習前の誤差 E(ステップ 0)"), f"{first:.6g}")
+    c1.metric(tr("E before training (step 0)", "学習前の誤差 E（ステップ 0）"), f"{first:.6g}")
     c2.metric(
         tr(f"E after step {h.last_step:,}", f"ステップ {h.last_step:,} の後の誤差 E"),
         f"{last:.6g}",
@@ -278,22 +283,22 @@ def messages(run: Run, base: dnn.Scenario, log_y: bool) -> None:
                 f"last finite step (marked ×). The learning rate η = {base.lr:.4g} is too large for this data: try "
                 f"a smaller one, e.g. η = {base.lr / 10:.4g}.",
                 f"**ステップ {h.diverged_at:,} でオーバーフローしました。** ステップごとにパラメータが大きくなり、"
-                f"誤差かパラメータが有限の数でなくなりました(inf/NaN)。曲線は最後の有限なステップ {last:,} "
-                f"(× 印)で終わります。学習率 η = {base.lr:.4g} はこのデータには大きすぎます。"
+                f"誤差かパラメータが有限の数でなくなりました（inf/NaN）。曲線は最後の有限なステップ {last:,}"
+                f"（× 印）で終わります。学習率 η = {base.lr:.4g} はこのデータには大きすぎます。"
                 f"η = {base.lr / 10:.4g} など、小さくしてみてください。",
             ),
             icon=":material/warning:",
         )
         c1, c2, _ = st.columns([1.4, 1, 1.2])
         c1.button(
-            tr(f"Rewind to step {last:,} (last finite)", f"ステップ {last:,}(最後の有限な値)に巻き戻す"),
+            tr(f"Rewind to step {last:,} (last finite)", f"ステップ {last:,}（最後の有限な値）に巻き戻す"),
             icon=":material/history:",
             on_click=adopt,
             args=(base.replace(network=h.network), run.stochastic),
             key="train_rewind",
             help=tr(
                 "Makes the last finite parameters the scenario's network (undoable).",
-                "最後の有限なパラメータをシナリオのネットワークにします(元に戻せます)。",
+                "最後の有限なパラメータをシナリオのネットワークにします（元に戻せます）。",
             ),
         )
         c2.button(
@@ -307,9 +312,13 @@ def messages(run: Run, base: dnn.Scenario, log_y: bool) -> None:
         j = run.jumps
         output_note = (
             tr(
-                " With softmax the output delta y − d stays between −1 and 1, so the run cannot overflow; it jumps "
-                "instead.",
-                " softmax では出力層のデルタ y − d が −1〜1 に収まるので発散(オーバーフロー)はせず、代わりに跳ねます。",
+                " With softmax the output delta y − d stays between −1 and 1 and the max shift keeps exp from "
+                "overflowing, but the weights can still blow up: W1 and W2 grow through each other's gradients, "
+                "and a larger η can overflow (try the Two samples preset with an identity hidden layer at η = 100).",
+                "softmax では出力層のデルタ y − d は −1〜1 に収まり、最大値を引く工夫で exp もあふれませんが、"
+                "重みは大きくなり続けることがあります: W1 と W2 は互いの勾配を通して大きくなるので、η をさらに"
+                "大きくするとオーバーフローすることがあります（プリセット「2 サンプル」で中間層を恒等関数、"
+                "η = 100 にしてみてください）。",
             )
             if base.network.output == "softmax"
             else ""
@@ -320,8 +329,8 @@ def messages(run: Run, base: dnn.Scenario, log_y: bool) -> None:
                 f"{j.first_rise:,}) and changed direction {j.sign_changes:,} times. With all samples in every step "
                 f"and a small enough η the loss only goes down; η = {base.lr:.4g} makes steps overshoot the minimum."
                 f"{output_note} Try a smaller η, or compare several on the Learning-rate sweep screen.",
-                f"**誤差が跳ねています:** {h.last_step:,} ステップ中 {j.rises:,} 回増え(最初はステップ "
-                f"{j.first_rise:,})、{j.sign_changes:,} 回向きを変えました。毎ステップ全サンプルを使い η が十分"
+                f"**誤差が跳ねています:** {h.last_step:,} ステップ中 {j.rises:,} 回増え（最初はステップ "
+                f"{j.first_rise:,}）、{j.sign_changes:,} 回向きを変えました。毎ステップ全サンプルを使い η が十分"
                 f"小さければ誤差は減る一方です。η = {base.lr:.4g} では一歩が最小点を飛び越えます。{output_note}"
                 "η を小さくするか、学習率スイープの画面で比べてみてください。",
             )
@@ -330,17 +339,18 @@ def messages(run: Run, base: dnn.Scenario, log_y: bool) -> None:
             text = tr(
                 f"**The loss went up at step {k:,}** (from {h.loss[k - 1]:.4g} to {h.loss[k]:.4g}): with "
                 f"η = {base.lr:.4g} that step overshot.{output_note}",
-                f"**ステップ {k:,} で誤差が増えました**({h.loss[k - 1]:.4g} → {h.loss[k]:.4g})。η = {base.lr:.4g} "
+                f"**ステップ {k:,} で誤差が増えました**（{h.loss[k - 1]:.4g} → {h.loss[k]:.4g}）。η = {base.lr:.4g} "
                 f"ではこの一歩が行き過ぎました。{output_note}",
             )
         st.info(text, icon=":material/ssid_chart:")
     if log_y and bool(np.any(h.loss <= 0)):
         st.caption(
             tr(
-                "Some losses are ≤ 0, which a log scale cannot show: the course's cross_entropy_error adds 1e-7 "
-                "inside the log, so when y reaches 1 the loss bottoms out at −log(1 + 1e-7) ≈ −1e-7.",
-                "誤差が 0 以下のステップは対数目盛では表示できません。講座の cross_entropy_error は log の中に "
-                "1e-7 を足すので、y が 1 に達すると誤差は −log(1 + 1e-7) ≈ −1e-7 で止まります。",
+                "Some losses are ≤ 0, which a log scale cannot show: the cross-entropy adds 1e-7 inside the log, so "
+                f"when y reaches d each output's term bottoms out at −log(1 + 1e-7) = {sci(dnn.claims.loss_floor())}.",
+                "誤差が 0 以下のステップは対数目盛では表示できません。交差エントロピー誤差は log の中に 1e-7 を"
+                "足すので、y が d に達すると各出力の項は −log(1 + 1e-7) = "
+                f"{sci(dnn.claims.loss_floor())} で止まります。",
             )
         )
 
@@ -379,7 +389,7 @@ def charts(run: Run, base: dnn.Scenario, log_y: bool, baseline: Run | None) -> N
                 "Dots: the loss of the one sample drawn at each step, before its update (what the SGD notebook "
                 "plots). It jumps because every sample is different; the moving average shows the trend, and the "
                 "line the loss on all samples.",
-                "点: 各ステップで選んだ 1 サンプルの、更新前の誤差(SGD ノートブックが描くもの)。サンプルごとに"
+                "点: 各ステップで選んだ 1 サンプルの、更新前の誤差（SGD ノートブックが描くもの）。サンプルごとに"
                 "違うので跳ねます。移動平均が傾向を、線が全サンプルの誤差を示します。",
             )
         )
@@ -391,7 +401,13 @@ def charts(run: Run, base: dnn.Scenario, log_y: bool, baseline: Run | None) -> N
         ft.output_figure(run.probe_steps, out.lines, lang, kind=out.kind, targets=out.targets), key="train_output_chart"
     )
     right.plotly_chart(
-        ft.gradient_norm_figure(h.grad_norm, lang, probe_steps=run.probe_steps, per_param=run.grad_norm),
+        ft.gradient_norm_figure(
+            h.grad_norm,
+            lang,
+            probe_steps=run.probe_steps,
+            per_param=run.grad_norm,
+            loss=dnn.claims.loss_symbol(h.reduction, len(base.x)),
+        ),
         key="train_grad_chart",
     )
     st.caption(
@@ -407,7 +423,7 @@ def charts(run: Run, base: dnn.Scenario, log_y: bool, baseline: Run | None) -> N
 def downloads(run: Run) -> None:
     """The loss at every step as a CSV file (all steps, not the thinned chart points)."""
     st.download_button(
-        tr("Download the loss history (CSV)", "誤差の履歴をダウンロード(CSV)"),
+        tr("Download the loss history (CSV)", "誤差の履歴をダウンロード（CSV）"),
         data=csv_maker(run.history),
         file_name="backprop-lab-loss.csv",
         mime="text/csv",
@@ -417,8 +433,8 @@ def downloads(run: Run) -> None:
         help=tr(
             "Columns: step, loss (E after that many steps)"
             + (", sample_loss (E of the sample drawn at that step)." if run.stochastic else "."),
-            "列: step, loss(そのステップ数の後の誤差 E)"
-            + (", sample_loss(そのステップで選んだサンプルの誤差 E)。" if run.stochastic else "。"),
+            "列: step, loss（そのステップ数の後の誤差 E）"
+            + (", sample_loss（そのステップで選んだサンプルの誤差 E）。" if run.stochastic else "。"),
         ),
     )
 
@@ -462,27 +478,32 @@ def step_inspector(run: Run, base: dnn.Scenario) -> None:
         h.last_step,
         key=f"train_step_{h.last_step}",
         help=tr(
-            "The parameters after k steps, and the partial derivatives of E at those parameters (the gradient of "
-            "step k + 1).",
-            "k ステップ後のパラメータと、そのパラメータでの E の偏微分(ステップ k + 1 の勾配)。",
+            "The parameters after k steps, and the partial derivatives at those parameters: the gradient that step "
+            "k + 1 uses (with one random sample per step, the gradient of the loss of the sample drawn for step "
+            "k + 1).",
+            "k ステップ後のパラメータと、そのパラメータでの偏微分: ステップ k + 1 が使う勾配です（1 ステップに "
+            "1 サンプルのときは、ステップ k + 1 で選ぶサンプルの誤差の勾配）。",
         ),
     ) if h.last_step > 0 else 0  # fmt: skip
     net = h.network_at(k)
-    grads = dnn.backward(net, base.x, base.d, run.history.reduction)
+    drawn = int(h.sample_indices[k]) if run.stochastic and k < len(h.sample_indices) else None
+    if drawn is not None:  # the one sample step k + 1 learns from: its gradient is the one that step uses
+        grads = dnn.backward(net, base.x[drawn : drawn + 1], base.d[drawn : drawn + 1])
+        loss = "E"
+    else:
+        grads = dnn.backward(net, base.x, base.d, h.reduction)
+        loss = dnn.claims.loss_symbol(h.reduction, len(base.x))
     c1, c2, c3 = st.columns([1, 1, 1.4], vertical_alignment="bottom")
     c1.metric(tr(f"E after {k:,} steps", f"{k:,} ステップ後の誤差 E"), f"{float(h.loss[k]):.6g}")
-    if run.stochastic and k < len(h.sample_indices):
-        c2.metric(
-            tr(f"Sample drawn at step {k + 1:,}", f"ステップ {k + 1:,} で選ぶサンプル"),
-            f"#{int(h.sample_indices[k]) + 1}",
-        )
+    if drawn is not None:
+        c2.metric(tr(f"Sample drawn at step {k + 1:,}", f"ステップ {k + 1:,} で選ぶサンプル"), f"#{drawn + 1}")
     if c3.button(
         tr(f"Continue from step {k:,}", f"ステップ {k:,} から続ける"),
         icon=":material/play_arrow:",
         key="train_continue",
         help=tr(
             "Makes the parameters after k steps the scenario's network; the run then starts from there (undoable).",
-            "k ステップ後のパラメータをシナリオのネットワークにします。学習はそこから始まります(元に戻せます)。",
+            "k ステップ後のパラメータをシナリオのネットワークにします。学習はそこから始まります（元に戻せます）。",
         ),
     ):
         adopt(base.replace(network=net), run.stochastic)
@@ -501,14 +522,31 @@ def step_inspector(run: Run, base: dnn.Scenario) -> None:
                 column_config={c: st.column_config.NumberColumn(format="%.6g") for c in frame.columns},
             )
     with right:
-        st.markdown(f"**{tr(f'Partial derivatives at step {k:,}', f'ステップ {k:,} での偏微分')}**")
+        if drawn is not None:
+            heading = tr(
+                f"Partial derivatives of sample #{drawn + 1}'s loss after {k:,} steps: the gradient step {k + 1:,} "
+                "uses",
+                f"{k:,} ステップ後のサンプル #{drawn + 1} の誤差の偏微分: ステップ {k + 1:,} が使う勾配",
+            )
+        elif run.stochastic:
+            heading = tr(
+                f"Partial derivatives of the loss on all samples after {k:,} steps (the run ends here)",
+                f"{k:,} ステップ後の全サンプルの誤差の偏微分（学習はここで終わり）",
+            )
+        else:
+            heading = tr(
+                f"Partial derivatives after {k:,} steps: the gradient step {k + 1:,} uses",
+                f"{k:,} ステップ後の偏微分: ステップ {k + 1:,} が使う勾配",
+            )
+        st.markdown(f"**{heading}**")
         for name, value in grads.params().items():
-            st.plotly_chart(gradient_figure(value, name, lang), key=f"train_grad_{name}")
+            st.plotly_chart(gradient_figure(value, name, lang, loss=loss), key=f"train_grad_{name}")
 
 
 def baseline_run(reduction: str) -> Run | None:
-    """The pinned baseline's own run (its η and steps), or None when nothing is pinned or the baseline's loss is
-    not a finite number at step 0 (it has no curve to draw)."""
+    """The pinned baseline's own run (its η and steps), or None when nothing is pinned, when it is over the work
+    budget (the Compare screen says so; here the dashed curve is left out) or when the baseline's loss is not a
+    finite number at step 0 (it has no curve to draw)."""
     pinned = state.baseline()
-    run = None if pinned is None else run_scenario(pinned, reduction)
+    run = None if pinned is None else run_scenario(pinned, reduction, quiet=True)
     return None if run is None or run.history.diverged_at == 0 else run

@@ -14,11 +14,12 @@ PATHS: dict[str, str] = {
     "pages/3_Training.py": "/Training",
     "pages/4_Sweep.py": "/Sweep",
     "pages/5_Compare.py": "/Compare",
+    "pages/6_Quiz.py": "/Quiz",
 }
 # A screen other than Home first: the first request to the fresh server is a deep link, as when a shared link wakes
 # a sleeping app on Community Cloud.
 ORDER = ["pages/3_Training.py", "pages/2_Backprop.py", "pages/1_Forward.py", "pages/4_Sweep.py", "pages/5_Compare.py",
-         "app.py"]  # fmt: skip
+         "pages/6_Quiz.py", "app.py"]  # fmt: skip
 
 
 def test_every_page_file_has_a_path():
@@ -26,7 +27,7 @@ def test_every_page_file_has_a_path():
 
 
 def test_deep_links_open_every_screen(server, new_page):
-    """All six sessions load at once (the browser works on them in parallel); then each screen is checked."""
+    """All sessions load at once (the browser works on them in parallel); then each screen is checked."""
     pages = {}
     for i, page_file in enumerate(ORDER):
         page = new_page()

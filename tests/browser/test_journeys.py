@@ -143,19 +143,19 @@ def test_shared_link_opens_backprop_and_survives_page_switches(server, new_page)
 def test_language_switch_changes_navigation_and_labels(server, new_page):
     page = new_page()
     open_app(page, server + "/?x=1,5;3,1&d=0,1;1,0")  # two samples: Home also offers a choice of sample
-    expect_nav(page, ["Scenario", "Forward pass", "Backprop", "Training", "Learning-rate sweep", "Compare"])
+    expect_nav(page, ["Scenario", "Forward pass", "Backprop", "Training", "Learning-rate sweep", "Compare", "Quiz"])
     sidebar = page.get_by_test_id("stSidebar")
     expect(sidebar.get_by_text("Gradient over samples")).to_be_visible()
 
     act(page, sidebar.get_by_text("日本語", exact=True).click)
     expect(page.locator("h1").first).to_have_text("シナリオ")
-    expect_nav(page, ["シナリオ", "順伝播", "誤差逆伝播", "学習", "学習率スイープ", "比較"])
+    expect_nav(page, ["シナリオ", "順伝播", "誤差逆伝播", "学習", "学習率スイープ", "比較", "クイズ（手計算）"])
     expect(sidebar.get_by_text("共有リンク")).to_be_visible()
-    expect(page.get_by_text("重み W1(入力 × 中間層)")).to_be_visible()
+    expect(page.get_by_text("重み W1（入力 × 中間層）")).to_be_visible()
     # Choices with translated labels keep their value (they used to lose it: the widget remembers the label).
-    expect(sidebar.get_by_text("サンプルについての勾配")).to_be_visible()
-    expect(sidebar.get_by_role("radio", name="平均(表示する誤差の勾配)")).to_be_checked()
-    expect(page.get_by_role("combobox", name="出力層 / 誤差関数")).to_have_value("softmax + 交差エントロピー")
+    expect(sidebar.get_by_text("勾配のまとめ方（サンプル方向）")).to_be_visible()
+    expect(sidebar.get_by_role("radio", name="平均（表示する誤差の勾配）")).to_be_checked()
+    expect(page.get_by_role("combobox", name="出力層 / 誤差関数")).to_have_value("softmax + 交差エントロピー誤差")
     expect(page.get_by_role("combobox", name="図に表示するサンプル")).to_have_value("サンプル1")
     assert share_params(page)["lang"] == "ja"
     # ... and the next edit is applied (it used to be refused: "出力層 'softmax + cross-entropy' は使えません").
@@ -168,7 +168,7 @@ def test_language_switch_changes_navigation_and_labels(server, new_page):
     assert title(page) == "順伝播" and exceptions(page) == []
     act(page, sidebar.get_by_text("English", exact=True).click)
     expect(page.locator("h1").first).to_have_text("Forward pass")
-    expect_nav(page, ["Scenario", "Forward pass", "Backprop", "Training", "Learning-rate sweep", "Compare"])
+    expect_nav(page, ["Scenario", "Forward pass", "Backprop", "Training", "Learning-rate sweep", "Compare", "Quiz"])
     assert "lang" not in share_params(page)
     assert share_params(page)["W1"] == "0.1,0.3,0.7;0.2,0.4,0.6"
     expect(sidebar.get_by_role("radio", name="mean (of the reported loss)")).to_be_checked()

@@ -1,0 +1,144 @@
+"""The facts the screens state in words, computed here so that every sentence about the numbers is true.
+
+A sentence such as "Σy = 1 for every sample", "the gradient check agrees" or "the loss can dip to about −1e-7" is
+only as true as the number behind it. Each function below returns that number (or the rule), computed from the
+course's own helpers in ``dnn.functions``; ``ui`` only puts it into words. ``tests/test_claims.py`` checks every
+claim for each hidden activation × output layer × reduction, with one and with two samples.
+
+The catalogue (claim on screen — where — the number behind it):
+
+- the gradients shown are those of E (the mean) or of E_sum = Σₙ Eₙ — Backprop, Training, Home, worked example —
+  ``loss_symbol`` with ``backward``
+- backprop agrees with numerical differentiation (≤ 1e-6) — Backprop — ``GRADIENT_CHECK_TOLERANCE``,
+  ``gradient_check_agrees``, ``dnn.gradient_check``
+- one sample's output delta is y − d, and why (cancels / needs Σd = 1 / nothing to cancel) — Backprop question 1,
+  worked example — ``shortcut_condition``, ``dnn.output_chain``
+- Σy = 1 per sample; the notebook's 出力合計 adds every sample — Forward, worked example — ``output_sums``
+- k total inputs u1 ≤ 0 give z1 = 0; a unit at exactly u1 = 0 counts as off — Forward — ``switched_off``,
+  ``units_at_kink``; dead units and their zero gradients — Forward, Backprop — ``dnn.dead_units``
+- the index forms of δ2·W2ᵀ, z1ᵀ·δ2, xᵀ·δ1 and ∂E/∂b = Σₙ δ — Backprop questions 3 and 4 — ``backward``
+- d_softmax_with_loss = (y − d)/N — Backprop question 2 — ``dnn.d_softmax_with_loss``
+- the 1e-7 in the log: ceiling ≈ 16.12, floor ≈ −1e-7, a gradient slightly off y − d — Backprop, Training,
+  Sweep — ``loss_ceiling``, ``loss_floor``, ``guarded_delta``, ``has_loss_guard``
+- ReLU's derivative at 0 is 0, a central difference sees 1/2 — Backprop — ``relu_kink``
+- predicted vs actual ΔE of one SGD step — Backprop — ``dnn.step_report``
+- a run overflows at step k (softmax included: the weights can blow up) — Training, README — ``History.diverged_at``
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from .functions import OUTPUT_LAYERS, cross_entropy_error, d_relu, relu
+
+# The one rule of the gradient check (the caption states it, the verdict applies it): backprop and central
+# differences agree when the largest relative error |a − b| / (|a| + |b|) is at most this. Central differences with
+# h = 1e-5 are exact to about h² = 1e-10 relative, so smooth activations land near 1e-10 and never near 1e-6; a
+# ReLU kink crossed by the nudge gives about 1e-1.
+GRADIENT_CHECK_TOLERANCE = 1e-6
+GRADIENT_CHECK_CLOSE = 1e-3  # up to here "close" (rounding of tiny gradients); beyond it, a disagreement
+
+LOG_GUARD = 1e-7  # the course's cross_entropy_error adds this inside the log so that log(0) never happens
+
+
+def loss_symbol(reduction: str, n: int) -> str:
+    """The name of the loss whose gradient is shown: "E" (the mean loss) or "E_sum" = Σₙ Eₙ.
+
+    With the notebook's sum and several samples the gradients are those of Σₙ Eₙ = N·E, not of the mean loss E;
+    with one sample the two are the same function.
+    """
+    return "E_sum" if reduction == "sum" and n > 1 else "E"
+
+
+def gradient_check_agrees(max_relative_error: float) -> bool:
+    """Whether backprop and numerical differentiation agree under the one rule (``GRADIENT_CHECK_TOLERANCE``)."""
+    return bool(max_relative_error <= GRADIENT_CHECK_TOLERANCE)
+
+
+@dataclass(frozen=True)
+class OutputSums:
+    """Σy of softmax outputs: ``per_sample`` (each row's sum, 1 up to rounding), ``notebook_total`` (the notebook's
+    出力合計 ``np.sum(y)``, which adds every sample: N up to rounding), and the largest deviation of a row from 1."""
+
+    per_sample: np.ndarray
+    notebook_total: float
+    max_deviation: float
+
+
+def output_sums(y: np.ndarray) -> OutputSums:
+    """Σy per sample and the notebook's 出力合計 (``np.sum(y)`` over all samples) for outputs ``y`` (N × outputs)."""
+    y = np.atleast_2d(np.asarray(y, dtype=np.float64))
+    rows = np.sum(y, axis=1)
+    return OutputSums(rows, float(np.sum(y)), float(np.max(np.abs(rows - 1.0))))
+
+
+def shortcut_condition(output: str) -> str:
+    """Why the output delta of one sample is y − d for ``output`` with its paired loss.
+
+    "cancel": sigmoid + binary cross-entropy, the sigmoid's derivative y(1 − y) cancels the loss's denominator;
+    "cancel_if_target_sums_to_1": softmax + cross-entropy, the Jacobian's cross terms leave −d + y·Σd, which is y − d
+    because Σd = 1 (the scenario enforces it); "nothing_to_cancel": identity + squared error, dy/du = 1 and
+    ∂E/∂y = y − d already.
+    """
+    return {"softmax": "cancel_if_target_sums_to_1", "sigmoid": "cancel", "identity": "nothing_to_cancel"}[output]
+
+
+def loss_ceiling() -> float:
+    """The largest loss one sample can have under the course's cross-entropy: −log(0 + 1e-7) ≈ 16.12, reached when
+    the target class gets probability 0."""
+    return cross_entropy_error(np.array([[0.0, 1.0]]), np.array([[1.0, 0.0]]))
+
+
+def loss_floor() -> float:
+    """The smallest: −log(1 + 1e-7) ≈ −1e-7, slightly below 0, when the target class gets probability 1."""
+    return cross_entropy_error(np.array([[0.0, 1.0]]), np.array([[0.0, 1.0]]))
+
+
+def guarded_delta(y: np.ndarray, d: np.ndarray) -> np.ndarray:
+    """∂/∂u2 of one sample's guarded loss −Σₖ dₖ·log(yₖ + 1e-7) for softmax outputs (what backprop does not use).
+
+    Through softmax's Jacobian ∂yₖ/∂uⱼ = yₖ([k = j] − yⱼ): ∂E/∂uⱼ = −Σₖ dₖ·yₖ/(yₖ + 1e-7)·([k = j] − yⱼ), which
+    differs from y − d slightly while the target's y is well above 1e-7, and goes to 0 (the loss flattens at its
+    ceiling) once that y falls near 1e-7, where y − d is about −1.
+    """
+    y, d = np.atleast_2d(y).astype(np.float64), np.atleast_2d(d).astype(np.float64)
+    w = d * y / (y + LOG_GUARD)  # dₖ·yₖ/(yₖ + ε) per sample and output
+    return -w + y * np.sum(w, axis=1, keepdims=True)
+
+
+@dataclass(frozen=True)
+class ReluKink:
+    """ReLU at u = 0: the course's derivative (``np.where(x > 0, 1, 0)`` gives 0) and what a central difference
+    with step ``h`` measures there ((relu(h) − relu(−h)) / 2h = 1/2)."""
+
+    course_derivative: float
+    central_difference: float
+    h: float
+
+
+def relu_kink(h: float = 1e-5) -> ReluKink:
+    """The two slopes of ReLU at exactly u = 0, from the course's ``relu`` and ``d_relu``."""
+    zero = np.array([0.0])
+    central = (relu(zero + h) - relu(zero - h)) / (2 * h)
+    return ReluKink(float(d_relu(zero)[0]), float(central[0]), h)
+
+
+def units_at_kink(hidden: str, u1: np.ndarray) -> list[int]:
+    """Hidden ReLU units whose total input is exactly 0 for some sample (the course counts them as switched off)."""
+    if hidden != "relu":
+        return []
+    return [int(j) for j in np.flatnonzero(np.any(np.atleast_2d(u1) == 0.0, axis=0))]
+
+
+def switched_off(hidden: str, u1: np.ndarray) -> int:
+    """How many total inputs u1 (over samples and units) ReLU maps to z1 = 0 (u1 ≤ 0; u1 itself is unchanged)."""
+    return int(np.sum(np.atleast_2d(u1) <= 0)) if hidden == "relu" else 0
+
+
+def has_loss_guard(output: str) -> bool:
+    """Whether the output's loss adds 1e-7 inside its log (the cross-entropies do): then a perfect output y = d
+    scores slightly below 0, −log(1 + 1e-7), instead of exactly 0."""
+    d = np.array([[0.0, 1.0]])
+    return bool(OUTPUT_LAYERS[output].loss(d, d.copy()) < 0)

@@ -1,0 +1,281 @@
+"""Every sentence true: one test per defect of issue 10, each written to fail on the sentence it was about.
+
+Numbers are checked against computations written here (plain numpy, finite differences), never against the text
+generator's own arithmetic.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+import dnn
+from tests.plotly_json import decode
+from tests.test_pages_forward_backprop import chart, open_page
+from ui import explain, presets, worked_example
+from ui import figures_forward as ff
+from ui import figures_training as ft
+
+ROOT = Path(__file__).resolve().parent.parent
+FORWARD, BACKPROP, TRAINING, COMPARE = (
+    "pages/1_Forward.py",
+    "pages/2_Backprop.py",
+    "pages/3_Training.py",
+    "pages/5_Compare.py",
+)
+TWO = {"x": "1,5;2,-1", "d": "0,1;1,0"}
+TWO_X, TWO_D = np.array([[1.0, 5.0], [2.0, -1.0]]), np.array([[0.0, 1.0], [1.0, 0.0]])
+
+
+def all_text(at) -> str:
+    """Every string a learner reads on the page: markdown, captions, alerts, metrics, expanders, charts."""
+    from docs.text_dump import _element_texts, _walk
+
+    lines = []
+    for root in (at.main, at.sidebar):
+        for node in _walk(root):
+            if getattr(node, "type", "") == "expander":
+                lines.append(node.label)
+            else:
+                lines.extend(_element_texts(node))
+    return "\n".join(lines)
+
+
+# ---------------------------------------------------------------- 1. what can overflow
+
+
+def test_softmax_runs_can_overflow_the_counter_example():
+    """The Two samples preset with an identity hidden layer at η = 100 overflows at step 66 (softmax output)."""
+    sc = presets.two_samples()
+    assert sc.network.output == "softmax"
+    h = dnn.train(sc.network.replace(hidden="identity"), sc.x, sc.d, lr=100.0, steps=1000)
+    assert h.diverged_at == 66
+
+
+def test_no_text_says_softmax_cannot_overflow():
+    """Neither the Training screen (both languages) nor README may claim that a softmax run cannot overflow."""
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert "cannot overflow" not in readme
+    assert "Softmax + cross-entropy cannot" not in readme
+    for lang in ("en", "ja"):
+        at = open_page(TRAINING, {**TWO, "lr": "10", "steps": "200", "lang": lang})
+        text = all_text(at)
+        assert ("The loss went up" in text) if lang == "en" else ("誤差が増えました" in text)  # the message is there
+        assert "cannot overflow" not in text
+        assert "発散(オーバーフロー)はせず" not in text and "発散（オーバーフロー）はせず" not in text
+        assert ("weights can still" in text) if lang == "en" else ("重みは" in text)
+
+
+# ---------------------------------------------------------------- 2. the sum names what it shows
+
+
+def test_sum_with_two_samples_names_E_sum_everywhere_on_backprop():
+    at = open_page(BACKPROP, {**TWO, "reduction": "sum"})
+    assert not at.exception
+    for key in ("delta2", "delta1", "grad_W2", "grad_W1", "grad_b2", "grad_b1", "grad_check"):
+        spec = str(chart(at, key))
+        assert "∂E/∂" not in spec, key
+        assert "E_sum" in spec, key
+    latex = " ".join(str(e.value) for e in at.latex)
+    assert r"\frac{\partial E}{\partial W_1}" not in latex
+    assert r"E_{\mathrm{sum}}" in latex
+    # and with the mean (or one sample) it is plain E
+    at = open_page(BACKPROP, TWO)
+    assert "E_sum" not in str(chart(at, "grad_W1"))
+
+
+def test_sum_with_two_samples_in_the_worked_example():
+    sc = dnn.seed_scenario().replace(x=TWO_X, d=TWO_D)
+    for lang in ("en", "ja"):
+        md = worked_example.worked_example_markdown(sc, "sum", lang)
+        assert "∂E/∂W1" not in md and "δ2 = dE/du2" not in md
+        assert "∂E_sum/∂W1" in md and "E_sum = Σ" in md
+        md = worked_example.worked_example_markdown(sc, "mean", lang)
+        assert "E_sum" not in md
+
+
+def test_gradient_size_chart_names_E_sum():
+    fig = ft.gradient_norm_figure(np.ones(5), "en", loss="E_sum").to_plotly_json()
+    assert "∂E_sum/∂θ" in str(fig) and "∂E/∂θ" not in str(fig)
+
+
+def test_training_gradient_chart_with_sum_and_two_samples():
+    at = open_page(TRAINING, {**TWO, "reduction": "sum", "steps": "20"})
+    spec = str(chart(at, "train_grad_chart"))
+    assert "E_sum" in spec and "∂E/∂θ" not in spec
+
+
+# ---------------------------------------------------------------- 3. the loss named for what it is
+
+
+@pytest.mark.parametrize("output", ["sigmoid", "identity"])
+def test_forward_loss_step_names_the_right_loss(output):
+    net = dnn.seed_network().replace(output=output)
+    x, d = np.array([[1.0, 5.0]]), np.array([[0.0, 1.0]])
+    for lang in ("en", "ja"):
+        step = explain.forward_steps(net, x, d, dnn.forward(net, x), lang)[4]
+        assert "cross_entropy_error" not in " ".join(step.notes)
+    if output == "sigmoid":
+        step = explain.forward_steps(net, x, d, dnn.forward(net, x), "en")[4]
+        assert step.formula.count("10^{-7}") == 2  # both logs carry the +1e-7 its E includes
+
+
+# ---------------------------------------------------------------- 4. Σy with several samples
+
+
+def test_output_sum_note_with_two_samples_matches_np_sum():
+    net = dnn.seed_network()
+    fwd = dnn.forward(net, TWO_X)
+    total = float(np.sum(fwd.y))  # what the notebook's np.sum(y) prints
+    for lang in ("en", "ja"):
+        note = " ".join(explain.forward_steps(net, TWO_X, TWO_D, fwd, lang)[3].notes)
+        assert "Σy = 1.0 (" not in note and "Σy = 1.0(" not in note
+        assert f"{total:.6g}" in note or repr(total) in note
+        assert "BLAS" in note
+
+
+# ---------------------------------------------------------------- 5. the step inspector's gradient
+
+
+def test_step_inspector_in_random_sample_mode_shows_that_samples_gradient():
+    at = open_page(TRAINING, {**TWO, "steps": "5"})
+    at.toggle(key="train_stochastic").set_value(True).run()
+    h = dnn.train(dnn.seed_network(), TWO_X, TWO_D, lr=0.01, steps=5, stochastic=True, seed=0)
+    text = all_text(at)
+    assert "the gradient of step k + 1" not in text
+    at.slider(key="train_step_5").set_value(2).run()
+    i = int(h.sample_indices[2])
+    net = h.network_at(2)
+    expected = dnn.backward(net, TWO_X[i : i + 1], TWO_D[i : i + 1]).W1
+    shown = decode(chart(at, "train_grad_W1")["data"][0]["z"])
+    np.testing.assert_allclose(np.asarray(shown, dtype=float), expected, rtol=1e-9, atol=1e-15)
+
+
+# ---------------------------------------------------------------- 6. what ReLU sets to 0
+
+
+def test_relu_note_says_z1_becomes_0_not_u1():
+    net = dnn.seed_network().replace(W1=np.array([[0.1, 0.3, 0.1], [0.2, 0.4, -0.4]]))
+    x, d = np.array([[1.0, 5.0]]), np.array([[0.0, 1.0]])
+    fwd = dnn.forward(net, x)
+    assert fwd.u1[0, 2] < 0
+    en = " ".join(explain.forward_steps(net, x, d, fwd, "en")[1].notes)
+    assert "become 0" not in en and "z1 = 0" in en
+
+
+# ---------------------------------------------------------------- 7. one symbol, one quantity
+
+
+def test_q2_rows_say_y_minus_d_and_in_use_only_for_the_scenarios_own_batch():
+    net = dnn.seed_network()
+    rows = explain.q2_blocks(net, TWO_X, TWO_D, "mean", "en")
+    table = next(b.body for b in rows if b.kind == "table")
+    labels = list(table.index)
+    assert not any(lab.startswith("#1 δ2") for lab in labels)
+    assert any(lab.startswith("#1 y − d") for lab in labels)
+    # one sample: the second row is the demo's, so nothing is "in use"
+    one = explain.q2_blocks(net, TWO_X[:1], TWO_D[:1], "mean", "en")
+    table = next(b.body for b in one if b.kind == "table")
+    assert not any("in use" in lab for lab in table.index)
+
+
+# ---------------------------------------------------------------- 8. what cancels
+
+
+def test_q1_identity_does_not_claim_a_cancellation_and_softmax_states_sum_d_up_front():
+    x, d = np.array([[1.0, 5.0]]), np.array([[0.0, 1.0]])
+    for output in ("identity", "softmax", "sigmoid"):
+        net = dnn.seed_network().replace(output=output)
+        first = explain.q1_blocks(net, dnn.forward(net, x), d, "mean", "en")[0].body
+        if output == "identity":
+            assert "cancels" not in first and "dy/du2 = 1" in first
+        if output == "softmax":
+            assert "Σd = 1" in first or "Σₖ dₖ = 1" in first
+    md = worked_example.worked_example_markdown(
+        dnn.seed_scenario().replace(network=dnn.seed_network().replace(output="identity")), "mean", "en"
+    )
+    assert "cancels" not in md
+
+
+# ---------------------------------------------------------------- 9. one rule for the gradient check
+
+
+def test_gradient_check_caption_and_verdict_state_the_same_rule():
+    tol = dnn.claims.GRADIENT_CHECK_TOLERANCE
+    for lang in ("en", "ja"):
+        caption = explain.gradient_check_intro("mean", 1, lang)
+        assert "1e-10" not in caption
+        assert "1e-6" in caption
+        verdict = explain.gradient_check_verdict(9.9e-10, np.array([[1.0]]), lang, "tanh")
+        assert verdict.kind == "success"
+        assert explain.gradient_check_verdict(tol * 1.5, np.array([[1.0]]), lang, "tanh").kind != "success"
+
+
+# ---------------------------------------------------------------- 10. the input plane
+
+
+def test_input_plane_text_is_true_for_each_output():
+    for output in ("softmax", "sigmoid", "identity"):
+        net = dnn.seed_network().replace(output=output)
+        text = ff.how_to_read(net, "en")
+        assert "can only bend" not in text
+        assert "changes its mind" not in text
+    three = dnn.random_network(2, 3, 3, seed=0)
+    assert "boundary" not in ff.how_to_read(three, "en") or "two" in ff.how_to_read(three, "en")
+
+
+# ---------------------------------------------------------------- 11. no developer words
+
+
+def test_no_developer_words_on_the_sweep_and_backprop_screens():
+    for page in ("pages/4_Sweep.py", BACKPROP):
+        for lang in ("en", "ja"):
+            text = all_text(open_page(page, {"lang": lang, "steps": "50"}))
+            assert "dnn.sweep" not in text
+            assert "guard" not in text and "ガード" not in text
+
+
+def test_compare_differences_use_words_not_link_keys():
+    """The notebook pinned as the baseline, the current scenario with another η and hidden activation."""
+    at = open_page(COMPARE, {"lang": "ja", "lr": "0.1", "hidden": "identity", "steps": "50"})
+    at.session_state["baseline"] = dnn.seed_scenario().replace(steps=50)
+    at.run()
+    assert not at.exception
+    values = [str(v) for e in at.dataframe for v in e.value.to_numpy().ravel()]
+    assert "学習率 η" in values and "恒等関数" in values
+    assert not {"lr", "hidden", "identity", "relu", "steps", "output"} & set(values)
+
+
+def test_japanese_hidden_menu_is_translated():
+    at = open_page("app.py", {"lang": "ja"})
+    options = [o for s in at.selectbox for o in s.options]
+    assert "relu" not in options and "identity" not in options
+    assert "恒等関数" in options
+
+
+def test_home_diagram_names_E_sum_with_the_sum_over_two_samples():
+    import json
+
+    at = open_page("app.py", {**TWO, "reduction": "sum"})
+    spec = " ".join(str(json.loads(e.proto.spec)) for e in at.get("plotly_chart"))
+    assert "∂E_sum/∂W1" in spec and "∂E/∂W1" not in spec
+
+
+def test_labels_come_from_one_table_with_the_registry_name_as_fallback():
+    from ui.i18n import activation_label, output_label
+
+    assert activation_label("identity", "ja") == "恒等関数" and activation_label("relu", "en") == "ReLU"
+    assert activation_label("softplus", "ja") == "softplus"  # registered later, no translation yet
+    assert output_label("identity", "ja") == "恒等関数 + 二乗誤差" and output_label("tanh_out", "en") == "tanh_out"
+
+
+def test_compare_difference_titles_use_full_width_parentheses_in_japanese():
+    fig = ft.difference_figure("W1", np.zeros((2, 3)), "ja").to_plotly_json()
+    assert fig["layout"]["title"]["text"].startswith("ΔW1（重み）")
+    assert (
+        ft.difference_figure("b1", np.zeros(3), "en")
+        .to_plotly_json()["layout"]["title"]["text"]
+        .startswith("Δb1 (bias)")
+    )

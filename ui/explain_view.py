@@ -1,0 +1,42 @@
+"""Draws the explanations of ``ui.explain`` with Streamlit (that module builds them as plain ``Block``s)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import streamlit as st
+
+import dnn
+
+from .explain import Block
+from .i18n import pick
+
+
+def show(blocks: Sequence[Block]) -> None:
+    """Draw ``blocks`` in order with Streamlit."""
+    for b in blocks:
+        if b.kind == "latex":
+            st.latex(b.body)
+        elif b.kind == "table":
+            st.table(b.body)
+        elif b.kind == "metrics":
+            cols = st.columns(len(b.body))
+            for col, m in zip(cols, b.body, strict=True):
+                col.metric(m.label, m.value, m.delta, help=m.help, delta_color=m.delta_color)
+        else:
+            getattr(st, b.kind)(b.body)
+
+
+def notebook_printout_toggle(sc: dnn.Scenario, key: str, lang: str) -> None:
+    """A toggle that shows what the notebook prints for ``sc``, in its own format (its summed gradients)."""
+    if st.toggle(pick(lang, "Show the notebook's printout", "ノートブックの出力を表示"), key=key):
+        st.caption(
+            pick(
+                lang,
+                "What the notebook prints for this scenario, in its format (its summed gradients). Its 出力合計 is "
+                "np.sum(y) over every sample; its last digit depends on the CPU's BLAS kernel.",
+                "このシナリオでノートブックが表示する内容（ノートブックの形式、合計の勾配）。"
+                "「出力合計」は全サンプルの np.sum(y) で、最後の桁は CPU の BLAS カーネルによって変わります。",
+            )
+        )
+        st.code(dnn.notebook_printout(sc, reduction="sum"), language=None)
