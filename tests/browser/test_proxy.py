@@ -117,6 +117,9 @@ def test_routes_spread_over_every_process_and_stick(proxy):
             assert response.read()
             statuses.append(response.headers["X-Cache-Status"])
     assert statuses[0] in ("MISS", "HIT") and statuses[1:] == ["HIT", "HIT"]
+    # A share link with 256 samples of 8 inputs (20 KB, past nginx's default 8 KB request line) opens through nginx.
+    long_link = "x=" + ";".join(",".join(["-0.123456"] * 8) for _ in range(256))
+    assert len(long_link) > 20_000 and get(f"{proxy['base']}/Sweep?{long_link}")[0]
     # A browser that already has a route keeps it: no new cookie; a mangled one is replaced.
     assert not [c for c in get(proxy["base"] + "/", given[0])[1] if c.startswith("lab_route=")]
     assert [c for c in get(proxy["base"] + "/", "not-ours")[1] if c.startswith("lab_route=")]
