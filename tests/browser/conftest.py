@@ -52,8 +52,8 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-def start_server(log: Any = subprocess.DEVNULL) -> tuple[subprocess.Popen, str]:
-    """Start `streamlit run app.py` on a free local port and wait until it answers; returns (process, base URL).
+def launch_server(log: Any = subprocess.DEVNULL) -> tuple[subprocess.Popen, str]:
+    """Start `streamlit run app.py` on a free local port without waiting for it; returns (process, base URL).
 
     Its output goes to ``log`` (a file: a pipe nobody reads would block the server once full).
     """
@@ -76,16 +76,27 @@ def start_server(log: Any = subprocess.DEVNULL) -> tuple[subprocess.Popen, str]:
         stderr=subprocess.STDOUT,
         env={**os.environ, "PYTHONUNBUFFERED": "1"},
     )
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.time() + 60
+    return proc, f"http://127.0.0.1:{port}"
+
+
+def wait_healthy(proc: subprocess.Popen, base: str, seconds: float = 60) -> None:
+    """Wait until the server at ``base`` answers "ok" on ``/_stcore/health``; kill it if it does not in time."""
+    deadline = time.time() + seconds
     while time.time() < deadline and proc.poll() is None:
         try:
             if urllib.request.urlopen(base + "/_stcore/health", timeout=1).read() == b"ok":
-                return proc, base
+                return
         except OSError:
             time.sleep(0.2)
     proc.kill()
-    raise RuntimeError("streamlit did not start within 60 s")
+    raise RuntimeError(f"streamlit did not start within {seconds:.0f} s")
+
+
+def start_server(log: Any = subprocess.DEVNULL) -> tuple[subprocess.Popen, str]:
+    """Start `streamlit run app.py` on a free local port and wait until it answers; returns (process, base URL)."""
+    proc, base = launch_server(log)
+    wait_healthy(proc, base)
+    return proc, base
 
 
 def stop_server(proc: subprocess.Popen) -> None:
@@ -96,6 +107,78 @@ def stop_server(proc: subprocess.Popen) -> None:
     except subprocess.TimeoutExpired:
         proc.kill()
         proc.wait()
+
+
+NGINX = shutil.which("nginx") or "/usr/sbin/nginx"  # Debian's package puts it in /usr/sbin, often not on PATH
+DEPLOY = ROOT / "deploy"
+
+
+def render_proxy_config(backends: list[str], port: int, workdir: Path) -> Path:
+    """Write deploy/'s nginx configuration for local processes into ``workdir``; returns the main file to run.
+
+    The site is ``deploy/nginx.conf.template`` as it is, with ``${LISTEN_PORT}`` and ``${CACHE_DIR}`` filled in as
+    the official nginx image fills them in; the upstream list is ``deploy/upstreams.conf`` with each ``appN:8501``
+    replaced by a local ``host:port`` of ``backends`` (every other parameter of the line kept). The main file around
+    them holds only what the nginx image's own nginx.conf holds (events, http), with its paths in ``workdir``.
+    """
+    site = (DEPLOY / "nginx.conf.template").read_text().replace("${LISTEN_PORT}", f"127.0.0.1:{port}")
+    site = site.replace("${CACHE_DIR}", str(workdir / "static-cache"))
+    assert "${" not in site, "the template has a variable the test does not fill in"
+    lines = (DEPLOY / "upstreams.conf").read_text().splitlines()
+    servers = [i for i, line in enumerate(lines) if re.match(r"server app\d+:8501\b", line)]
+    assert len(servers) == len(backends), f"deploy/upstreams.conf lists {len(servers)} processes, not {len(backends)}"
+    for i, backend in zip(servers, backends, strict=True):
+        lines[i] = re.sub(r"app\d+:8501", urlsplit(backend).netloc, lines[i], count=1)
+    (workdir / "backprop-upstreams.conf").write_text("\n".join(lines) + "\n")
+    (workdir / "site.conf").write_text(site)
+    for temp in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi"):
+        (workdir / temp).mkdir(exist_ok=True)
+    # As root, nginx's workers would switch to an unprivileged user that cannot write here: keep them as root.
+    user = "user root;" if os.geteuid() == 0 else ""
+    main = workdir / "nginx.conf"
+    main.write_text(
+        f"""{user}
+daemon off;
+worker_processes 1;
+pid {workdir}/nginx.pid;
+error_log {workdir}/error.log warn;
+events {{ worker_connections 1024; }}
+http {{
+    client_body_temp_path {workdir}/client_body;
+    proxy_temp_path {workdir}/proxy;
+    fastcgi_temp_path {workdir}/fastcgi;
+    uwsgi_temp_path {workdir}/uwsgi;
+    scgi_temp_path {workdir}/scgi;
+    include site.conf;
+}}
+"""
+    )
+    return main
+
+
+def start_proxy(backends: list[str], workdir: Path) -> tuple[subprocess.Popen, str]:
+    """Run Debian's nginx with deploy/'s configuration in front of ``backends`` on a free local port.
+
+    Returns (process, base URL) once nginx answers through to an app process. Its access log (one line per request,
+    with the route and the upstream that served it) is ``workdir / "access.log"``, its errors ``error.log``.
+    """
+    if not Path(NGINX).exists():
+        pytest.fail("Debian's nginx is not installed (apt-get install nginx); .ci/run installs it")
+    port = _free_port()
+    conf = render_proxy_config(backends, port, workdir)
+    with open(workdir / "access.log", "ab") as access:
+        proc = subprocess.Popen(
+            [NGINX, "-p", str(workdir), "-c", str(conf), "-e", str(workdir / "error.log")],
+            stdout=access,
+            stderr=subprocess.STDOUT,
+        )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        wait_healthy(proc, base, seconds=20)
+    except RuntimeError:
+        errors = (workdir / "error.log").read_text(errors="replace") if (workdir / "error.log").exists() else ""
+        raise RuntimeError(f"nginx did not answer within 20 s:\n{errors[-2000:]}") from None
+    return proc, base
 
 
 @pytest.fixture(scope="module")
@@ -210,7 +293,7 @@ def _watch_stream(page: Any) -> None:
     page.on("close", lambda _page: _STREAMS.pop(page, None))
 
 
-def _is_run_end(payload: str | bytes) -> bool:
+def is_run_end(payload: str | bytes) -> bool:
     """Whether a frame from the server says a script run is over (not one cut short for a rerun that follows)."""
     if not isinstance(payload, bytes):
         return False
@@ -233,7 +316,7 @@ def act(page: Any, action: Callable[[], Any]) -> Any:
     """
     ws = _STREAMS.get(page)
     assert ws is not None, "open the page with open_app first"
-    with ws.expect_event("framereceived", predicate=_is_run_end, timeout=TIMEOUT_MS):
+    with ws.expect_event("framereceived", predicate=is_run_end, timeout=TIMEOUT_MS):
         result = action()
     page.evaluate("() => new Promise(done => requestAnimationFrame(() => setTimeout(done, 0)))")
     page.wait_for_selector(SETTLED)
