@@ -105,7 +105,7 @@ def _explanation(phase: int, reduction: str, n: int, lr: float, lang: str) -> st
             lang,
             "u1 = x·W1 + b1, z1 = f(u1), u2 = z1·W2 + b2, y = output(u2). Each node shows its output for this "
             "sample; each edge its weight (blue positive, orange negative, thicker = larger |w|).",
-            "u1 = x·W1 + b1、z1 = f(u1)、u2 = z1·W2 + b2、y = 出力(u2)。ノードはこのサンプルの出力、辺は重み"
+            "u1 = x·W1 + b1、z1 = f(u1)、u2 = z1·W2 + b2、y = 出力（u2）。ノードはこのサンプルの出力、辺は重み"
             "（青は正、オレンジは負、太いほど |w| が大きい）。",
         ),
         pick(
