@@ -54,6 +54,7 @@ def test_a_paste_with_an_unusable_cell_applies_the_rest_and_names_it(server, new
     page.context.grant_permissions(["clipboard-read", "clipboard-write"])
     open_app(page, server + "/")
     w1 = page.get_by_test_id("stDataFrame").first
+    w1.scroll_into_view_if_needed()  # the click below goes to screen coordinates: the grid must be in view
     box = _steady_grid_box(w1)
     # A 2 × 3 block over the whole of W1: exponents, a value above 2**53 (number cells dropped it) and one word.
     page.evaluate("text => navigator.clipboard.writeText(text)", "1e-3\t2.5e2\t7\nabc\t1e16\t5")

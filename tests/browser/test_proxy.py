@@ -156,7 +156,7 @@ def test_a_learner_journey_through_the_proxy(proxy, new_page):
     # An edit on the Scenario screen: W1[x1, h3] 0.5 → 0.75; by hand, u1 of h3 = 2·0.75 + 1·0.6 + 0.3 = 2.4.
     go_to(page, "Scenario", "/")
     type_into_last_column(page.get_by_test_id("stDataFrame").first, row=0, value="0.75", expect_old="0.5")
-    expect(page.get_by_test_id("stSidebar").get_by_test_id("stCode")).to_contain_text("W1=0.2,0.3,0.75;")
+    expect(page.get_by_test_id("stSidebar").get_by_test_id("stCode").first).to_contain_text("W1=0.2,0.3,0.75;")
     edited = share_params(page)
     assert edited == {**params, "W1": "0.2,0.3,0.75;0.2,0.4,0.6"}
 

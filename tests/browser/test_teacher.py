@@ -75,7 +75,7 @@ def test_note_is_text_and_hostile_lock_and_hide_are_named(server, new_page):
     warning = commas.get_by_test_id("stAlertContentWarning").first
     expect(warning).to_contain_text("lock is too long (5,000 characters")
     expect(warning).to_contain_text("hide is too long (5,000 characters")
-    assert commas.get_by_test_id("stMain").get_by_test_id("stPlotlyChart").count() > 0  # the screen still trains
+    expect(commas.get_by_test_id("stMain").get_by_test_id("stPlotlyChart")).not_to_have_count(0)  # still trains
     assert share_params(commas)["lr"] == "0.2" and "lock" not in share_params(commas)
     assert not exceptions(page) and not exceptions(commas)
 
