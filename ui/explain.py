@@ -1111,32 +1111,22 @@ def sgd_blocks(
         blocks.append(Block("latex", equation(lhs, terms)))
     gname = "‖g‖²" if loss == "E" else "∇E·g"
     blocks.append(
-        Block(
-            "metrics",
-            (
-                Metric(pick(lang, "Loss E before", "更新前の誤差 E"), num(step.loss_before, 8)),
-                Metric(
-                    pick(lang, "Loss E after one step", "1 ステップ後の誤差 E"),
-                    num(step.loss_after, 8),
-                    num(step.actual, 4),
-                    help=pick(lang, "Change: E after − E before.", "変化: 更新後 − 更新前。"),
-                    delta_color="inverse",  # a falling loss is the good direction
+        loss_change_metrics(
+            step,
+            Metric(
+                pick(lang, f"Predicted ΔE ≈ −η·{gname}", f"予測 ΔE ≈ −η·{gname}"),
+                num(step.predicted, 4),
+                help=pick(
+                    lang,
+                    f"First-order Taylor: ΔE ≈ ∇E·Δθ with Δθ = −η·g, g = ∂{loss}/∂θ the gradient used"
+                    + (f" (N·∇E with the sum over N = {len(g.delta2)} samples)" if loss != "E" else "")
+                    + ". Close to the actual change when η is small.",
+                    f"1 次のテイラー展開: ΔE ≈ ∇E·Δθ、Δθ = −η·g（g = ∂{loss}/∂θ は更新に使った勾配"
+                    + (f"。N = {len(g.delta2)} 個のサンプルの合計なので N·∇E" if loss != "E" else "")
+                    + "）。η が小さければ実際の変化に近くなります。",
                 ),
-                Metric(
-                    pick(lang, f"Predicted ΔE ≈ −η·{gname}", f"予測 ΔE ≈ −η·{gname}"),
-                    num(step.predicted, 4),
-                    help=pick(
-                        lang,
-                        f"First-order Taylor: ΔE ≈ ∇E·Δθ with Δθ = −η·g, g = ∂{loss}/∂θ the gradient used"
-                        + (f" (N·∇E with the sum over N = {len(g.delta2)} samples)" if loss != "E" else "")
-                        + ". Close to the actual change when η is small.",
-                        f"1 次のテイラー展開: ΔE ≈ ∇E·Δθ、Δθ = −η·g（g = ∂{loss}/∂θ は更新に使った勾配"
-                        + (f"。N = {len(g.delta2)} 個のサンプルの合計なので N·∇E" if loss != "E" else "")
-                        + "）。η が小さければ実際の変化に近くなります。",
-                    ),
-                ),
-                Metric(pick(lang, "Actual ΔE", "実際の ΔE"), num(step.actual, 4)),
             ),
+            lang,
         )
     )
     ratio = step.actual / step.predicted if step.predicted != 0 else float("nan")
@@ -1154,3 +1144,23 @@ def sgd_blocks(
             )
         )
     return blocks
+
+
+def loss_change_metrics(step: dnn.StepReport, predicted: Metric, lang: str) -> Block:
+    """One update's loss before and after, its first-order prediction (``predicted``: how the rule words it) and
+    the actual change, as one row of metrics; ``step`` is a ``dnn.inspect.StepReport``."""
+    return Block(
+        "metrics",
+        (
+            Metric(pick(lang, "Loss E before", "更新前の誤差 E"), num(step.loss_before, 8)),
+            Metric(
+                pick(lang, "Loss E after one step", "1 ステップ後の誤差 E"),
+                num(step.loss_after, 8),
+                num(step.actual, 4),
+                help=pick(lang, "Change: E after − E before.", "変化: 更新後 − 更新前。"),
+                delta_color="inverse",  # a falling loss is the good direction
+            ),
+            predicted,
+            Metric(pick(lang, "Actual ΔE", "実際の ΔE"), num(step.actual, 4)),
+        ),
+    )

@@ -8,7 +8,7 @@ import numpy as np
 
 import dnn
 
-from .explain import Block, Metric
+from .explain import Block, Metric, loss_change_metrics
 from .heatmaps import num
 from .i18n import pick
 from .tex import SGD_COLS, equation, mat, sym, tex_num
@@ -136,33 +136,17 @@ def step_blocks(
         for line in _slot_lines(step, key, s, g.params()[key], settings):
             blocks.append(Block("latex", line))
         blocks.append(Block("latex", _move_line(step, key, s, net.params()[key])))
-    blocks.append(
-        Block(
-            "metrics",
-            (
-                Metric(pick(lang, "Loss E before", "更新前の誤差 E"), num(step.loss_before, 8)),
-                Metric(
-                    pick(lang, "Loss E after one step", "1 ステップ後の誤差 E"),
-                    num(step.loss_after, 8),
-                    num(step.actual, 4),
-                    help=pick(lang, "Change: E after − E before.", "変化: 更新後 − 更新前。"),
-                    delta_color="inverse",
-                ),
-                Metric(
-                    pick(lang, "Predicted ΔE ≈ ∇E·Δθ", "予測 ΔE ≈ ∇E·Δθ"),
-                    num(step.predicted, 4),
-                    help=pick(
-                        lang,
-                        "First-order Taylor: ΔE ≈ ∇E·Δθ, with Δθ the move this rule made. Close to the actual "
-                        "change when the move is small.",
-                        "1 次のテイラー展開: ΔE ≈ ∇E·Δθ（Δθ はこの手法での移動）。移動が小さければ実際の変化に"
-                        "近くなります。",
-                    ),
-                ),
-                Metric(pick(lang, "Actual ΔE", "実際の ΔE"), num(step.actual, 4)),
-            ),
-        )
+    predicted = Metric(
+        pick(lang, "Predicted ΔE ≈ ∇E·Δθ", "予測 ΔE ≈ ∇E·Δθ"),
+        num(step.predicted, 4),
+        help=pick(
+            lang,
+            "First-order Taylor: ΔE ≈ ∇E·Δθ, with Δθ the move this rule made. Close to the actual "
+            "change when the move is small.",
+            "1 次のテイラー展開: ΔE ≈ ∇E·Δθ（Δθ はこの手法での移動）。移動が小さければ実際の変化に近くなります。",
+        ),
     )
+    blocks.append(loss_change_metrics(step, predicted, lang))
     return blocks
 
 
