@@ -206,10 +206,7 @@ def _save_and_load() -> None:
     with st.expander(tr("Save / load / export", "保存・読み込み・書き出し"), icon=":material/save:"):
         st.download_button(
             tr("Download scenario", "シナリオをダウンロード"),
-            data=data_codec.with_recipe_json(
-                codec.scenario_to_json(state.scenario(), state.reduction(), teacher_view.json_keys()),
-                state.data_recipe(),
-            ),
+            data=state.scenario_file(teacher_view.json_keys()),
             file_name="backprop-lab-scenario.json",
             mime="application/json",
             icon=":material/download:",

@@ -326,6 +326,12 @@ def current_screen() -> Any:
     return st.session_state.get(_SCREEN)
 
 
+def scenario_file(extra: Mapping[str, Any] | None = None) -> str:
+    """The current scenario as a JSON file: its keys, a generated data set's recipe, and ``extra`` (a teacher's
+    note, lock, hide and ask)."""
+    return data_codec.with_recipe_json(codec.scenario_to_json(scenario(), reduction(), extra), data_recipe())
+
+
 def data_recipe() -> datasets.Recipe | None:
     """The recipe of the generated data set the scenario trains on; None when x and d are not (or, after an edit of
     a cell, no longer) that data set's training samples. Undo brings it back with the data."""

@@ -160,7 +160,7 @@ def link_builder() -> None:
         }
         st.download_button(
             tr("Download it as a scenario file", "シナリオファイルとしてダウンロード"),
-            data=codec.scenario_to_json(state.scenario(), state.reduction(), {k: v for k, v in chosen.items() if v}),
+            data=state.scenario_file({k: v for k, v in chosen.items() if v}),
             file_name="backprop-lab-lesson.json",
             mime="application/json",
             icon=":material/download:",
