@@ -54,7 +54,7 @@ def test_each_phase_shows_its_numbers(phase):
         edges = {(t.meta["param"], t.meta["i"], t.meta["j"]): t for t in fig.data if t.meta and "param" in t.meta}
         widths = {k: edges[("W2", *k)].line.width for k in np.ndindex(3, 2)}
         biggest = max(np.ndindex(3, 2), key=lambda k: abs(want["gW2"][k]))
-        assert widths[biggest] == max(widths.values())  # as wide as its partial derivative
+        assert widths[biggest] == pytest.approx(max(widths.values()), rel=1e-9)  # ties differ in the last bit by BLAS
         hover = next(t for t in fig.data if t.meta and t.meta.get("kind") == "edge_hover")
         assert "w − η·∂E/∂w" in hover.hovertext[0]
 
