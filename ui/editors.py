@@ -302,8 +302,8 @@ def _widget_key(what: str) -> str:
     return f"{what}_v{state.editor_version()}"
 
 
-def _whole(value: Any, label_en: str, label_ja: str) -> int | None:
-    """A whole number from a number box, or None after saying why not (the box is redrawn).
+def whole_or_refused(value: Any, label_en: str, label_ja: str) -> int | None:
+    """A whole number from a number box, or None after saying why not (a message naming the box).
 
     The boxes are float-typed (``whole_number_input``), so 1e5 arrives as 100000.0 and 1.5 as 1.5, not as 1."""
     if value is not None and float(value).is_integer():
@@ -313,17 +313,55 @@ def _whole(value: Any, label_en: str, label_ja: str) -> int | None:
             f"{label_en}: {codec.format_number(value)} is not a whole number; nothing was changed.",
             f"{label_ja}: {codec.format_number(value)} は整数ではありません。変更していません。",
         )
-    state.bump_editor_version()  # an emptied or refused box shows the scenario's value again
     return None
 
 
-def whole_number_input(label: str, lo: int, hi: int, value: int, step: int, **kwargs: Any) -> None:
+def _whole(value: Any, label_en: str, label_ja: str) -> int | None:
+    """``whole_or_refused`` for a box that shows a scenario value: a refused box is redrawn with that value."""
+    number = whole_or_refused(value, label_en, label_ja)
+    if number is None:
+        state.bump_editor_version()  # an emptied or refused box shows the scenario's value again
+    return number
+
+
+def whole_number_input(label: str, lo: int, hi: int, value: int, step: int = 1, **kwargs: Any) -> None:
     """A number box for a whole number that reads what was typed as a number (1e5 is 100000).
 
     Streamlit's integer box parses the text as an integer prefix, so 1e5 became 1 without a word; a float box
     with no decimals shown reads exponents, and the callbacks refuse a fraction with a message (``_whole``).
     """
     st.number_input(label, float(lo), float(hi), float(value), step=float(step), format="%.0f", **kwargs)
+
+
+def _kept_key(key: str) -> str:
+    return f"{key}__whole"
+
+
+def _on_kept_whole(key: str, label_en: str, label_ja: str, default: int) -> None:
+    number = whole_or_refused(state.widget_value(key), label_en, label_ja)
+    if number is None:  # the box shows its last whole number again
+        state.set_widget_value(key, float(state.widget_value(_kept_key(key), default)))
+    else:
+        state.set_widget_value(_kept_key(key), number)
+
+
+def kept_whole_number(label_en: str, label_ja: str, lo: int, hi: int, default: int, key: str, **kwargs: Any) -> int:
+    """A whole-number box that is not part of the scenario (a seed, a number of samples or steps to generate):
+    ``whole_number_input`` reads 1e5 as 100000; a fraction is refused with a message naming the box, which then
+    shows its last whole number again. Its value survives a visit to another screen. Returns that whole number."""
+    kwargs.setdefault("step", 1)
+    whole_number_input(
+        tr(label_en, label_ja),
+        lo,
+        hi,
+        default,
+        key=key,
+        on_change=_on_kept_whole,
+        args=(key, label_en, label_ja, default),
+        persist_state="session",
+        **kwargs,
+    )
+    return int(state.widget_value(_kept_key(key), default))
 
 
 def _on_size(what: str, key: str, label_en: str, label_ja: str) -> None:
