@@ -1,0 +1,59 @@
+"""Hostile input, round three: the newest features (CSV data, generated data, the quiz, teacher keys, update rules)
+fed what a hostile user would. Each test reproduces a crash, an injection or a silent change that was found, and
+checks the fix: a message naming the field, in English and Japanese, and nothing changed.
+
+Expected values are written by hand, never taken from the code under test.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+import dnn
+from dnn import datasets
+
+# ---------------------------------------------------------------- CSV
+
+
+def test_a_semicolon_csv_from_a_european_spreadsheet_is_read():
+    x, d = datasets.parse_csv("x1;x2;label\r\n1;2;0\r\n3.5;4;1\r\n")
+    np.testing.assert_array_equal(x, [[1, 2], [3.5, 4]])
+    np.testing.assert_array_equal(d, [[1, 0], [0, 1]])
+
+
+def test_a_tab_separated_csv_is_read():
+    x, d = datasets.parse_csv("x1\tx2\td1\n1\t2\t0.5\n")
+    np.testing.assert_array_equal(x, [[1, 2]])
+    np.testing.assert_array_equal(d, [[0.5]])
+
+
+def test_a_decimal_comma_in_a_semicolon_csv_is_refused_with_a_hint():
+    with pytest.raises(dnn.ValidationError) as caught:
+        datasets.parse_csv("x1;x2;label\n0,5;2;0\n")
+    assert "CSV row 2, column x1: '0,5' is not a number (write decimals with a point" in caught.value.en
+    assert "小数は点で" in caught.value.ja
+
+
+@pytest.mark.parametrize("cell", ["1_5", "1_000"])
+def test_an_underscore_in_a_number_is_refused_not_read_as_digits(cell):
+    # Python's float() reads "1_5" as 15: a silent change of what the file says.
+    with pytest.raises(dnn.ValidationError) as caught:
+        datasets.parse_csv(f"x1,label\n{cell},0\n2,1\n")
+    assert f"'{cell}' is not a number" in caught.value.en and "数値ではありません" in caught.value.ja
+
+
+@pytest.mark.parametrize(
+    ("text", "quoted"),
+    [
+        ("x1,label\n" + "1" * 90_000 + ",0\n", "11111111111111111111…"),  # 90,000 digits: float() gives inf
+        ("x1,label\n" + "a" * 90_000 + ",0\n", "'aaaaaaaaaaaaaaaaaaaa…'"),
+        ("b" * 90_000 + ",label\n1,0\n", "bbbbbbbbbbbbbbbbbbbb…"),  # a header cell
+    ],
+    ids=["digits", "letters", "header"],
+)
+def test_a_huge_cell_is_quoted_short(text, quoted):
+    with pytest.raises(dnn.ValidationError) as caught:
+        datasets.parse_csv(text)
+    assert quoted in caught.value.en and quoted in caught.value.ja
+    assert len(caught.value.en) < 200 and len(caught.value.ja) < 200
