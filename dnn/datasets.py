@@ -72,8 +72,8 @@ def _whole(field: str, value: object, lo: int, hi: int, name_ja: str) -> int:
     if not math.isfinite(number) or number != int(number) or not lo <= number <= hi:
         raise ValidationError(
             field,
-            f"{field} is {value!r}; it must be a whole number from {lo} to {hi:,}",
-            f"{name_ja} {field} が {value!r} です。{lo}〜{hi:,} の整数にしてください",
+            f"{field} is {_clipped(repr(value))}; it must be a whole number from {lo} to {hi:,}",
+            f"{name_ja} {field} が {_clipped(repr(value))} です。{lo}〜{hi:,} の整数にしてください",
         )
     return int(number)
 
@@ -86,8 +86,8 @@ def _fraction(field: str, value: object, hi: float, name_ja: str) -> float:
     if not math.isfinite(number) or not 0.0 <= number <= hi:
         raise ValidationError(
             field,
-            f"{field} is {value!r}; it must be a number from 0 to {hi:g}",
-            f"{name_ja} {field} が {value!r} です。0〜{hi:g} の数にしてください",
+            f"{field} is {_clipped(repr(value))}; it must be a number from 0 to {hi:g}",
+            f"{name_ja} {field} が {_clipped(repr(value))} です。0〜{hi:g} の数にしてください",
         )
     return number
 

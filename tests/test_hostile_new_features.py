@@ -7,11 +7,15 @@ Expected values are written by hand, never taken from the code under test.
 
 from __future__ import annotations
 
+import json
+
 import numpy as np
 import pytest
 
 import dnn
 from dnn import datasets
+from tests.test_home import scenario, start
+from ui import data_codec
 
 # ---------------------------------------------------------------- CSV
 
@@ -57,3 +61,29 @@ def test_a_huge_cell_is_quoted_short(text, quoted):
         datasets.parse_csv(text)
     assert quoted in caught.value.en and quoted in caught.value.ja
     assert len(caught.value.en) < 200 and len(caught.value.ja) < 200
+
+
+# ---------------------------------------------------------------- generated data in a file
+
+
+@pytest.mark.parametrize(
+    ("value", "shown"),
+    [(list(range(5_000)), "[0, 1, 2, 3, 4, 5, 6…"), ({"a": "x" * 50_000}, "{'a': 'xxxxxxxxxxxxx…")],
+    ids=["list", "object"],
+)
+def test_a_recipe_value_that_is_a_long_list_is_quoted_short(value, shown):
+    data = json.dumps({"lr": 0.5, "data": {"data": "spiral", "n": value}})
+    recipe, problems = data_codec.recipe_from_json(data)
+    assert recipe is None and [p.field for p in problems] == ["n"]
+    assert shown in problems[0].en and shown in problems[0].ja
+    assert len(problems[0].en) < 120 and len(problems[0].ja) < 120
+
+
+@pytest.mark.parametrize("lang", ["en", "ja"])
+def test_a_hand_written_file_with_only_a_recipe_loads_it(lang):
+    at = start({"lang": lang})
+    data = json.dumps({"data": {"data": "xor", "n": 40, "data_seed": 2}}).encode()
+    at.sidebar.file_uploader[0].set_value(("xor.json", data, "application/json")).run()
+    assert not at.exception and not at.warning, [w.value for w in at.warning]
+    assert at.query_params["data"] == "xor" and at.query_params["n"] == "40"
+    assert scenario(at).x.shape == (40, 2)  # nothing held out: all 40 samples train
