@@ -87,3 +87,61 @@ def test_a_hand_written_file_with_only_a_recipe_loads_it(lang):
     assert not at.exception and not at.warning, [w.value for w in at.warning]
     assert at.query_params["data"] == "xor" and at.query_params["n"] == "40"
     assert scenario(at).x.shape == (40, 2)  # nothing held out: all 40 samples train
+
+
+# ---------------------------------------------------------------- the quiz on numbers that leave the floats
+
+QUIZ = "pages/6_Quiz.py"
+
+
+def open_quiz(query: dict[str, str]):
+    from streamlit.testing.v1 import AppTest
+
+    from tests.test_home import APP
+
+    at = AppTest.from_file(APP, default_timeout=60)
+    for k, v in query.items():
+        at.query_params[k] = v
+    at.switch_page(QUIZ).run()
+    return at
+
+
+@pytest.mark.parametrize("lang", ["en", "ja"])
+@pytest.mark.parametrize(
+    "query",
+    [
+        {"W1": "1e155,0.3,0.5;0.2,0.4,0.6", "output": "identity"},  # the loss overflows: E = ½·(1e155·…)² = inf
+        {"W1": "1e308,0.3,0.5;1e308,0.4,0.6"},  # u1 = 1e308 + 5e308 overflows
+    ],
+    ids=["loss", "u1"],
+)
+def test_the_quiz_on_a_loss_that_is_not_finite_says_so(query, lang):
+    at = open_quiz({**query, "lang": lang})
+    assert not at.exception, at.exception
+    words = "is not a finite number at the start" if lang == "en" else "最初（ステップ 0）から有限の数ではありません"
+    assert any(words in e.value for e in at.error)
+    assert "W1[1, 1]" in " ".join(e.value for e in at.error)  # the value to make smaller
+
+
+@pytest.mark.parametrize("lang", ["en", "ja"])
+def test_the_quiz_on_a_step_that_overflows_says_which_parameter(lang):
+    # x = 1e152 gives a finite loss (about 1e303) but ∂E/∂W2 ≈ 1e303, and η = 10⁶ takes W2 past 1.8e308.
+    query = {"x": "1e152,1e152", "output": "identity", "d": "0,0", "lr": "1000000", "lang": lang}
+    sc = codec_scenario(query)
+    g = dnn.backward(sc.network, sc.x, sc.d)
+    assert np.isfinite(dnn.loss(sc.network, sc.x, sc.d))
+    with np.errstate(over="ignore"):
+        stepped = [getattr(sc.network, p) - sc.lr * getattr(g, p) for p in ("W1", "b1", "W2", "b2")]
+    assert not all(np.all(np.isfinite(a)) for a in stepped)  # the step does overflow
+    at = open_quiz(query)
+    assert not at.exception, at.exception
+    words = "One SGD step of this scenario overflows" if lang == "en" else "SGD はオーバーフローします"
+    assert any(words in w.value for w in at.warning)
+
+
+def codec_scenario(query: dict[str, str]) -> dnn.Scenario:
+    from ui import codec
+
+    loaded = codec.read_query(query)
+    assert not loaded.problems
+    return loaded.scenario

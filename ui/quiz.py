@@ -19,7 +19,7 @@ import streamlit as st
 import dnn
 from dnn import quiz
 
-from . import codec, quiz_link, quiz_sheet, state
+from . import codec, not_finite, quiz_link, quiz_sheet, state
 from .editors import kept_whole_number, whole_number_input, whole_or_refused
 from .heatmaps import MAX_SAMPLE_ROWS
 from .i18n import OUTPUT_LABELS, current_lang, pick, tr
@@ -312,12 +312,35 @@ def _check(progress: QuizProgress, name: str, shown_cells: list[quiz.Cell], grid
     return marks
 
 
+def _overflow_text(step: dnn.StepReport, lang: str) -> str:
+    """The quiz asks for the parameters after one SGD step: that step leaves the finite numbers."""
+    cell = step.overflow
+    assert cell is not None
+    name = not_finite.cell_name(cell, lang)
+    return pick(
+        lang,
+        f"**One SGD step of this scenario overflows:** {name} would become {cell.value}, which is not a finite "
+        "number, and the quiz asks for the parameters after that step. Make the learning rate η or the largest "
+        "values smaller on the Scenario screen, or undo the last change in the sidebar.",
+        f"**この 1 ステップの SGD はオーバーフローします:** {name} が {cell.value} になり、有限の数ではなくなります。"
+        "クイズは更新後のパラメータも尋ねるので、シナリオの画面で学習率 η かいちばん大きな値を小さくするか、"
+        "サイドバーで直前の変更を元に戻してください。",
+    )
+
+
 def draw() -> None:
     """The whole Quiz screen for the current scenario and progress."""
     lang = current_lang()
     progress = _progress()
     sc = state.scenario()
     reduction = state.reduction()
+    if start := dnn.not_finite_at_start(sc.network, sc.x, sc.d):  # no value to ask: the forward pass overflows
+        st.error(not_finite.start_text(start, lang), icon=":material/error:")
+        return
+    grads = dnn.backward(sc.network, sc.x, sc.d, reduction=reduction)
+    if (step := dnn.step_report(sc.network, sc.x, sc.d, grads, sc.lr)).overflow:  # no parameters after the step
+        st.warning(_overflow_text(step, lang), icon=":material/warning:")
+        return
     values = quiz.true_values(sc, reduction)
     name = progress.name
     q = quiz.QUANTITIES[name]
