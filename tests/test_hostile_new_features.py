@@ -145,3 +145,32 @@ def codec_scenario(query: dict[str, str]) -> dnn.Scenario:
     loaded = codec.read_query(query)
     assert not loaded.problems
     return loaded.scenario
+
+
+# ---------------------------------------------------------------- ▶ Play's frames
+
+
+@pytest.mark.parametrize("every", [2, 3, 7, 150])
+def test_the_films_steps_never_pass_the_last_step(every):
+    from dnn import playback
+
+    for last in range(1, 700):
+        steps = playback.frame_steps(np.zeros(last + 1), every=every)
+        assert steps.min() == 0 and steps.max() == last, (last, every)
+
+
+@pytest.mark.parametrize(
+    "query",
+    [{"steps": "2999"}, {"opt": "adam", "steps": "99999"}],  # 2,999 / 2 rounds to 1,500 snapshots: step 3,000
+    ids=["sgd", "adam"],
+)
+def test_training_with_a_step_count_that_is_no_multiple_of_the_snapshots_runs(query):
+    from streamlit.testing.v1 import AppTest
+
+    from tests.test_home import APP
+
+    at = AppTest.from_file(APP, default_timeout=120)
+    for k, v in query.items():
+        at.query_params[k] = v
+    at.switch_page("pages/3_Training.py").run()
+    assert not at.exception, at.exception
