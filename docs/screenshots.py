@@ -19,6 +19,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from tests.browser.conftest import SETTLED, start_server, stop_server  # noqa: E402
+from ui.figures_play import SPEEDS  # noqa: E402
 from ui.pages_nav import PAGES  # noqa: E402
 
 # The Quiz screen is shot in use: a hand-computable scenario (seed 3 has a dead ReLU unit), δ1 asked, two cells
@@ -114,7 +115,7 @@ def spiral_query() -> str:
 
 
 def spiral_shots(browser: object, base: str, out: Path, lang: str) -> None:
-    """The Training screen's film of a spiral data set: step 0 (before) and the last step after ▶▶ Fast (after),
+    """The Training screen's film of a spiral data set: step 0 (before) and the last step after ▶ 4× (after),
     plus the Data section of the Scenario screen with that data set."""
     suffix = "" if lang == "en" else f"-{lang}"
     query = f"{spiral_query()}&lang={lang}"
@@ -135,7 +136,7 @@ def spiral_shots(browser: object, base: str, out: Path, lang: str) -> None:
     chart.locator(".updatemenu-button").first.wait_for()
     page.wait_for_timeout(800)
     chart.screenshot(path=str(out / f"spiral-before{suffix}.png"))
-    chart.locator(".updatemenu-button").nth(1).click()  # ▶▶ Fast, to the end
+    chart.locator(".updatemenu-button").nth(SPEEDS.index(4.0)).click()  # ▶ 4×, to the end
     last = "step 2,000" if lang == "en" else "ステップ 2,000"
     page.wait_for_function(
         "t => Array.from(document.querySelectorAll('.slider-label')).some(e => e.textContent.trim() === t)",
