@@ -68,7 +68,7 @@ class Recipe:
 def _whole(field: str, value: object, lo: int, hi: int, name_ja: str) -> int:
     try:
         number = float(value)  # type: ignore[arg-type]
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):  # OverflowError: a whole number too large for a float
         number = math.nan
     if not math.isfinite(number) or number != int(number) or not lo <= number <= hi:
         raise ValidationError(
@@ -82,7 +82,7 @@ def _whole(field: str, value: object, lo: int, hi: int, name_ja: str) -> int:
 def _fraction(field: str, value: object, hi: float, name_ja: str) -> float:
     try:
         number = float(value)  # type: ignore[arg-type]
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):  # OverflowError: a whole number too large for a float
         number = math.nan
     if not math.isfinite(number) or not 0.0 <= number <= hi:
         raise ValidationError(
