@@ -403,6 +403,9 @@ def _buttons(lang: str) -> dict[str, Any]:
         "pad": {"r": 6, "t": 0},
         "showactive": True,  # the speed playing (or last played) stays marked
         "active": -1,
+        "font": {"size": 13, "color": "#1F2933"},
+        "bgcolor": "#FFFFFF",
+        "bordercolor": "#9AA5B1",
         "buttons": [
             *(
                 {"label": speed_label(speed, lang), "method": "animate", "args": [None, _frame_args(frame_ms(speed))]}
