@@ -158,3 +158,15 @@ def test_pasted_csv_with_a_share_held_out(lang):
         "ja": "テスト用 3。目標出力がクラスではないので無作為に選択",
     }
     assert len(at.session_state["scenario"].x) == 9 and words[lang] in " ".join(c.value for c in at.caption)
+
+
+def test_uploading_a_file_with_a_share_holds_the_same_samples_out():
+    at = start({**LINK, "test": "0.4", "data_seed": "7"})
+    own = ds.OwnData(X, D, test=0.25, data_seed=3)
+    sc = data_codec.apply_own_data(dnn.seed_scenario(), own)
+    text = data_codec.with_own_data_json(codec.scenario_to_json(sc), own)
+    at.sidebar.file_uploader[0].set_value(("mine.json", text.encode(), "application/json")).run()
+    assert not at.exception
+    held = [r for r in _rows(X) if r not in _rows(at.session_state["scenario"].x)]
+    assert held == _rows(own.data.test[0]) and len(held) == 3  # round(0.25 × 5), (× 4), (× 3): 1, 1, 1
+    assert link(at)["test"] == "0.25" and link(at)["data_seed"] == "3" and link(at)["x"] == LINK["x"]
