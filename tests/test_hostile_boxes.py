@@ -180,3 +180,21 @@ def test_the_data_form_reads_a_whole_number_given_as_a_float():
     at.button[[b.label for b in at.button].index("Use this data set")].click().run()
     assert not at.exception
     assert at.query_params["n"] == "100" and at.query_params["data_seed"] == "3"
+
+
+@pytest.mark.parametrize("lang", ["en", "ja"])
+def test_the_csv_draws_seed_box_refuses_a_fraction_by_name(lang):
+    at = home(lang)
+    v = state.editor_version(at.session_state)
+    box = at.number_input(key=f"data_csv_seed_v{v}")
+    assert box.proto.data_type == NumberInput.FLOAT
+    at.text_area(key="data_csv_text").input("x1,x2,label\n1,2,0\n3,4,1\n5,6,0\n7,8,1\n")
+    box.set_value(1.5)
+    at.button(key="data_csv_use").click().run()
+    assert not at.exception
+    label = "Seed of the draw" if lang == "en" else "選び方のシード"
+    assert f"{label}: 1.5 {WORDS[lang]}" in error_text(at)
+    assert scenario(at) == dnn.seed_scenario()
+    at.number_input(key=f"data_csv_seed_v{state.editor_version(at.session_state)}").set_value(100.0)  # "1e2"
+    at.button(key="data_csv_use").click().run()
+    assert not at.exception and scenario(at).x.shape == (4, 2)
