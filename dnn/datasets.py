@@ -19,13 +19,22 @@ from dataclasses import dataclass
 import numpy as np
 
 from .core import forward, loss
-from .network import LIMITS, Network, ValidationError
+from .network import LIMITS, Network, ValidationError, subject_ja
 
 DATASETS: tuple[str, ...] = ("xor", "circles", "moons", "spiral", "blobs")
 MULTICLASS: tuple[str, ...] = ("spiral", "blobs")  # the others have exactly two classes
 MIN_CLASSES, MAX_CLASSES = 2, 8
 MAX_NOISE = 1.0
 MAX_TEST = 0.5
+# Each field of a recipe as the Data section names it, for messages (the link's keys are no words for a learner).
+FIELD_NAMES: dict[str, tuple[str, str]] = {
+    "data": ("data set", "データセット"),
+    "n": ("samples N", "サンプル数 N"),
+    "noise": ("noise", "ノイズ"),
+    "data_seed": ("seed of the data", "データのシード"),
+    "test": ("share held out for testing", "テスト用に取り分ける割合"),
+    "classes": ("classes", "クラス数"),
+}
 MAX_SEED = 2**32 - 1
 DECIMALS = 4
 MAX_CSV_BYTES = 100 * 1024  # the same limit as a scenario file
@@ -54,18 +63,18 @@ class Recipe:
                 f"data set {shown!r} is unknown; choose one of {', '.join(DATASETS)}",
                 f"データセット {shown!r} は使えません（{', '.join(DATASETS)} から選んでください）",
             )
-        classes = _whole("classes", self.classes, MIN_CLASSES, MAX_CLASSES, "クラス数")
+        classes = _whole("classes", self.classes, MIN_CLASSES, MAX_CLASSES)
         if self.data not in MULTICLASS:
             classes = 2
-        n = _whole("n", self.n, 2 * classes, LIMITS["max_samples"], "サンプル数")
-        seed = _whole("data_seed", self.data_seed, 0, MAX_SEED, "データのシード")
-        noise = _fraction("noise", self.noise, MAX_NOISE, "ノイズ")
-        test = _fraction("test", self.test, MAX_TEST, "テスト用の割合")
+        n = _whole("n", self.n, 2 * classes, LIMITS["max_samples"])
+        seed = _whole("data_seed", self.data_seed, 0, MAX_SEED)
+        noise = _fraction("noise", self.noise, MAX_NOISE)
+        test = _fraction("test", self.test, MAX_TEST)
         for name, value in (("classes", classes), ("n", n), ("data_seed", seed), ("noise", noise), ("test", test)):
             object.__setattr__(self, name, value)
 
 
-def _whole(field: str, value: object, lo: int, hi: int, name_ja: str) -> int:
+def _whole(field: str, value: object, lo: int, hi: int) -> int:
     try:
         number = float(value)  # type: ignore[arg-type]
     except (TypeError, ValueError, OverflowError):  # OverflowError: a whole number too large for a float
@@ -73,13 +82,13 @@ def _whole(field: str, value: object, lo: int, hi: int, name_ja: str) -> int:
     if not math.isfinite(number) or number != int(number) or not lo <= number <= hi:
         raise ValidationError(
             field,
-            f"{field} is {_clipped(repr(value))}; it must be a whole number from {lo} to {hi:,}",
-            f"{name_ja} {field} が {_clipped(repr(value))} です。{lo}〜{hi:,} の整数にしてください",
+            f"{FIELD_NAMES[field][0]} is {_clipped(repr(value))}; it must be a whole number from {lo} to {hi:,}",
+            f"{subject_ja(FIELD_NAMES[field][1])}が {_clipped(repr(value))} です。{lo}〜{hi:,} の整数にしてください",
         )
     return int(number)
 
 
-def _fraction(field: str, value: object, hi: float, name_ja: str) -> float:
+def _fraction(field: str, value: object, hi: float) -> float:
     try:
         number = float(value)  # type: ignore[arg-type]
     except (TypeError, ValueError, OverflowError):  # OverflowError: a whole number too large for a float
@@ -87,8 +96,8 @@ def _fraction(field: str, value: object, hi: float, name_ja: str) -> float:
     if not math.isfinite(number) or not 0.0 <= number <= hi:
         raise ValidationError(
             field,
-            f"{field} is {_clipped(repr(value))}; it must be a number from 0 to {hi:g}",
-            f"{name_ja} {field} が {_clipped(repr(value))} です。0〜{hi:g} の数にしてください",
+            f"{FIELD_NAMES[field][0]} is {_clipped(repr(value))}; it must be a number from 0 to {hi:g}",
+            f"{subject_ja(FIELD_NAMES[field][1])}が {_clipped(repr(value))} です。0〜{hi:g} の数にしてください",
         )
     return number
 
@@ -248,8 +257,8 @@ def split(x: np.ndarray, d: np.ndarray, test: float, data_seed: int = 0) -> Data
     class, as for a generated data set. Otherwise round(test · N) samples are drawn from all of them. At least one
     sample of every class (one sample in all, for other targets) stays for training. Raises ValidationError
     naming ``test`` or ``data_seed`` for a bad value."""
-    test = _fraction("test", test, MAX_TEST, "テスト用の割合")
-    seed = _whole("data_seed", data_seed, 0, MAX_SEED, "データのシード")
+    test = _fraction("test", test, MAX_TEST)
+    seed = _whole("data_seed", data_seed, 0, MAX_SEED)
     x, d = np.atleast_2d(x), np.atleast_2d(d)
     rng = np.random.default_rng(seed)
     labels = class_labels(d)

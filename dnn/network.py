@@ -25,12 +25,27 @@ LIMITS: dict[str, Any] = {
     "max_sweep_runs": 4096,
 }
 
+# Each field as the screens name it, for messages: a learner knows "learning rate η", not the link's "lr".
+FIELD_NAMES: dict[str, tuple[str, str]] = {
+    "W1": ("weight W1", "重み W1"),
+    "b1": ("bias b1", "バイアス b1"),
+    "W2": ("weight W2", "重み W2"),
+    "b2": ("bias b2", "バイアス b2"),
+    "x": ("input x", "入力 x"),
+    "d": ("target d", "目標出力 d"),
+    "lr": ("learning rate η", "学習率 η"),
+    "steps": ("training steps", "学習ステップ数"),
+    "hidden": ("hidden activation", "中間層の活性化関数"),
+    "output": ("output layer", "出力層"),
+}
+
 
 class ValidationError(ValueError):
     """A value that cannot be used, with a message that names the field and what is wrong with it.
 
-    ``field`` is the name as the course writes it ("W1", "b2", "x", "d", "lr", ...); ``en`` and ``ja`` are the
-    message in English and Japanese; ``str(error)`` is the English one.
+    ``field`` is the name as the course's code writes it ("W1", "b2", "x", "d", "lr", ...); ``en`` and ``ja`` are
+    the message in English and Japanese, naming the field as the screens do (``FIELD_NAMES``: "learning rate η",
+    a cell as "W1[x2, h3]"); ``str(error)`` is the English one.
     """
 
     def __init__(self, field: str, en: str, ja: str) -> None:
@@ -54,6 +69,12 @@ def _number(value: Any, limit: float | None = None) -> str:
     return text[:-2] if text.endswith(".0") else text
 
 
+def subject_ja(name: str) -> str:
+    """``name`` ready for the particle が: a space after a Latin or Greek letter ("学習率 η が"), none after kana,
+    kanji or a full-width parenthesis ("クラス数が")."""
+    return name if "\u3000" <= name[-1] <= "\uffef" else name + " "
+
+
 def _shown(value: Any) -> str:
     """A value of any type as a message quotes it, at most 20 characters (a file may hold a huge number)."""
     if isinstance(value, (float, np.floating)):
@@ -65,8 +86,24 @@ def _shown(value: Any) -> str:
     return text if len(text) <= 20 else text[:20] + "…"
 
 
-def _cell(name: str, index: tuple[int, ...]) -> str:
-    return f"{name}[{', '.join(str(i) for i in index)}]"
+# Each array's axes as the screens name them: W1's rows are the inputs x1.., its columns the hidden units h1..; x and
+# d have one row per sample.
+_AXES: dict[str, tuple[str, ...]] = {
+    "W1": ("x", "h"),
+    "b1": ("h",),
+    "W2": ("h", "y"),
+    "b2": ("y",),
+    "x": ("sample", "x"),
+    "d": ("sample", "y"),
+}
+
+
+def _cell(name: str, index: tuple[int, ...]) -> tuple[str, str]:
+    """A cell as the grids name it, counted from 1, in English and Japanese: "W1[x2, h3]", "d[sample 1, y2]"."""
+    axes = _AXES.get(name, ("",) * len(index))
+    en = [f"sample {i + 1}" if a == "sample" else f"{a}{i + 1}" for a, i in zip(axes, index, strict=True)]
+    ja = [f"サンプル{i + 1}" if a == "sample" else f"{a}{i + 1}" for a, i in zip(axes, index, strict=True)]
+    return f"{name}[{', '.join(en)}]", f"{name}[{', '.join(ja)}]"
 
 
 def _as_array(name: str, value: Any, ndim: int) -> np.ndarray:
@@ -91,10 +128,11 @@ def _as_array(name: str, value: Any, ndim: int) -> np.ndarray:
     if len(bad):
         idx = tuple(int(i) for i in bad[0])
         v = arr[idx]
+        cell_en, cell_ja = _cell(name, idx)
         raise ValidationError(
             name,
-            f"{_cell(name, idx)} is {v}; every value must be a finite number",
-            f"{_cell(name, idx)} が {v} です。すべての値は有限の数でなければなりません",
+            f"{cell_en} is {v}; every value must be a finite number",
+            f"{cell_ja} が {v} です。すべての値は有限の数でなければなりません",
         )
     arr.setflags(write=False)
     return arr
@@ -222,10 +260,11 @@ def _check_target(output: str, d: np.ndarray) -> None:
         bad = np.argwhere((d < lo) | (d > hi))
         if len(bad):
             idx = tuple(int(i) for i in bad[0])
+            cell_en, cell_ja = _cell("d", idx)
             raise ValidationError(
                 "d",
-                f"{_cell('d', idx)} is {d[idx]}; targets for {output} must be between {lo:g} and {hi:g}",
-                f"{_cell('d', idx)} が {d[idx]} です。{output} の目標出力は {lo:g}〜{hi:g} でなければなりません",
+                f"{cell_en} is {d[idx]}; targets for {output} must be between {lo:g} and {hi:g}",
+                f"{cell_ja} が {d[idx]} です。{output} の目標出力は {lo:g}〜{hi:g} でなければなりません",
             )
     if layer.targets_sum_to_one:
         sums = d.sum(axis=1)
@@ -235,8 +274,9 @@ def _check_target(output: str, d: np.ndarray) -> None:
             total = _number(sums[r], 1.0)
             raise ValidationError(
                 "d",
-                f"d[{r}] must sum to 1 for {output} (it sums to {total}): one-hot or probabilities",
-                f"{output} では d[{r}] の合計が 1 でなければなりません（合計 {total}）。one-hot か確率にしてください",
+                f"d[sample {r + 1}] must sum to 1 for {output} (it sums to {total}): one-hot or probabilities",
+                f"{output} では d[サンプル{r + 1}] の合計が 1 でなければなりません（合計 {total}）。"
+                "one-hot か確率にしてください",
             )
 
 
@@ -320,13 +360,15 @@ def _check_lr(lr: Any) -> float:
         value = float("inf")
     except (TypeError, ValueError):
         shown = _shown(lr)
-        raise ValidationError("lr", f"lr {shown} is not a number", f"学習率 lr {shown} は数値ではありません") from None
+        raise ValidationError(
+            "lr", f"learning rate η: {shown} is not a number", f"学習率 η: {shown} は数値ではありません"
+        ) from None
     if not np.isfinite(value) or not LIMITS["min_lr"] < value <= LIMITS["max_lr"]:
         shown = _number(value, LIMITS["max_lr"])
         raise ValidationError(
             "lr",
-            f"lr is {shown}; the learning rate must be greater than 0 and at most {LIMITS['max_lr']:g}",
-            f"学習率 lr が {shown} です。0 より大きく {LIMITS['max_lr']:g} 以下にしてください",
+            f"learning rate η is {shown}; it must be greater than 0 and at most {LIMITS['max_lr']:g}",
+            f"学習率 η が {shown} です。0 より大きく {LIMITS['max_lr']:g} 以下にしてください",
         )
     return value
 
@@ -339,8 +381,8 @@ def _check_steps(steps: Any) -> int:
     if not np.isfinite(value) or value != int(value) or not 1 <= value <= LIMITS["max_steps"]:
         raise ValidationError(
             "steps",
-            f"steps is {_shown(steps)}; it must be a whole number from 1 to {LIMITS['max_steps']:,}",
-            f"ステップ数 steps が {_shown(steps)} です。1〜{LIMITS['max_steps']:,} の整数にしてください",
+            f"training steps: {_shown(steps)} is not a whole number from 1 to {LIMITS['max_steps']:,}",
+            f"学習ステップ数が {_shown(steps)} です。1〜{LIMITS['max_steps']:,} の整数にしてください",
         )
     return int(value)
 

@@ -26,7 +26,7 @@ from typing import Any
 
 import numpy as np
 
-from .network import Network, ValidationError
+from .network import Network, ValidationError, subject_ja
 
 EPSILON = 1e-7  # the course's constant in AdaGrad, RMSProp and Adam
 
@@ -237,8 +237,8 @@ def check_hyperparameter(name: str, raw: Any) -> float:
     if not (math.isfinite(value) and hp.low <= value < hp.high):
         raise ValidationError(
             hp.name,
-            f"{hp.name} is {raw!r}; the {hp.en} must be a number from {hp.low:g} up to (not including) {hp.high:g}",
-            f"{hp.name} が {raw!r} です。{hp.ja} は {hp.low:g} 以上 {hp.high:g} 未満の数にしてください",
+            f"{hp.en} is {raw!r}; it must be a number from {hp.low:g} up to (not including) {hp.high:g}",
+            f"{subject_ja(hp.ja)}が {raw!r} です。{hp.low:g} 以上 {hp.high:g} 未満の数にしてください",
         )
     return value
 

@@ -38,6 +38,7 @@ import numpy as np
 
 import dnn
 from dnn.core import Reduction
+from dnn.network import FIELD_NAMES, subject_ja
 from dnn.optimizers import HYPERPARAMETERS, OPTIMIZERS, check_hyperparameter, owner_of
 
 from .i18n import pick
@@ -85,8 +86,10 @@ class Saved(NamedTuple):
 class Key:
     """One key of the share link and the JSON file.
 
+    ``label`` is the field as the screens name it, in English and Japanese ("learning rate η", "学習率 η"): every
+    message about the key names the field by it (a learner never reads the raw key alone; see ``ui.link_labels``).
     ``kind`` says how its text is read and written: "array" (rows of numbers, ``ndim`` 1 or 2), "scalar" (one
-    number checked by dnn's rule for the field), "choice" (one of ``choices()``, described as ``what``). ``part``
+    number checked by dnn's rule for the field), "choice" (one of ``choices()``). ``part``
     says where the value goes: the network, the data (x, d), training (lr, steps) or a setting beside the scenario.
     ``default``: a link leaves the key out when the value equals it (None: always written). ``in_json``: whether
     the JSON file keeps it. ``optional``: the file too leaves it out at its default (or when it has no value, as a
@@ -97,9 +100,9 @@ class Key:
     kind: Literal["array", "scalar", "choice"]
     part: Literal["network", "data", "training", "setting"]
     value_of: Callable[[Saved], Any]
+    label: tuple[str, str]
     ndim: int = 0
     choices: Callable[[], Sequence[str]] = tuple
-    what: tuple[str, str] = ("", "")
     default: Any = None
     in_json: bool = True
     optional: bool = False
@@ -123,42 +126,42 @@ OPTIMIZER_PARAM = "opt"
 
 # Every key, in link order. Choices are looked up when needed, so an activation registered at run time is accepted.
 TABLE: tuple[Key, ...] = (
-    Key("W1", "array", "network", _of_network("W1"), ndim=2),
-    Key("b1", "array", "network", _of_network("b1"), ndim=1),
-    Key("W2", "array", "network", _of_network("W2"), ndim=2),
-    Key("b2", "array", "network", _of_network("b2"), ndim=1),
-    Key("x", "array", "data", _of_scenario("x"), ndim=2),
-    Key("d", "array", "data", _of_scenario("d"), ndim=2),
-    Key("lr", "scalar", "training", _of_scenario("lr")),
-    Key("steps", "scalar", "training", _of_scenario("steps")),
+    Key("W1", "array", "network", _of_network("W1"), FIELD_NAMES["W1"], ndim=2),
+    Key("b1", "array", "network", _of_network("b1"), FIELD_NAMES["b1"], ndim=1),
+    Key("W2", "array", "network", _of_network("W2"), FIELD_NAMES["W2"], ndim=2),
+    Key("b2", "array", "network", _of_network("b2"), FIELD_NAMES["b2"], ndim=1),
+    Key("x", "array", "data", _of_scenario("x"), FIELD_NAMES["x"], ndim=2),
+    Key("d", "array", "data", _of_scenario("d"), FIELD_NAMES["d"], ndim=2),
+    Key("lr", "scalar", "training", _of_scenario("lr"), FIELD_NAMES["lr"]),
+    Key("steps", "scalar", "training", _of_scenario("steps"), FIELD_NAMES["steps"]),
     Key(
         "hidden",
         "choice",
         "network",
         _of_network("hidden"),
+        FIELD_NAMES["hidden"],
         choices=lambda: dnn.HIDDEN_ACTIVATIONS,
-        what=("hidden activation", "中間層の活性化関数"),
     ),
     Key(
         "output",
         "choice",
         "network",
         _of_network("output"),
+        FIELD_NAMES["output"],
         choices=lambda: dnn.OUTPUTS,
-        what=("output layer", "出力層"),
     ),
     Key(
         OPTIMIZER_PARAM,
         "choice",
         "training",
         _of_scenario("optimizer"),
+        ("update rule (optimizer)", "最適化手法（パラメータの更新則）"),
         choices=lambda: tuple(OPTIMIZERS),
-        what=("optimizer", "最適化手法"),
         default="sgd",
         optional=True,
     ),
     *(
-        Key(hp.name, "scalar", "training", _of_settings(hp.name), default=hp.default, optional=True)
+        Key(hp.name, "scalar", "training", _of_settings(hp.name), (hp.en, hp.ja), default=hp.default, optional=True)
         for hp in HYPERPARAMETERS.values()
     ),
     Key(
@@ -166,8 +169,8 @@ TABLE: tuple[Key, ...] = (
         "choice",
         "setting",
         lambda saved: saved.reduction,
+        ("gradient over samples", "勾配のまとめ方（サンプル方向）"),
         choices=lambda: REDUCTIONS,
-        what=("gradient over samples", "勾配のまとめ方（サンプル方向）"),
         default="mean",
     ),
     Key(
@@ -175,8 +178,8 @@ TABLE: tuple[Key, ...] = (
         "choice",
         "setting",
         lambda saved: saved.lang,
+        ("language", "言語"),
         choices=lambda: LANGS,
-        what=("language", "言語"),
         default="en",
         in_json=False,
     ),
@@ -211,14 +214,28 @@ class BadValueError(ValueError):
         self.en, self.ja = en, ja
 
 
+def named(key: str, label: tuple[str, str], en: str, ja: str) -> Problem:
+    """A Problem for ``key`` whose messages start with the field's name as the screens show it (``label``): kept
+    when they already do, the key replaced by the name when they start with it ("b1 has 4 entries" → "bias b1
+    has 4 entries", "W1[x1, h2] is nan" → "weight W1[x1, h2] is nan"), else the name put in front ("name: …")."""
+
+    def lead(text: str, name: str) -> str:
+        if text.startswith(name):
+            return text
+        if name.endswith(f" {key}") and re.match(rf"{re.escape(key)}(?![\w])", text):
+            return name + text[len(key) :]
+        return f"{name}: {text}"
+
+    return Problem(key, lead(en, label[0]), lead(ja, label[1]))
+
+
 def _problem(key: str, en: str, ja: str) -> Problem:
-    """A Problem whose messages start with the key (unless they already do)."""
-    starts = re.compile(rf"{re.escape(key)}\b")
-    return Problem(key, en if starts.match(en) else f"{key}: {en}", ja if starts.match(ja) else f"{key}: {ja}")
+    """A Problem for one of ``TABLE``'s keys, named by its label (``named``)."""
+    return named(key, KEY_BY_NAME[key].label, en, ja)
 
 
 def _file_problem(en: str, ja: str) -> Problem:
-    return Problem("file", f"file: {en}", f"file: {ja}")
+    return Problem("file", f"file: {en}", f"ファイル: {ja}")
 
 
 def _clip(text: str) -> str:
@@ -295,7 +312,7 @@ Where = tuple[str, str]  # a value's place, in English and Japanese: ("W1 (row 1
 def _not_finite(where: Where, shown: str) -> BadValueError:
     return BadValueError(
         f"{where[0]} is {shown}; only finite numbers are allowed (no nan or inf)",
-        f"{where[1]}が {shown} です。有限の数だけが使えます（nan や inf は不可）",
+        f"{subject_ja(where[1])}が {shown} です。有限の数だけが使えます（nan や inf は不可）",
     )
 
 
@@ -310,7 +327,7 @@ def _number_from_text(token: str, where: Where) -> float:
     """A finite float from link text, or BadValueError saying what the text is instead."""
     token = token.strip()
     if not token:
-        raise BadValueError(f"{where[0]} is empty", f"{where[1]}が空です")
+        raise BadValueError(f"{where[0]} is empty", f"{subject_ja(where[1])}が空です")
     if _NON_FINITE.fullmatch(token):
         raise _not_finite(where, token)
     if not _NUMBER.fullmatch(token):
@@ -385,41 +402,43 @@ def _number_from_json(value: Any, where: Where) -> float:
     return float(value)
 
 
-def _place(key: str, i: int, j: int, n_rows: int) -> Where:
-    """Where a value sits, counted from 1 as a person reads the link: "W1 (row 2, value 3)"."""
+def _place(label: tuple[str, str], i: int, j: int, n_rows: int) -> Where:
+    """Where a value sits, counted from 1 as a person reads the link: "weight W1 (row 2, value 3)"."""
     if n_rows == 1:
-        return f"{key} (value {j + 1})", f"{key} の {j + 1} 番目の値"
-    return f"{key} (row {i + 1}, value {j + 1})", f"{key} の {i + 1} 行 {j + 1} 番目の値"
+        return f"{label[0]} (value {j + 1})", f"{label[1]} の {j + 1} 番目の値"
+    return f"{label[0]} (row {i + 1}, value {j + 1})", f"{label[1]} の {i + 1} 行 {j + 1} 番目の値"
 
 
 def _array(key: Key, rows: Sequence[Sequence[Any]], convert: Callable[[Any, Where], float]) -> np.ndarray:
     """Rows of raw cells → a float array of ``key.ndim`` dimensions; checks the shape before the numbers."""
-    name = key.name
+    name, name_ja = key.label
     if not rows or (len(rows) == 1 and len(rows[0]) == 0):
-        raise BadValueError(f"{name} is empty", f"{name} が空です")
+        raise BadValueError(f"{name} is empty", f"{subject_ja(name_ja)}が空です")
     if key.ndim == 1 and len(rows) > 1:
         raise BadValueError(
             f"{name} is a vector: one row of values separated by ',' (it has {len(rows)} rows)",
-            f"{name} はベクトルです。',' で区切った 1 行にしてください（{len(rows)} 行あります）",
+            f"{name_ja} はベクトルです。',' で区切った 1 行にしてください（{len(rows)} 行あります）",
         )
     if len(rows) > MAX_ROWS:
         raise BadValueError(
             f"{name} has {len(rows)} rows; at most {MAX_ROWS} are allowed",
-            f"{name} の行数 {len(rows)} は多すぎます（最大 {MAX_ROWS}）",
+            f"{name_ja} の行数 {len(rows)} は多すぎます（最大 {MAX_ROWS}）",
         )
     widths = sorted({len(r) for r in rows})
     if widths[-1] > MAX_COLS:
         raise BadValueError(
             f"{name} has {widths[-1]} values in a row; at most {MAX_COLS} are allowed",
-            f"{name} の 1 行の値の数 {widths[-1]} は多すぎます（最大 {MAX_COLS}）",
+            f"{name_ja} の 1 行の値の数 {widths[-1]} は多すぎます（最大 {MAX_COLS}）",
         )
     if len(widths) > 1:
         lengths = ", ".join(map(str, widths))
         raise BadValueError(
             f"{name} has rows of different lengths ({lengths}); every row needs the same number of values",
-            f"{name} の行の長さがそろっていません（{lengths}）。どの行も同じ数の値にしてください",
+            f"{name_ja} の行の長さがそろっていません（{lengths}）。どの行も同じ数の値にしてください",
         )
-    values = [[convert(cell, _place(name, i, j, len(rows))) for j, cell in enumerate(r)] for i, r in enumerate(rows)]
+    values = [
+        [convert(cell, _place(key.label, i, j, len(rows))) for j, cell in enumerate(r)] for i, r in enumerate(rows)
+    ]
     arr = np.array(values, dtype=np.float64)
     return arr[0] if key.ndim == 1 else arr
 
@@ -466,11 +485,10 @@ def _text_value(params: Mapping[str, str | list[str]], key: str) -> str | None:
 def _check_choice(key: Key, value: str) -> str:
     choices = tuple(key.choices())
     if value not in choices:
-        what_en, what_ja = key.what
         shown = repr(_clip(value))
         raise BadValueError(
-            f"unknown {what_en} {shown}; choose one of {', '.join(choices)}",
-            f"{what_ja} {shown} は使えません（{', '.join(choices)} から選んでください）",
+            f"{key.label[0]} {shown} is unknown; choose one of {', '.join(choices)}",
+            f"{key.label[1]} {shown} は使えません（{', '.join(choices)} から選んでください）",
         )
     return value
 
@@ -548,11 +566,12 @@ def _with_optimizer(parsed: dict[str, Any], base: dnn.Scenario, problems: list[P
     for setting in HYPERPARAMETERS:
         if setting in parsed and setting not in own:
             owner = owner_of(setting)
+            label = KEY_BY_NAME[setting].label
             problems.append(
                 _problem(
                     setting,
-                    f"{setting} is a setting of {owner}, and the optimizer here is {name}",
-                    f"{setting} は {owner} の設定です（ここでの最適化手法は {name}）",
+                    f"{label[0]} is a setting of {owner}, and the update rule here is {name}",
+                    f"{subject_ja(label[1])}は {owner} の設定です（ここでの最適化手法は {name}）",
                 )
             )
     return base.replace(optimizer=name, settings={k: parsed[k] for k in own if k in parsed})
@@ -623,7 +642,7 @@ def _read(values: Mapping[str, Any], base: dnn.Scenario, reader: _Reader, *, qui
             elif key.kind == "choice":
                 parsed[key.name] = _check_choice(key, reader.name_of(raw))
             else:
-                parsed[key.name] = _check_scalar(key.name, reader.number(raw, (key.name, key.name)), base)
+                parsed[key.name] = _check_scalar(key.name, reader.number(raw, key.label), base)
         except BadValueError as bad:
             if key.name not in quiet:
                 problems.append(_problem(key.name, bad.en, bad.ja))
@@ -650,10 +669,10 @@ def read_query(params: Mapping[str, str | list[str]], base: dnn.Scenario | None 
         if len(text) > limit:  # before any parsing: an absurd value costs nothing
             if key.name != LANG_PARAM:
                 too_long.append(
-                    Problem(
+                    _problem(
                         key.name,
-                        f"{key.name} is too long ({len(text):,} characters; at most {limit:,})",
-                        f"{key.name} が長すぎます（{len(text):,} 文字、最大 {limit:,}）",
+                        f"{key.label[0]} is too long ({len(text):,} characters; at most {limit:,})",
+                        f"{subject_ja(key.label[1])}が長すぎます（{len(text):,} 文字、最大 {limit:,}）",
                     )
                 )
             continue

@@ -21,9 +21,10 @@ from typing import Any
 import numpy as np
 
 import dnn
-from dnn.datasets import OwnData, Recipe, generate
+from dnn.datasets import FIELD_NAMES, OwnData, Recipe, generate
+from dnn.network import subject_ja
 
-from .codec import MAX_JSON_BYTES, Problem, format_array, format_number
+from .codec import MAX_JSON_BYTES, Problem, format_array, format_number, named
 from .shapes import scenario_with_data
 
 RECIPE_KEYS: tuple[str, ...] = ("data", "n", "noise", "data_seed", "test", "classes")  # in link order
@@ -31,6 +32,11 @@ JSON_KEY = "data"
 SPLIT_KEYS: tuple[str, ...] = ("test", "data_seed")  # your own samples' held-out share, in a link
 SPLIT_JSON_KEY = "held_out"
 MAX_CHARS = 32  # a recipe value is a name or a number: anything longer is refused before it is read
+# Each key as the Data section names the field, for messages (``ui.link_labels`` collects every key's label).
+LABELS: dict[str, tuple[str, str]] = {
+    **{key: FIELD_NAMES[key] for key in RECIPE_KEYS},
+    SPLIT_JSON_KEY: ("samples held out for testing", "テスト用に取り分けるサンプル"),
+}
 
 
 def recipe_to_query(recipe: Recipe) -> dict[str, str]:
@@ -60,8 +66,18 @@ def recipe_to_dict(recipe: Recipe) -> dict[str, Any]:
     }
 
 
+def problem(key: str, en: str, ja: str) -> Problem:
+    """A Problem for one of the data keys, its messages naming the field as the Data section does."""
+    return named(key, LABELS[key], en, ja)
+
+
 def _problem(e: dnn.ValidationError) -> Problem:
-    return Problem(e.field, e.en if e.en.startswith(e.field) else f"{e.field}: {e.en}", f"{e.field}: {e.ja}")
+    return problem(e.field, e.en, e.ja)
+
+
+def _too_long(key: str) -> Problem:
+    name_en, name_ja = LABELS[key]
+    return problem(key, f"{name_en} is too long", f"{subject_ja(name_ja)}が長すぎます")
 
 
 def _recipe(values: Mapping[str, Any]) -> tuple[Recipe | None, list[Problem]]:
@@ -75,7 +91,7 @@ def _recipe(values: Mapping[str, Any]) -> tuple[Recipe | None, list[Problem]]:
         if isinstance(value, str):
             value = value.strip()
             if len(value) > MAX_CHARS:
-                problems.append(Problem(key, f"{key} is too long", f"{key} が長すぎます"))
+                problems.append(_too_long(key))
                 continue
         if isinstance(value, bool):
             value = repr(value)  # true/false in a JSON file is not a number
@@ -124,9 +140,9 @@ def recipe_from_json(data: str | bytes) -> tuple[Recipe | None, list[Problem]]:
         return None, []
     value = doc[JSON_KEY]
     if not isinstance(value, dict):
-        return None, [Problem("data", "data: expected an object {...}", "data: オブジェクト {...} が必要です")]
+        return None, [problem("data", "expected an object {...}", "オブジェクト {...} が必要です")]
     if "data" not in value:
-        return None, [Problem("data", "data: the data set's name is missing", "data: データセットの名前がありません")]
+        return None, [problem("data", "the data set's name is missing", "データセットの名前がありません")]
     return _recipe(value)
 
 
@@ -208,7 +224,7 @@ def _own_data(sc: dnn.Scenario, values: Mapping[str, Any]) -> tuple[OwnData | No
         if isinstance(value, str):
             value = value.strip()
             if len(value) > MAX_CHARS:
-                problems.append(Problem(key, f"{key} is too long", f"{key} が長すぎます"))
+                problems.append(_too_long(key))
                 continue
         if isinstance(value, bool):
             value = repr(value)  # true/false in a JSON file is not a number
@@ -255,9 +271,7 @@ def own_data_from_json(data: str | bytes, sc: dnn.Scenario) -> tuple[OwnData | N
         return None, []
     value = doc[SPLIT_JSON_KEY]
     if not isinstance(value, dict):
-        return None, [
-            Problem("held_out", "held_out: expected an object {...}", "held_out: オブジェクト {...} が必要です")
-        ]
+        return None, [problem(SPLIT_JSON_KEY, "expected an object {...}", "オブジェクト {...} が必要です")]
     return _own_data(sc, value)
 
 

@@ -13,9 +13,10 @@ import re
 import unicodedata
 from collections.abc import Mapping
 
-from .codec import Problem
+from .codec import Problem, named
 
 NOTE_PARAM = "note"
+NOTE_LABEL = ("note from the link", "リンクのメモ")  # as the note's box is captioned on screen
 MAX_NOTE_CHARS = 500
 # Bidirectional overrides and isolates: they make text read in another order than it is stored.
 _REORDERING = re.compile("[\u202a-\u202e\u2066-\u2069\u200e\u200f]")
@@ -42,10 +43,12 @@ def note_from_query(params: Mapping[str, str | list[str]]) -> tuple[str | None, 
     note = clean_note(str(value))
     if len(note) > MAX_NOTE_CHARS:
         return None, [
-            Problem(
+            named(
                 NOTE_PARAM,
-                f"note is too long ({len(note):,} characters; at most {MAX_NOTE_CHARS}), so it is not shown",
-                f"note が長すぎるため表示しません（{len(note):,} 文字、最大 {MAX_NOTE_CHARS} 文字）",
+                NOTE_LABEL,
+                f"note from the link is too long ({len(note):,} characters; at most {MAX_NOTE_CHARS}), so it is not "
+                "shown",
+                f"リンクのメモが長すぎるため表示しません（{len(note):,} 文字、最大 {MAX_NOTE_CHARS} 文字）",
             )
         ]
     return (note or None), []

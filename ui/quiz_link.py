@@ -14,10 +14,15 @@ from collections.abc import Mapping, Sequence
 
 from dnn import quiz
 
-from .codec import Problem
+from .codec import Problem, named
 
 ASK_PARAM = "ask"
 SEED_PARAM = "quiz_seed"
+# The quiz's keys as a message names them (``ui.link_labels`` collects every key's label).
+LABELS: dict[str, tuple[str, str]] = {
+    ASK_PARAM: ("quantities the quiz asks", "クイズで問う値"),
+    SEED_PARAM: ("quiz scenario number", "クイズのシナリオ番号"),
+}
 MAX_ASK_CHARS = 400
 MAX_SHOWN_CHARS = 24
 _BY_LOWER_NAME = {name.lower(): name for name in quiz.ORDER}
@@ -46,10 +51,11 @@ def asks_from_text(text: str) -> tuple[tuple[str, ...] | None, list[Problem]]:
     listed = ", ".join(names)
     if len(text) > MAX_ASK_CHARS:
         return None, [
-            Problem(
+            named(
                 ASK_PARAM,
-                f"ask is too long ({len(text):,} characters; at most {MAX_ASK_CHARS})",
-                f"ask が長すぎます（{len(text):,} 文字、最大 {MAX_ASK_CHARS}）",
+                LABELS[ASK_PARAM],
+                f"the list is too long ({len(text):,} characters; at most {MAX_ASK_CHARS})",
+                f"リストが長すぎます（{len(text):,} 文字、最大 {MAX_ASK_CHARS}）",
             )
         ]
     tokens = [t.strip() for t in text.split(",")]
@@ -66,15 +72,21 @@ def asks_from_text(text: str) -> tuple[tuple[str, ...] | None, list[Problem]]:
     if unknown:
         shown = ", ".join(f"“{shortened(t)}”" for t in unknown[:3]) + (" …" if len(unknown) > 3 else "")
         problems.append(
-            Problem(
+            named(
                 ASK_PARAM,
-                f"ask: {shown} is not a quantity of the quiz; the quantities are {listed}",
-                f"ask: {shown} はクイズの値ではありません。使える名前: {listed}",
+                LABELS[ASK_PARAM],
+                f"{shown} is not a quantity of the quiz; the quantities are {listed}",
+                f"{shown} はクイズの値ではありません。使える名前: {listed}",
             )
         )
     elif not found:
         problems.append(
-            Problem(ASK_PARAM, f"ask is empty; the quantities are {listed}", f"ask が空です。使える名前: {listed}")
+            named(
+                ASK_PARAM,
+                LABELS[ASK_PARAM],
+                f"the list is empty; the quantities are {listed}",
+                f"リストが空です。使える名前: {listed}",
+            )
         )
     return (tuple(found) or None), problems
 
@@ -85,10 +97,11 @@ def seed_from_text(text: str) -> tuple[int | None, list[Problem]]:
     if re.fullmatch(r"\d{1,7}", stripped) and int(stripped) <= quiz.MAX_QUIZ_SEED:
         return int(stripped), []
     return None, [
-        Problem(
+        named(
             SEED_PARAM,
-            f"quiz_seed: “{shortened(stripped)}” is not a whole number from 0 to {quiz.MAX_QUIZ_SEED:,}",
-            f"quiz_seed: “{shortened(stripped)}” は 0〜{quiz.MAX_QUIZ_SEED:,} の整数ではありません",
+            LABELS[SEED_PARAM],
+            f"“{shortened(stripped)}” is not a whole number from 0 to {quiz.MAX_QUIZ_SEED:,}",
+            f"“{shortened(stripped)}” は 0〜{quiz.MAX_QUIZ_SEED:,} の整数ではありません",
         )
     ]
 

@@ -30,6 +30,7 @@ from dnn.core import Reduction
 
 from . import codec, data_codec, teacher
 from .i18n import LANGS, Lang, current_lang, tr
+from .link_labels import report_line
 from .note import NOTE_PARAM, note_from_query
 from .plain import plain
 
@@ -96,7 +97,7 @@ def _init_once() -> None:
         try:
             sc = data_codec.apply_recipe(sc, recipe)
         except dnn.ValidationError as e:
-            problems.append(codec.Problem("data", f"data: {e.en}", f"data: {e.ja}"))
+            problems.append(data_codec.problem("data", e.en, e.ja))
             recipe = None
     own, own_problems = data_codec.own_data_from_query(params, sc)
     problems += own_problems
@@ -104,7 +105,7 @@ def _init_once() -> None:
         try:
             sc = data_codec.apply_own_data(sc, own)
         except dnn.ValidationError as e:
-            problems.append(codec.Problem("test", f"test: {e.en}", f"test: {e.ja}"))
+            problems.append(data_codec.problem("test", e.en, e.ja))
             own = None
     ss[_DATA] = recipe or own
     ss[_NOTE] = teacher_note
@@ -536,7 +537,7 @@ def _show_messages() -> None:
             if report.source == "link"
             else tr("The file was not loaded; nothing changed:", "ファイルは読み込まれませんでした（変更なし）:")
         )
-        lines = "\n".join(f"- {plain(p.text(lang))}" for p in report.problems)  # they quote the link's values
+        lines = "\n".join(f"- {report_line(p, report.source, lang)}" for p in report.problems)
         tail = tr("Everything else was loaded.", "それ以外は読み込みました。") if report.source == "link" else ""
         with st.container(key="load_report"):
             st.warning(f"{intro}\n\n{lines}\n\n{tail}".strip(), icon=":material/link_off:")

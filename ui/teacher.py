@@ -17,7 +17,7 @@ import numpy as np
 
 import dnn
 
-from .codec import MAX_JSON_BYTES, Problem
+from .codec import MAX_JSON_BYTES, Problem, named
 from .quiz_link import shortened
 
 LOCK_PARAM = "lock"
@@ -50,6 +50,11 @@ PANELS: dict[str, tuple[str, str]] = {
     "questions": ("the notebook's questions", "ノートブックの疑問"),
 }
 HIDEABLE: tuple[str, ...] = (*SCREENS, *PANELS)
+# The teacher's keys as a message names them (``ui.link_labels`` collects every key's label).
+LABELS: dict[str, tuple[str, str]] = {
+    LOCK_PARAM: ("values the teacher locked", "先生が固定した値"),
+    HIDE_PARAM: ("screens and panels the teacher hid", "先生が隠した画面とパネル"),
+}
 
 
 def names_from_value(
@@ -57,25 +62,28 @@ def names_from_value(
 ) -> tuple[frozenset[str], list[Problem]]:
     """The names a ``lock``/``hide`` value lists (text "a,b" from a link, or a JSON list of strings), and one
     Problem for the key naming what is unknown. Letter case is ignored; ``all`` (lock only) means every name."""
+    label_en, label_ja = LABELS[key]
     allowed = tuple(allowed)
     listed = ", ".join((*allowed, ALL) if allow_all else allowed)
     if isinstance(value, list):
         if not all(isinstance(v, str) for v in value):
-            return frozenset(), [Problem(key, f"{key}: expected a list of names", f"{key}: 名前のリストが必要です")]
+            return frozenset(), [named(key, LABELS[key], "expected a list of names", "名前のリストが必要です")]
         text = ",".join(value)
     elif isinstance(value, str):
         text = value
     else:
         shown = shortened(json.dumps(value))
         return frozenset(), [
-            Problem(key, f"{key}: {shown} is not a list of names", f"{key}: {shown} は名前のリストではありません")
+            named(key, LABELS[key], f"{shown} is not a list of names", f"{shown} は名前のリストではありません")
         ]
     if len(text) > MAX_LIST_CHARS:
         return frozenset(), [
-            Problem(
+            named(
                 key,
-                f"{key} is too long ({len(text):,} characters; at most {MAX_LIST_CHARS}), so it is not used",
-                f"{key} が長すぎるため使いません（{len(text):,} 文字、最大 {MAX_LIST_CHARS} 文字）",
+                LABELS[key],
+                f"{label_en}: the list is too long ({len(text):,} characters; at most {MAX_LIST_CHARS}), so it is "
+                "not used",
+                f"{label_ja}: リストが長すぎるため使いません（{len(text):,} 文字、最大 {MAX_LIST_CHARS} 文字）",
             )
         ]
     by_lower = {name.lower(): name for name in allowed}
@@ -94,10 +102,11 @@ def names_from_value(
         return frozenset(found), []
     shown = ", ".join(f"“{shortened(t)}”" for t in unknown[:3]) + (" …" if len(unknown) > 3 else "")
     return frozenset(found), [
-        Problem(
+        named(
             key,
-            f"{key}: {shown} is not a name it knows; the names are {listed}",
-            f"{key}: {shown} は使えない名前です。使える名前: {listed}",
+            LABELS[key],
+            f"{shown} is not a name it knows; the names are {listed}",
+            f"{shown} は使えない名前です。使える名前: {listed}",
         )
     ]
 
@@ -171,12 +180,12 @@ def field_names(names: Iterable[str], lang: str) -> str:
 
 
 def locked_problems(names: Iterable[str], source_en: str, source_ja: str) -> list[Problem]:
-    """One Problem per locked field a file or request would change, named by its key."""
+    """One Problem per locked field a file or request would change, named as the screens name it."""
     return [
         Problem(
             name,
-            f"{name}: the teacher locked the {LOCKABLE[name][0]}; {source_en} would change it",
-            f"{name}: 先生が{LOCKABLE[name][1]}を固定しています。{source_ja}はそれを変えてしまいます",
+            f"{LOCKABLE[name][0]}: the teacher locked it; {source_en} would change it",
+            f"{LOCKABLE[name][1]}: 先生が固定しています。{source_ja}はそれを変えてしまいます",
         )
         for name in names
     ]
@@ -187,8 +196,8 @@ def teacher_from_json(
 ) -> tuple[str | None, frozenset[str], frozenset[str], tuple[str, ...] | None, list[Problem]]:
     """A scenario file's teacher keys: note, lock, hide and the quiz's ask (None/empty when absent), and a
     Problem for each bad one. A file ``scenario_from_json`` refuses gives nothing here. Never raises."""
-    from .note import NOTE_PARAM, note_from_query
-    from .quiz_link import ASK_PARAM, asks_from_text
+    from .note import NOTE_LABEL, NOTE_PARAM, note_from_query
+    from .quiz_link import ASK_PARAM, LABELS, asks_from_text
 
     if len(data) > MAX_JSON_BYTES:
         return None, frozenset(), frozenset(), None, []  # the scenario's reader has refused the file already
@@ -205,7 +214,7 @@ def teacher_from_json(
             note, more = note_from_query({NOTE_PARAM: doc[NOTE_PARAM]})
             problems += more
         else:
-            problems.append(Problem(NOTE_PARAM, "note: expected text", "note: 文字列が必要です"))
+            problems.append(named(NOTE_PARAM, NOTE_LABEL, "expected text", "文字列が必要です"))
     lock, hide, more = read_teacher(doc)
     problems += more
     asks = None
@@ -217,5 +226,5 @@ def teacher_from_json(
             asks, more = asks_from_text(value)
             problems += more
         else:
-            problems.append(Problem(ASK_PARAM, "ask: expected a list of names", "ask: 名前のリストが必要です"))
+            problems.append(named(ASK_PARAM, LABELS[ASK_PARAM], "expected a list of names", "名前のリストが必要です"))
     return note, lock, hide, asks, problems
