@@ -9,6 +9,7 @@ import pytest
 import dnn
 from ui import codec, presets
 from ui.codec import scenario_from_json, scenario_from_query, scenario_to_json, scenario_to_query
+from ui.link_labels import LABELS
 
 SEED = dnn.seed_scenario()
 DESIGN_LINK = (
@@ -119,7 +120,8 @@ def test_the_bad_link_from_the_brief_loads_the_rest():
     assert "-5" in by_field["lr"].en
     assert "999999999999" in by_field["steps"].en
     for p in problems:
-        assert p.en.startswith(p.field) and p.field in p.ja  # every message names its key
+        # every message starts with the field's name on screen, never the bare key
+        assert p.en.startswith(LABELS[p.field][0]) and p.ja.startswith(LABELS[p.field][1])
 
 
 def test_good_keys_load_next_to_bad_ones():
@@ -161,7 +163,7 @@ def test_each_bad_value_is_reported_with_its_key(key, value, words):
     assert fields(problems) == [key]
     for word in words:
         assert word in problems[0].en
-    assert key in problems[0].ja
+    assert problems[0].en.startswith(LABELS[key][0]) and problems[0].ja.startswith(LABELS[key][1])
 
 
 # ---------------------------------------------------------------- shape changes
@@ -323,7 +325,8 @@ def test_a_bad_reduction_in_a_link_is_named():
     assert loaded.reduction is None and fields(loaded.problems) == ["reduction"]
     problem = loaded.problems[0]
     assert "'avg'" in problem.en and "mean" in problem.en and "sum" in problem.en
-    assert problem.ja.startswith("reduction: 勾配のまとめ方（サンプル方向）")
+    assert problem.en.startswith("gradient over samples 'avg' is unknown")
+    assert problem.ja.startswith("勾配のまとめ方（サンプル方向） 'avg' は使えません")
 
 
 def test_json_keeps_the_reduction():

@@ -7,6 +7,7 @@ import pytest
 
 import dnn
 from ui import codec
+from ui.link_labels import LABELS
 
 SEED = dnn.seed_scenario()
 
@@ -52,12 +53,12 @@ def test_json_holds_the_settings_as_numbers():
 @pytest.mark.parametrize(
     "params,field,en,ja",
     [
-        ({"opt": "nesterov"}, "opt", "unknown optimizer 'nesterov'", "最適化手法 'nesterov' は使えません"),
-        ({"opt": "adam", "beta1": "1"}, "beta1", "β1 (first moment) must be a number from 0", "β1（1 次モーメント）"),
+        ({"opt": "nesterov"}, "opt", "update rule (optimizer) 'nesterov' is unknown", "最適化手法（パラメータの更新則） 'nesterov' は使えません"),
+        ({"opt": "adam", "beta1": "1"}, "beta1", "β1 (first moment) is 1.0; it must be a number from 0", "β1（1 次モーメント）"),
         ({"opt": "adam", "beta2": "-0.1"}, "beta2", "up to (not including) 1", "0 以上 1 未満"),
         ({"opt": "rmsprop", "decay": "nan"}, "decay", "only finite numbers", "有限の数"),
         ({"opt": "momentum", "momentum": "abc"}, "momentum", "is not a number", "数値ではありません"),
-        ({"beta1": "0.5"}, "beta1", "beta1 is a setting of adam, and the optimizer here is sgd", "adam の設定です"),
+        ({"beta1": "0.5"}, "beta1", "β1 (first moment) is a setting of adam, and the update rule here is sgd", "adam の設定です"),
         ({"opt": "momentum", "decay": "0.5"}, "decay", "setting of rmsprop", "rmsprop の設定です"),
     ],
 )
@@ -65,6 +66,8 @@ def test_bad_optimizer_keys_are_named_in_both_languages_and_the_rest_loads(param
     loaded = codec.read_query({**parse(codec.query_string(SEED.replace(lr=0.5))), **params}, SEED)
     assert [p.field for p in loaded.problems] == [field]
     assert en in loaded.problems[0].en and ja in loaded.problems[0].ja
+    # named as the screen names the field (the key alone is no word for a learner)
+    assert loaded.problems[0].en.startswith(LABELS[field][0]) and loaded.problems[0].ja.startswith(LABELS[field][1])
     assert loaded.scenario.lr == 0.5  # the other keys still load
     # the rule itself loads when only its setting is bad; an unknown rule leaves SGD
     expected = params.get("opt", "sgd") if field != "opt" else "sgd"

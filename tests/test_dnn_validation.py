@@ -26,8 +26,8 @@ def scenario(**changes):
         (lambda: net(W2=np.ones((4, 2))), "W2", "W2 has 4 rows but the hidden layer has 3 units"),
         (lambda: net(b1=[0.1, 0.2]), "b1", "b1 has 2 entries but the hidden layer has 3 units"),
         (lambda: net(b2=[0.1, 0.2, 0.3]), "b2", "b2 has 3 entries but the output layer has 2 units"),
-        (lambda: net(W1=[[0.1, np.nan, 0.5], [0.2, 0.4, 0.6]]), "W1", "W1[0, 1] is nan"),
-        (lambda: net(b2=[0.1, np.inf]), "b2", "b2[1] is inf"),
+        (lambda: net(W1=[[0.1, np.nan, 0.5], [0.2, 0.4, 0.6]]), "W1", "W1[x1, h2] is nan"),
+        (lambda: net(b2=[0.1, np.inf]), "b2", "b2[y2] is inf"),
         (lambda: net(W1=[["a", 1, 2], [1, 2, 3]]), "W1", "W1 must hold numbers only"),
         (lambda: net(W1=np.ones((9, 3))), "W1", "W1 gives 9 rows (inputs); allowed are 1 to 8"),
         (lambda: net(W1=np.ones((2, 17)), b1=np.ones(17), W2=np.ones((17, 2))), "W1", "allowed are 1 to 16"),
@@ -37,28 +37,28 @@ def scenario(**changes):
         (lambda: net(hidden="swish"), "hidden", "hidden activation 'swish' is unknown"),
         (lambda: net(output="tanh"), "output", "output layer 'tanh' is unknown"),
         (lambda: scenario(x=[[1.0, 5.0, 2.0]]), "x", "x has 3 columns but the network has 2 inputs"),
-        (lambda: scenario(x=[[1.0, np.nan]]), "x", "x[0, 1] is nan"),
+        (lambda: scenario(x=[[1.0, np.nan]]), "x", "x[sample 1, x2] is nan"),
         (lambda: scenario(x=np.ones((257, 2)), d=np.tile([0.0, 1.0], (257, 1))), "x", "allowed are 1 to 256"),
         (lambda: scenario(d=[[0.0, 1.0], [1.0, 0.0]]), "d", "d has 2 rows but x has 1 samples"),
         (lambda: scenario(d=[[0.0, 1.0, 0.0]]), "d", "d has 3 columns but the network has 2 outputs"),
-        (lambda: scenario(d=[[0.3, 0.2]]), "d", "d[0] must sum to 1 for softmax"),
-        (lambda: scenario(d=[[-0.5, 1.5]]), "d", "d[0, 0] is -0.5; targets for softmax must be between 0 and 1"),
+        (lambda: scenario(d=[[0.3, 0.2]]), "d", "d[sample 1] must sum to 1 for softmax"),
+        (lambda: scenario(d=[[-0.5, 1.5]]), "d", "d[sample 1, y1] is -0.5; targets for softmax must be between 0 and 1"),
         (
             lambda: dnn.Scenario(net(output="sigmoid"), [[1.0, 5.0]], [[0.0, 2.0]]),
             "d",
-            "d[0, 1] is 2.0; targets for sigmoid must be between 0 and 1",
+            "d[sample 1, y2] is 2.0; targets for sigmoid must be between 0 and 1",
         ),
-        (lambda: scenario(lr=-5), "lr", "lr is -5; the learning rate must be greater than 0"),
+        (lambda: scenario(lr=-5), "lr", "learning rate η is -5; it must be greater than 0"),
         (lambda: scenario(lr=0), "lr", "greater than 0"),
-        (lambda: scenario(lr=float("nan")), "lr", "lr is nan"),
-        (lambda: scenario(lr="fast"), "lr", "lr 'fast' is not a number"),
+        (lambda: scenario(lr=float("nan")), "lr", "learning rate η is nan"),
+        (lambda: scenario(lr="fast"), "lr", "learning rate η: 'fast' is not a number"),
         (lambda: scenario(steps=999_999_999_999), "steps", "whole number from 1 to 100,000"),
         (lambda: scenario(steps=2.5), "steps", "whole number"),
         (lambda: scenario(steps=0), "steps", "whole number"),
         (lambda: dnn.backward(SEED, X, D, reduction="max"), "reduction", "'mean' or 'sum'"),
         (lambda: dnn.train(SEED, X, D, reduction="max"), "reduction", "'mean' or 'sum'"),
         (lambda: dnn.sweep(SEED, X, D, [0.1], 10, reduction="max"), "reduction", "'mean' or 'sum'"),
-        (lambda: dnn.sweep(SEED, X, D, [0.1, -1.0], 10), "lr", "lr is -1"),
+        (lambda: dnn.sweep(SEED, X, D, [0.1, -1.0], 10), "lr", "learning rate η is -1"),
         (lambda: dnn.sweep(SEED, X, D, np.ones(4097) * 0.1, 10), "lrs", "at most 4096 runs"),
         (lambda: dnn.sweep(SEED, X, D, [], 10), "lrs", "at least one network and one learning rate"),
         (lambda: dnn.sweep([], X, D, [0.1], 10), "lrs", "at least one network and one learning rate"),
@@ -78,7 +78,15 @@ def test_rule_and_message(build, field, message):
     # the Japanese message is there in its own right: not the English one again, and in Japanese
     assert error.ja != error.en and JAPANESE.search(error.ja), f"no Japanese message: {error.ja!r}"
     assert "(" not in error.ja and ")" not in error.ja, f"half-width parentheses in Japanese: {error.ja!r}"
-    assert field in error.ja or field in ("hidden", "output", "step", "network", "reduction") or "学習率" in error.ja
+    # named as the screens name the field: "learning rate η", "training steps", a cell as "W1[x2, h3]"
+    if field in ("lr", "steps"):  # the code's names are no words for a learner
+        name_en, name_ja = dnn.network.FIELD_NAMES[field]
+        assert error.en.startswith(name_en) and error.ja.startswith(name_ja)
+        assert not re.search(r"(?<![ \w])(lr|steps)\b", error.en + error.ja), error.en
+    elif field in ("hidden", "output"):
+        assert dnn.network.FIELD_NAMES[field][1] in error.ja
+    elif field in dnn.network.FIELD_NAMES:  # the arrays' own names (W1, x, d) are the course's and the grids'
+        assert field in error.en and field in error.ja
 
 
 def test_a_message_cannot_leave_out_its_japanese():
@@ -89,7 +97,10 @@ def test_a_message_cannot_leave_out_its_japanese():
 def test_japanese_message_names_the_field_and_cell():
     with pytest.raises(dnn.ValidationError) as info:
         net(W1=[[0.1, 0.3, 0.5], [0.2, np.inf, 0.6]])
-    assert "W1[1, 1]" in info.value.ja and "有限" in info.value.ja
+    assert "W1[x2, h2]" in info.value.ja and "有限" in info.value.ja
+    with pytest.raises(dnn.ValidationError) as info:
+        scenario(d=[[0.0, 1.0], [1.5, -0.5]], x=[[1.0, 5.0], [2.0, 1.0]])
+    assert "d[サンプル2, y1]" in info.value.ja and "d[sample 2, y1]" in info.value.en
 
 
 def test_valid_inputs_are_accepted_and_frozen():

@@ -58,7 +58,7 @@ def test_a_too_long_note_is_reported_by_key_and_the_rest_loads(length):
     assert not at.exception
     assert note_texts(at) == []
     warning = unescape(at.warning[0].value)
-    assert "- note is too long" in warning and f"{length:,} characters" in warning
+    assert "- note from the link is too long" in warning and f"{length:,} characters" in warning
     assert "note" not in at.query_params
     assert codec.scenario_from_query(at.query_params)[0] == dnn.seed_scenario().replace(lr=0.2)
 

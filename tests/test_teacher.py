@@ -286,8 +286,8 @@ def test_hidden_panels_are_not_drawn():
     [
         ("lock", "foo", "“foo” is not a name it knows"),
         ("hide", "[x](http://a)", "is not a name it knows"),
-        ("lock", "," * 5000, "lock is too long (5,000 characters"),
-        ("hide", "," * 5000, "hide is too long (5,000 characters"),
+        ("lock", "," * 5000, "the list is too long (5,000 characters"),
+        ("hide", "," * 5000, "the list is too long (5,000 characters"),
         ("lock", "<script>alert(1)</script>,W1", "is not a name it knows"),
     ],
 )
@@ -295,7 +295,8 @@ def test_hostile_values_are_reported_by_key_and_the_rest_loads(key, value, says)
     at = open_at(**{key: value})
     source = at.warning[0].value
     warning = unescape(source)  # what a reader sees
-    assert f"- {key}" in warning and says in warning
+    # named as a teacher reads it, the key after the name as code
+    assert f"- {teacher.LABELS[key][0]} (`{key}` in the link): " in warning and says in warning
     assert sc(at) == TEACHER
     assert "](http" not in source and "<script>" not in source  # escaped: shown as text, never a link or tag
     if value.endswith(",W1"):
@@ -353,7 +354,7 @@ def test_an_upload_that_changes_a_locked_value_is_refused_by_key():
     at.sidebar.file_uploader[0].set_value(("s.json", other.encode(), "application/json")).run()
     assert not at.exception and sc(at) == TEACHER
     report = unescape(at.warning[0].value)
-    assert "The file was not loaded" in report and "- lr: the teacher locked the learning rate η" in report
+    assert "The file was not loaded" in report and "- learning rate η (`lr` in the file): the teacher locked it" in report
     assert "- W1" not in report  # W1 is the same in the file: only what it would change is named
     same = codec.scenario_to_json(TEACHER.replace(steps=7), "mean", {"lock": ["steps"], "hide": ["quiz"]})
     at.sidebar.file_uploader[0].set_value(("t.json", same.encode(), "application/json")).run()
