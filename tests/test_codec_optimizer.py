@@ -53,12 +53,27 @@ def test_json_holds_the_settings_as_numbers():
 @pytest.mark.parametrize(
     "params,field,en,ja",
     [
-        ({"opt": "nesterov"}, "opt", "update rule (optimizer) 'nesterov' is unknown", "最適化手法（パラメータの更新則） 'nesterov' は使えません"),
-        ({"opt": "adam", "beta1": "1"}, "beta1", "β1 (first moment) is 1.0; it must be a number from 0", "β1（1 次モーメント）"),
+        (
+            {"opt": "nesterov"},
+            "opt",
+            "update rule (optimizer) 'nesterov' is unknown",
+            "最適化手法（パラメータの更新則） 'nesterov' は使えません",
+        ),
+        (
+            {"opt": "adam", "beta1": "1"},
+            "beta1",
+            "β1 (first moment) is 1.0; it must be a number from 0",
+            "β1（1 次モーメント）",
+        ),
         ({"opt": "adam", "beta2": "-0.1"}, "beta2", "up to (not including) 1", "0 以上 1 未満"),
         ({"opt": "rmsprop", "decay": "nan"}, "decay", "only finite numbers", "有限の数"),
         ({"opt": "momentum", "momentum": "abc"}, "momentum", "is not a number", "数値ではありません"),
-        ({"beta1": "0.5"}, "beta1", "β1 (first moment) is a setting of adam, and the update rule here is sgd", "adam の設定です"),
+        (
+            {"beta1": "0.5"},
+            "beta1",
+            "β1 (first moment) is a setting of adam, and the update rule here is sgd",
+            "adam の設定です",
+        ),
         ({"opt": "momentum", "decay": "0.5"}, "decay", "setting of rmsprop", "rmsprop の設定です"),
     ],
 )

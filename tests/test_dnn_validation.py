@@ -42,7 +42,11 @@ def scenario(**changes):
         (lambda: scenario(d=[[0.0, 1.0], [1.0, 0.0]]), "d", "d has 2 rows but x has 1 samples"),
         (lambda: scenario(d=[[0.0, 1.0, 0.0]]), "d", "d has 3 columns but the network has 2 outputs"),
         (lambda: scenario(d=[[0.3, 0.2]]), "d", "d[sample 1] must sum to 1 for softmax"),
-        (lambda: scenario(d=[[-0.5, 1.5]]), "d", "d[sample 1, y1] is -0.5; targets for softmax must be between 0 and 1"),
+        (
+            lambda: scenario(d=[[-0.5, 1.5]]),
+            "d",
+            "d[sample 1, y1] is -0.5; targets for softmax must be between 0 and 1",
+        ),
         (
             lambda: dnn.Scenario(net(output="sigmoid"), [[1.0, 5.0]], [[0.0, 2.0]]),
             "d",

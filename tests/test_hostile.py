@@ -16,6 +16,8 @@ import pytest
 import dnn
 from tests.test_home import edit, scenario, start
 from ui import codec, editors, state
+from ui.i18n import pick
+from ui.link_labels import LABELS
 
 SEED = dnn.seed_scenario()
 PUNCTUATION = r"[!-/:-@\[-`{-~]"  # ASCII punctuation: every character CommonMark can give a meaning
@@ -28,7 +30,10 @@ def unescape(markdown: str) -> str:
 
 def assert_inert(line: str) -> None:
     """``line`` (Markdown source) can render only as text: every ASCII punctuation is escaped, and no bare address
-    (http://, www., a@b) survives that GitHub's Markdown would turn into a link."""
+    (http://, www., a@b) survives that GitHub's Markdown would turn into a link. The one exception is the key after
+    the field's name, as code ("(`lr` in the link)"): one of the tables' own keys, never text from the link."""
+    keys = "|".join(re.escape(k) for k in LABELS)
+    line = re.sub(rf" \(`(?:{keys})` in the (?:link|file)\)|（(?:リンク|ファイル)の `(?:{keys})`）", "", line, count=1)
     bare = re.sub(r"\\" + PUNCTUATION, "", line)
     assert not re.findall(PUNCTUATION, bare), line
     joined = line.replace("\\", "")  # escapes removed, the word joiners kept
@@ -61,7 +66,7 @@ HOSTILE_FILES = [
     ("no scenario", b'{"name": "my notes", "tags": []}', "file", "no scenario in it", "シナリオが入っていません"),
     ("string number", b'{"lr": "0.5"}', "lr", "not a number", "数値ではありません"),
     ("list of objects", b'{"b1": [{}, {}, {}]}', "b1", "not a number", "数値ではありません"),
-    ("huge name", b'{"hidden": "' + b"A" * 90_000 + b'"}', "hidden", "unknown hidden activation", "使えません"),
+    ("huge name", b'{"hidden": "' + b"A" * 90_000 + b'"}', "hidden", "hidden activation 'AAAA", "使えません"),
 ]
 
 
@@ -100,7 +105,10 @@ def test_uploading_a_hostile_file_keeps_the_session(lang, name, data, field, en,
     assert scenario(at) == before
     assert len(at.warning) == 1
     message = unescape(at.warning[0].value)
-    assert (en if lang == "en" else ja) in message and field in message
+    assert (en if lang == "en" else ja) in message
+    # the field as the screen names it ("learning rate η", "input x"), never the bare key first
+    name = LABELS[field][lang == "ja"] if field in LABELS else pick(lang, "file:", "ファイル:")
+    assert problem_lines(message)[0].startswith(name)
     at.sidebar.button(key="sidebar_undo").click().run()  # the session's history is intact
     assert scenario(at) == first
 
@@ -261,8 +269,12 @@ def test_a_fraction_in_the_steps_box_is_refused(lang):
 @pytest.mark.parametrize(
     ("query", "en", "ja"),
     [
-        ({"lr": "1000001"}, "lr is 1000001;", "学習率 lr が 1000001 です"),
-        ({"lr": "1000000.0000001"}, "lr is 1000000.0000001;", "1000000.0000001"),
+        (
+            {"lr": "1000001"},
+            "learning rate η (`lr` in the link) is 1000001;",
+            "学習率 η（リンクの `lr`）が 1000001 です",
+        ),
+        ({"lr": "1000000.0000001"}, "learning rate η (`lr` in the link) is 1000000.0000001;", "1000000.0000001"),
         ({"d": "0.5,0.500001"}, "(it sums to 1.000001)", "合計 1.000001"),
         ({"d": "0.3,0.6999"}, "(it sums to 0.9999)", "合計 0.9999"),
     ],

@@ -354,7 +354,9 @@ def test_an_upload_that_changes_a_locked_value_is_refused_by_key():
     at.sidebar.file_uploader[0].set_value(("s.json", other.encode(), "application/json")).run()
     assert not at.exception and sc(at) == TEACHER
     report = unescape(at.warning[0].value)
-    assert "The file was not loaded" in report and "- learning rate η (`lr` in the file): the teacher locked it" in report
+    assert (
+        "The file was not loaded" in report and "- learning rate η (`lr` in the file): the teacher locked it" in report
+    )
     assert "- W1" not in report  # W1 is the same in the file: only what it would change is named
     same = codec.scenario_to_json(TEACHER.replace(steps=7), "mean", {"lock": ["steps"], "hide": ["quiz"]})
     at.sidebar.file_uploader[0].set_value(("t.json", same.encode(), "application/json")).run()
