@@ -5,7 +5,7 @@ import pandas as pd
 import streamlit as st
 
 import dnn
-from ui import data_view, editors, not_finite, state
+from ui import data_view, editors, explain, not_finite, state
 from ui.figures_network import network_diagram
 from ui.i18n import current_lang, pick, tr
 
@@ -38,9 +38,11 @@ with glance:
     st.subheader(tr("At a glance", "概要"))
     fwd = dnn.forward(net, sc.x)
     grads = dnn.backward(net, sc.x, sc.d, reduction=state.reduction(), fwd=fwd)
+    loss = dnn.loss(net, sc.x, sc.d)
+    below_zero = explain.loss_below_zero_note(net.output, net.n_out, lang)
     st.metric(
         tr("Loss E (mean over samples)", "誤差 E（サンプル平均）"),
-        f"{dnn.loss(net, sc.x, sc.d):.6g}",
+        f"{loss:.6g}",
         help=tr(
             "The notebook computes this loss but never prints it."
             if net.output == "softmax"
@@ -48,8 +50,11 @@ with glance:
             "ノートブックはこの誤差を計算していますが、表示はしていません。"
             if net.output == "softmax"
             else "この出力層の誤差です（ノートブック自身のネットワークは softmax と交差エントロピー誤差）。",
-        ),
+        )
+        + (" " + below_zero if below_zero and lang == "en" else below_zero),
     )
+    if loss < 0:  # only the 1e-7 in the log makes this possible: say so next to the number
+        st.caption(tr(f"Why E is below 0: {below_zero}", f"E が 0 を下回る理由: {below_zero}"))
     outputs = pd.DataFrame(
         fwd.y,
         index=[tr(f"sample {i + 1}", f"サンプル{i + 1}") for i in range(len(sc.x))],

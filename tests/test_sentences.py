@@ -279,3 +279,71 @@ def test_compare_difference_titles_use_full_width_parentheses_in_japanese():
         .to_plotly_json()["layout"]["title"]["text"]
         .startswith("Δb1 (bias)")
     )
+
+
+# ================================================================ the newest screens (a second read-through)
+
+HIDDEN = ("relu", "sigmoid", "tanh", "identity")
+OUTPUTS = ("softmax", "sigmoid", "identity")
+REDUCTIONS = ("mean", "sum")
+
+
+def perfect_network(hidden: str, output: str, n_out: int) -> dnn.Network:
+    """A network whose output is exactly the one-hot target "last class": W2 = 0 and b2 = ±800, so that exp and
+    the sigmoid round to exactly 0 and 1 (exp(−800) underflows to 0)."""
+    b2 = np.full(n_out, -800.0 if output != "softmax" else 0.0)
+    b2[-1] = 800.0
+    if output == "identity":
+        b2 = np.zeros(n_out)
+        b2[-1] = 1.0
+    return dnn.Network(
+        W1=np.full((2, 3), 0.1), b1=np.zeros(3), W2=np.zeros((3, n_out)), b2=b2, hidden=hidden, output=output
+    )
+
+
+@pytest.mark.parametrize("n", [1, 2])
+@pytest.mark.parametrize("reduction", REDUCTIONS)
+@pytest.mark.parametrize("output", OUTPUTS)
+@pytest.mark.parametrize("hidden", HIDDEN)
+def test_a_loss_below_zero_is_explained_with_the_number_it_has(hidden, output, reduction, n):
+    """Home, Training and Sweep say why E can be below 0; the number they give is the E that dnn reports when every
+    output equals its one-hot target exactly (softmax: one log term per sample, sigmoid: one per output)."""
+    for n_out in (2, 3):
+        net = perfect_network(hidden, output, n_out)
+        x = np.tile([[1.0, 5.0]], (n, 1))
+        d = np.zeros((n, n_out))
+        d[:, -1] = 1.0
+        e = dnn.loss(net, x, d)
+        log_terms = {"softmax": 1, "sigmoid": n_out, "identity": 0}[output]
+        assert e == pytest.approx(-log_terms * np.log(1 + 1e-7), rel=1e-6, abs=1e-300)  # independent: the 1e-7
+        for lang in ("en", "ja"):
+            note = explain.loss_below_zero_note(output, n_out, lang)
+            if output == "identity":
+                assert note == "" and e == 0.0
+                continue
+            assert e < 0
+            assert explain.sci(e) in note, (note, e)
+            assert "1e-7" in note
+            assert "per output" not in note and "出力 1 個あたり" not in note
+
+
+def test_home_explains_a_loss_of_minus_1e7():
+    """y equals the one-hot d exactly: Home shows E = −1e-07 and, beside it, why."""
+    link = {"W2": "0,0;0,0;0,0", "b2": "0,800"}
+    for lang in ("en", "ja"):
+        at = open_page("app.py", {**link, "lang": lang})
+        metric = at.metric[0]
+        assert float(metric.value) < 0
+        shown = " ".join(c.value for c in at.caption)
+        assert explain.sci(float(metric.value)) in shown
+        assert "1e-7" in metric.proto.help
+    at = open_page("app.py", {})  # the notebook's E > 0: no such caption
+    assert not any("1e-7" in c.value for c in at.caption)
+
+
+def test_training_log_scale_note_is_true_for_the_squared_error():
+    """A loss of 0 with an identity output has nothing to do with a 1e-7 in a log (the squared error has none)."""
+    text = explain.loss_below_zero_note("identity", 2, "en")
+    assert "log" not in text
+    source = (ROOT / "ui" / "training_view.py").read_text(encoding="utf-8")
+    assert "each output's term bottoms out" not in source
