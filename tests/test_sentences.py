@@ -347,3 +347,56 @@ def test_training_log_scale_note_is_true_for_the_squared_error():
     assert "log" not in text
     source = (ROOT / "ui" / "training_view.py").read_text(encoding="utf-8")
     assert "each output's term bottoms out" not in source
+
+
+RULES = ("momentum", "adagrad", "rmsprop", "adam")
+
+
+@pytest.mark.parametrize("n", [1, 2])
+@pytest.mark.parametrize("reduction", REDUCTIONS)
+@pytest.mark.parametrize("output", OUTPUTS)
+@pytest.mark.parametrize("hidden", HIDDEN)
+def test_update_rule_texts_name_the_gradient_they_use(hidden, output, reduction, n):
+    """Backprop's "one step of <rule>" and the rule's caption on Scenario/Training call g the gradient of E or of
+    E_sum as it is: with the sum over two samples g is N times the mean loss's gradient."""
+    from ui import optimizer_controls, optimizer_explain
+
+    net = dnn.seed_network().replace(hidden=hidden, output=output)
+    x, d = (TWO_X, TWO_D) if n == 2 else (TWO_X[:1], TWO_D[:1])
+    if output == "sigmoid":
+        d = np.array([[0.0, 1.0], [1.0, 0.0]])[:n]
+    g = dnn.backward(net, x, d, reduction)
+    mean = dnn.numerical_gradient(net, x, d)  # the mean loss's gradient, by central differences
+    ratio = float(np.sum(g.W2 * mean.W2) / np.sum(mean.W2 * mean.W2))
+    is_sum = abs(ratio - 1.0) > 1e-3
+    assert ratio == pytest.approx(n if reduction == "sum" else 1.0, rel=1e-4)
+    named = "∂E_sum/∂W" if is_sum else "∂E/∂W"
+    for rule in RULES:
+        settings = dnn.optimizers.check_optimizer(rule)
+        step = dnn.step_report(net, x, d, g, 0.01, rule, **settings)
+        for lang in ("en", "ja"):
+            loss = dnn.claims.loss_symbol(reduction, n)
+            intro = optimizer_explain.step_blocks(net, g, step, 0.01, settings, lang, loss=loss)[0].body
+            assert f"g = {named}" in intro, intro
+            assert not is_sum or "g = ∂E/∂W" not in intro
+            for raw in ("beta1", "beta2", "momentum =", "decay ="):
+                assert raw not in intro, intro
+            sc = dnn.Scenario(network=net, x=x, d=d, lr=0.01, steps=10, optimizer=rule)
+            caption = optimizer_controls.rule_caption(sc, dnn.claims.loss_symbol(reduction, n), lang)
+            assert f"g = {named}" in caption and "）（" not in caption and ")(" not in caption
+
+
+def test_training_rule_step_in_random_sample_mode_says_whose_loss_it_shows():
+    """Training's "step k + 1 of the update rule" with one random sample per step: the loss before the step that it
+    shows is the drawn sample's, and the text says so (and which sample)."""
+    from ui import optimizer_explain
+
+    h = dnn.train(dnn.seed_network(), TWO_X, TWO_D, lr=0.01, steps=5, stochastic=True, seed=0, optimizer="adam")
+    k = 2
+    i = int(h.sample_indices[k])
+    blocks = optimizer_explain.step_of_run(h, k, "en")
+    before = next(b for b in blocks if b.kind == "metrics").body[0]
+    sample_loss = dnn.loss(h.network_at(k), TWO_X[i : i + 1], TWO_D[i : i + 1])
+    assert float(before.value) == pytest.approx(sample_loss, rel=1e-6)
+    assert sample_loss != pytest.approx(dnn.loss(h.network_at(k), TWO_X, TWO_D), rel=1e-3)
+    assert f"sample #{i + 1} alone" in blocks[0].body
