@@ -400,3 +400,35 @@ def test_training_rule_step_in_random_sample_mode_says_whose_loss_it_shows():
     assert float(before.value) == pytest.approx(sample_loss, rel=1e-6)
     assert sample_loss != pytest.approx(dnn.loss(h.network_at(k), TWO_X, TWO_D), rel=1e-3)
     assert f"sample #{i + 1} alone" in blocks[0].body
+
+
+@pytest.mark.parametrize("n", [1, 2])
+@pytest.mark.parametrize("reduction", REDUCTIONS)
+@pytest.mark.parametrize("output", OUTPUTS)
+@pytest.mark.parametrize("hidden", HIDDEN)
+def test_slow_motion_names_the_step_it_shows(hidden, output, reduction, n):
+    """Slow motion draws one SGD step (dnn.sgd_step) of the gradient of E or E_sum; its words say which, also
+    when the scenario's own rule is another one."""
+    from ui import slow_motion
+
+    net = dnn.seed_network().replace(hidden=hidden, output=output)
+    x, d = TWO_X[:n], TWO_D[:n]
+    g = dnn.backward(net, x, d, reduction)
+    # the update phase's new b2 is an SGD step of the gradient of the mean loss, times N with the sum
+    fig = slow_motion.phase_figure(net, x, d, 0.5, reduction, 3, "en")
+    shown_b2 = [float(t.split("b2→")[1]) for tr_ in fig.data if tr_.meta and tr_.meta.get("layer") == "y"
+                for t in tr_.text]  # fmt: skip
+    grad_mean_b2 = np.sum(dnn.forward(net, x).y - d, axis=0) / n  # every output layer here: δ2 = (y − d)/N
+    factor = n if reduction == "sum" else 1
+    np.testing.assert_allclose(shown_b2, net.b2 - 0.5 * factor * grad_mean_b2, rtol=1e-3, atol=5e-4)
+    named = "E_sum" if reduction == "sum" and n > 1 else "E"
+    assert np.allclose(g.b2, (net.b2 - np.array(shown_b2)) / 0.5, rtol=1e-3, atol=1e-3)  # 4 digits shown
+    for lang in ("en", "ja"):
+        for phase in (1, 3):
+            text = slow_motion.phase_text(phase, reduction, n, 0.5, lang, output=output, optimizer="adam")
+            assert f"∂{named}/∂" in text
+            if named == "E_sum":
+                assert "∂E/∂" not in text
+        update = slow_motion.phase_text(3, reduction, n, 0.5, lang, output=output, optimizer="adam")
+        assert "SGD" in update and "Adam" in update
+        assert "sigmoid" not in slow_motion.phase_text(1, reduction, n, 0.5, "ja", output=output)
