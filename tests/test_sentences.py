@@ -432,3 +432,21 @@ def test_slow_motion_names_the_step_it_shows(hidden, output, reduction, n):
         update = slow_motion.phase_text(3, reduction, n, 0.5, lang, output=output, optimizer="adam")
         assert "SGD" in update and "Adam" in update
         assert "sigmoid" not in slow_motion.phase_text(1, reduction, n, 0.5, "ja", output=output)
+
+
+@pytest.mark.parametrize("lang", ["en", "ja"])
+def test_quiz_words_not_link_keys_and_the_rule_it_asks(lang):
+    """The Quiz names the hidden activation as the menus do, its value menu without the link keys (delta2, gW1),
+    counts without "(s)", and says that the new parameters are SGD's step when the scenario's rule is Adam."""
+    from ui.i18n import activation_label
+
+    at = open_page("pages/6_Quiz.py", {"hidden": "identity", "opt": "adam", "lang": lang})
+    assert not at.exception
+    text = all_text(at)
+    scenario_line = next(c.value for c in at.caption if c.value.startswith(("The current scenario", "現在のシナリオ")))
+    assert activation_label("identity", lang) in scenario_line
+    assert lang == "en" or "identity" not in scenario_line
+    assert "Adam" in scenario_line and "SGD" in scenario_line
+    options = next(m.options for m in at.multiselect)
+    assert not any(f"({key})" in o for o in options for key in ("delta2", "gW1", "u1", "W1_new"))
+    assert "value(s)" not in text

@@ -19,9 +19,9 @@ import streamlit as st
 import dnn
 from dnn import quiz
 
-from . import codec, quiz_link, quiz_sheet, state
+from . import codec, optimizer_controls, quiz_link, quiz_sheet, state
 from .heatmaps import MAX_SAMPLE_ROWS
-from .i18n import OUTPUT_LABELS, current_lang, pick, tr
+from .i18n import OUTPUT_LABELS, activation_label, current_lang, pick, tr
 
 COLS_PER_ROW = 6  # inputs side by side; a wider grid continues on the next line
 _W_PICK = "w_quiz_pick"
@@ -220,9 +220,18 @@ def _scenario_line(sc: dnn.Scenario, seed: int | None, reduction: str) -> str:
     else:
         red_en = f"{n} samples; the gradient is the notebook's sum (δ2 not divided by N, as in the sidebar)"
         red_ja = f"サンプル {n} 個。勾配はノートブックの合計方式（δ2 を N で割らない、サイドバーの設定）"
+    rule_en = rule_ja = ""
+    if sc.optimizer != "sgd":  # the quiz's "after one step" values are the notebook's SGD step
+        rule = optimizer_controls.name(sc.optimizer, "en")
+        rule_ja = optimizer_controls.name(sc.optimizer, "ja")
+        rule_en = f" The parameters after one step are SGD's (the notebook's rule), not {rule}'s."
+        rule_ja = f"1 ステップ後のパラメータは、{rule_ja} ではなく SGD（ノートブックの更新則）で計算します。"
+    hidden_en, hidden_ja = activation_label(net.hidden, "en"), activation_label(net.hidden, "ja")
     return tr(
-        f"{source}: hidden activation {net.hidden}, output {out_en}, learning rate η = {quiz.fmt(sc.lr)}; {red_en}.",
-        f"{source}: 中間層の活性化関数 {net.hidden}、出力層 {out_ja}、学習率 η = {quiz.fmt(sc.lr)}。{red_ja}。",
+        f"{source}: hidden activation {hidden_en}, output {out_en}, learning rate η = {quiz.fmt(sc.lr)}; "
+        f"{red_en}.{rule_en}",
+        f"{source}: 中間層の活性化関数は{hidden_ja}、出力層は{out_ja}、学習率 η = {quiz.fmt(sc.lr)}。{red_ja}。"
+        f"{rule_ja}",
     )
 
 
@@ -453,7 +462,9 @@ def _choose(progress: QuizProgress, lang: str) -> None:
             tr("Values to ask, in the notebook's order", "出題する値（ノートブックの順）"),
             quiz.ORDER,
             default=list(progress.asks),
-            format_func=lambda n: f"{quiz.QUANTITIES[n].symbol(lang)} ({n})",
+            format_func=lambda n: (
+                f"{quiz.QUANTITIES[n].symbol(lang)} — {pick(lang, quiz.QUANTITIES[n].en, quiz.QUANTITIES[n].ja)}"
+            ),
             key=key,
             on_change=_set_asks,
             args=(key,),
@@ -525,7 +536,8 @@ def _worksheet(progress: QuizProgress, sc: dnn.Scenario, reduction: str, lang: s
         asks = progress.asks
         st.caption(
             tr(
-                f"Blanks for {len(asks)} value(s): {', '.join(quiz.QUANTITIES[n].symbol(lang) for n in asks)}. "
+                f"Blanks for {len(asks)} value{'s' * (len(asks) != 1)}: "
+                f"{', '.join(quiz.QUANTITIES[n].symbol(lang) for n in asks)}. "
                 "The HTML prints one sheet per page; the answer key is a separate file.",
                 f"{len(asks)} 個の値の空欄: {', '.join(quiz.QUANTITIES[n].symbol(lang) for n in asks)}。"
                 "HTML は 1 ページに 1 枚ずつ印刷されます。解答は別ファイルです。",
