@@ -450,3 +450,21 @@ def test_quiz_words_not_link_keys_and_the_rule_it_asks(lang):
     options = next(m.options for m in at.multiselect)
     assert not any(f"({key})" in o for o in options for key in ("delta2", "gW1", "u1", "W1_new"))
     assert "value(s)" not in text
+
+
+@pytest.mark.parametrize("output", OUTPUTS)
+def test_target_help_and_output_messages_use_the_menus_words(output):
+    """The d grid's help and the messages after an output change name the output layer as its menu does
+    (シグモイド関数, not sigmoid, in Japanese); the bounds they state are the ones dnn enforces."""
+    from ui import editors
+    from ui.i18n import activation_label
+
+    for lang in ("en", "ja"):
+        text = editors.target_help(output, lang)
+        assert text.startswith(activation_label(output, lang) if output != "softmax" else "softmax")
+        assert lang == "en" or "sigmoid" not in text
+    bounds = dnn.OUTPUT_LAYERS[output].target_range
+    if output == "sigmoid":
+        assert bounds == (0.0, 1.0) and "0 and 1" in editors.target_help(output, "en")
+    source = (ROOT / "ui" / "editors.py").read_text(encoding="utf-8")
+    assert "{value} needs at least" not in source and "{value} が出せる値" not in source

@@ -21,7 +21,7 @@ import streamlit as st
 import dnn
 
 from . import codec, presets, shapes, state, teacher_view
-from .i18n import ACTIVATION_LABELS, OUTPUT_LABELS, current_lang, pick, tr
+from .i18n import ACTIVATION_LABELS, OUTPUT_LABELS, activation_label, current_lang, pick, tr
 from .optimizer_controls import optimizer_controls
 
 MATRICES: tuple[str, ...] = ("W1", "b1", "W2", "b2", "x", "d")
@@ -272,27 +272,26 @@ def parameter_editors(sc: dnn.Scenario) -> None:
     with data_x:
         matrix_editor(sc, "x", tr("Input x (one row per sample)", "入力 x（1 行 = 1 サンプル）"))
     with data_d:
-        target_help = {
-            "softmax": tr(
-                "softmax: each row is a probability vector (one-hot for a class). Typing one cell rescales the "
-                "others so the row still sums to 1.",
-                "softmax: 各行は確率（クラスなら one-hot）。1 つのセルを変えると、"
-                "行の合計が 1 になるよう残りを調整します。",
-            ),
-            "sigmoid": tr("sigmoid: each target between 0 and 1.", "sigmoid: 各目標は 0〜1。"),
-            "identity": tr("identity: any numbers.", "恒等関数: 任意の数。"),
-        }.get(sc.network.output) or _target_rule(sc.network.output)
         d_title = tr("Target d (one row per sample)", "目標出力 d（教師データ、1 行 = 1 サンプル）")
-        matrix_editor(sc, "d", d_title, target_help)
+        matrix_editor(sc, "d", d_title, target_help(sc.network.output, current_lang()))
 
 
-def _target_rule(output: str) -> str:
-    """The targets an output layer without a written help text accepts, read off its registry entry."""
+def target_help(output: str, lang: str) -> str:
+    """The targets d that ``output`` accepts, in the words of the output menu (the registry's ``target_range``)."""
+    label = activation_label(output, lang)
+    if output == "softmax":
+        return pick(
+            lang,
+            "softmax: each row is a probability vector (one-hot for a class). Typing one cell rescales the others so "
+            "the row still sums to 1.",
+            "softmax: 各行は確率（クラスなら one-hot）。1 つのセルを変えると、"
+            "行の合計が 1 になるよう残りを調整します。",
+        )
     bounds = dnn.OUTPUT_LAYERS[output].target_range
     if bounds is None:
-        return tr(f"{output}: any numbers.", f"{output}: 任意の数。")
+        return pick(lang, f"{label}: any numbers.", f"{label}: 任意の数。")
     lo, hi = bounds
-    return tr(f"{output}: each target between {lo:g} and {hi:g}.", f"{output}: 各目標は {lo:g}〜{hi:g}。")
+    return pick(lang, f"{label}: each target between {lo:g} and {hi:g}.", f"{label}: 各目標出力は {lo:g}〜{hi:g}。")
 
 
 # ---------------------------------------------------------------- structure: sizes, activations, η, steps
@@ -339,6 +338,7 @@ def _on_hidden(key: str) -> None:
 
 def _on_output(key: str) -> None:
     value = state.widget_value(key)
+    name_en, name_ja = activation_label(value, "en"), activation_label(value, "ja")  # the output function's name
 
     def build(sc: dnn.Scenario) -> dnn.Scenario:
         least, n_out = dnn.OUTPUT_LAYERS[value].min_outputs, sc.network.n_out  # softmax: two outputs to compare
@@ -346,15 +346,16 @@ def _on_output(key: str) -> None:
             sc = shapes.resize_scenario(sc, n_out=least)
             added = ", ".join(units("y", least)[n_out:])
             state.flash(
-                f"{value} needs at least {least} outputs, so {added} {'was' if least - n_out == 1 else 'were'} added.",
-                f"{value} には {least} つ以上の出力が必要なので、{added} を追加しました。",
+                f"{name_en} needs at least {least} outputs, so {added} {'was' if least - n_out == 1 else 'were'} "
+                "added.",
+                f"{name_ja}には {least} つ以上の出力が必要なので、{added} を追加しました。",
                 kind="info",
             )
         d = shapes.fit_target(sc.d, value)
         if not np.array_equal(d, sc.d):
             state.flash(
-                f"The targets d were adjusted to what {value} can output.",
-                f"目標出力 d を {value} が出せる値に合わせました。",
+                f"The targets d were adjusted to what the {name_en} output can produce.",
+                f"目標出力 d を{name_ja}が出せる値に合わせました。",
                 kind="info",
             )
         return sc.replace(network=sc.network.replace(output=value), d=d)
