@@ -468,3 +468,17 @@ def test_target_help_and_output_messages_use_the_menus_words(output):
         assert bounds == (0.0, 1.0) and "0 and 1" in editors.target_help(output, "en")
     source = (ROOT / "ui" / "editors.py").read_text(encoding="utf-8")
     assert "{value} needs at least" not in source and "{value} が出せる値" not in source
+
+
+def test_training_with_held_out_samples_shows_the_training_loss_once():
+    """With a held-out share, Training showed the training loss twice ("E after step 300" and "Training loss E",
+    the same number); it is shown once, and the held-out loss's help points to it."""
+    link = {"data": "xor", "n": "40", "noise": "0.05", "test": "0.2", "steps": "300"}
+    for lang in ("en", "ja"):
+        at = open_page(TRAINING, {**link, "lang": lang})
+        assert not at.exception
+        labels = [m.label for m in at.metric]
+        assert not any(label in ("Training loss E", "学習用の誤差 E") for label in labels), labels
+        after = next(m for m in at.metric if m.label in ("E after step 300", "ステップ 300 の後の誤差 E"))
+        held = next(m for m in at.metric if m.label in ("Held-out loss", "テスト用の誤差"))
+        assert after.label in held.proto.help

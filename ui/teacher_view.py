@@ -67,9 +67,10 @@ def requested_panel() -> str | None:
 
 def _screen_label(name: str, lang: str) -> str:
     if name in teacher.PANELS:
-        return pick(lang, *teacher.PANELS[name]) + pick(lang, " (panel)", "（パネル）")
+        en, ja = teacher.PANELS[name]
+        return pick(lang, f"{en} (panel)", f"パネル「{ja}」")
     entry = entry_of_screen(name)
-    return pick(lang, entry.en, entry.ja) + pick(lang, " (screen)", "（画面）")
+    return pick(lang, f"{entry.en} (screen)", f"画面「{entry.ja}」")  # 「」: the screen's name may hold （）
 
 
 def _app_root() -> str:
