@@ -8,6 +8,7 @@ import dnn
 from ui import data_view, editors, explain, not_finite, state
 from ui.figures_network import network_diagram
 from ui.i18n import current_lang, pick, tr
+from ui.optimizer_controls import optimizer_controls
 
 state.setup_page("Scenario", "シナリオ", ":material/tune:", pending=editors.apply_pending_edits)
 sc = state.scenario()
@@ -25,14 +26,28 @@ st.caption(
 
 edit, glance = st.columns([3, 2], gap="large")
 with edit:
-    st.subheader(tr("Presets", "プリセット"))
-    editors.preset_bar()
-    st.subheader(tr("Data", "データ"))
-    data_view.data_section(sc)
+    # What a learner edits first, in view at once: the network's values and η; the rest is one tab away.
     st.subheader(tr("Parameters and data", "パラメータとデータ"))
     editors.parameter_editors(sc)
-    st.subheader(tr("Network and training settings", "ネットワークと学習の設定"))
-    editors.structure_controls(sc)
+    editors.learning_controls(sc)
+    presets_tab, network_tab, data_tab, rule_tab = st.tabs(
+        [
+            tr("Presets", "プリセット"),
+            tr("Network", "ネットワーク"),
+            tr("Data sets", "データセット"),
+            tr("Update rule", "更新則"),
+        ],
+        key=state.translated_key("home_tabs"),  # keyed: the chosen tab stays when a message appears above it
+    )
+    with presets_tab:
+        editors.preset_bar()
+    with network_tab:
+        editors.size_controls(sc)
+        editors.activation_controls(sc)
+    with data_tab:
+        data_view.data_section(sc)
+    with rule_tab:
+        optimizer_controls(sc, "")
 
 with glance:
     st.subheader(tr("At a glance", "概要"))

@@ -22,7 +22,6 @@ import dnn
 
 from . import codec, presets, shapes, state, teacher_view
 from .i18n import ACTIVATION_LABELS, OUTPUT_LABELS, activation_label, current_lang, pick, tr
-from .optimizer_controls import optimizer_controls
 
 MATRICES: tuple[str, ...] = ("W1", "b1", "W2", "b2", "x", "d")
 # Labels of the activation menus (English, Japanese), by the registries' names: the one table in ui.i18n. A name
@@ -384,9 +383,8 @@ def scale_lr(factor: float) -> None:
     state.change_scenario(lambda sc: sc.replace(lr=sc.lr * factor))
 
 
-def structure_controls(sc: dnn.Scenario) -> None:
-    """Sizes (inputs, hidden units, outputs, samples), hidden activation, output layer, learning rate, steps, and
-    the update rule with its settings."""
+def size_controls(sc: dnn.Scenario) -> None:
+    """The sizes: inputs, hidden units, outputs, samples (resizing keeps what fits)."""
     net = sc.network
     lim = dnn.LIMITS
     sizes = (
@@ -413,6 +411,11 @@ def structure_controls(sc: dnn.Scenario) -> None:
             "新しいサンプルの目標は one-hot です。",
         )
     )
+
+
+def activation_controls(sc: dnn.Scenario) -> None:
+    """The hidden activation and the output layer with its loss (two menus)."""
+    net = sc.network
     act, out = st.columns(2)
     lang = current_lang()  # format_func runs later too: give it the language now, not the session's at call time
     hidden, outputs = hidden_menu(lang), output_menu(lang)
@@ -442,6 +445,11 @@ def structure_controls(sc: dnn.Scenario) -> None:
         teacher_view.locked_caption("hidden")
     with out:
         teacher_view.locked_caption("output")
+
+
+def learning_controls(sc: dnn.Scenario) -> None:
+    """The learning rate η (with ÷10 / ×10) and the number of training steps."""
+    lim = dnn.LIMITS
     lr, steps = st.columns(2)
     with lr:
         key = _widget_key("lr")
@@ -454,10 +462,9 @@ def structure_controls(sc: dnn.Scenario) -> None:
             args=("lr", key),
             disabled=state.is_locked("lr"),
             help=tr(
-                "Each SGD step moves every parameter by −η × its partial derivative (the other update rules, below, "
-                "also scale their steps by η). Use ÷10 / ×10 to move on a "
-                "log scale.",
-                "SGD の各ステップで、各パラメータは −η × 偏微分だけ動きます（下のほかの更新則も η で歩幅を決めます）。"
+                "Each SGD step moves every parameter by −η × its partial derivative (the other update rules also "
+                "scale their steps by η). Use ÷10 / ×10 to move on a log scale.",
+                "SGD の各ステップで、各パラメータは −η × 偏微分だけ動きます（ほかの更新則も η で歩幅を決めます）。"
                 "÷10 / ×10 で桁ごとに変えられます。",
             ),
         )
@@ -479,7 +486,6 @@ def structure_controls(sc: dnn.Scenario) -> None:
             disabled=state.is_locked("steps"),
         )
         teacher_view.locked_caption("steps")
-    optimizer_controls(sc, "")
 
 
 # ---------------------------------------------------------------- presets
