@@ -43,6 +43,7 @@ FORBIDDEN: dict[str, str] = {
     r"学習係数": "学習率",
     r"隠れ層": "中間層",
     r"活性関数": "活性化関数",
+    r"δ2: 出力層の誤差": "δ2: 出力層のデルタ（誤差は E）",
 }
 
 
@@ -178,4 +179,12 @@ def test_runtime_japanese_uses_the_glossarys_words(runtime_japanese: list[str]):
         for pattern, word in FORBIDDEN.items()
         if re.search(pattern, t)
     ]
+    assert not bad, "\n".join(bad)
+
+
+def test_runtime_japanese_spaces_a_symbol_from_the_particle_after_it(runtime_japanese: list[str]):
+    """A Latin or Greek symbol is followed by a space before Japanese ("学習率 η を", "y − d を"), as everywhere on
+    the screens; the notebook's own 【コメント】, quoted in 「」, stay as written."""
+    glued = re.compile(r"[A-Za-z\u0370-\u03ff][をがはにのでと]")
+    bad = [f"{m.group(0)!r}: {t[:90]}" for t in runtime_japanese for m in glued.finditer(re.sub(r"「[^」]*」", "", t))]
     assert not bad, "\n".join(bad)

@@ -21,7 +21,7 @@ from dnn import quiz
 
 from . import codec, optimizer_controls, quiz_link, quiz_sheet, state
 from .heatmaps import MAX_SAMPLE_ROWS
-from .i18n import OUTPUT_LABELS, activation_label, current_lang, pick, tr
+from .i18n import OUTPUT_LABELS, activation_label, current_lang, ja_join, pick, tr
 
 COLS_PER_ROW = 6  # inputs side by side; a wider grid continues on the next line
 _W_PICK = "w_quiz_pick"
@@ -225,13 +225,13 @@ def _scenario_line(sc: dnn.Scenario, seed: int | None, reduction: str) -> str:
         rule = optimizer_controls.name(sc.optimizer, "en")
         rule_ja = optimizer_controls.name(sc.optimizer, "ja")
         rule_en = f" The parameters after one step are SGD's (the notebook's rule), not {rule}'s."
-        rule_ja = f"1 ステップ後のパラメータは、{rule_ja} ではなく SGD（ノートブックの更新則）で計算します。"
+        rule_ja = ja_join("1 ステップ後のパラメータは、", rule_ja, "ではなく SGD（ノートブックの更新則）で計算します。")
     hidden_en, hidden_ja = activation_label(net.hidden, "en"), activation_label(net.hidden, "ja")
     return tr(
         f"{source}: hidden activation {hidden_en}, output {out_en}, learning rate η = {quiz.fmt(sc.lr)}; "
         f"{red_en}.{rule_en}",
-        f"{source}: 中間層の活性化関数は{hidden_ja}、出力層は{out_ja}、学習率 η = {quiz.fmt(sc.lr)}。{red_ja}。"
-        f"{rule_ja}",
+        ja_join(f"{source}: 中間層の活性化関数は", hidden_ja, "、出力層は", out_ja, f"、学習率 η = {quiz.fmt(sc.lr)}。")
+        + f"{red_ja}。{rule_ja}",
     )
 
 

@@ -12,7 +12,7 @@ import dnn
 
 from . import state
 from .figures_network import NEGATIVE, POSITIVE, ZERO, edge_width, network_diagram
-from .i18n import current_lang, pick, tr
+from .i18n import current_lang, ja_join, pick, tr
 
 PHASES: tuple[tuple[str, str], ...] = (
     ("1. Forward pass", "1. 順伝播"),
@@ -107,7 +107,7 @@ def phase_text(
 
     loss = dnn.claims.loss_symbol(reduction, n)
     per = (
-        pick(lang, f", divided by N = {n} (mean)", f"を N = {n} で割ったもの（平均）")
+        pick(lang, f", divided by N = {n} (mean)", f" を N = {n} で割ったもの（平均）")
         if reduction == "mean" and n > 1
         else ""
     )
@@ -116,7 +116,9 @@ def phase_text(
     if optimizer != "sgd":
         rule = rule_name(optimizer, lang)
         rule_en = f" This is SGD's step, the notebook's; the scenario's own rule, {rule}, is written out below."
-        rule_ja = f"これはノートブックと同じ SGD のステップです。シナリオの更新則 {rule} は下で式を書き出しています。"
+        rule_ja = ja_join(
+            "これはノートブックと同じ SGD のステップです。シナリオの更新則", rule, "は下で式を書き出しています。"
+        )
     texts = (
         pick(
             lang,
@@ -160,7 +162,7 @@ def slow_motion_section(sc: dnn.Scenario, reduction: str) -> None:
     """One SGD step of the scenario, phase by phase, with Next / Back."""
     lang = current_lang()
     phase = state.slow_motion_phase()
-    st.subheader(tr("One SGD step in slow motion", "SGD の 1 ステップをスローモーションで"))
+    st.subheader(tr("One step in slow motion", "1 ステップをスローモーションで"))
     back, label, forward = st.columns([1, 3, 1], vertical_alignment="center")
     back.button(
         tr("Back", "戻る"),

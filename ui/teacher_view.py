@@ -15,7 +15,7 @@ import streamlit as st
 from dnn import quiz
 
 from . import codec, state, teacher
-from .i18n import current_lang, pick, tr
+from .i18n import current_lang, ja_join, pick, tr
 from .note import MAX_NOTE_CHARS, NOTE_PARAM
 from .pages_nav import NavEntry, entry_of_screen, existing_pages
 from .quiz_link import ASK_PARAM
@@ -42,7 +42,7 @@ def locked_caption(*fields: str) -> bool:
         pick(
             lang,
             f"{LOCK_MARK} The teacher locked the {teacher.field_names(names, 'en')} for this lesson.",
-            f"{LOCK_MARK} この授業では先生が{teacher.field_names(names, 'ja')}を固定しています。",
+            f"{LOCK_MARK} " + ja_join("この授業では先生が", teacher.field_names(names, "ja"), "を固定しています。"),
         )
     )
     return True

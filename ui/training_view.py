@@ -119,14 +119,15 @@ def scenario_controls(sc: dnn.Scenario) -> tuple[bool, int]:
         return False, 0
     with sample_col:
         stochastic = st.toggle(
-            tr("One random sample per step (SGD)", "1 ステップに 1 サンプルをランダムに（SGD）"),
+            tr("One random sample per step", "1 ステップに 1 サンプルをランダムに"),
             key=STOCHASTIC_KEY,
             persist_state="session",
             help=tr(
                 "Off: every step uses all samples (full batch). On: each step uses one sample drawn at random, as "
-                "in the course's SGD notebook; the loss shown is still on all samples.",
+                "in the course's SGD notebook (with whichever update rule is chosen); the loss shown is still on all "
+                "samples.",
                 "オフ: 毎ステップ全サンプルを使います（バッチ）。オン: 講座の SGD ノートブックのように、毎ステップ"
-                "ランダムに選んだ 1 サンプルで更新します（表示する誤差は全サンプルの平均）。",
+                "ランダムに選んだ 1 サンプルで更新します（選んだ更新則で。表示する誤差は全サンプルの平均）。",
             ),
         )
         seed = 0
