@@ -482,3 +482,17 @@ def test_training_with_held_out_samples_shows_the_training_loss_once():
         after = next(m for m in at.metric if m.label in ("E after step 300", "ステップ 300 の後の誤差 E"))
         held = next(m for m in at.metric if m.label in ("Held-out loss", "テスト用の誤差"))
         assert after.label in held.proto.help
+
+
+def test_csv_help_says_which_class_a_label_is():
+    """The CSV help counts labels from 0, the Data chart names classes from 1: the help says label 0 is class 1
+    (y1), which is what parse_csv and the chart do."""
+    from dnn import datasets
+    from ui.figures_play import samples_figure
+
+    x, d = datasets.parse_csv("x1,x2,label\n0.5,-1,0\n1,2,1\n")
+    assert d[0].tolist() == [1.0, 0.0]  # label 0 → target y1
+    names = [t.name for t in samples_figure(x[:1], d[:1], "en").data if t.name]
+    assert names == ["class 1"]
+    at = open_page("app.py", {})
+    assert any("label 0 is class 1, the output y1" in c.value for c in at.caption)

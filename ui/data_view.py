@@ -145,9 +145,11 @@ def data_section(sc: dnn.Scenario) -> None:
         st.caption(
             tr(
                 "A header row, then one sample per row: columns x1, x2, … then d1, d2, … (targets), or x1, x2, … "
-                "and one label column of class numbers 0, 1, 2, …. At most 256 samples, 8 inputs, 8 outputs, 100 KB.",
+                "and one label column of class numbers 0, 1, 2, … (label 0 is class 1, the output y1). At most 256 "
+                "samples, 8 inputs, 8 outputs, 100 KB.",
                 "1 行目は見出し、そのあと 1 行に 1 サンプル: 列は x1, x2, … のあとに d1, d2, …（目標出力）、"
-                "または x1, x2, … と label 列（クラス番号 0, 1, 2, …）。サンプル 256・入力 8・出力 8・100 KB まで。",
+                "または x1, x2, … と label 列（クラス番号 0, 1, 2, …。label 0 がクラス 1、出力 y1）。"
+                "サンプル 256・入力 8・出力 8・100 KB まで。",
             )
         )
         st.text_area(
