@@ -532,7 +532,8 @@ def preset_bar() -> None:
         args=(seed_key,),
         disabled=state.is_locked("W1", "b1", "W2", "b2"),
         help=tr(
-            "Same sizes, activations, x and d; weights drawn from N(0, 1/fan-in), biases 0.",
+            "Same sizes, activations, x and d; weights drawn from a normal distribution with mean 0 and variance "
+            "1 / (the number of inputs of the layer), biases 0.",
             "サイズ・活性化関数・x・d はそのまま。重みは平均 0、分散 1/入力数の正規分布から、バイアスは 0。",
         ),
     )
