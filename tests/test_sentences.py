@@ -496,3 +496,29 @@ def test_csv_help_says_which_class_a_label_is():
     assert names == ["class 1"]
     at = open_page("app.py", {})
     assert any("label 0 is class 1, the output y1" in c.value for c in at.caption)
+
+
+@pytest.mark.parametrize("reduction", REDUCTIONS)
+def test_quiz_names_the_summed_gradients_it_asks_for(reduction):
+    """With the notebook's sum over two samples the Quiz's δ2 and gradients are N times the mean loss's (checked
+    against central differences of the mean loss): every formula, heading, cell label and worksheet calls them
+    ∂E_sum/∂…; with the mean, ∂E/∂…."""
+    from dnn import quiz
+    from ui import quiz_sheet
+
+    sc = dnn.seed_scenario().replace(x=TWO_X, d=TWO_D)
+    values = quiz.true_values(sc, reduction)
+    numeric = dnn.numerical_gradient(sc.network, sc.x, sc.d)  # the mean loss E's gradient
+    factor = float(np.sum(values["gW2"] * numeric.W2) / np.sum(numeric.W2 * numeric.W2))
+    summed = abs(factor - 1.0) > 1e-3
+    assert factor == pytest.approx(2.0 if reduction == "sum" else 1.0, rel=1e-4)
+    for name in ("delta2", "gb2", "gW2", "delta1", "gb1", "gW1", "W1_new"):
+        for text in quiz.formula(name, sc.network, 2, reduction):
+            assert ("∂E_sum/" in text) == summed and ("∂E/" in text) != summed, text
+    for lang in ("en", "ja"):
+        sheet = quiz_sheet.sheet_markdown([quiz_sheet.SheetSpec(sc, None)], ["delta2", "gW2"], reduction, lang)
+        assert ("∂E_sum/∂W2" in sheet) == summed and ("∂E/∂W2" in sheet) != summed
+    link = {"x": "1,5;2,-1", "d": "0,1;1,0", "reduction": reduction, "ask": "gW2"}
+    at = open_page("pages/6_Quiz.py", link)
+    text = all_text(at) + " ".join(t.label for t in at.text_input)
+    assert ("∂E_sum/∂W2" in text) == summed and ("∂E/∂W2" in text) != summed

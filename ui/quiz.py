@@ -238,11 +238,12 @@ def _scenario_line(sc: dnn.Scenario, seed: int | None, reduction: str) -> str:
 def _value_tables(names: list[str], values: dict[str, np.ndarray], lang: str) -> None:
     if not names:
         return
+    reduction, n = state.reduction(), len(state.scenario().x)  # the gradients' names: E or E_sum
     for col, name in zip(st.columns(min(len(names), 4)) * ((len(names) + 3) // 4), names, strict=False):
         q = quiz.QUANTITIES[name]
         rows, cols = quiz.axis_labels(name, values[name].shape)
         with col:
-            st.markdown(f"**{q.symbol(lang)}** · {pick(lang, q.en, q.ja)}")
+            st.markdown(quiz.loss_named(f"**{q.symbol(lang)}** · {pick(lang, q.en, q.ja)}", reduction, n))
             st.table(_table(values[name], rows, cols))
             _rows_note(len(rows))
 
@@ -250,14 +251,20 @@ def _value_tables(names: list[str], values: dict[str, np.ndarray], lang: str) ->
 def _header(progress: QuizProgress, lang: str) -> st.delta_generator.DeltaGenerator:
     """The choice of the value to compute, and a slot for the score (filled once this run's Check is counted)."""
     left, mid = st.columns([5, 2], vertical_alignment="bottom")
+    reduction, n = state.reduction(), len(state.scenario().x)  # the gradients' names: E or E_sum
     key = state.translated_key(f"{_W_PICK}_v{progress.version}_{progress.position}_{len(progress.asks)}")
     left.selectbox(
         tr("Value to compute", "計算する値"),
         range(len(progress.asks)),
         index=progress.position,
         format_func=lambda i: (
-            f"{i + 1} / {len(progress.asks)} · {quiz.QUANTITIES[progress.asks[i]].symbol(lang)} — "
-            f"{pick(lang, quiz.QUANTITIES[progress.asks[i]].en, quiz.QUANTITIES[progress.asks[i]].ja)}"
+            f"{i + 1} / {len(progress.asks)} · "
+            + quiz.loss_named(
+                f"{quiz.QUANTITIES[progress.asks[i]].symbol(lang)} — "
+                f"{pick(lang, quiz.QUANTITIES[progress.asks[i]].en, quiz.QUANTITIES[progress.asks[i]].ja)}",
+                reduction,
+                n,
+            )
         ),
         key=key,
         on_change=_pick,
@@ -288,7 +295,7 @@ def _inputs(
             k = _cell_key(name, cell)
             with col:
                 typed = st.text_input(
-                    cell.label,
+                    quiz.loss_named(cell.label, state.reduction(), len(state.scenario().x)),
                     value=progress.answers.get(k, ""),
                     key=f"quiz_in_v{progress.version}_{k}",
                     placeholder=tr("your answer", "答え"),
@@ -352,7 +359,11 @@ def draw() -> None:
             with st.expander(tr("Every earlier value", "それ以前のすべての値"), icon=":material/list:"):
                 _value_tables(rest, values, lang)
 
-    st.subheader(tr(f"Compute {q.symbol(lang)}: {q.en}", f"{q.symbol(lang)} を計算: {q.ja}"))
+    st.subheader(
+        quiz.loss_named(
+            tr(f"Compute {q.symbol(lang)}: {q.en}", f"{q.symbol(lang)} を計算: {q.ja}"), reduction, len(sc.x)
+        )
+    )
     f_en, f_ja = quiz.formula(name, sc.network, len(sc.x), reduction)
     st.markdown(f"{tr('Formula', '式')}: `{pick(lang, f_en, f_ja)}`")
 
@@ -417,7 +428,10 @@ def draw() -> None:
     if name in progress.hints or name in progress.shown:
         st.markdown(f"**{tr('Hint: the formula with the numbers', 'ヒント: 数値を入れた式')}**")
         st.code(
-            "\n".join(f"{c.label} = {quiz.expression(name, sc, values, reduction, c)}" for c in shown_cells),
+            "\n".join(
+                f"{quiz.loss_named(c.label, reduction, len(sc.x))} = {quiz.expression(name, sc, values, reduction, c)}"
+                for c in shown_cells
+            ),
             language=None,
             wrap_lines=True,
         )
@@ -458,12 +472,15 @@ def draw() -> None:
 def _choose(progress: QuizProgress, lang: str) -> None:
     with st.expander(tr("Choose what to ask and the scenario", "出題する値とシナリオを選ぶ"), icon=":material/tune:"):
         key = state.translated_key(f"{_W_ASKS}_v{progress.version}")
+        reduction, n_samples = state.reduction(), len(state.scenario().x)  # the gradients' names: E or E_sum
         st.multiselect(
             tr("Values to ask, in the notebook's order", "出題する値（ノートブックの順）"),
             quiz.ORDER,
             default=list(progress.asks),
-            format_func=lambda n: (
-                f"{quiz.QUANTITIES[n].symbol(lang)} — {pick(lang, quiz.QUANTITIES[n].en, quiz.QUANTITIES[n].ja)}"
+            format_func=lambda n: quiz.loss_named(
+                f"{quiz.QUANTITIES[n].symbol(lang)} — {pick(lang, quiz.QUANTITIES[n].en, quiz.QUANTITIES[n].ja)}",
+                reduction,
+                n_samples,
             ),
             key=key,
             on_change=_set_asks,
@@ -534,13 +551,13 @@ def _worksheet(progress: QuizProgress, sc: dnn.Scenario, reduction: str, lang: s
             specs = partial(lambda: [quiz_sheet.SheetSpec(sc, progress.seed)])
             stem = f"quiz-seed-{progress.seed}" if progress.seed is not None else "quiz"
         asks = progress.asks
+        n_sheet = len(sc.x) if scope == "current" else 1  # the seeds' scenarios have one sample each
+        symbols = quiz.loss_named(", ".join(quiz.QUANTITIES[n].symbol(lang) for n in asks), reduction, n_sheet)
         st.caption(
             tr(
-                f"Blanks for {len(asks)} value{'s' * (len(asks) != 1)}: "
-                f"{', '.join(quiz.QUANTITIES[n].symbol(lang) for n in asks)}. "
+                f"Blanks for {len(asks)} value{'s' * (len(asks) != 1)}: {symbols}. "
                 "The HTML prints one sheet per page; the answer key is a separate file.",
-                f"{len(asks)} 個の値の空欄: {', '.join(quiz.QUANTITIES[n].symbol(lang) for n in asks)}。"
-                "HTML は 1 ページに 1 枚ずつ印刷されます。解答は別ファイルです。",
+                f"{len(asks)} 個の値の空欄: {symbols}。HTML は 1 ページに 1 枚ずつ印刷されます。解答は別ファイルです。",
             )
         )
 

@@ -134,11 +134,14 @@ def link_builder() -> None:
             key=state.translated_key(_W_HIDE),
             persist_state="session",
         )
+        reduction, n_samples = state.reduction(), len(state.scenario().x)  # the gradients' names: E or E_sum
         ask = st.multiselect(
             tr("Quiz asks", "クイズで聞く値"),
             list(quiz.ORDER),
-            format_func=lambda n: (
-                f"{quiz.QUANTITIES[n].symbol(lang)} — {pick(lang, quiz.QUANTITIES[n].en, quiz.QUANTITIES[n].ja)}"
+            format_func=lambda n: quiz.loss_named(
+                f"{quiz.QUANTITIES[n].symbol(lang)} — {pick(lang, quiz.QUANTITIES[n].en, quiz.QUANTITIES[n].ja)}",
+                reduction,
+                n_samples,
             ),
             key=state.translated_key(_W_ASK),
             persist_state="session",
