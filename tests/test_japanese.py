@@ -161,9 +161,12 @@ def runtime_japanese() -> list[str]:
 
 
 def test_the_runtime_recorder_sees_text_built_from_pieces(runtime_japanese: list[str]):
-    """The Play caption is put together by ``+`` from three literals; the recorder sees the sentence whole."""
+    """Training's "continue from here" help is put together by ``+`` from two literals when the rule is not SGD;
+    the recorder sees the sentence whole."""
     assert len(runtime_japanese) > 300
-    assert any(t.startswith("▶ 再生を押すと") and "スライダー" in t for t in runtime_japanese)
+    assert any(
+        t.startswith("k ステップ後のパラメータを") and t.endswith("0 から始め直します。") for t in runtime_japanese
+    )
 
 
 def test_runtime_japanese_has_full_width_parentheses_and_no_stray_spaces(runtime_japanese: list[str]):
