@@ -54,8 +54,8 @@ class Grid:
 
 
 MIN_SPAN = 3.0  # the plane drawn is at least this wide: around one or two samples, room for the boundary
-MARGIN = 0.15  # room on every side, as a share of the samples' span
-ORIGIN_REACH = 3.0  # the origin is drawn too when that makes the plane at most this many times wider
+MARGIN = 0.25  # room on every side, as a share of the samples' span (the origin, too, away from the edge)
+ORIGIN_REACH = 4.0  # the origin is drawn too when that makes the plane at most this many times wider
 
 
 def plane_range(x: np.ndarray) -> np.ndarray:
