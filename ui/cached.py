@@ -14,7 +14,14 @@ import streamlit as st
 
 import dnn
 
+from . import memory
+
 V = TypeVar("V")
+
+# Once per server process, at the first page's import: fewer malloc arenas, and the janitor that drops expired
+# closed sessions and returns freed memory to the system (``ui.memory``).
+memory.limit_arenas()
+memory.start_janitor()
 
 
 def nbytes(obj: Any) -> int:

@@ -26,7 +26,7 @@ import streamlit as st
 
 import dnn
 
-from . import fair_share
+from . import fair_share, memory
 from .cached import BytesCache, content_key
 from .i18n import pick, tr
 
@@ -199,6 +199,7 @@ def progress_bar(request: dnn.budget.Request, label: str) -> Iterator[dnn.Progre
 
         yield report
     slot.empty()
+    memory.release_free_memory()  # a long run's temporary arrays are free now: give their pages back
 
 
 # ---------------------------------------------------------------- what the output does over the steps
