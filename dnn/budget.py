@@ -58,6 +58,11 @@ Kind = Literal["train", "sweep"]
 # to ×5.5: their arrays leave the caches and the matrix products start threads), so these constants were raised by
 # hand until the largest ones are estimated within ×2.3 and a whole sweep at the ceiling within ×1.3; small sweeps
 # are then overestimated (up to ×5), which only means a progress bar a little early.
+# The update rules' terms (``update_<rule>``, ``params_<rule>``: what a rule adds to SGD's step) come from paired
+# timings of each rule and SGD on the same request (``bench_budget.py --rules``; 36 train and 72 sweep points per
+# rule, three runs on the shared machine, their refits averaged). For "train" the per-step term is the one the
+# longer paired timing of ``benchmarks/bench_math.py`` gives on the notebook's network (a rule's step over SGD's:
+# momentum 1.17×, AdaGrad 1.33×, RMSProp 1.57×, Adam 1.79×, times the 11 µs this table gives SGD's step there).
 STEP_COST: dict[Kind, dict[str, float]] = {
     "train": {
         "call_softmax": 1.1e-05,
@@ -73,10 +78,10 @@ STEP_COST: dict[Kind, dict[str, float]] = {
         "outputs_softmax": 5.3e-08,
         "outputs_sigmoid": 9.7e-09,
         "outputs_identity": 3.4e-09,
-        **{"update_momentum": 0.0, "params_momentum": 0.0},
-        **{"update_adagrad": 0.0, "params_adagrad": 0.0},
-        **{"update_rmsprop": 0.0, "params_rmsprop": 0.0},
-        **{"update_adam": 0.0, "params_adam": 0.0},
+        **{"update_momentum": 1.9e-06, "params_momentum": 2e-09},
+        **{"update_adagrad": 3.7e-06, "params_adagrad": 3e-09},
+        **{"update_rmsprop": 6.3e-06, "params_rmsprop": 4e-09},
+        **{"update_adam": 8.8e-06, "params_adam": 5e-09},
     },
     "sweep": {
         "call_softmax": 2.9e-05,
@@ -93,10 +98,10 @@ STEP_COST: dict[Kind, dict[str, float]] = {
         "outputs_softmax": 1.3e-08,
         "outputs_sigmoid": 1.8e-08,
         "outputs_identity": 3.2e-09,
-        **{"update_momentum": 0.0, "params_momentum": 0.0},
-        **{"update_adagrad": 0.0, "params_adagrad": 0.0},
-        **{"update_rmsprop": 0.0, "params_rmsprop": 0.0},
-        **{"update_adam": 0.0, "params_adam": 0.0},
+        **{"update_momentum": 2.2e-06, "params_momentum": 2e-09},
+        **{"update_adagrad": 3.5e-06, "params_adagrad": 4.3e-09},
+        **{"update_rmsprop": 8.3e-06, "params_rmsprop": 4.9e-09},
+        **{"update_adam": 1.2e-05, "params_adam": 7.4e-09},
     },
 }
 
