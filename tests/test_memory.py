@@ -7,7 +7,6 @@ import inspect
 import platform
 from types import SimpleNamespace
 
-import pytest
 from streamlit.runtime import Runtime
 from streamlit.runtime.memory_session_storage import MemorySessionStorage
 from streamlit.runtime.websocket_session_manager import WebsocketSessionManager
