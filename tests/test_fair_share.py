@@ -238,3 +238,12 @@ def test_a_waiting_session_that_reruns_leaves_the_queue_and_its_rerun_trains(lon
     assert len(texts) == 1
     assert not at.exception and at.get("plotly_chart")  # the rerun had the turn and trained
     assert fair_share.LONG_WORK.running == 0 and fair_share.LONG_WORK.waiting == 0
+
+
+def test_the_pages_shorten_the_switch_interval():
+    import sys
+
+    import ui.cached  # noqa: F401 — what every page imports
+
+    assert fair_share.SWITCH_INTERVAL < 0.005  # shorter than Python's default
+    assert sys.getswitchinterval() == pytest.approx(fair_share.SWITCH_INTERVAL)

@@ -13,6 +13,11 @@ only (estimated over ``dnn.budget.PROGRESS_SECONDS``, the work that already runs
 - **Pauses** (``pause_after_chunk``): between two chunks, long work sleeps as long as the chunk took, so it holds
   the interpreter at most about half of the time and the other sessions' work runs in the other half. (A thread
   switch alone, ``time.sleep(0)``, is not enough: the next chunk takes the lock back at once.)
+- **A shorter switch interval** (``share_the_interpreter``): a thread that wants the lock waits until the thread
+  holding it has run for ``sys.getswitchinterval()`` (5 ms by default). The server's event loop (page files,
+  websockets) needs the lock again after every short step, so behind any busy script it made one step per 5 ms;
+  at ``SWITCH_INTERVAL`` (1 ms) it makes five. Measured: 40 learners beside the costliest link, p95 43 s with the
+  pauses alone, 19 s with both (``benchmarks/RESULTS.md``).
 
 Waiting is a loop of short waits with a call back (``on_wait``) between them: the page redraws its message there,
 and a Streamlit call is where a session that has rerun or left is stopped — the exception leaves the queue.
@@ -20,6 +25,7 @@ and a Streamlit call is where a session that has rerun or left is stopped — th
 
 from __future__ import annotations
 
+import sys
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -29,6 +35,8 @@ from contextlib import contextmanager
 PAUSE_PER_WORK = 1.0
 # Seconds between two redraws of the waiting message (each redraw is where a moved-on session stops waiting).
 WAIT_POLL = 0.25
+# Seconds a thread may hold the interpreter's lock while another waits for it (Python's default: 0.005).
+SWITCH_INTERVAL = 0.001
 
 
 class Turns:
@@ -92,6 +100,12 @@ class Turns:
 LONG_WORK = Turns()  # the process's one queue for long training runs and sweeps
 
 
+def share_the_interpreter() -> None:
+    """Let a thread waiting for the interpreter's lock have it after ``SWITCH_INTERVAL`` instead of 5 ms (for the
+    whole process: one call at the first page's import)."""
+    sys.setswitchinterval(SWITCH_INTERVAL)
+
+
 def pause_after_chunk(chunk_seconds: float, sleep: Callable[[float], None] = time.sleep) -> None:
     """Let the other sessions run after a chunk of long work that took ``chunk_seconds``: sleep
     ``PAUSE_PER_WORK`` times as long (a sleep releases the interpreter's lock)."""
@@ -99,4 +113,12 @@ def pause_after_chunk(chunk_seconds: float, sleep: Callable[[float], None] = tim
         sleep(chunk_seconds * PAUSE_PER_WORK)
 
 
-__all__ = ["LONG_WORK", "PAUSE_PER_WORK", "WAIT_POLL", "Turns", "pause_after_chunk"]
+__all__ = [
+    "LONG_WORK",
+    "PAUSE_PER_WORK",
+    "SWITCH_INTERVAL",
+    "WAIT_POLL",
+    "Turns",
+    "pause_after_chunk",
+    "share_the_interpreter",
+]
