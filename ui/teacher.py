@@ -18,6 +18,7 @@ import numpy as np
 import dnn
 
 from .codec import MAX_JSON_BYTES, Problem, named
+from .i18n import ja_join
 from .quiz_link import shortened
 
 LOCK_PARAM = "lock"
@@ -185,7 +186,7 @@ def locked_problems(names: Iterable[str], source_en: str, source_ja: str) -> lis
         Problem(
             name,
             f"{LOCKABLE[name][0]}: the teacher locked it; {source_en} would change it",
-            f"{LOCKABLE[name][1]}: 先生が固定しています。{source_ja}はそれを変えてしまいます",
+            f"{LOCKABLE[name][1]}: " + ja_join("先生が固定しています。", source_ja, "はそれを変えてしまいます"),
         )
         for name in names
     ]
