@@ -373,4 +373,4 @@ def test_an_activation_registered_at_run_time_is_read_from_a_link(monkeypatch):
     # The table asks dnn for its choices when it reads, so a new entry in the registry is accepted at once.
     monkeypatch.setattr(dnn, "HIDDEN_ACTIVATIONS", (*dnn.HIDDEN_ACTIVATIONS, "softplus"))
     problems = codec.read_query({"hidden": "softplus"}, SEED).problems
-    assert all("unknown hidden activation" not in p.en for p in problems)
+    assert all("is unknown" not in p.en for p in problems)
