@@ -70,7 +70,9 @@ def test_bad_recipe_values_are_reported_by_key():
     recipe, problems = data_codec.recipe_from_query({"data": "spiral", "n": "999", "noise": "x", "test": "0.7"})
     assert recipe is None
     assert [p.field for p in problems] == ["n", "noise", "test"]
-    assert all(p.en.startswith(p.field) and p.field in p.ja for p in problems)
+    # named as the Data section names the field ("samples N"), not by the link's key
+    assert all(p.en.startswith(ds.FIELD_NAMES[p.field][0]) for p in problems)
+    assert all(p.ja.startswith(ds.FIELD_NAMES[p.field][1]) for p in problems)
     assert data_codec.recipe_from_query({"data": "donut"})[1][0].field == "data"
     assert data_codec.recipe_from_query({"n": "5"}) == (None, [])  # no data set named: nothing to generate
     assert data_codec.recipe_from_json('{"data": 5}')[1][0].field == "data"
@@ -104,7 +106,9 @@ def test_editing_a_cell_turns_the_recipe_back_into_numbers_and_undo_restores_it(
 def test_bad_recipe_in_a_link_is_reported_and_the_rest_loads():
     at = start({"data": "spiral", "n": "9999", "lr": "0.5"})
     warning = at.warning[0].value
-    assert "n is " in warning and "9999" in warning and "from 4 to 256" in warning  # (shown as plain text)
+    assert (
+        "- samples N (`n` in the link) is " in warning and "9999" in warning and "from 4 to 256" in warning
+    )  # (shown as plain text)
     assert at.session_state["scenario"].lr == 0.5
     assert at.session_state["scenario"].x.shape == (1, 2)  # the notebook's x stays
 

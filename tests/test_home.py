@@ -10,6 +10,7 @@ from streamlit.testing.v1 import AppTest
 
 import dnn
 from ui import codec, presets, state
+from ui.link_labels import LABELS, key_note
 from ui.pages_nav import PAGES
 from ui.plain import plain
 
@@ -127,8 +128,8 @@ def test_the_bad_link_shows_one_message_and_loads_the_rest():
     assert scenario(at) == SEED
     assert len(at.warning) == 1
     message = at.warning[0].value
-    for key in ("W1", "lr", "steps", "d"):
-        assert f"- {key}" in message
+    for key in ("W1", "lr", "steps", "d"):  # each named as the screen names it: "- learning rate η (`lr` in the link)"
+        assert f"- {LABELS[key][0]}{key_note(key, 'link', 'en')}" in message
     assert "999999999999" in message and "nan" in message
     # The address bar now carries the scenario that was loaded, not the bad values.
     assert at.query_params["lr"] == "0.01"
