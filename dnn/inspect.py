@@ -247,6 +247,13 @@ class StepReport:
         """The actual change of the loss, E_after − E_before."""
         return self.loss_after - self.loss_before
 
+    @property
+    def actual_over_predicted(self) -> float:
+        """The actual change ÷ the first-order prediction: near 1 when η is small enough for the straight-line
+        picture of the loss; NaN when the prediction is 0 or the ratio is not a finite number."""
+        ratio = self.actual / self.predicted if self.predicted != 0 else math.nan
+        return ratio if math.isfinite(ratio) else math.nan
+
 
 def step_report(
     net: Network,
