@@ -103,3 +103,13 @@ def test_built_in_entries_carry_their_own_formulas():
     assert explain.hidden_tex("softplus") == r"z_1 = f(u_1) = \mathrm{softplus}(u_1)"
     assert explain.loss_name("tanh") == ("squared error", "squared error")
     assert explain.loss_name("identity") == ("squared error", "二乗誤差")
+
+
+@pytest.mark.parametrize("lang", ["en", "ja"])
+def test_the_worked_example_names_a_registered_activation(lang):
+    """The sidebar's worked example writes f and f′ of an activation registered without words by its name."""
+    from ui.worked_example import worked_example_markdown
+
+    sc = dnn.seed_scenario()
+    text = worked_example_markdown(sc.replace(network=sc.network.replace(hidden="softplus")), "mean", lang)
+    assert "f = softplus(u1)" in text and "softplus′(u1)" in text

@@ -36,6 +36,19 @@ _HIDDEN: dict[str, tuple[str, str, str]] = {
     "identity": ("identity(u1) = u1", "identity′(u1) = 1", "identity′(u1) = 1（恒等関数）"),
 }
 
+
+def _hidden_words(hidden: str) -> tuple[str, str, str]:
+    """f and f′ as written for ``hidden``; an activation registered at run time is written by its name."""
+    return _HIDDEN.get(
+        hidden,
+        (
+            f"{hidden}(u1)",
+            f"{hidden}′(u1), the derivative registered with it",
+            f"{hidden}′(u1)（ともに登録された微分）",
+        ),
+    )
+
+
 _OUTPUT: dict[str, tuple[str, str, str, str]] = {
     # name: (y = g(u2) as written, loss name (en), loss name (ja), loss of one sample as written)
     "softmax": (
@@ -260,7 +273,7 @@ def _forward(doc: _Doc, s: _Step) -> None:
     net, f, t, x, d = s.net, s.f, doc.t, s.sc.x, s.sc.d
     hs, ys = units("h", net.n_hidden), units("y", net.n_out)
     rows, s1 = s.rows, s.rows[0]
-    hidden_f = _HIDDEN[net.hidden][0]
+    hidden_f = _hidden_words(net.hidden)[0]
     out_f, loss_en, loss_ja, loss_one = _OUTPUT[net.output]
     doc.heading(2, "2. Forward pass", "2. 順伝播")
     doc.matrix(
@@ -365,7 +378,7 @@ def _backprop(doc: _Doc, s: _Step) -> None:
     net, f, g, t, x, d, n = s.net, s.f, s.g, doc.t, s.sc.x, s.sc.d, s.n
     xs, hs, ys = units("x", net.n_in), units("h", net.n_hidden), units("y", net.n_out)
     rows, s1, e = s.rows, s.rows[0], s.loss
-    _, hidden_df_en, hidden_df_ja = _HIDDEN[net.hidden]
+    _, hidden_df_en, hidden_df_ja = _hidden_words(net.hidden)
     _, loss_en, _, _ = _OUTPUT[net.output]
     why_en, why_ja = _WHY_Y_MINUS_D[net.output]
     doc.heading(2, "3. Backprop", "3. 誤差逆伝播")
