@@ -21,7 +21,7 @@ from dnn import quiz
 
 from . import codec, quiz_link, quiz_sheet, state
 from .heatmaps import MAX_SAMPLE_ROWS
-from .i18n import OUTPUT_LABELS, current_lang, pick, tr
+from .i18n import OUTPUT_LABELS, pick, tr
 
 COLS_PER_ROW = 6  # inputs side by side; a wider grid continues on the next line
 _W_PICK = "w_quiz_pick"
@@ -238,7 +238,7 @@ def _value_tables(names: list[str], values: dict[str, np.ndarray], lang: str) ->
             _rows_note(len(rows))
 
 
-def _header(progress: QuizProgress, lang: str) -> st.delta_generator.DeltaGenerator:
+def header(progress: QuizProgress, lang: str) -> st.delta_generator.DeltaGenerator:
     """The choice of the value to compute, and a slot for the score (filled once this run's Check is counted)."""
     left, mid = st.columns([5, 2], vertical_alignment="bottom")
     key = state.translated_key(f"{_W_PICK}_v{progress.version}_{progress.position}_{len(progress.asks)}")
@@ -307,16 +307,17 @@ def _check(progress: QuizProgress, name: str, shown_cells: list[quiz.Cell], grid
     return marks
 
 
-def draw() -> None:
-    """The whole Quiz screen for the current scenario and progress."""
-    lang = current_lang()
-    progress = _progress()
-    sc = state.scenario()
-    reduction = state.reduction()
-    values = quiz.true_values(sc, reduction)
-    name = progress.name
-    q = quiz.QUANTITIES[name]
+def progress() -> QuizProgress:
+    """The learner's progress in the quiz, as kept in ``ui.state`` (a fresh one before the first visit)."""
+    return _progress()
 
+
+# ---------------------------------------------------------------- the screen's sections, top to bottom
+# ``pages/6_Quiz.py`` calls them in this order (docs/design.md, "The shape of a screen").
+
+
+def intro() -> None:
+    """How the quiz works."""
     st.caption(
         tr(
             "Compute the value by hand, in the notebook's order (a calculator helps for exp and log), type it into "
@@ -325,12 +326,18 @@ def draw() -> None:
             "「ヒント」は式に数値を入れて表示し、「答えを表示」は計算の過程と答えを表示します。",
         )
     )
-    score_slot = _header(progress, lang)
 
+
+def scenario(sc: dnn.Scenario, seed: int | None, reduction: str) -> None:
+    """The scenario the values are computed for: its settings in a line, its arrays as tables."""
     st.subheader(tr("The scenario", "シナリオ"))
-    st.caption(_scenario_line(sc, progress.seed, reduction))
+    st.caption(_scenario_line(sc, seed, reduction))
     _scenario_tables(sc)
 
+
+def earlier_values(name: str, values: dict[str, np.ndarray], lang: str) -> None:
+    """The values before ``name`` in the notebook's order: those it is computed from, and the rest folded away."""
+    q = quiz.QUANTITIES[name]
     earlier = [n for n in quiz.before(name)]
     needed = [n for n in q.needs if n in quiz.QUANTITIES]
     if earlier:
@@ -343,6 +350,14 @@ def draw() -> None:
             with st.expander(tr("Every earlier value", "それ以前のすべての値"), icon=":material/list:"):
                 _value_tables(rest, values, lang)
 
+
+def question(
+    progress: QuizProgress, sc: dnn.Scenario, values: dict[str, np.ndarray], reduction: str, lang: str
+) -> None:
+    """The value asked: its formula, one input per cell, Check / Hint / Show answer / Next, the marks, the hint and
+    the worked answer; the progress (answers, checks, score) is saved."""
+    name = progress.name
+    q = quiz.QUANTITIES[name]
     st.subheader(tr(f"Compute {q.symbol(lang)}: {q.en}", f"{q.symbol(lang)} を計算: {q.ja}"))
     f_en, f_ja = quiz.formula(name, sc.network, len(sc.x), reduction)
     st.markdown(f"{tr('Formula', '式')}: `{pick(lang, f_en, f_ja)}`")
@@ -429,8 +444,12 @@ def draw() -> None:
             icon=":material/flag:",
         )
     _save(progress)
+
+
+def score(slot: st.delta_generator.DeltaGenerator, progress: QuizProgress) -> None:
+    """The score so far, in the header's slot (filled after this run's Check is counted)."""
     right_n, total = progress.score()
-    score_slot.metric(
+    slot.metric(
         tr("Score", "得点"),
         f"{right_n} / {total}",
         help=tr(
@@ -441,12 +460,8 @@ def draw() -> None:
         ),
     )
 
-    st.divider()
-    _choose(progress, lang)
-    _worksheet(progress, sc, reduction, lang)
 
-
-def _choose(progress: QuizProgress, lang: str) -> None:
+def choose(progress: QuizProgress, lang: str) -> None:
     with st.expander(tr("Choose what to ask and the scenario", "出題する値とシナリオを選ぶ"), icon=":material/tune:"):
         key = state.translated_key(f"{_W_ASKS}_v{progress.version}")
         st.multiselect(
@@ -489,7 +504,7 @@ def _choose(progress: QuizProgress, lang: str) -> None:
         )
 
 
-def _worksheet(progress: QuizProgress, sc: dnn.Scenario, reduction: str, lang: str) -> None:
+def worksheet(progress: QuizProgress, sc: dnn.Scenario, reduction: str, lang: str) -> None:
     with st.expander(tr("Worksheet to print", "印刷用の演習シート"), icon=":material/print:"):
         scope_key = state.translated_key(_W_SHEET_SCOPE)
         scope = st.radio(
