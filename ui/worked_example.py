@@ -152,6 +152,7 @@ class _Step:
     new: dnn.Network
     e_before: float
     e_after: float
+    e_change: float  # e_after − e_before, from dnn.step_report
     loss: str  # "E", or "E_sum" = Σₙ Eₙ when the notebook's sum is taken over N > 1 samples
     rows: list[str]
 
@@ -175,14 +176,16 @@ def worked_example_markdown(sc: dnn.Scenario, reduction: str, lang: str) -> str:
     net, x, d = sc.network, sc.x, sc.d
     g = dnn.backward(net, x, d, reduction="mean" if reduction == "mean" else "sum")
     new = dnn.sgd_step(net, g, sc.lr)
+    report = dnn.step_report(net, x, d, g, sc.lr)  # the same step: the loss before, after, and its change
     step = _Step(
         sc,
         reduction,
         dnn.forward(net, x),
         g,
         new,
-        dnn.loss(net, x, d),
-        dnn.loss(new, x, d),
+        report.loss_before,
+        report.loss_after,
+        report.actual,
         dnn.claims.loss_symbol(reduction, len(x)),
         samples(len(x), lang),
     )
@@ -565,7 +568,7 @@ def _update(doc: _Doc, s: _Step) -> None:
 def _after(doc: _Doc, s: _Step) -> None:
     """5. The loss after the step and its change."""
     doc.heading(2, "5. Loss after the step", "5. 更新後の誤差")
-    change = s.e_after - s.e_before
+    change = s.e_change
     doc.para(
         f"**Loss E after the step** = **{num(s.e_after)}** (before: {num(s.e_before)}, change: {num(change)}).",
         f"**更新後の誤差 E** = **{num(s.e_after)}**（更新前: {num(s.e_before)}、変化: {num(change)}）。",
