@@ -113,3 +113,20 @@ def test_the_worked_example_names_a_registered_activation(lang):
     sc = dnn.seed_scenario()
     text = worked_example_markdown(sc.replace(network=sc.network.replace(hidden="softplus")), "mean", lang)
     assert "f = softplus(u1)" in text and "softplus′(u1)" in text
+
+
+@pytest.mark.parametrize("lang", ["en", "ja"])
+@pytest.mark.parametrize("reduction", ["mean", "sum"])
+def test_the_worked_example_of_a_registered_output_layer_does_not_call_its_delta_y_minus_d(lang, reduction):
+    """tanh's delta (y − d)·(1 − y²) is not y − d: the worked example names it ∂E_n/∂u2, the registered one, and
+    its δ2 table holds that delta (checked here against (y − d)·(1 − y²) written out)."""
+    from ui.worked_example import worked_example_markdown
+
+    sc = dnn.Scenario(dnn.seed_network().replace(output="tanh"), [[1.0, 5.0], [2.0, -1.0]], [[0.5, -0.5]] * 2)
+    text = worked_example_markdown(sc, reduction, lang)
+    assert "δ2 = dE" in text and "/du2 = ∂E_n/∂u2" in text
+    assert "/du2 = y − d" not in text and "/du2 = (y − d) / N" not in text
+    assert "y1: δ2 = " not in text  # no y − d written out for it
+    y = dnn.forward(sc.network, sc.x).y
+    delta = (y - sc.d) * (1.0 - y**2) / (2 if reduction == "mean" else 1)
+    assert f"{delta[0, 0]:.8f}"[:8] in text.replace("−", "-")
