@@ -422,19 +422,21 @@ def test_notebook_derivative_at_z1_against_finite_differences(hidden, output, re
     assert ("gives the same numbers" in text) == nd.equal
 
 
-@pytest.mark.parametrize(("output", "n"), itertools.product(OUTPUT, (1, 2)))
-def test_output_delta_ways_long_way_and_shortcut(output, n):
-    """Question 1's table: the long way ∂E/∂y·∂y/∂u2 and the shortcut y − d both equal the delta by finite
-    differences; the difference row is their rounding."""
-    rng = np.random.default_rng(5)
-    u2 = rng.normal(size=(n, 2))
+@pytest.mark.parametrize(("hidden", "output", "reduction", "n"), GRID)
+def test_output_delta_ways_long_way_and_shortcut(hidden, output, reduction, n):
+    """Question 1's table for sample #1 of each scenario: the long way ∂E/∂y·∂y/∂u2 and the shortcut y − d both
+    equal that sample's delta by finite differences; the difference row is their rounding; and the sample's row of
+    backprop's δ2 is that delta (÷ N for the mean)."""
+    net, x, d = case(hidden, output, n)
+    u2 = act(hidden, x @ net.W1 + net.b1) @ net.W2 + net.b2
     y = outputs(output, u2)
-    fd = delta_by_loop(output, u2, D[n])
-    ways = claims.output_delta_ways(output, y[0], D[n][0])
-    np.testing.assert_allclose(ways.chain, fd[0], atol=1e-7)
-    np.testing.assert_allclose(ways.shortcut, fd[0], atol=1e-7)
-    np.testing.assert_allclose(ways.registered, fd[0], atol=1e-7)
+    fd = delta_by_loop(output, u2, d)
+    ways = claims.output_delta_ways(output, y[0], d[0])
+    for row in (ways.chain, ways.shortcut, ways.registered):
+        np.testing.assert_allclose(row, fd[0], atol=1e-7)
     assert np.all(np.abs(ways.difference) < 1e-12) and not ways.long_way_overflows
+    shown = dnn.backward(net, x, d, reduction=reduction).delta2[0]
+    np.testing.assert_allclose(shown * (n if reduction == "mean" else 1), ways.registered, rtol=1e-12)
     overflowing = claims.output_delta_ways(output, np.array([0.0, 1.0]), np.array([1.0, 0.0]))
     assert overflowing.long_way_overflows == (output != "identity")
 
