@@ -185,6 +185,12 @@ class Lowest:
     loss: float
 
 
+def loss_change(loss: np.ndarray) -> float:
+    """How much a run changed the loss: E after its last step − E at step 0 (negative when training lowered it)."""
+    loss = np.asarray(loss, dtype=np.float64)
+    return float(loss[-1] - loss[0])
+
+
 def lowest_loss(loss: np.ndarray) -> Lowest | None:
     """The lowest finite loss E of a loss curve and its step, or None when no step has a finite loss."""
     loss = np.asarray(loss, dtype=np.float64)

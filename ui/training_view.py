@@ -290,7 +290,7 @@ def summary(run: Run) -> None:
     c2.metric(
         tr(f"E after step {h.last_step:,}", f"ステップ {h.last_step:,} の後の誤差 E"),
         f"{last:.6g}",
-        delta=f"{last - first:+.3g}",
+        delta=f"{dnn.loss_change(h.loss):+.3g}",
         delta_color="inverse",  # a falling loss is good news
     )
     c3.metric(
