@@ -20,9 +20,8 @@ g = dnn.backward(net, x, d, reduction=reduction, fwd=fwd)
 loss = dnn.claims.loss_symbol(reduction, len(x))  # "E", or "E_sum" = Σₙ Eₙ for the notebook's sum over samples
 start = dnn.not_finite_at_start(net, x, d)
 dead = dnn.dead_units(net, fwd)
-check = (
-    None if state.is_hidden("gradcheck") else dnn.gradient_check(g.params(), cached.numerical_gradient(sc, reduction))
-)
+numerical = None if state.is_hidden("gradcheck") else cached.numerical_gradient(sc, reduction)  # hidden: not computed
+check = None if numerical is None else dnn.gradient_check(g.params(), numerical)
 step = dnn.step_report(net, x, d, g, sc.lr, sc.optimizer, **sc.settings)
 
 view.intro(reduction, len(x), start, dead, lang)
