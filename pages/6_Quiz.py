@@ -6,6 +6,7 @@ Shape (docs/design.md, "The shape of a screen"): state → dnn → the sections 
 
 import streamlit as st
 
+import dnn
 from dnn import quiz as dnn_quiz
 from ui import quiz, state
 from ui.i18n import current_lang
@@ -16,6 +17,12 @@ sc = state.scenario()
 reduction = state.reduction()
 progress = quiz.progress()  # what is asked, the typed answers, the score
 
+start = dnn.not_finite_at_start(sc.network, sc.x, sc.d)  # no value to ask when the forward pass overflows
+grads = None if start else dnn.backward(sc.network, sc.x, sc.d, reduction=reduction)
+step = None if grads is None else dnn.step_report(sc.network, sc.x, sc.d, grads, sc.lr)  # the quiz's SGD step
+if start or step.overflow:
+    quiz.cannot_ask(start, step, lang)
+    st.stop()
 values = dnn_quiz.true_values(sc, reduction)  # every value of the notebook's order, for this scenario
 
 quiz.intro()
