@@ -17,9 +17,10 @@ net, x, d = sc.network, sc.x, sc.d
 fwd = dnn.forward(net, x)
 start = dnn.not_finite_at_start(net, x, d)
 dead = dnn.dead_units(net, fwd)
+held_out = state.held_out()  # drawn over the same part of the plane as on Training
 
 view.intro(len(x), start, lang)
 view.steps(net, x, d, fwd, dead, lang)
-view.input_space(net, x, d, lang)
+view.input_space(net, x, d, None if held_out is None else held_out[0], lang)
 view.tables(fwd)
 explain_view.printout(sc, "forward_printout", lang)

@@ -30,7 +30,7 @@ res = sweep_scenario(sc, lrs, steps, reduction)
 if res is None:  # over the work budget: its message says what to reduce
     st.stop()
 
-view.curves(res, chosen.count, chosen.log_y, sc.network.output, lang)
+view.curves(res, chosen.count, chosen.log_y, sc.network.output, sc.network.n_out, lang)
 view.final_losses(res, sc, chosen, lang)
 view.runs_table(res, chosen.count, steps, lang)
 st.divider()

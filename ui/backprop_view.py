@@ -108,17 +108,17 @@ def gradient_check(
         st.info(not_finite.check_text(lang), icon=":material/block:")
 
 
-def update_step(sc: dnn.Scenario, g: dnn.Gradients, step: dnn.StepReport, reduction: str, lang: str) -> None:
+def update_step(sc: dnn.Scenario, g: dnn.Gradients, step: dnn.StepReport, reduction: str, loss: str, lang: str) -> None:
     """One step of the scenario's update rule with every number filled in: SGD's before/after and predicted vs
     actual change, or another rule's state before and after."""
     if sc.optimizer == "sgd":
         st.subheader(tr("One SGD step", "SGD を 1 ステップ"))
     else:
         rule = optimizer_controls.name(sc.optimizer, lang)
-        st.subheader(tr(f"One step of {rule}", f"{rule} を 1 ステップ"))
+        st.subheader(tr(f"One step of {rule}", f"{rule}{'' if rule.endswith('）') else ' '}を 1 ステップ"))
     if step.overflow:
         st.warning(not_finite.step_text(step, lang), icon=":material/warning:")
     if sc.optimizer == "sgd":
         explain_view.show(explain.sgd_blocks(sc.network, g, step, sc.lr, reduction, lang))
     else:
-        explain_view.show(optimizer_explain.step_blocks(sc.network, g, step, sc.lr, sc.settings, lang))
+        explain_view.show(optimizer_explain.step_blocks(sc.network, g, step, sc.lr, sc.settings, lang, loss=loss))

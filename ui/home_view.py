@@ -10,9 +10,10 @@ import streamlit as st
 
 import dnn
 
-from . import data_view, editors, not_finite, state
+from . import data_view, editors, explain, not_finite, state
 from .figures_network import network_diagram
 from .i18n import pick, tr
+from .optimizer_controls import optimizer_controls
 
 
 def intro() -> None:
@@ -28,15 +29,29 @@ def intro() -> None:
 
 
 def edit(sc: dnn.Scenario) -> None:
-    """Presets, the data, the parameter grids and the network's and training's settings."""
-    st.subheader(tr("Presets", "プリセット"))
-    editors.preset_bar()
-    st.subheader(tr("Data", "データ"))
-    data_view.data_section(sc)
+    """The parameter grids and η in view at once; presets, the network, data sets and the update rule in tabs."""
+    # What a learner edits first, in view at once: the network's values and η; the rest is one tab away.
     st.subheader(tr("Parameters and data", "パラメータとデータ"))
     editors.parameter_editors(sc)
-    st.subheader(tr("Network and training settings", "ネットワークと学習の設定"))
-    editors.structure_controls(sc)
+    editors.learning_controls(sc)
+    presets_tab, network_tab, data_tab, rule_tab = st.tabs(
+        [
+            tr("Presets", "プリセット"),
+            tr("Network", "ネットワーク"),
+            tr("Data sets", "データセット"),
+            tr("Update rule", "更新則"),
+        ],
+        key=state.translated_key("home_tabs"),  # keyed: the chosen tab stays when a message appears above it
+    )
+    with presets_tab:
+        editors.preset_bar()
+    with network_tab:
+        editors.size_controls(sc)
+        editors.activation_controls(sc)
+    with data_tab:
+        data_view.data_section(sc)
+    with rule_tab:
+        optimizer_controls(sc, "")
 
 
 def glance(
@@ -51,6 +66,7 @@ def glance(
     """The loss E, the outputs y of every sample and the network diagram (weights and their ∂E/∂w) of one sample;
     ``loss_name`` names the loss the diagram's partial derivatives are of ("E" or "E_sum")."""
     net = sc.network
+    below_zero = explain.loss_below_zero_note(net.output, net.n_out, lang)
     st.subheader(tr("At a glance", "概要"))
     st.metric(
         tr("Loss E (mean over samples)", "誤差 E（サンプル平均）"),
@@ -62,8 +78,11 @@ def glance(
             "ノートブックはこの誤差を計算していますが、表示はしていません。"
             if net.output == "softmax"
             else "この出力層の誤差です（ノートブック自身のネットワークは softmax と交差エントロピー誤差）。",
-        ),
+        )
+        + (" " + below_zero if below_zero and lang == "en" else below_zero),
     )
+    if loss < 0:  # only the 1e-7 in the log makes this possible: say so next to the number
+        st.caption(tr(f"Why E is below 0: {below_zero}", f"E が 0 を下回る理由: {below_zero}"))
     outputs = pd.DataFrame(
         fwd.y,
         index=[tr(f"sample {i + 1}", f"サンプル{i + 1}") for i in range(len(sc.x))],
