@@ -98,10 +98,6 @@ def test_backprop_with_an_overflowing_forward_pass_raises_nothing(lang):
     assert NOT_FINITE[lang] in messages(at)
 
 
-# Each page meets each scenario and each language at least once (pairwise: 6 of the 12 page × scenario × language
-# runs). Why that keeps coverage: a page shows the message with one call, not_finite.start_text(start, lang), whatever
-# made the numbers leave the floats, so no page has a path of its own for one scenario in one language; the message's
-# wording per scenario and language is what every (scenario, language) pair below checks.
 PAIRWISE = [
     (HOME, HUGE_IDENTITY, "en"),
     (HOME, HUGE_SOFTMAX, "ja"),
@@ -120,8 +116,10 @@ PAIRWISE = [
 def test_the_other_screens_say_so_too(page, query, lang):
     """Home, Forward and Sweep say the loss is not a finite number and name W1[1, 1], in the page's language.
 
-    Run pairwise (each page × scenario, page × language and scenario × language pair once), not all 12 runs: see
-    PAIRWISE for why that keeps every check that can fail.
+    Run pairwise (each page × scenario, page × language and scenario × language pair once: 6 runs, not 12). That
+    keeps coverage: a page shows the message with one call, not_finite.start_text(start, lang), whatever made the
+    numbers leave the floats, so no page has a path of its own for one scenario in one language; the message's wording
+    for each scenario in each language is still checked on screen.
     """
     at = open_page(page, query, lang)
     assert not at.exception
