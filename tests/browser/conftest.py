@@ -32,14 +32,10 @@ TIMEOUT_MS = 60_000
 FAILURE_SHOTS = ROOT / "screenshots" / "browser-failures"  # screenshots/ is git-ignored
 
 
-@pytest.hookimpl(tryfirst=True)  # before xdist's own hook reads the group
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     for item in items:
         if "tests/browser" in str(item.fspath):
             item.add_marker(pytest.mark.browser)
-            # Under `pytest -n 2 --dist loadgroup` (the README's command) every browser test runs on one worker, one
-            # after another, while the other worker runs the AppTest and math tests.
-            item.add_marker(pytest.mark.xdist_group("browser"))
 
 
 @pytest.hookimpl(wrapper=True)
