@@ -55,6 +55,8 @@ MAX_VALUE_CHARS = 64_000  # a full-precision 256 × 8 x is about 45,000 characte
 MAX_SCALAR_CHARS = 64
 MAX_JSON_BYTES = 100 * 1024
 JSON_FORMAT = "backprop-lab/scenario"
+# A file's keys read outside this table: the data set's recipe (ui.data_codec), the teacher's keys (ui.teacher).
+OTHER_FILE_KEYS = frozenset({"data", "note", "lock", "hide", "ask"})
 JSON_VERSION = 1  # files name the version that wrote them; a later one may mean keys this version cannot read
 SHOWN_CHARS = 20  # a quoted value is cut to this many characters in a message
 # Share links longer than this may be cut by browsers, chat apps, mail clients and proxies (about 8 KB is what
@@ -756,7 +758,7 @@ def _check_header(doc: dict[str, Any]) -> Problem | None:
                 f"新しい Backprop Lab で保存されています（ファイルのバージョン {version}、"
                 f"このアプリが読めるのは {JSON_VERSION}）",
             )
-    if "format" not in doc and not any(k.name in doc for k in TABLE if k.in_json):
+    if "format" not in doc and not any(k.name in doc for k in TABLE if k.in_json) and not OTHER_FILE_KEYS & set(doc):
         return _file_problem(
             f"no scenario in it (none of the keys {', '.join(k.name for k in TABLE if k.in_json)})",
             f"シナリオが入っていません（{', '.join(k.name for k in TABLE if k.in_json)} のどのキーもありません）",
