@@ -15,10 +15,11 @@ key with how it is read and written; the link writer, the JSON writer and both r
 Rows are separated by ``;``, values by ``,``; several samples in x and d are several rows. Numbers are written
 with Python's shortest round-trip ``repr`` (0.1 stays "0.1" and reads back as exactly the same float).
 
-Loading never raises: each bad key becomes a ``Problem`` naming the key and the reason, and everything else still
-loads. When the keys are fine one by one but do not fit together (a W1 with 4 hidden units next to a b1 with 3),
-the largest set of keys that validates as a whole is loaded and the others are reported. A JSON file is read once
-(``read_json``) for the scenario and the reduction together; a file with any problem changes nothing.
+Loading never raises: each bad key becomes a ``Problem`` for the key, its message naming the field as the screens
+do (``Key.label``: "learning rate η", never the bare "lr") and the reason, and everything else still loads. When
+the keys are fine one by one but do not fit together (a W1 with 4 hidden units next to a b1 with 3), the largest set
+of keys that validates as a whole is loaded and the others are reported. A JSON file is read once (``read_json``)
+for the scenario and the reduction together; a file with any problem changes nothing.
 
 Messages quote values from the link or file as they are; ``ui.plain.plain`` makes them inert before display.
 """
@@ -196,7 +197,8 @@ ARRAY_KEYS: dict[str, int] = {k.name: k.ndim for k in TABLE if k.kind == "array"
 
 @dataclass(frozen=True)
 class Problem:
-    """Why one key of a link or file was not used: ``field`` is the key ("W1", "lr", ... or "file")."""
+    """Why one key of a link or file was not used: ``field`` is the key ("W1", "lr", ... or "file"); ``en`` and
+    ``ja`` start with the field's name on screen (``named``). ``ui.link_labels.report_line`` shows it."""
 
     field: str
     en: str
