@@ -3,8 +3,8 @@
 its first link, keeps them for the session, refuses every change to a locked value, and writes them back into the
 address bar, the share link and the JSON file.
 
-A bad value never raises: unknown names become a ``codec.Problem`` for the key, quoted with every Markdown
-character escaped (``quiz_link.plain``), and the known names in the same value still apply.
+A bad value never raises: unknown names become a ``codec.Problem`` for the key, named as ``LABELS`` says and
+quoted as inert text on screen (``ui.link_labels``), and the known names in the same value still apply.
 """
 
 from __future__ import annotations
