@@ -186,7 +186,7 @@ def test_a_refused_learning_rate_leaves_the_scenario_alone():
     at.number_input(key="train_lr_v0").set_value(0.0).run()
     assert not at.exception
     assert state.scenario(at.session_state).lr == 0.01
-    assert "lr" in texts(at.error)
+    assert "learning rate η" in texts(at.error)  # named as the box is
 
 
 def test_japanese_screen_keeps_working_after_a_change():
