@@ -207,6 +207,25 @@ def test_lock_all_refuses_the_quiz_seed_and_keeps_everything():
     assert at.query_params["lock"] == "all"
 
 
+@pytest.mark.parametrize("lang", ["en", "ja"])
+def test_under_a_lock_the_quizs_draw_a_seed_is_greyed_out_and_says_why(lang):
+    at = open_at("pages/6_Quiz.py", lock="W1", lang=lang)
+    draw = next(b for b in at.button if b.label in ("Draw a scenario to do by hand", "手計算用のシナリオを作る"))
+    assert draw.disabled
+    assert ("先生がシナリオを固定" if lang == "ja" else "The teacher fixed the scenario") in draw.help
+    draw.proto.disabled = False  # a crafted client's click changes nothing either
+    draw.click().run()
+    assert not at.exception and sc(at) == TEACHER and "quiz_seed" not in at.query_params
+
+
+def test_a_lock_the_seeds_scenario_keeps_leaves_draw_a_seed_usable():
+    at = open_at("pages/6_Quiz.py", lock="reduction")  # a seed's scenario never changes the reduction
+    draw = next(b for b in at.button if b.label == "Draw a scenario to do by hand")
+    assert not draw.disabled and "one-decimal weights" in draw.help
+    draw.click().run()
+    assert not at.exception and sc(at) == quiz.quiz_scenario(1) and at.query_params["quiz_seed"] == "1"
+
+
 def _gate_script() -> None:
     """A screen with an enabled button per lockable field that asks ``ui.state`` for exactly that change."""
     import numpy as np

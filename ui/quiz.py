@@ -19,7 +19,7 @@ import streamlit as st
 import dnn
 from dnn import quiz
 
-from . import codec, quiz_link, quiz_sheet, state
+from . import codec, quiz_link, quiz_sheet, state, teacher_view
 from .heatmaps import MAX_SAMPLE_ROWS
 from .i18n import OUTPUT_LABELS, current_lang, pick, tr
 
@@ -461,7 +461,7 @@ def _choose(progress: QuizProgress, lang: str) -> None:
         )
         left, right = st.columns([2, 3], vertical_alignment="bottom")
         seed_key = f"{_W_SEED}_v{progress.version}"
-        left.number_input(
+        seed = left.number_input(
             tr("Scenario seed", "シナリオのシード"),
             min_value=0,
             max_value=quiz.MAX_QUIZ_SEED,
@@ -469,12 +469,23 @@ def _choose(progress: QuizProgress, lang: str) -> None:
             step=1,
             key=seed_key,
         )
+        # Greyed out when the seed's scenario would change a value the teacher locked (``_draw_seed`` is refused by
+        # the state's lock all the same, should a click arrive).
+        fixed = teacher_view.would_change_locked(quiz.quiz_scenario(int(seed)))
         right.button(
             tr("Draw a scenario to do by hand", "手計算用のシナリオを作る"),
             icon=":material/casino:",
             on_click=_draw_seed,
             args=(seed_key,),
+            disabled=fixed,
             help=tr(
+                "The teacher fixed the scenario for this class, so the quiz asks about the teacher's numbers: a "
+                "seed's scenario would change values the teacher locked.",
+                "この授業では先生がシナリオを固定しているため、クイズは先生の数値で出題します。シードのシナリオは"
+                "先生が固定した値を変えてしまいます。",
+            )
+            if fixed
+            else tr(
                 "A 2-3-2 ReLU/softmax network with one-decimal weights, small whole-number inputs and η = 0.5; the "
                 "same seed always gives the same numbers (replaces the scenario; undoable).",
                 "重みは小数 1 桁、入力は小さな整数、η = 0.5 の 2-3-2 ReLU/softmax ネットワーク。同じシードなら"
