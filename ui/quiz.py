@@ -329,6 +329,8 @@ def draw() -> None:
 
     st.subheader(tr("The scenario", "シナリオ"))
     st.caption(_scenario_line(sc, progress.seed, reduction))
+    if step_note := quiz_sheet.sgd_step_note(sc, progress.asks, lang):
+        st.info(step_note, icon=":material/info:")
     _scenario_tables(sc)
 
     earlier = [n for n in quiz.before(name)]
