@@ -354,16 +354,17 @@ def test_the_builder_composes_a_link_that_opens_exactly_that():
 
 
 def test_teacher_keys_travel_in_the_json_file():
-    extra = {"note": "n <b>", "lock": ["W1", "lr"], "hide": ["quiz"], "ask": ["delta2"]}
-    text = codec.scenario_to_json(TEACHER, "sum", extra)
+    keys = codec.Classroom(note="n <b>", lock=frozenset({"W1", "lr"}), hide=frozenset({"quiz"}), ask=("delta2",))
+    text = codec.scenario_to_json(TEACHER, "sum", keys)
     assert codec.scenario_from_json(text)[0] == TEACHER
-    note, lock, hide, asks, problems = teacher.teacher_from_json(text)
-    assert (note, lock, hide, asks, problems) == ("n <b>", {"W1", "lr"}, {"quiz"}, ("delta2",), [])
+    loaded = codec.read_json(text)
+    assert (loaded.classroom, loaded.problems) == (keys, ())
+    assert json.loads(text)["lock"] == ["W1", "lr"]  # a file writes lists as lists
     doc = json.loads(text)
     doc.update(lock=["W1", "nope"], hide=7, note=["x"], ask="zz")
-    note, lock, hide, asks, problems = teacher.teacher_from_json(json.dumps(doc))
-    assert lock == {"W1"} and hide == frozenset() and note is None and asks is None
-    assert [p.field for p in problems] == ["note", "lock", "hide", "ask"]
+    loaded = codec.read_json(json.dumps(doc))
+    assert [p.field for p in loaded.problems] == ["note", "lock", "hide", "ask"]
+    assert loaded.classroom == codec.NO_CLASSROOM and loaded.scenario == dnn.seed_scenario()  # nothing loads
 
 
 def test_an_upload_that_changes_a_locked_value_is_refused_by_key():
@@ -374,7 +375,9 @@ def test_an_upload_that_changes_a_locked_value_is_refused_by_key():
     report = unescape(at.warning[0].value)
     assert "The file was not loaded" in report and "- lr: the teacher locked the learning rate η" in report
     assert "- W1" not in report  # W1 is the same in the file: only what it would change is named
-    same = codec.scenario_to_json(TEACHER.replace(steps=7), "mean", {"lock": ["steps"], "hide": ["quiz"]})
+    same = codec.scenario_to_json(
+        TEACHER.replace(steps=7), "mean", codec.Classroom(lock=frozenset({"steps"}), hide=frozenset({"quiz"}))
+    )
     at.sidebar.file_uploader[0].set_value(("t.json", same.encode(), "application/json")).run()
     assert sc(at) == TEACHER.replace(steps=7)
     assert state.locked(at.session_state) == {"W1", "lr", "steps"}  # a file adds locks, never removes them
@@ -384,7 +387,7 @@ def test_an_upload_that_changes_a_locked_value_is_refused_by_key():
 def test_lock_names_for_the_link():
     assert teacher.lock_text(teacher.LOCKABLE) == "all"
     assert teacher.lock_text(["lr", "W1"]) == "W1,lr"
-    assert teacher.names_from_value("lock", "w1, LR ,all", teacher.LOCKABLE, allow_all=True)[0] == set(teacher.LOCKABLE)
+    assert codec.read_query({"lock": "w1, LR ,all"}).classroom.lock == set(teacher.LOCKABLE)
     assert teacher.changed_locked(TEACHER, TEACHER.replace(lr=0.3), ["W1"]) == []
     assert teacher.changed_locked(TEACHER, TEACHER.replace(lr=0.3), ["lr", "W1"]) == ["lr"]
     bigger = TEACHER.replace(x=[[2.0, 1.0], [1.0, 1.0]], d=[[1.0, 0.0], [0.0, 1.0]])

@@ -78,18 +78,16 @@ def prepare() -> None:
     scenario is the one they were typed for; put ``ask``/``quiz_seed`` in the address bar and the share link."""
     progress = state.quiz_progress()
     if not isinstance(progress, QuizProgress):
-        # The link the session opened with: a teacher's link may open another screen and still ask (ask=).
-        asks, seed, problems = quiz_link.read_link({**state.opening_params(), **st.query_params.to_dict()})
+        # The link the session opened with (a teacher's link may open another screen and still ask); its bad
+        # values were reported then, with the link's other keys.
+        opening = state.opening_classroom()
         earlier = state.load_report()
-        progress = QuizProgress(asks=asks or quiz.ORDER)
-        if seed is not None:
-            state.set_scenario(quiz.quiz_scenario(seed))  # undoable; it also clears the link message, so merge after
-            progress.seed = seed
-        if earlier is not None and earlier.source == "link":
-            problems = [*earlier.problems, *problems]
-        if problems:
-            state.set_load_report("link", problems)
-        elif earlier is not None:
+        progress = QuizProgress(asks=opening.ask or quiz.ORDER)
+        if opening.quiz_seed is not None:
+            # undoable; it also clears the link message, which is put back below
+            state.set_scenario(quiz.quiz_scenario(opening.quiz_seed))
+            progress.seed = opening.quiz_seed
+        if earlier is not None:
             state.set_load_report(earlier.source, list(earlier.problems))
     if progress.seed is not None and state.scenario() != quiz.quiz_scenario(progress.seed):
         progress.seed = None  # the learner has changed the scenario since: the quiz asks theirs
@@ -110,13 +108,22 @@ def prepare() -> None:
     )
 
 
-def start(asks: tuple[str, ...] | list[str]) -> None:
+def start(asks: tuple[str, ...] | list[str], seed: int | None = None) -> None:
     """Make the quiz ask ``asks`` (link names, in that order) from the first one on: a lesson's question or a
-    file's ``ask``."""
+    file's ``ask``. ``seed``: a file's ``quiz_seed``, the seed whose scenario the file holds (the quiz forgets it
+    when the scenario is not that seed's)."""
     chosen = tuple(n for n in asks if n in quiz.QUANTITIES) or quiz.ORDER
     progress = _progress()
     progress.asks, progress.position = chosen, 0
+    if seed is not None:
+        progress.seed = seed
     _save(progress)
+
+
+def drawn_seed() -> int | None:
+    """The seed whose scenario the quiz asks (None: the link's or the learner's own scenario)."""
+    progress = state.quiz_progress()
+    return progress.seed if isinstance(progress, QuizProgress) else None
 
 
 def asked() -> tuple[str, ...] | None:

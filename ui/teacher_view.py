@@ -8,7 +8,6 @@ every change to a locked value (``set_scenario``); this module only lays out.
 from __future__ import annotations
 
 from typing import Any
-from urllib.parse import urlencode
 
 import streamlit as st
 
@@ -16,11 +15,10 @@ from dnn import quiz
 
 from . import codec, state, teacher
 from .i18n import current_lang, pick, tr
-from .note import MAX_NOTE_CHARS, NOTE_PARAM
+from .note import MAX_NOTE_CHARS
 from .pages_nav import NavEntry, entry_of_screen, existing_pages
-from .quiz_link import ASK_PARAM
 
-PANEL_PARAM = "panel"  # a lesson's link: which panel of the screen to open (printout, q1 … q4)
+PANEL_PARAM = state.PANEL_PARAM  # a lesson's link: which panel of the screen to open (printout, q1 … q4)
 LOCK_MARK = ":material/lock:"
 _W_NOTE = "w_teacher_note"
 _W_LOCK = "w_teacher_lock"
@@ -57,9 +55,10 @@ def would_change_locked(sc: Any) -> bool:
 
 
 def requested_panel() -> str | None:
-    """The panel the address asks this screen to open (``panel=printout``, ``q1`` … ``q4``), or None."""
+    """The panel the address asks this screen to open (``panel=printout``, ``q1`` … ``q4``), or None (a bad value in
+    the link a session opened with was reported then, with the link's other keys)."""
     value = st.query_params.get(PANEL_PARAM)
-    return value if value in ("printout", "q1", "q2", "q3", "q4") else None
+    return None if value is None else codec.read_query({PANEL_PARAM: value}).classroom.panel
 
 
 # ---------------------------------------------------------------- the builder
@@ -81,21 +80,22 @@ def _app_root() -> str:
     return url
 
 
+def chosen_keys(note: str, lock: list[str], hide: list[str], ask: list[str]) -> codec.Classroom:
+    """What the builder's boxes say, as the classroom's keys (the quantities asked in the notebook's order)."""
+    return codec.Classroom(
+        note=codec.clean_text(note) or None,
+        lock=frozenset(lock),
+        hide=frozenset(hide),
+        ask=tuple(n for n in quiz.ORDER if n in ask) or None,
+    )
+
+
 def teacher_link(entry: NavEntry, note: str, lock: list[str], hide: list[str], ask: list[str]) -> str:
     """The link that opens ``entry`` on the current scenario with a teacher's note, lock, hide and ask."""
-    query = codec.query_string(state.scenario(), current_lang(), state.reduction())
-    extra: dict[str, str] = {}
-    if note.strip():
-        extra[NOTE_PARAM] = note.strip()
-    if lock:
-        extra[teacher.LOCK_PARAM] = teacher.lock_text(lock)
-    if hide:
-        extra[teacher.HIDE_PARAM] = teacher.hide_text(hide)
-    if ask:
-        extra[ASK_PARAM] = ",".join(n for n in quiz.ORDER if n in ask)
+    keys = chosen_keys(note, lock, hide, ask)
+    query = codec.query_string(state.scenario(), current_lang(), state.reduction(), keys)
     path = f"/{entry.url_path}" if entry.url_path else "/"
-    tail = urlencode(extra, safe=",")
-    return f"{_app_root()}{path}?{query}" + (f"&{tail}" if tail else "")
+    return f"{_app_root()}{path}?{query}"
 
 
 def link_builder() -> None:
@@ -152,15 +152,9 @@ def link_builder() -> None:
             key=state.translated_key(_W_OPENS),
         )
         st.code(teacher_link(pages[opens], note or "", lock, hide, ask), language=None, wrap_lines=True)
-        chosen = {
-            NOTE_PARAM: (note or "").strip(),
-            teacher.LOCK_PARAM: [n for n in teacher.LOCKABLE if n in lock],
-            teacher.HIDE_PARAM: [n for n in teacher.HIDEABLE if n in hide],
-            ASK_PARAM: [n for n in quiz.ORDER if n in ask],
-        }
         st.download_button(
             tr("Download it as a scenario file", "シナリオファイルとしてダウンロード"),
-            data=state.scenario_file({k: v for k, v in chosen.items() if v}),
+            data=state.scenario_file(chosen_keys(note or "", lock, hide, ask)),
             file_name="backprop-lab-lesson.json",
             mime="application/json",
             icon=":material/download:",
@@ -176,17 +170,8 @@ def link_builder() -> None:
         )
 
 
-def json_keys() -> dict[str, Any]:
-    """The session's teacher keys for the scenario file: note, lock, hide (lists of names) and the quiz's ask."""
-    from .quiz import asked  # here: ui.quiz imports this module's neighbours; import it only when saving
+def json_keys() -> codec.Classroom:
+    """The session's classroom keys for the scenario file: note, lock, hide, and the quiz's ask and seed."""
+    from .quiz import asked, drawn_seed  # here: ui.quiz imports this module; import it only when saving
 
-    keys: dict[str, Any] = {}
-    if state.note():
-        keys[NOTE_PARAM] = state.note()
-    if state.locked():
-        keys[teacher.LOCK_PARAM] = [n for n in teacher.LOCKABLE if n in state.locked()]
-    if state.hidden():
-        keys[teacher.HIDE_PARAM] = [n for n in teacher.HIDEABLE if n in state.hidden()]
-    if asks := asked():
-        keys[ASK_PARAM] = list(asks)
-    return keys
+    return state.classroom()._replace(ask=asked(), quiz_seed=drawn_seed())
