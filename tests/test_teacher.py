@@ -400,3 +400,16 @@ def test_every_screen_runs_under_a_full_lock_and_hide():
         at.switch_page(entry.path).run()
         assert not at.exception, entry.path
         assert sc(at) == TEACHER, entry.path
+
+
+def test_a_file_with_the_quizs_ask_and_seed_opens_the_quiz_on_them():
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.run()
+    keys = codec.Classroom(note="seed 3 today", ask=("delta1", "u1"), quiz_seed=3)
+    text = codec.scenario_to_json(quiz.quiz_scenario(3), "mean", keys)
+    at.sidebar.file_uploader[0].set_value(("q.json", text.encode(), "application/json")).run()
+    assert not at.exception and sc(at) == quiz.quiz_scenario(3)
+    at.switch_page("pages/6_Quiz.py").run()
+    assert any(c.value.startswith("Scenario of seed 3") for c in at.caption)
+    assert at.query_params["ask"] == "delta1,u1" and at.query_params["quiz_seed"] == "3"
+    assert [t.value for t in at.text] == ["seed 3 today"]
