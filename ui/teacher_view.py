@@ -98,6 +98,37 @@ def teacher_link(entry: NavEntry, note: str, lock: list[str], hide: list[str], a
     return f"{_app_root()}{path}?{query}"
 
 
+def link_summary(entry: NavEntry, note: str, lock: list[str], hide: list[str], ask: list[str], lang: str) -> str:
+    """What the builder's link does, in full words (the sidebar's chips cut long names short)."""
+    keys = chosen_keys(note, lock, hide, ask)
+    screen = pick(lang, entry.en, entry.ja)
+    locked = [n for n in teacher.LOCKABLE if n in keys.lock]
+    hidden = [n for n in teacher.HIDEABLE if n in keys.hide]
+    if lang == "ja":
+        sentences = [f"このリンクは、このシナリオで「{screen}」の画面を開きます。"]
+        if keys.note:
+            sentences.append("各画面の上にメモを表示します。")
+        if locked:
+            sentences.append(f"{teacher.field_names(locked, 'ja')}を固定します。")
+        if hidden:
+            sentences.append("・".join(_screen_label(n, "ja") for n in hidden) + "を非表示にします。")
+        if keys.ask:
+            sentences.append(
+                "クイズでは " + "・".join(quiz.QUANTITIES[n].symbol("ja") for n in keys.ask) + " を聞きます。"
+            )
+        return "".join(sentences)
+    sentences = [f"This link opens {screen} on this scenario."]
+    if keys.note:
+        sentences.append("It shows the note at the top of every screen.")
+    if locked:
+        sentences.append(f"It locks the {teacher.field_names(locked, 'en')}.")
+    if hidden:
+        sentences.append("It hides " + ", ".join(_screen_label(n, "en") for n in hidden) + ".")
+    if keys.ask:
+        sentences.append("The quiz asks " + ", ".join(quiz.QUANTITIES[n].symbol("en") for n in keys.ask) + ".")
+    return " ".join(sentences)
+
+
 def link_builder() -> None:
     """The sidebar's "Teacher link" expander: note, lock, hide and ask for the current scenario, and the link."""
     lang = current_lang()
@@ -126,7 +157,7 @@ def link_builder() -> None:
             persist_state="session",
         )
         hide = st.multiselect(
-            tr("Hide", "非表示"),
+            tr("Hide (screens and panels)", "非表示（画面とパネル）"),
             list(teacher.HIDEABLE),
             default=[n for n in teacher.HIDEABLE if n in state.hidden()],
             format_func=lambda n: _screen_label(n, lang),
@@ -134,11 +165,9 @@ def link_builder() -> None:
             persist_state="session",
         )
         ask = st.multiselect(
-            tr("Quiz asks", "クイズで聞く値"),
+            tr("Quiz asks (in the notebook's order)", "クイズで聞く値（ノートブックの順）"),
             list(quiz.ORDER),
-            format_func=lambda n: (
-                f"{quiz.QUANTITIES[n].symbol(lang)} — {pick(lang, quiz.QUANTITIES[n].en, quiz.QUANTITIES[n].ja)}"
-            ),
+            format_func=lambda n: quiz.QUANTITIES[n].symbol(lang),  # short: the sidebar's chips are narrow
             key=state.translated_key(_W_ASK),
             persist_state="session",
         )
@@ -151,6 +180,7 @@ def link_builder() -> None:
             format_func=lambda i: pick(lang, pages[i].en, pages[i].ja),
             key=state.translated_key(_W_OPENS),
         )
+        st.caption(link_summary(pages[opens], note or "", lock, hide, ask, lang))
         st.code(teacher_link(pages[opens], note or "", lock, hide, ask), language=None, wrap_lines=True)
         st.download_button(
             tr("Download it as a scenario file", "シナリオファイルとしてダウンロード"),
