@@ -331,6 +331,12 @@ def test_the_builder_composes_a_link_that_opens_exactly_that():
     at.sidebar.multiselect(key="w_teacher_hide_en").set_value(["sweep", "gradcheck"])
     at.sidebar.multiselect(key="w_teacher_ask_en").set_value(["delta1", "u1"])
     at.run()
+    said = [c.value for c in at.sidebar.caption if c.value.startswith("This link opens")]
+    assert said == [
+        "This link opens Backprop on this scenario. It shows the note at the top of every screen. It locks the "
+        "weight W1, learning rate η. It hides Learning-rate sweep (screen), the gradient check (panel). The quiz "
+        "asks u1, δ1."
+    ]
     link = next(c.value for c in at.sidebar.code if "lock=" in c.value)
     parts = urlsplit(link)
     assert parts.path.endswith("/Backprop")
