@@ -1,4 +1,5 @@
-"""Data sets for two inputs (xor, circles, moons, spiral, blobs), your own data from CSV, and the held-out share.
+"""Data sets for two inputs (xor, circles, moons, spiral, blobs), your own data from CSV, and the held-out share
+(of a generated data set, or of your own samples: ``split``).
 
 A ``Recipe`` names a generated data set: which one, how many samples N (サンプル数), the noise, the seed and the
 share of samples held out from training. The same recipe gives the same numbers on any machine: every random
@@ -67,7 +68,7 @@ class Recipe:
 def _whole(field: str, value: object, lo: int, hi: int, name_ja: str) -> int:
     try:
         number = float(value)  # type: ignore[arg-type]
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):  # OverflowError: a whole number too large for a float
         number = math.nan
     if not math.isfinite(number) or number != int(number) or not lo <= number <= hi:
         raise ValidationError(
@@ -81,7 +82,7 @@ def _whole(field: str, value: object, lo: int, hi: int, name_ja: str) -> int:
 def _fraction(field: str, value: object, hi: float, name_ja: str) -> float:
     try:
         number = float(value)  # type: ignore[arg-type]
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):  # OverflowError: a whole number too large for a float
         number = math.nan
     if not math.isfinite(number) or not 0.0 <= number <= hi:
         raise ValidationError(
@@ -196,13 +197,19 @@ def _held_out(rng: np.random.Generator, labels: np.ndarray, classes: int, test: 
 
 @dataclass(frozen=True)
 class DataSet:
-    """Generated samples: ``x`` (N × 2 inputs), ``labels`` (class of each sample), ``d`` (one-hot targets) and
-    ``held_out`` (True for samples kept out of training); ``train``/``test`` give the two parts as (x, d)."""
+    """Samples split for training: ``x`` (N × inputs), ``labels`` (class of each sample; None when the targets
+    are not classes), ``d`` (targets) and ``held_out`` (True for samples kept out of training); ``train``/``test``
+    give the two parts as (x, d)."""
 
     x: np.ndarray
-    labels: np.ndarray
+    labels: np.ndarray | None
     d: np.ndarray
     held_out: np.ndarray
+
+    @property
+    def stratified(self) -> bool:
+        """Whether the held-out share was taken from every class alike (the targets are classes)."""
+        return self.labels is not None
 
     @property
     def train(self) -> tuple[np.ndarray, np.ndarray]:
@@ -219,6 +226,61 @@ def generate(recipe: Recipe) -> DataSet:
     """The data set a recipe describes, split into training and held-out samples (the same on every call)."""
     x, labels, held_out = _generated(recipe)
     return DataSet(x=x, labels=labels, d=one_hot(labels, recipe.classes), held_out=held_out)
+
+
+def class_labels(d: np.ndarray) -> np.ndarray | None:
+    """The class of each sample when the targets d are classes: one-hot rows over several outputs (the class is
+    the output at 1), or one output of 0s and 1s. None for other targets (real values: regression)."""
+    d = np.atleast_2d(d)
+    if not np.isin(d, (0.0, 1.0)).all():
+        return None
+    if d.shape[1] == 1:
+        return d[:, 0].astype(np.int64)
+    if (d.sum(axis=1) == 1.0).all():
+        return np.argmax(d, axis=1)
+    return None
+
+
+def split(x: np.ndarray, d: np.ndarray, test: float, data_seed: int = 0) -> DataSet:
+    """Your own samples (x, d) with a share ``test`` (0 to 0.5) held out, drawn at random with ``data_seed``.
+
+    When the targets are classes (``class_labels``) the share is stratified: round(test · class size) of every
+    class, as for a generated data set. Otherwise round(test · N) samples are drawn from all of them. At least one
+    sample of every class (one sample in all, for other targets) stays for training. Raises ValidationError
+    naming ``test`` or ``data_seed`` for a bad value."""
+    test = _fraction("test", test, MAX_TEST, "テスト用の割合")
+    seed = _whole("data_seed", data_seed, 0, MAX_SEED, "データのシード")
+    x, d = np.atleast_2d(x), np.atleast_2d(d)
+    rng = np.random.default_rng(seed)
+    labels = class_labels(d)
+    if labels is not None:
+        held_out = _held_out(rng, labels, int(labels.max()) + 1, test)
+    else:
+        held_out = np.zeros(len(x), dtype=bool)
+        held_out[rng.permutation(len(x))[: min(round(test * len(x)), len(x) - 1)]] = True
+    return DataSet(x=x, labels=labels, d=d, held_out=held_out)
+
+
+@dataclass(frozen=True, eq=False)
+class OwnData:
+    """Your own samples (pasted, uploaded, or from a link's x and d), all of them, with the share ``test`` held out
+    using ``data_seed``: what a link and a file keep so that the same samples are held out again. Validated."""
+
+    x: np.ndarray
+    d: np.ndarray
+    test: float
+    data_seed: int = 0
+
+    def __post_init__(self) -> None:
+        held = split(self.x, self.d, self.test, self.data_seed)
+        object.__setattr__(self, "test", float(self.test))
+        object.__setattr__(self, "data_seed", int(self.data_seed))
+        object.__setattr__(self, "_split", held)
+
+    @property
+    def data(self) -> DataSet:
+        """The samples split into training and held-out ones (``split``)."""
+        return self._split  # type: ignore[attr-defined]
 
 
 # ---------------------------------------------------------------- how well a network does on some samples

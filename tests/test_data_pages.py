@@ -167,7 +167,10 @@ def test_training_plays_the_run_from_frames():
     frames = fig["frames"]
     assert 150 <= len(frames) <= 240 and frames[0]["name"] == "0" and frames[-1]["name"] == "1000"
     buttons = fig["layout"]["updatemenus"][0]["buttons"]
-    assert [b["label"] for b in buttons] == ["▶ Play", "▶▶ Fast", "Pause"]
+    assert [b["label"] for b in buttons] == ["▶ 0.25×", "▶ 0.5×", "▶ 1×", "▶ 2×", "▶ 4×", "Pause"]
+    # Each speed button plays on from the frame shown, each frame shown 160 ms divided by the speed.
+    assert [b["args"][1]["frame"]["duration"] for b in buttons[:5]] == [640, 320, 160, 80, 40]
+    assert all(b["args"][0] is None and b["args"][1]["fromcurrent"] for b in buttons[:5])
     assert [s["args"][0] for s in fig["layout"]["sliders"][0]["steps"]] == [[f["name"]] for f in frames]
     moving = [t["meta"]["kind"] for i, t in enumerate(fig["data"]) if i in frames[0]["traces"]]
     assert moving.count("edges") == 2 * WIDTH_LEVELS and "surface" in moving and "marker" in moving

@@ -5,6 +5,11 @@ In a link the recipe travels instead of the numbers: ``data=spiral&n=200&noise=0
 (``classes=`` for spiral and blobs with more than two classes; ``test`` left out when nothing is held out), and x
 and d are left out, so the link stays short. In a JSON file the recipe is one object under ``"data"``. Reading
 never raises: a bad value becomes a ``codec.Problem`` for its key, and the rest still loads.
+
+Your own samples (pasted or uploaded CSV, or any x and d) with a share held out travel as all their samples plus
+the share: ``x=…&d=…&test=0.2`` (``data_seed=`` when the draw's seed is not 0); in a JSON file x and d hold every
+sample and ``"held_out": {"test": 0.2, "data_seed": 0}`` the share. Reading them holds the same samples out again
+(``dnn.datasets.split``).
 """
 
 from __future__ import annotations
@@ -16,13 +21,15 @@ from typing import Any
 import numpy as np
 
 import dnn
-from dnn.datasets import Recipe, generate
+from dnn.datasets import OwnData, Recipe, generate
 
-from .codec import MAX_JSON_BYTES, Problem, format_number
+from .codec import MAX_JSON_BYTES, Problem, format_array, format_number
 from .shapes import scenario_with_data
 
 RECIPE_KEYS: tuple[str, ...] = ("data", "n", "noise", "data_seed", "test", "classes")  # in link order
 JSON_KEY = "data"
+SPLIT_KEYS: tuple[str, ...] = ("test", "data_seed")  # your own samples' held-out share, in a link
+SPLIT_JSON_KEY = "held_out"
 MAX_CHARS = 32  # a recipe value is a name or a number: anything longer is refused before it is read
 
 
@@ -155,4 +162,114 @@ def recipe_matches(sc: dnn.Scenario, recipe: Recipe | None) -> bool:
     if recipe is None:
         return False
     x, d = generate(recipe).train
+    return x.shape == sc.x.shape and d.shape == sc.d.shape and np.array_equal(x, sc.x) and np.array_equal(d, sc.d)
+
+
+# ---------------------------------------------------------------- your own samples with a held-out share
+
+
+def own_data_to_query(own: OwnData) -> dict[str, str]:
+    """The link's keys for your own samples with a share held out: every sample, the share and (when not 0) the
+    seed of the draw."""
+    params = {"x": format_array(own.x), "d": format_array(own.d), "test": format_number(own.test)}
+    if own.data_seed:
+        params["data_seed"] = str(own.data_seed)
+    return params
+
+
+def with_own_data_query(params: dict[str, str], own: OwnData | None) -> dict[str, str]:
+    """A link's parameters with every sample in x and d and the held-out share (unchanged without one)."""
+    if own is None:
+        return params
+    out = {k: v for k, v in params.items() if k not in ("x", "d")}
+    out.update(own_data_to_query(own))
+    return out
+
+
+def with_own_data_json(document: str, own: OwnData | None) -> str:
+    """A scenario file with every sample in x and d and the share under ``"held_out"`` (unchanged without one)."""
+    if own is None:
+        return document
+    doc = json.loads(document)
+    doc["x"], doc["d"] = own.x.tolist(), own.d.tolist()
+    doc[SPLIT_JSON_KEY] = {"test": own.test, "data_seed": own.data_seed}
+    lines = [f"  {json.dumps(k)}: {json.dumps(v, separators=(',', ':'), allow_nan=False)}" for k, v in doc.items()]
+    return "{\n" + ",\n".join(lines) + "\n}\n"
+
+
+def _own_data(sc: dnn.Scenario, values: Mapping[str, Any]) -> tuple[OwnData | None, list[Problem]]:
+    """The scenario's samples (all of them) with the share ``values`` names; each bad value reported by key."""
+    fields: dict[str, Any] = {}
+    problems: list[Problem] = []
+    for key in SPLIT_KEYS:
+        if key not in values:
+            continue
+        value = values[key]
+        if isinstance(value, str):
+            value = value.strip()
+            if len(value) > MAX_CHARS:
+                problems.append(Problem(key, f"{key} is too long", f"{key} が長すぎます"))
+                continue
+        if isinstance(value, bool):
+            value = repr(value)  # true/false in a JSON file is not a number
+        try:
+            dnn.datasets.split(
+                sc.x[:1], sc.d[:1], **{"test": 0.0, key: value}
+            )  # each field alone, so that every bad one is named
+        except dnn.ValidationError as e:
+            problems.append(_problem(e))
+            continue
+        fields[key] = value
+    if problems or not float(fields.get("test", 0)):
+        return None, problems
+    return OwnData(sc.x, sc.d, **fields), []
+
+
+def own_data_from_query(
+    params: Mapping[str, str | list[str]], sc: dnn.Scenario
+) -> tuple[OwnData | None, list[Problem]]:
+    """The held-out share a link asks of its own samples (``sc``'s x and d, every sample): None when the link
+    names a generated data set (its recipe holds the share) or no share."""
+    if "data" in params or "test" not in params:
+        return None, []
+    values = {}
+    for key in SPLIT_KEYS:
+        value = params.get(key)
+        if isinstance(value, (list, tuple)):
+            value = value[-1] if value else ""
+        if value is not None:
+            values[key] = str(value)
+    return _own_data(sc, values)
+
+
+def own_data_from_json(data: str | bytes, sc: dnn.Scenario) -> tuple[OwnData | None, list[Problem]]:
+    """The held-out share a scenario file keeps under ``"held_out"`` for its own samples (``sc``'s x and d), None
+    when it keeps none; never raises."""
+    if len(data) > MAX_JSON_BYTES:
+        return None, []
+    try:
+        doc = json.loads(data)
+    except (ValueError, RecursionError):
+        return None, []
+    if not isinstance(doc, dict) or SPLIT_JSON_KEY not in doc:
+        return None, []
+    value = doc[SPLIT_JSON_KEY]
+    if not isinstance(value, dict):
+        return None, [
+            Problem("held_out", "held_out: expected an object {...}", "held_out: オブジェクト {...} が必要です")
+        ]
+    return _own_data(sc, value)
+
+
+def apply_own_data(sc: dnn.Scenario, own: OwnData) -> dnn.Scenario:
+    """The scenario trained on your own samples' training part (the held-out ones left out)."""
+    x, d = own.data.train
+    return scenario_with_data(sc, x, d)
+
+
+def own_data_matches(sc: dnn.Scenario, own: OwnData | None) -> bool:
+    """Whether the scenario's x and d are still the training part of ``own`` (an edit of a cell breaks it)."""
+    if own is None:
+        return False
+    x, d = own.data.train
     return x.shape == sc.x.shape and d.shape == sc.d.shape and np.array_equal(x, sc.x) and np.array_equal(d, sc.d)

@@ -63,16 +63,28 @@ def _on_csv() -> None:
     text = upload.getvalue() if upload is not None else ss.get(_CSV_TEXT, "")
     try:
         x, d = datasets.parse_csv(text)
+        own = datasets.OwnData(x, d, test=ss[_key("csv_test")] / 100, data_seed=ss[_key("csv_seed")])
     except dnn.ValidationError as e:
         state.flash(e.en, e.ja)  # the scenario stays; the pasted text stays in its box
         return
-    state.set_data_recipe(None)
-    if state.change_scenario(lambda sc: scenario_with_data(sc, x, d)):
+    data = own.data
+    held = int(data.held_out.sum())
+    state.set_data_recipe(own if held else None)
+    if state.change_scenario(lambda sc: scenario_with_data(sc, *data.train)):
         state.flash(
-            f"Loaded {len(x)} samples with {x.shape[1]} inputs and {d.shape[1]} outputs.",
-            f"入力 {x.shape[1]}・出力 {d.shape[1]} のサンプルを {len(x)} 個読み込みました。",
+            f"Loaded {len(x)} samples with {x.shape[1]} inputs and {d.shape[1]} outputs"
+            + (f"; {held} held out for testing ({_how_drawn(data, 'en')})." if held else "."),
+            f"入力 {x.shape[1]}・出力 {d.shape[1]} のサンプルを {len(x)} 個読み込みました"
+            + (f"（テスト用 {held} 個、{_how_drawn(data, 'ja')}）。" if held else "。"),
             kind="success",
         )
+
+
+def _how_drawn(data: datasets.DataSet, lang: str) -> str:
+    """How the held-out samples were chosen, in words: from every class alike, or at random from all."""
+    if data.stratified:
+        return pick(lang, "the same share of every class", "どのクラスからも同じ割合")
+    return pick(lang, "drawn at random: the targets are not classes", "目標出力がクラスではないので無作為に選択")
 
 
 def data_section(sc: dnn.Scenario) -> None:
@@ -87,6 +99,18 @@ def data_section(sc: dnn.Scenario) -> None:
                 "held out.",
                 f"いまのデータ: {DATASET_NAMES[recipe.data][1]}、{recipe.n} サンプル（学習用 {recipe.n - held}、"
                 f"テスト用 {held}）。",
+            )
+        )
+    own = state.own_data()
+    if own is not None:
+        held = int(own.data.held_out.sum())
+        n = len(own.x)
+        st.caption(
+            tr(
+                f"Now: your own data, {n} samples: {n - held} to train on, {held} held out "
+                f"({_how_drawn(own.data, 'en')}).",
+                f"いまのデータ: 自分のデータ、{n} サンプル（学習用 {n - held}、テスト用 {held}。"
+                f"{_how_drawn(own.data, 'ja')}）。",
             )
         )
     shown = recipe or DEFAULT
@@ -154,6 +178,34 @@ def data_section(sc: dnn.Scenario) -> None:
             tr("Paste CSV", "CSV を貼り付け"), key=_CSV_TEXT, height=120, placeholder="x1,x2,label\n0.5,-1,0\n1,2,1"
         )
         st.file_uploader(tr("…or upload a CSV file", "…または CSV ファイルを選ぶ"), type=["csv", "txt"], key=_CSV_FILE)
+        test_col, seed_col = st.columns(2)
+        test_col.slider(
+            tr("Held out for testing (%)", "テスト用に取り分ける割合（%）"),
+            0,
+            int(datasets.MAX_TEST * 100),
+            round(own.test * 100) if own is not None else 0,
+            1,
+            key=_key("csv_test"),
+            help=tr(
+                "These samples are never trained on; the Training screen shows the loss on them next to the "
+                "training loss. With class targets (a label column, or d of 0s and 1s with one 1 a row) the same "
+                "share of every class is held out; with other targets the samples are drawn at random.",
+                "これらのサンプルでは学習しません。学習ページで、学習用の誤差と並べてその誤差を示します。"
+                "目標出力がクラス（label 列、または各行に 1 がひとつの 0 と 1 の d）なら、どのクラスからも同じ割合を"
+                "取り分けます。それ以外の目標出力では無作為に選びます。",
+            ),
+        )
+        seed_col.number_input(
+            tr("Seed of the draw", "選び方のシード"),
+            0,
+            datasets.MAX_SEED,
+            own.data_seed if own is not None else 0,
+            key=_key("csv_seed"),
+            help=tr(
+                "Which samples are held out: the same seed holds out the same samples.",
+                "どのサンプルを取り分けるかを決めます。同じシードなら同じサンプルです。",
+            ),
+        )
         st.button(
             tr("Use this data", "このデータを使う"), icon=":material/upload:", on_click=_on_csv, key="data_csv_use"
         )

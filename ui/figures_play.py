@@ -1,8 +1,9 @@
 """Figures of a run being played (plain functions: arrays in, plotly figure out, no Streamlit).
 
-- ``play_figure``: one figure that the browser animates on its own (plotly ``frames``, Play / Pause buttons and a
-  step slider): the network diagram with every edge's width and colour from the weights at step k, the output over
-  the input plane with the samples (two inputs), and a marker moving along the loss curve.
+- ``play_figure``: one figure that the browser animates on its own (plotly ``frames``, a row of ▶ buttons, one per
+  speed, a Pause button and a step slider): the network diagram with every edge's width and colour from the
+  weights at step k, the output over the input plane with the samples (two inputs), and a marker moving along the
+  loss curve.
 - ``samples_figure``: a data set's samples over the input plane, one colour per class.
 - ``surface_figure``: the output over the input plane at one step, for the Training screen's step slider.
 
@@ -29,7 +30,8 @@ from .i18n import pick
 
 WIDTH_LEVELS = 6  # edge widths drawn per sign: each edge is put in the level nearest its |w|
 CLASS_COLORS: tuple[str, ...] = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#D55E00", "#56B4E9", "#F0E442", "#000000")
-SPEEDS_MS: dict[str, int] = {"normal": 120, "fast": 30}  # time each frame is shown while playing
+SPEEDS: tuple[float, ...] = (0.25, 0.5, 1.0, 2.0, 4.0)  # the speed buttons, as multiples of 1×
+FRAME_MS_AT_1X = 160  # time each frame is shown while playing at 1× (about 6 frames a second)
 LOSS_POINTS = 2_000  # points of the loss curve drawn under the moving marker
 FRAME_BYTES = 1_200_000  # the frames' share of the figure's JSON, at most about (the whole stays < 2 MB)
 SURFACE_MARKER_PX = 14  # a grid point's square: a little more than a cell of 33 across the plane at 1366 px
@@ -182,7 +184,7 @@ def _sample_traces(x: np.ndarray, d: np.ndarray, lang: str, axes: dict[str, str]
 
 
 def play_figure(film: Film, lang: str, *, log_y: bool = False) -> go.Figure:
-    """The run as an animation the browser plays by itself: Play / Fast / Pause buttons and a step slider.
+    """The run as an animation the browser plays by itself: ▶ buttons at 0.25× to 4×, Pause and a step slider.
 
     Traces that move carry ``meta={"kind": "edges", "level": l}``, ``{"kind": "surface"}`` and
     ``{"kind": "marker"}``; each frame is named after its step."""
@@ -366,17 +368,31 @@ def play_figure(film: Film, lang: str, *, log_y: bool = False) -> go.Figure:
     return PrebuiltFigure({"data": traces, "layout": layout, "frames": frames})
 
 
+def frame_ms(speed: float) -> int:
+    """How long each frame is shown when playing at ``speed`` (1× = FRAME_MS_AT_1X)."""
+    return round(FRAME_MS_AT_1X / speed)
+
+
+def speed_label(speed: float, lang: str) -> str:
+    """A speed button's label: "▶ 0.25×" / "▶ 0.25倍速"."""
+    return "▶ " + pick(lang, f"{speed:g}×", f"{speed:g}倍速")
+
+
 def _frame_args(duration: int) -> dict[str, Any]:
     return {
         # Every moving trace is a scatter, which plotly animates without a full redraw: several times faster.
         "frame": {"duration": duration, "redraw": False},
         "transition": {"duration": 0},
+        # "immediate" drops the frames still queued and "fromcurrent" starts after the frame on screen, so a
+        # speed chosen while playing carries on from there at the new speed.
         "mode": "immediate",
         "fromcurrent": True,
     }
 
 
 def _buttons(lang: str) -> dict[str, Any]:
+    """One ▶ button per speed, then Pause. A plotly button runs fixed arguments (Streamlit's chart takes no
+    JavaScript), so it cannot tell playing from paused: each speed button plays at its speed."""
     return {
         "type": "buttons",
         "direction": "left",
@@ -385,18 +401,16 @@ def _buttons(lang: str) -> dict[str, Any]:
         "y": 1.07,
         "yanchor": "top",
         "pad": {"r": 6, "t": 0},
-        "showactive": False,
+        "showactive": True,  # the speed playing (or last played) stays marked
+        "active": -1,
+        "font": {"size": 13, "color": "#1F2933"},
+        "bgcolor": "#FFFFFF",
+        "bordercolor": "#9AA5B1",
         "buttons": [
-            {
-                "label": pick(lang, "▶ Play", "▶ 再生"),
-                "method": "animate",
-                "args": [None, _frame_args(SPEEDS_MS["normal"])],
-            },
-            {
-                "label": pick(lang, "▶▶ Fast", "▶▶ 速く"),
-                "method": "animate",
-                "args": [None, _frame_args(SPEEDS_MS["fast"])],
-            },
+            *(
+                {"label": speed_label(speed, lang), "method": "animate", "args": [None, _frame_args(frame_ms(speed))]}
+                for speed in SPEEDS
+            ),
             {
                 "label": pick(lang, "Pause", "一時停止"),
                 "method": "animate",

@@ -44,13 +44,16 @@ def play_section(run: Run, sc: dnn.Scenario, held_out: tuple[np.ndarray, np.ndar
     two_inputs = sc.network.n_in == 2
     st.caption(
         tr(
-            "Press ▶ Play: the edges take the weights after each step (blue positive, orange negative, thicker = "
-            "larger |w|)"
-            + (", the colours show the output over the input plane with the samples on it" if two_inputs else "")
-            + ", and the dot walks along the loss curve. Drag the slider to any step.",
-            "▶ 再生を押すと、辺が各ステップ後の重みになり（青は正、オレンジは負、太いほど |w| が大きい）"
-            + ("、色が入力平面上の出力を（点はサンプル）" if two_inputs else "")
-            + "示し、点が誤差の曲線をたどります。スライダーで好きなステップに移れます。",
+            "Press a ▶ button to play the run at that speed (1× shows about 6 frames a second; choose another "
+            "speed while it plays and it carries on from there), Pause to stop, or drag the slider to any step. "
+            "The edges show the weights after each step (blue positive, orange negative, thicker = larger |w|)"
+            + (", the colours behind the samples the output over the input plane" if two_inputs else "")
+            + ", and the dot on the loss curve marks the step shown.",
+            "▶ ボタンを押すと、その速さで学習を再生します（1倍速は 1 秒に約 6 フレーム。再生中に別の速さを選ぶと、"
+            "そこから続けます）。一時停止で止まり、スライダーで好きなステップに移れます。辺は各ステップ後の重み"
+            "（青は正、オレンジは負、太いほど |w| が大きい）"
+            + ("、サンプルの後ろの色は入力平面上の出力" if two_inputs else "")
+            + "、誤差の曲線上の点は表示中のステップを示します。",
         )
     )
     with st.spinner(tr("Preparing the frames…", "フレームを準備しています…")):

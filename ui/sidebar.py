@@ -178,6 +178,13 @@ def _on_upload() -> None:
             sc = data_codec.apply_recipe(sc, recipe)
         except dnn.ValidationError as e:
             problems.append(codec.Problem("data", f"data: {e.en}", f"data: {e.ja}"))
+    own, own_problems = data_codec.own_data_from_json(data, sc) if recipe is None and not problems else (None, [])
+    problems += own_problems
+    if own is not None and not problems:
+        try:
+            sc = data_codec.apply_own_data(sc, own)
+        except dnn.ValidationError as e:
+            problems.append(codec.Problem("held_out", f"held_out: {e.en}", f"held_out: {e.ja}"))
     if not problems:  # a file that would change what the teacher locked is refused, key by key
         changes = state.locked_changes(sc)
         if loaded.reduction not in (None, state.reduction()) and state.is_locked("reduction"):
@@ -186,7 +193,7 @@ def _on_upload() -> None:
     if problems:
         state.set_load_report("file", problems)
         return
-    state.set_data_recipe(recipe)
+    state.set_data_recipe(recipe or own)
     state.set_scenario(sc)
     # Files saved before the reduction was kept in them leave it as it is.
     reduction = loaded.reduction

@@ -45,7 +45,7 @@ _VERSION = "editor_version"
 _LOAD_REPORT = "load_report"
 _FLASHES = "flashes"
 _INITIALISED = "state_initialised"
-_DATA = "data_recipe"  # the recipe of a generated data set (see data_recipe)
+_DATA = "data_recipe"  # a generated data set's recipe, or your own samples with a held-out share (data_recipe)
 _SLOW_MOTION = "slow_motion_phase"  # the Backprop screen's step in slow motion: 0 forward … 3 update
 _LANG = "lang"
 _WIDGET_REQUESTS = "widget_requests"  # widget values to set before the widgets are drawn (request_widget_values)
@@ -98,7 +98,15 @@ def _init_once() -> None:
         except dnn.ValidationError as e:
             problems.append(codec.Problem("data", f"data: {e.en}", f"data: {e.ja}"))
             recipe = None
-    ss[_DATA] = recipe
+    own, own_problems = data_codec.own_data_from_query(params, sc)
+    problems += own_problems
+    if own is not None:
+        try:
+            sc = data_codec.apply_own_data(sc, own)
+        except dnn.ValidationError as e:
+            problems.append(codec.Problem("test", f"test: {e.en}", f"test: {e.ja}"))
+            own = None
+    ss[_DATA] = recipe or own
     ss[_NOTE] = teacher_note
     ss[_LOCK] = lock
     ss[_HIDE] = hide
@@ -327,29 +335,45 @@ def current_screen() -> Any:
 
 
 def scenario_file(keys: codec.Classroom | None = None) -> str:
-    """The current scenario as a JSON file: its keys, a generated data set's recipe, and a classroom's keys (a
-    teacher's note, lock, hide, the quiz's ask and seed)."""
-    return data_codec.with_recipe_json(codec.scenario_to_json(scenario(), reduction(), keys), data_recipe())
+    """The current scenario as a JSON file: its keys, a generated data set's recipe or your own data's held-out
+    share, and a classroom's keys (a teacher's note, lock, hide, the quiz's ask and seed)."""
+    document = codec.scenario_to_json(scenario(), reduction(), keys)
+    return data_codec.with_own_data_json(data_codec.with_recipe_json(document, data_recipe()), own_data())
 
 
 def data_recipe() -> datasets.Recipe | None:
     """The recipe of the generated data set the scenario trains on; None when x and d are not (or, after an edit of
     a cell, no longer) that data set's training samples. Undo brings it back with the data."""
     recipe = st.session_state.get(_DATA)
+    if not isinstance(recipe, datasets.Recipe):
+        return None
     return recipe if data_codec.recipe_matches(scenario(), recipe) else None
 
 
-def set_data_recipe(recipe: datasets.Recipe | None) -> None:
-    """Remember the recipe of the data set that the next ``set_scenario`` puts in (the link then carries it)."""
-    st.session_state[_DATA] = recipe
+def own_data() -> datasets.OwnData | None:
+    """Your own samples (all of them) with the share held out, when the scenario trains on their training part;
+    None otherwise (no share, or a cell of x or d edited since)."""
+    own = st.session_state.get(_DATA)
+    if not isinstance(own, datasets.OwnData):
+        return None
+    return own if data_codec.own_data_matches(scenario(), own) else None
+
+
+def set_data_recipe(source: datasets.Recipe | datasets.OwnData | None) -> None:
+    """Remember where the data that the next ``set_scenario`` puts in comes from: a generated data set's recipe, or
+    your own samples with a held-out share (the link and the file then carry it)."""
+    st.session_state[_DATA] = source
 
 
 def held_out() -> tuple[np.ndarray, np.ndarray] | None:
-    """The held-out samples (x, d) of the scenario's generated data set, None when nothing is held out."""
-    recipe = data_recipe()
-    if recipe is None or not recipe.test:
-        return None
-    return datasets.generate(recipe).test
+    """The held-out samples (x, d) of the scenario's data (generated or your own), None when nothing is held
+    out."""
+    recipe, own = data_recipe(), own_data()
+    if recipe is not None and recipe.test:
+        return datasets.generate(recipe).test
+    if own is not None and own.data.held_out.any():
+        return own.data.test
+    return None
 
 
 # ---------------------------------------------------------------- language
@@ -541,7 +565,8 @@ def share_url() -> str:
 
 def _query() -> dict[str, str]:
     """The link's parameters: the scenario's, with a generated data set's recipe in place of its x and d."""
-    return data_codec.with_recipe_query(codec.scenario_to_query(scenario(), current_lang(), reduction()), data_recipe())
+    params = codec.scenario_to_query(scenario(), current_lang(), reduction())
+    return data_codec.with_own_data_query(data_codec.with_recipe_query(params, data_recipe()), own_data())
 
 
 def sync_query_params() -> None:
