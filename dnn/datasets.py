@@ -73,8 +73,8 @@ def _whole(field: str, value: object, lo: int, hi: int, name_ja: str) -> int:
     if not math.isfinite(number) or number != int(number) or not lo <= number <= hi:
         raise ValidationError(
             field,
-            f"{field} is {value!r}; it must be a whole number from {lo} to {hi:,}",
-            f"{name_ja} {field} が {value!r} です。{lo}〜{hi:,} の整数にしてください",
+            f"{field} is {_clipped(repr(value))}; it must be a whole number from {lo} to {hi:,}",
+            f"{name_ja} {field} が {_clipped(repr(value))} です。{lo}〜{hi:,} の整数にしてください",
         )
     return int(number)
 
@@ -87,8 +87,8 @@ def _fraction(field: str, value: object, hi: float, name_ja: str) -> float:
     if not math.isfinite(number) or not 0.0 <= number <= hi:
         raise ValidationError(
             field,
-            f"{field} is {value!r}; it must be a number from 0 to {hi:g}",
-            f"{name_ja} {field} が {value!r} です。0〜{hi:g} の数にしてください",
+            f"{field} is {_clipped(repr(value))}; it must be a number from 0 to {hi:g}",
+            f"{name_ja} {field} が {_clipped(repr(value))} です。0〜{hi:g} の数にしてください",
         )
     return number
 
@@ -335,8 +335,25 @@ def loss_at_steps(params: dict[str, np.ndarray], like: Network, x: np.ndarray, d
 # ---------------------------------------------------------------- your own data
 
 
+def _clipped(text: str) -> str:
+    """A cell or column name as a message quotes it: at most 20 characters (a CSV of 100 KB may be one cell)."""
+    return text if len(text) <= 20 else text[:20] + "…"
+
+
 def _csv_error(row: int, column: str, en: str, ja: str) -> ValidationError:
+    column = _clipped(column)
     return ValidationError("csv", f"CSV row {row}, column {column}: {en}", f"CSV の {row} 行目、{column} 列: {ja}")
+
+
+def _delimiter(text: str) -> str:
+    """The CSV's separator, read off its header row: a comma, or the semicolon or tab that spreadsheets set up for
+    languages whose decimal separator is the comma write instead."""
+    header = text.lstrip("\ufeff").split("\n", 1)[0]
+    if "," not in header:
+        for separator in (";", "\t"):
+            if separator in header:
+                return separator
+    return ","
 
 
 def parse_csv(text: str | bytes) -> tuple[np.ndarray, np.ndarray]:
@@ -358,7 +375,8 @@ def parse_csv(text: str | bytes) -> tuple[np.ndarray, np.ndarray]:
             raise ValidationError(
                 "csv", "CSV: not a text file (UTF-8 expected)", "CSV: テキストファイル（UTF-8）ではありません"
             ) from None
-    rows = [r for r in csv.reader(io.StringIO(text.lstrip("\ufeff"))) if any(cell.strip() for cell in r)]
+    reader = csv.reader(io.StringIO(text.lstrip("\ufeff")), delimiter=_delimiter(text))
+    rows = [r for r in reader if any(cell.strip() for cell in r)]
     if not rows:
         raise ValidationError("csv", "CSV is empty", "CSV が空です")
     header = [h.strip().lower() for h in rows[0]]
@@ -440,11 +458,18 @@ def _columns(header: list[str]) -> tuple[int, int, bool]:
 
 def _csv_number(cell: str, row: int, column: str) -> float:
     text = cell.strip()
+    shown = _clipped(text)
     try:
+        if "_" in text:  # Python reads 1_5 as 15; in a CSV it is no number
+            raise ValueError(text)
         value = float(text)
     except ValueError:
-        shown = text if len(text) <= 20 else text[:20] + "…"
-        raise _csv_error(row, column, f"{shown!r} is not a number", f"{shown!r} は数値ではありません") from None
+        hint_en, hint_ja = ("", "")
+        if "," in text:  # a decimal comma, in a file whose separator is ; or a tab
+            hint_en, hint_ja = " (write decimals with a point: 0.5)", "（小数は点で書いてください: 0.5）"
+        raise _csv_error(
+            row, column, f"{shown!r} is not a number{hint_en}", f"{shown!r} は数値ではありません{hint_ja}"
+        ) from None
     if not math.isfinite(value):
-        raise _csv_error(row, column, f"{text} is not a finite number", f"{text} は有限の数ではありません")
+        raise _csv_error(row, column, f"{shown} is not a finite number", f"{shown} は有限の数ではありません")
     return value

@@ -23,12 +23,13 @@ def frame_steps(
     shorter run), plus, for up to ``jumps`` of the largest rises of E, the step before and the step of the rise.
 
     ``loss[k]`` is E after k steps (``History.loss``); the result is sorted and without repeats. The evenly spaced
-    steps are rounded to multiples of ``every`` (``History.snapshot_every``: those need no replay), the last step
+    steps are rounded down to multiples of ``every`` (``History.snapshot_every``: those need no replay), the last step
     kept as it is."""
     loss = np.asarray(loss, dtype=np.float64)
     last = len(loss) - 1
     spaced = np.linspace(0, last, min(even, last // every + 1))
-    steps = np.unique(np.append(np.round(spaced / every).astype(np.int64) * every, last))
+    # Rounded down: rounded to the nearest, the last spaced step could land past the run (2,999 steps, every 2).
+    steps = np.unique(np.append(np.floor(spaced / every).astype(np.int64) * every, last))
     if last >= 1 and jumps > 0:
         with np.errstate(all="ignore"):
             rise = np.diff(loss) / np.maximum(np.abs(loss[:-1]), 1e-12)

@@ -61,6 +61,8 @@ MAX_VALUE_CHARS = 64_000  # a full-precision 256 × 8 x is about 45,000 characte
 MAX_SCALAR_CHARS = 64
 MAX_JSON_BYTES = 100 * 1024
 JSON_FORMAT = "backprop-lab/scenario"
+# A file's keys read outside this table: the data set's recipe and your own data's held-out share (ui.data_codec).
+OTHER_FILE_KEYS = frozenset({"data"})
 JSON_VERSION = 1  # files name the version that wrote them; a later one may mean keys this version cannot read
 SHOWN_CHARS = 20  # a quoted value is cut to this many characters in a message
 MAX_NOTE_CHARS = 500  # a teacher's note
@@ -1011,7 +1013,8 @@ def _check_header(doc: dict[str, Any]) -> Problem | None:
                 f"このアプリが読めるのは {JSON_VERSION}）",
             )
     scenario_keys = [k.name for k in TABLE if k.in_json and k.part != "classroom"]
-    if "format" not in doc and not any(name in doc for name in scenario_keys):
+    # A hand-written file of only a recipe or only a teacher's keys loads too.
+    if "format" not in doc and not any(k.name in doc for k in TABLE if k.in_json) and not OTHER_FILE_KEYS & set(doc):
         return _file_problem(
             f"no scenario in it (none of the keys {', '.join(scenario_keys)})",
             f"シナリオが入っていません（{', '.join(scenario_keys)} のどのキーもありません）",

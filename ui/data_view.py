@@ -11,6 +11,7 @@ import dnn
 from dnn import datasets
 
 from . import state
+from .editors import whole_number_input, whole_or_refused
 from .figures_play import samples_figure
 from .i18n import current_lang, pick, tr
 from .shapes import scenario_with_data
@@ -23,6 +24,12 @@ DATASET_NAMES: dict[str, tuple[str, str]] = {
     "blobs": ("blobs (one cluster per class)", "かたまり（クラスごとに 1 つの群れ）"),
 }
 DEFAULT = datasets.Recipe("spiral", n=200, noise=0.1, data_seed=0, test=0.2)
+_WHOLE_BOXES = {  # the form's whole-number boxes: key → (English label, Japanese label)
+    "classes": ("Classes", "クラス数"),
+    "n": ("Samples N (training + held out)", "サンプル数 N（学習用 + テスト用）"),
+    "seed": ("Seed of the data", "データのシード"),
+}
+_CSV_SEED_LABEL = ("Seed of the draw", "選び方のシード")
 _CSV_TEXT = "data_csv_text"
 _CSV_FILE = "data_csv_file"
 
@@ -34,14 +41,19 @@ def _key(name: str) -> str:
 
 def _on_generate() -> None:
     ss = st.session_state
+    wholes = {}
+    for name, (en, ja) in _WHOLE_BOXES.items():  # float boxes (1e2 is 100): a fraction is refused by its label
+        wholes[name] = whole_or_refused(ss[_key(name)], en, ja)
+        if wholes[name] is None:
+            return
     try:
         recipe = datasets.Recipe(
             data=ss[state.translated_key(_key("name"))],
-            n=ss[_key("n")],
+            n=wholes["n"],
             noise=ss[_key("noise")],
-            data_seed=ss[_key("seed")],
+            data_seed=wholes["seed"],
             test=ss[_key("test")] / 100,
-            classes=ss[_key("classes")],
+            classes=wholes["classes"],
         )
     except dnn.ValidationError as e:
         state.flash(e.en, e.ja)
@@ -61,9 +73,12 @@ def _on_csv() -> None:
     ss = st.session_state
     upload = ss.get(_CSV_FILE)
     text = upload.getvalue() if upload is not None else ss.get(_CSV_TEXT, "")
+    seed = whole_or_refused(ss[_key("csv_seed")], *_CSV_SEED_LABEL)
+    if seed is None:
+        return
     try:
         x, d = datasets.parse_csv(text)
-        own = datasets.OwnData(x, d, test=ss[_key("csv_test")] / 100, data_seed=ss[_key("csv_seed")])
+        own = datasets.OwnData(x, d, test=ss[_key("csv_test")] / 100, data_seed=seed)
     except dnn.ValidationError as e:
         state.flash(e.en, e.ja)  # the scenario stays; the pasted text stays in its box
         return
@@ -126,27 +141,23 @@ def data_section(sc: dnn.Scenario) -> None:
             format_func=lambda k: pick(lang, *DATASET_NAMES[k]),
             key=state.translated_key(_key("name")),
         )
-        classes_col.number_input(
-            tr("Classes", "クラス数"),
-            datasets.MIN_CLASSES,
-            datasets.MAX_CLASSES,
-            shown.classes,
-            key=_key("classes"),
-            help=tr(
-                "Spiral and blobs only; the others have two classes.", "渦巻きとかたまりのみ。ほかは 2 クラスです。"
-            ),
-        )
+        with classes_col:  # whole-number boxes that read 1e2 as 100 (Streamlit's integer box made it 1)
+            whole_number_input(
+                tr(*_WHOLE_BOXES["classes"]),
+                datasets.MIN_CLASSES,
+                datasets.MAX_CLASSES,
+                shown.classes,
+                key=_key("classes"),
+                help=tr(
+                    "Spiral and blobs only; the others have two classes.",
+                    "渦巻きとかたまりのみ。ほかは 2 クラスです。",
+                ),
+            )
         n_col, seed_col = st.columns(2)
-        n_col.number_input(
-            tr("Samples N (training + held out)", "サンプル数 N（学習用 + テスト用）"),
-            4,
-            dnn.LIMITS["max_samples"],
-            shown.n,
-            key=_key("n"),
-        )
-        seed_col.number_input(
-            tr("Seed of the data", "データのシード"), 0, datasets.MAX_SEED, shown.data_seed, key=_key("seed")
-        )
+        with n_col:
+            whole_number_input(tr(*_WHOLE_BOXES["n"]), 4, dnn.LIMITS["max_samples"], shown.n, key=_key("n"))
+        with seed_col:
+            whole_number_input(tr(*_WHOLE_BOXES["seed"]), 0, datasets.MAX_SEED, shown.data_seed, key=_key("seed"))
         noise_col, test_col = st.columns(2)
         noise_col.slider(tr("Noise", "ノイズ"), 0.0, datasets.MAX_NOISE, shown.noise, 0.01, key=_key("noise"))
         test_col.slider(
@@ -195,17 +206,18 @@ def data_section(sc: dnn.Scenario) -> None:
                 "取り分けます。それ以外の目標出力では無作為に選びます。",
             ),
         )
-        seed_col.number_input(
-            tr("Seed of the draw", "選び方のシード"),
-            0,
-            datasets.MAX_SEED,
-            own.data_seed if own is not None else 0,
-            key=_key("csv_seed"),
-            help=tr(
-                "Which samples are held out: the same seed holds out the same samples.",
-                "どのサンプルを取り分けるかを決めます。同じシードなら同じサンプルです。",
-            ),
-        )
+        with seed_col:  # a whole-number box that reads 1e2 as 100 (Streamlit's integer box made it 1)
+            whole_number_input(
+                tr(*_CSV_SEED_LABEL),
+                0,
+                datasets.MAX_SEED,
+                own.data_seed if own is not None else 0,
+                key=_key("csv_seed"),
+                help=tr(
+                    "Which samples are held out: the same seed holds out the same samples.",
+                    "どのサンプルを取り分けるかを決めます。同じシードなら同じサンプルです。",
+                ),
+            )
         st.button(
             tr("Use this data", "このデータを使う"), icon=":material/upload:", on_click=_on_csv, key="data_csv_use"
         )

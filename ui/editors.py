@@ -253,13 +253,70 @@ def matrix_editor(sc: dnn.Scenario, name: str, title: str, help_text: str | None
         teacher_view.locked_caption(name)
 
 
+_PASTE_NAME, _PASTE_TEXT = "paste_block_name", "paste_block_text"
+
+
+def _on_paste_block() -> None:
+    from .paste_block import BlockError, read_block  # it imports this module's Grid and cell_text
+
+    name = state.widget_value(_PASTE_NAME)
+    if name not in MATRICES or state.is_locked(name):
+        return  # the menu offers only unlocked matrices; set_scenario would refuse a locked one anyway
+    sc = state.scenario()
+    g = grid(sc, name)
+    try:
+        new = with_matrix(sc, name, read_block(g, state.widget_value(_PASTE_TEXT) or ""))
+    except (BlockError, dnn.ValidationError) as e:
+        state.flash(e.en, e.ja)  # the scenario stays, and so does the pasted text, to be corrected
+        return
+    if state.set_scenario(new):
+        shape = " × ".join(map(str, g.values.shape))
+        state.flash(
+            f"{name} now holds the pasted {shape} block.",
+            f"{name} に貼り付けた {shape} のブロックを入れました。",
+            kind="success",
+        )
+        state.set_widget_value(_PASTE_TEXT, "")
+
+
+def paste_box(sc: dnn.Scenario) -> None:
+    """Paste a whole matrix as text (a spreadsheet's copy, rows on lines or separated by ;): applied only when its
+    shape is the matrix's, every cell read as a grid cell is. A grid drops the cells of a larger paste silently."""
+    names = [n for n in MATRICES if not state.is_locked(n)]
+    with st.expander(tr("Paste a matrix", "行列を貼り付け"), icon=":material/content_paste:"):
+        if not names:
+            st.caption(tr("The teacher locked every matrix.", "先生がすべての行列を固定しています。"))
+            return
+        menu_col, shape_col = st.columns([1, 2], vertical_alignment="bottom")
+        name = menu_col.selectbox(tr("Matrix", "行列"), names, key=_PASTE_NAME)
+        rows, cols = grid(sc, name).values.shape
+        shape_col.caption(
+            tr(
+                f"{name} is {rows} × {cols}: paste {rows} row{'s' * (rows != 1)} of {cols} number{'s' * (cols != 1)}.",
+                f"{name} は {rows} × {cols}: {cols} 個の数を {rows} 行貼り付けてください。",
+            )
+        )
+        st.text_area(
+            tr(
+                "Rows on separate lines (or separated by ;), numbers by tabs, commas or spaces",
+                "行は改行（または ;）で、数はタブ・カンマ・空白で区切ります",
+            ),
+            key=_PASTE_TEXT,
+            height=100,
+            placeholder="0.1, 0.3, 0.5\n0.2, 0.4, 0.6",
+        )
+        st.button(tr("Apply to the matrix", "行列に反映"), key="paste_block_apply", on_click=_on_paste_block)
+
+
 def parameter_editors(sc: dnn.Scenario) -> None:
     """The six grids, laid out as the network: layer 1 (W1, b1), layer 2 (W2, b2), then the data (x, d)."""
     full = tr(
         "Full precision is kept; the grid shows 4 decimals. Type 0.001 or 1e-3 (full-width digits work too). "
-        "A pasted block larger than the grid loses the cells beyond its edges.",
+        "A block pasted into the grid loses the cells beyond its edges: paste a whole matrix under "
+        "“Paste a matrix” below, which checks its size.",
         "値は全桁保持し、表示は小数 4 桁です。0.001 や 1e-3 のように入力できます（全角数字も可）。"
-        "表より大きな範囲を貼り付けると、表からはみ出したセルは使われません。",
+        "表に貼り付けると、表からはみ出したセルは使われません。行列全体は下の「行列を貼り付け」で"
+        "貼り付けると、大きさを確かめて反映します。",
     )
     layer1, layer2 = st.columns(2)
     with layer1:
@@ -284,6 +341,7 @@ def parameter_editors(sc: dnn.Scenario) -> None:
         }.get(sc.network.output) or _target_rule(sc.network.output)
         d_title = tr("Target d (one row per sample)", "目標出力 d（教師データ、1 行 = 1 サンプル）")
         matrix_editor(sc, "d", d_title, target_help)
+    paste_box(sc)
 
 
 def _target_rule(output: str) -> str:
@@ -302,8 +360,8 @@ def _widget_key(what: str) -> str:
     return f"{what}_v{state.editor_version()}"
 
 
-def _whole(value: Any, label_en: str, label_ja: str) -> int | None:
-    """A whole number from a number box, or None after saying why not (the box is redrawn).
+def whole_or_refused(value: Any, label_en: str, label_ja: str) -> int | None:
+    """A whole number from a number box, or None after saying why not (a message naming the box).
 
     The boxes are float-typed (``whole_number_input``), so 1e5 arrives as 100000.0 and 1.5 as 1.5, not as 1."""
     if value is not None and float(value).is_integer():
@@ -313,17 +371,55 @@ def _whole(value: Any, label_en: str, label_ja: str) -> int | None:
             f"{label_en}: {codec.format_number(value)} is not a whole number; nothing was changed.",
             f"{label_ja}: {codec.format_number(value)} は整数ではありません。変更していません。",
         )
-    state.bump_editor_version()  # an emptied or refused box shows the scenario's value again
     return None
 
 
-def whole_number_input(label: str, lo: int, hi: int, value: int, step: int, **kwargs: Any) -> None:
+def _whole(value: Any, label_en: str, label_ja: str) -> int | None:
+    """``whole_or_refused`` for a box that shows a scenario value: a refused box is redrawn with that value."""
+    number = whole_or_refused(value, label_en, label_ja)
+    if number is None:
+        state.bump_editor_version()  # an emptied or refused box shows the scenario's value again
+    return number
+
+
+def whole_number_input(label: str, lo: int, hi: int, value: int, step: int = 1, **kwargs: Any) -> None:
     """A number box for a whole number that reads what was typed as a number (1e5 is 100000).
 
     Streamlit's integer box parses the text as an integer prefix, so 1e5 became 1 without a word; a float box
     with no decimals shown reads exponents, and the callbacks refuse a fraction with a message (``_whole``).
     """
     st.number_input(label, float(lo), float(hi), float(value), step=float(step), format="%.0f", **kwargs)
+
+
+def _kept_key(key: str) -> str:
+    return f"{key}__whole"
+
+
+def _on_kept_whole(key: str, label_en: str, label_ja: str, default: int) -> None:
+    number = whole_or_refused(state.widget_value(key), label_en, label_ja)
+    if number is None:  # the box shows its last whole number again
+        state.set_widget_value(key, float(state.widget_value(_kept_key(key), default)))
+    else:
+        state.set_widget_value(_kept_key(key), number)
+
+
+def kept_whole_number(label_en: str, label_ja: str, lo: int, hi: int, default: int, key: str, **kwargs: Any) -> int:
+    """A whole-number box that is not part of the scenario (a seed, a number of samples or steps to generate):
+    ``whole_number_input`` reads 1e5 as 100000; a fraction is refused with a message naming the box, which then
+    shows its last whole number again. Its value survives a visit to another screen. Returns that whole number."""
+    kwargs.setdefault("step", 1)
+    whole_number_input(
+        tr(label_en, label_ja),
+        lo,
+        hi,
+        default,
+        key=key,
+        on_change=_on_kept_whole,
+        args=(key, label_en, label_ja, default),
+        persist_state="session",
+        **kwargs,
+    )
+    return int(state.widget_value(_kept_key(key), default))
 
 
 def _on_size(what: str, key: str, label_en: str, label_ja: str) -> None:

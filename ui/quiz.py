@@ -19,7 +19,8 @@ import streamlit as st
 import dnn
 from dnn import quiz
 
-from . import codec, quiz_link, quiz_sheet, state, teacher_view
+from . import codec, not_finite, quiz_link, quiz_sheet, state, teacher_view
+from .editors import kept_whole_number, whole_number_input, whole_or_refused
 from .heatmaps import MAX_SAMPLE_ROWS
 from .i18n import OUTPUT_LABELS, current_lang, pick, tr
 
@@ -157,7 +158,11 @@ def _set_asks(key: str) -> None:
 
 
 def _draw_seed(key: str) -> None:
-    seed = int(state.widget_value(key))
+    seed = whole_or_refused(state.widget_value(key), "Scenario seed", "シナリオのシード")
+    if seed is None:  # a fraction: refused with a message; the box shows the quiz's seed again
+        shown = _progress().seed
+        state.set_widget_value(key, float(shown if shown is not None else 1))
+        return
     if not state.set_scenario(quiz.quiz_scenario(seed)):
         return  # the teacher locked a value the seed's scenario changes
     progress = _progress()
@@ -314,12 +319,35 @@ def _check(progress: QuizProgress, name: str, shown_cells: list[quiz.Cell], grid
     return marks
 
 
+def _overflow_text(step: dnn.StepReport, lang: str) -> str:
+    """The quiz asks for the parameters after one SGD step: that step leaves the finite numbers."""
+    cell = step.overflow
+    assert cell is not None
+    name = not_finite.cell_name(cell, lang)
+    return pick(
+        lang,
+        f"**One SGD step of this scenario overflows:** {name} would become {cell.value}, which is not a finite "
+        "number, and the quiz asks for the parameters after that step. Make the learning rate η or the largest "
+        "values smaller on the Scenario screen, or undo the last change in the sidebar.",
+        f"**この 1 ステップの SGD はオーバーフローします:** {name} が {cell.value} になり、有限の数ではなくなります。"
+        "クイズは更新後のパラメータも尋ねるので、シナリオの画面で学習率 η かいちばん大きな値を小さくするか、"
+        "サイドバーで直前の変更を元に戻してください。",
+    )
+
+
 def draw() -> None:
     """The whole Quiz screen for the current scenario and progress."""
     lang = current_lang()
     progress = _progress()
     sc = state.scenario()
     reduction = state.reduction()
+    if start := dnn.not_finite_at_start(sc.network, sc.x, sc.d):  # no value to ask: the forward pass overflows
+        st.error(not_finite.start_text(start, lang), icon=":material/error:")
+        return
+    grads = dnn.backward(sc.network, sc.x, sc.d, reduction=reduction)
+    if (step := dnn.step_report(sc.network, sc.x, sc.d, grads, sc.lr)).overflow:  # no parameters after the step
+        st.warning(_overflow_text(step, lang), icon=":material/warning:")
+        return
     values = quiz.true_values(sc, reduction)
     name = progress.name
     q = quiz.QUANTITIES[name]
@@ -470,17 +498,19 @@ def _choose(progress: QuizProgress, lang: str) -> None:
         )
         left, right = st.columns([2, 3], vertical_alignment="bottom")
         seed_key = f"{_W_SEED}_v{progress.version}"
-        seed = left.number_input(
-            tr("Scenario seed", "シナリオのシード"),
-            min_value=0,
-            max_value=quiz.MAX_QUIZ_SEED,
-            value=progress.seed if progress.seed is not None else 1,
-            step=1,
-            key=seed_key,
-        )
+        with left:  # a box that reads 1e1 as 10 (Streamlit's integer box made it 1)
+            whole_number_input(
+                tr("Scenario seed", "シナリオのシード"),
+                0,
+                quiz.MAX_QUIZ_SEED,
+                progress.seed if progress.seed is not None else 1,
+                key=seed_key,
+            )
         # Greyed out when the seed's scenario would change a value the teacher locked (``_draw_seed`` is refused by
-        # the state's lock all the same, should a click arrive).
-        fixed = teacher_view.would_change_locked(quiz.quiz_scenario(int(seed)))
+        # the state's lock all the same, should a click arrive). A fraction typed in the box is refused on the click.
+        seed = state.widget_value(seed_key)
+        shown_seed = int(seed) if seed is not None and float(seed).is_integer() else 1
+        fixed = teacher_view.would_change_locked(quiz.quiz_scenario(shown_seed))
         right.button(
             tr("Draw a scenario to do by hand", "手計算用のシナリオを作る"),
             icon=":material/casino:",
@@ -524,12 +554,10 @@ def _worksheet(progress: QuizProgress, sc: dnn.Scenario, reduction: str, lang: s
         )
         if scope == "seeds":
             left, right = st.columns(2)
-            first = left.number_input(
-                tr("First seed", "最初のシード"), min_value=0, max_value=quiz.MAX_QUIZ_SEED, value=1, key=_W_SHEET_FROM
-            )
-            last = right.number_input(
-                tr("Last seed", "最後のシード"), min_value=0, max_value=quiz.MAX_QUIZ_SEED, value=30, key=_W_SHEET_TO
-            )
+            with left:
+                first = kept_whole_number("First seed", "最初のシード", 0, quiz.MAX_QUIZ_SEED, 1, _W_SHEET_FROM)
+            with right:
+                last = kept_whole_number("Last seed", "最後のシード", 0, quiz.MAX_QUIZ_SEED, 30, _W_SHEET_TO)
             if abs(int(last) - int(first)) >= quiz_sheet.MAX_SHEETS:
                 st.caption(
                     tr(

@@ -18,7 +18,7 @@ import dnn
 
 from . import explain_view, not_finite, optimizer_explain, sgd_preset, state, teacher_view
 from . import figures_training as ft
-from .editors import on_number, on_steps, scale_lr, whole_number_input
+from .editors import kept_whole_number, on_number, on_steps, scale_lr, whole_number_input
 from .explain import sci
 from .figures_backprop import gradient_figure
 from .i18n import current_lang, pick, tr
@@ -131,7 +131,7 @@ def scenario_controls(sc: dnn.Scenario) -> tuple[bool, int]:
         )
         seed = 0
         if stochastic:
-            seed = int(st.number_input(tr("Seed", "シード"), 0, 2**31 - 1, 0, key=SEED_KEY, persist_state="session"))
+            seed = kept_whole_number("Seed", "シード", 0, 2**31 - 1, 0, SEED_KEY)
     return bool(stochastic), seed
 
 
@@ -165,26 +165,28 @@ def sgd_controls() -> SgdChoice:
     )
     lang = current_lang()  # for format_func, see source_choice
     c1, c2, c3, c4 = st.columns(4)
-    n = c1.number_input(
-        tr("Samples generated", "生成するサンプル数"),
-        2,
-        dnn.LIMITS["max_samples"],
-        sgd_preset.DEFAULT_SAMPLES,
-        key="sgd_samples",
-        persist_state="session",
-        help=tr(
-            "The notebook generates 100,000 samples; a scenario holds at most 256.",
-            "ノートブックは 100,000 サンプルを作りますが、シナリオは最大 256 サンプルです。",
-        ),
-    )
-    seed = c2.number_input(tr("Seed", "シード"), 0, 2**31 - 1, 0, key="sgd_seed", persist_state="session")
+    with c1:  # whole-number boxes that read 1e2 as 100 (Streamlit's integer box made it 1)
+        n = kept_whole_number(
+            "Samples generated",
+            "生成するサンプル数",
+            2,
+            dnn.LIMITS["max_samples"],
+            sgd_preset.DEFAULT_SAMPLES,
+            "sgd_samples",
+            help=tr(
+                "The notebook generates 100,000 samples; a scenario holds at most 256.",
+                "ノートブックは 100,000 サンプルを作りますが、シナリオは最大 256 サンプルです。",
+            ),
+        )
+    with c2:
+        seed = kept_whole_number("Seed", "シード", 0, 2**31 - 1, 0, "sgd_seed")
     lr = c3.number_input(
         tr("Learning rate η", "学習率 η"), value=sgd_preset.LR, format="%.6g", key="sgd_lr", persist_state="session"
     )
-    steps = c4.number_input(
-        tr("Steps", "ステップ数"), 1, dnn.LIMITS["max_steps"], sgd_preset.STEPS, step=100, key="sgd_steps",
-        persist_state="session",
-    )  # fmt: skip
+    with c4:
+        steps = kept_whole_number(
+            "Steps", "ステップ数", 1, dnn.LIMITS["max_steps"], sgd_preset.STEPS, "sgd_steps", step=100
+        )
     c5, c6 = st.columns(2)
     wide = c5.radio(
         tr("Inputs x drawn from", "入力 x の範囲"),
