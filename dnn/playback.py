@@ -54,14 +54,40 @@ class Grid:
         return np.stack(np.meshgrid(self.x1, self.x2), axis=-1).reshape(-1, 2)
 
 
-def grid_around(x: np.ndarray, resolution: int = 41, margin: float = 0.15) -> Grid:
-    """A square grid over the samples' inputs (two of them) with ``margin`` of the span added on every side."""
-    lo, hi = np.min(x[:, :2], axis=0), np.max(x[:, :2], axis=0)
-    centre, half = (lo + hi) / 2, max(float(np.max(hi - lo)) / 2, 0.5) * (1 + 2 * margin)
-    return Grid(
-        x1=np.linspace(centre[0] - half, centre[0] + half, resolution),
-        x2=np.linspace(centre[1] - half, centre[1] + half, resolution),
-    )
+MIN_SPAN = 3.0  # the plane drawn is at least this wide: around one or two samples, room for the boundary
+MARGIN = 0.25  # room on every side, as a share of the samples' span (the origin, too, away from the edge)
+ORIGIN_REACH = 4.0  # the origin is drawn too when that makes the plane at most this many times wider
+
+
+def plane_range(x: np.ndarray) -> np.ndarray:
+    """The part of the input space drawn for the samples ``x`` (their first one or two inputs): rows [lo, hi] per
+    input, the same width for each (a square plane, so a hidden unit's line u = 0 keeps its true angle).
+
+    It holds every sample with ``MARGIN`` of their span on every side, and is at least ``MIN_SPAN`` wide around its
+    centre: for few samples (the notebook's one sample) the samples alone do not show where the output changes, so
+    the plane around them does. It also holds the origin (where every u = b) when that widens it at most
+    ``ORIGIN_REACH`` times; many samples fill the plane, fitted to the data. Forward, Play and the step slider all
+    draw this part of the plane."""
+    pts = np.atleast_2d(np.asarray(x, dtype=np.float64))[:, :2]
+    pts = pts[np.isfinite(pts).all(axis=1)]
+    if len(pts) == 0:
+        pts = np.zeros((1, max(np.atleast_2d(x).shape[1], 1)))[:, :2]
+
+    def fitted(points: np.ndarray) -> tuple[np.ndarray, float]:
+        lo, hi = points.min(axis=0), points.max(axis=0)
+        return (lo + hi) / 2, max(float(np.max(hi - lo)) * (1 + 2 * MARGIN), MIN_SPAN)
+
+    centre, span = fitted(pts)
+    with_origin = fitted(np.vstack([pts, np.zeros(pts.shape[1])]))
+    if with_origin[1] <= ORIGIN_REACH * span:
+        centre, span = with_origin
+    return np.stack([centre - span / 2, centre + span / 2], axis=1)
+
+
+def plane_grid(x: np.ndarray, resolution: int = 41) -> Grid:
+    """A ``resolution`` × ``resolution`` grid over ``plane_range(x)`` (two inputs)."""
+    (lo1, hi1), (lo2, hi2) = plane_range(x)
+    return Grid(x1=np.linspace(lo1, hi1, resolution), x2=np.linspace(lo2, hi2, resolution))
 
 
 def networks_at(history: History, steps: np.ndarray) -> list[Network]:

@@ -49,7 +49,9 @@ if net.n_in <= 2:
                 format_func=lambda j: ff.output_label(net, j, lang),
                 key="forward_plane_output",
             )
-        chart.plotly_chart(ff.input_plane_figure(net, x, d, lang, k), key="input_plane")
+        held_out = state.held_out()  # drawn over the same part of the plane as on Training
+        plane = ff.input_plane_figure(net, x, d, lang, k, held_out_x=None if held_out is None else held_out[0])
+        chart.plotly_chart(plane, key="input_plane")
     else:
         chart.plotly_chart(ff.input_line_figure(net, x, d, lang), key="input_line")
     about.markdown(ff.how_to_read(net, lang))

@@ -55,7 +55,7 @@ def test_surface_is_the_forward_pass_over_the_grid():
         W1=[[1.0, -2.0, 0.5], [0.3, 1.0, -1.0]], b1=[0.1, 0.0, -0.2], W2=[[1, -1], [2, 0.5], [-1, 1]], b2=[0, 0.3]
     )
     x = np.array([[-1.0, 0.5], [2.0, -1.5]])
-    grid = pb.grid_around(x, resolution=7)
+    grid = pb.plane_grid(x, resolution=7)
     assert grid.x1[0] < -1 and grid.x1[-1] > 2 and np.isclose(np.ptp(grid.x1), np.ptp(grid.x2))
     surface = pb.surfaces([net], grid, output=1)[0]
     for i, j in ((0, 0), (3, 5), (6, 2)):

@@ -15,6 +15,7 @@ import numpy as np
 import plotly.graph_objects as go
 
 import dnn
+from dnn import playback
 
 from .i18n import pick
 
@@ -39,19 +40,9 @@ def unit_color(j: int) -> str:
 
 
 def view_box(x: np.ndarray) -> Box:
-    """A square part of the plane around the samples and the origin, so lines keep their true angles."""
-    r1, r2 = view_range(x[:, 0]), view_range(x[:, 1])
-    half = max(r1[1] - r1[0], r2[1] - r2[0]) / 2
-    c1, c2 = sum(r1) / 2, sum(r2) / 2
-    return Box((c1 - half, c1 + half), (c2 - half, c2 + half))
-
-
-def view_range(values: np.ndarray) -> tuple[float, float]:
-    """A range that holds every value and the origin with room around them (at least 2 units wide)."""
-    lo, hi = min(float(np.min(values)), 0.0), max(float(np.max(values)), 0.0)
-    span = max(hi - lo, 2.0)
-    pad = 0.4 * span + 1.0
-    return lo - pad, hi + pad
+    """The square part of the plane drawn for the samples x (``dnn.playback.plane_range``, as on Training)."""
+    (lo1, hi1), (lo2, hi2) = playback.plane_range(x)
+    return Box((float(lo1), float(hi1)), (float(lo2), float(hi2)))
 
 
 def shown_output(net: dnn.Network, d: np.ndarray) -> int:
@@ -97,9 +88,18 @@ def _crosses(line: tuple[np.ndarray, np.ndarray], box: Box) -> bool:
 
 
 def input_plane_figure(
-    net: dnn.Network, x: np.ndarray, d: np.ndarray, lang: str, k: int | None = None, resolution: int = RESOLUTION
+    net: dnn.Network,
+    x: np.ndarray,
+    d: np.ndarray,
+    lang: str,
+    k: int | None = None,
+    resolution: int = RESOLUTION,
+    held_out_x: np.ndarray | None = None,
 ) -> go.Figure:
     """Output y_k over the input plane (network with 2 inputs), hidden units' lines u = 0, samples marked.
+
+    The plane drawn holds the samples x and the held-out inputs ``held_out_x`` (not marked here), so it is the
+    same part of the plane as the Training screen's film of the run shows.
 
     Traces carry ``meta``: {"kind": "output"} (the heatmap), {"kind": "zero_line", "unit": j} and
     {"kind": "samples"}.
@@ -108,11 +108,11 @@ def input_plane_figure(
         raise ValueError("the input plane needs a network with 2 inputs")
     x, d = np.atleast_2d(x), np.atleast_2d(d)
     k = shown_output(net, d) if k is None else k
-    box = view_box(x)
-    g1 = np.linspace(*box.x1, resolution)
-    g2 = np.linspace(*box.x2, resolution)
-    grid = np.stack(np.meshgrid(g1, g2), axis=-1).reshape(-1, 2)  # row i of the image is x2 = g2[i]
-    y = dnn.forward(net, grid).y[:, k].reshape(resolution, resolution)
+    in_view = x if held_out_x is None else np.concatenate([x, np.atleast_2d(held_out_x)])
+    box = view_box(in_view)
+    grid = playback.plane_grid(in_view, resolution)
+    g1, g2 = grid.x1, grid.x2
+    y = playback.surfaces([net], grid, k)[0]  # row i of the image is x2 = g2[i]
     label = output_label(net, k, lang)
     probability = net.output in ("softmax", "sigmoid")
     traces: list[dict[str, Any]] = [
@@ -220,7 +220,7 @@ def input_line_figure(net: dnn.Network, x: np.ndarray, d: np.ndarray, lang: str,
     if net.n_in != 1:
         raise ValueError("the input line needs a network with 1 input")
     x, d = np.atleast_2d(x), np.atleast_2d(d)
-    lo, hi = view_range(x[:, 0])
+    lo, hi = (float(v) for v in playback.plane_range(x[:, :1])[0])
     g = np.linspace(lo, hi, resolution)
     y = dnn.forward(net, g[:, None]).y
     fig = go.Figure()
@@ -261,6 +261,11 @@ def input_line_figure(net: dnn.Network, x: np.ndarray, d: np.ndarray, lang: str,
     return fig
 
 
+def _y_of_u2(output: str) -> str:
+    """The output as a function of u2 in the course's notation: softmax(u2), σ(u2)."""
+    return {"sigmoid": "σ(u2)"}.get(output, f"{output}(u2)")
+
+
 def how_to_read(net: dnn.Network, lang: str) -> str:
     """How to read the input-space figure (markdown), for the network's number of inputs and its activation."""
     relu = net.hidden == "relu"
@@ -280,7 +285,7 @@ def how_to_read(net: dnn.Network, lang: str) -> str:
                     + (
                         ": the output y = u2 too."
                         if net.output == "identity"
-                        else f"; y = {net.output}(u2) then curves it everywhere."
+                        else f"; y = {_y_of_u2(net.output)} then curves it everywhere."
                     )
                     if relu
                     else ""
@@ -292,7 +297,7 @@ def how_to_read(net: dnn.Network, lang: str) -> str:
                     + (
                         "（出力 y = u2 も同じです）。"
                         if net.output == "identity"
-                        else f"。出力 y = {net.output}(u2) はそれをさらにどこでも曲げます。"
+                        else f"。出力 y = {_y_of_u2(net.output)} はそれをさらにどこでも曲げます。"
                     )
                     if relu
                     else ""

@@ -491,7 +491,7 @@ def make_film(
         return Film(steps, networks, history.loss, x, d, held_out=held_out, held_out_loss=held_loss)
     output = int(np.argmax(d[0])) if history.start.n_out > 1 else 0
     both = x if held_out is None else np.concatenate([x, held_out[0]])
-    grid = playback.grid_around(both, resolution)
+    grid = playback.plane_grid(both, resolution)
     return Film(
         steps,
         networks,

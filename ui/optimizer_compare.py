@@ -14,7 +14,7 @@ import dnn
 from dnn.optimizers import OPTIMIZERS, check_optimizer
 
 from . import figures_training as ft
-from .i18n import current_lang, pick, tr
+from .i18n import current_lang, ja_join, pick, tr
 from .optimizer_controls import name
 from .training import sweep_scenario, sweep_steps
 
@@ -118,9 +118,12 @@ def _section(sc: dnn.Scenario, reduction: str) -> None:
             "The same network and data trained with each of the course's update rules. The scenario's own rule, "
             f"{name(sc.optimizer, 'en')}, keeps its η and settings; every other rule starts at the course's "
             "default η and settings. Change any rule's η in its box.",
-            "同じネットワークとデータを、講座の各更新則で学習させます。シナリオの更新則 "
-            f"{name(sc.optimizer, 'ja')} はその η と設定のまま、ほかの更新則は講座の既定の η と設定で始まります。"
-            "各更新則の η は下の欄で変えられます。",
+            ja_join(
+                "同じネットワークとデータを、講座の各更新則で学習させます。シナリオの更新則",
+                name(sc.optimizer, "ja"),
+                "はその η と設定のまま、ほかの更新則は講座の既定の η と設定で始まります。各更新則の η は下の欄で"
+                "変えられます。",
+            ),
         )
     )
     cols = st.columns(len(OPTIMIZERS), vertical_alignment="bottom")  # a label on two lines keeps the boxes in line

@@ -8,6 +8,7 @@ import streamlit as st
 
 import dnn
 
+from . import state
 from .cached import network_cache_key
 from .figures_forward import input_plane_figure
 from .figures_play import PrebuiltFigure, make_film, play_figure
@@ -66,7 +67,8 @@ def surface_at_step(net: dnn.Network, sc: dnn.Scenario, k: int) -> None:
     if net.n_in != 2:
         return
     lang = current_lang()
-    fig = input_plane_figure(net, sc.x, sc.d, lang)
+    held_out = state.held_out()
+    fig = input_plane_figure(net, sc.x, sc.d, lang, held_out_x=None if held_out is None else held_out[0])
     title = pick(lang, f"Output over the input plane after {k:,} steps", f"{k:,} ステップ後の入力平面上の出力")
     fig.update_layout(title={"text": title}, height=480)
     st.plotly_chart(fig, key="train_surface_at_step")

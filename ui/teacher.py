@@ -18,6 +18,7 @@ import numpy as np
 import dnn
 
 from .codec import Classroom, Problem, classroom_query
+from .i18n import ja_join
 
 LOCK_PARAM = "lock"
 HIDE_PARAM = "hide"
@@ -108,7 +109,7 @@ def locked_problems(names: Iterable[str], source_en: str, source_ja: str) -> lis
         Problem(
             name,
             f"{name}: the teacher locked the {LOCKABLE[name][0]}; {source_en} would change it",
-            f"{name}: 先生が{LOCKABLE[name][1]}を固定しています。{source_ja}はそれを変えてしまいます",
+            ja_join(f"{name}: 先生が", LOCKABLE[name][1], "を固定しています。", source_ja, "はそれを変えてしまいます"),
         )
         for name in names
     ]

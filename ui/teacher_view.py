@@ -14,7 +14,7 @@ import streamlit as st
 from dnn import quiz
 
 from . import codec, state, teacher
-from .i18n import current_lang, pick, tr
+from .i18n import current_lang, ja_join, pick, tr
 from .note import MAX_NOTE_CHARS
 from .pages_nav import NavEntry, entry_of_screen, existing_pages
 
@@ -40,7 +40,7 @@ def locked_caption(*fields: str) -> bool:
         pick(
             lang,
             f"{LOCK_MARK} The teacher locked the {teacher.field_names(names, 'en')} for this lesson.",
-            f"{LOCK_MARK} この授業では先生が{teacher.field_names(names, 'ja')}を固定しています。",
+            f"{LOCK_MARK} " + ja_join("この授業では先生が", teacher.field_names(names, "ja"), "を固定しています。"),
         )
     )
     return True
@@ -66,9 +66,10 @@ def requested_panel() -> str | None:
 
 def _screen_label(name: str, lang: str) -> str:
     if name in teacher.PANELS:
-        return pick(lang, *teacher.PANELS[name]) + pick(lang, " (panel)", "（パネル）")
+        en, ja = teacher.PANELS[name]
+        return pick(lang, f"{en} (panel)", f"パネル「{ja}」")
     entry = entry_of_screen(name)
-    return pick(lang, entry.en, entry.ja) + pick(lang, " (screen)", "（画面）")
+    return pick(lang, f"{entry.en} (screen)", f"画面「{entry.ja}」")  # 「」: the screen's name may hold （）
 
 
 def _app_root() -> str:
@@ -164,10 +165,11 @@ def link_builder() -> None:
             key=state.translated_key(_W_HIDE),
             persist_state="session",
         )
+        reduction, n_samples = state.reduction(), len(state.scenario().x)  # the gradients' names: E or E_sum
         ask = st.multiselect(
             tr("Quiz asks (in the notebook's order)", "クイズで聞く値（ノートブックの順）"),
             list(quiz.ORDER),
-            format_func=lambda n: quiz.QUANTITIES[n].symbol(lang),  # short: the sidebar's chips are narrow
+            format_func=lambda n: quiz.loss_named(quiz.QUANTITIES[n].symbol(lang), reduction, n_samples),  # short chips
             key=state.translated_key(_W_ASK),
             persist_state="session",
         )
