@@ -19,7 +19,7 @@ import dnn
 from dnn import quiz
 from dnn.core import Reduction
 
-from .i18n import OUTPUT_LABELS, pick
+from .i18n import OUTPUT_LABELS, ja_join, pick
 from .optimizer_controls import name as rule_name
 
 MAX_SHEETS = 60
@@ -70,7 +70,8 @@ def sgd_step_note(sc: dnn.Scenario, asks: Sequence[str], lang: str) -> str | Non
             f"This scenario trains with {rule}. The values after one step are the notebook's SGD step, "
             f"W − η·∂E/∂W with η = {lr}; {short}'s first step is the same one (its velocity starts at 0, so "
             "v = −η·∂E/∂W), its later steps are not.",
-            f"このシナリオの最適化手法は {rule} です。1 ステップ後の値は、ノートブックの SGD の 1 ステップ"
+            ja_join("このシナリオの最適化手法は", rule, "です。")
+            + "1 ステップ後の値は、ノートブックの SGD の 1 ステップ"
             f"（W − η·∂E/∂W、η = {lr}）です。{short} の最初のステップもこれと同じです（速度 v は 0 から始まるので "
             "v = −η·∂E/∂W）。2 ステップ目からは違います。",
         )
@@ -78,7 +79,7 @@ def sgd_step_note(sc: dnn.Scenario, asks: Sequence[str], lang: str) -> str | Non
         lang,
         f"This scenario trains with {rule}. The values after one step are the notebook's SGD step, W − η·∂E/∂W "
         f"with η = {lr}, not {short}'s own step.",
-        f"このシナリオの最適化手法は {rule} です。1 ステップ後の値は、ノートブックの SGD の 1 ステップ"
+        ja_join("このシナリオの最適化手法は", rule, "です。") + "1 ステップ後の値は、ノートブックの SGD の 1 ステップ"
         f"（W − η·∂E/∂W、η = {lr}）で、{short} のステップではありません。",
     )
 
