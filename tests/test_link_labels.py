@@ -16,7 +16,7 @@ import pytest
 from tests.test_home import start
 from tests.test_hostile import assert_inert, problem_lines, unescape
 from tests.test_quiz_page import open_quiz
-from ui import codec, data_codec, note, quiz_link, teacher
+from ui import codec, data_codec
 from ui.link_labels import LABELS, key_note, report_line
 
 JAPANESE = re.compile(r"[\u3040-\u30ff\u4e00-\u9fff]")
@@ -50,7 +50,7 @@ SCENARIO_LINK = {
     "test": "0.9",
     "classes": "99",
 }
-OTHER_LINK = {"opt": "nesterov", "data": "swirl"}
+OTHER_LINK = {"opt": "nesterov", "data": "swirl", "panel": "nope"}
 OWN_DATA_LINK = {"test": "0.9", "data_seed": "x"}
 QUIZ_LINK = {"ask": "foo", "quiz_seed": "-1"}
 LINK_KEYS_CHECKED = {*SCENARIO_LINK, *OTHER_LINK, *OWN_DATA_LINK, *QUIZ_LINK}
@@ -77,6 +77,7 @@ SCENARIO_FILE = {
     "lock": ["foo"],
     "hide": "[x](https://x.io)",
     "ask": ["foo"],
+    "quiz_seed": -1,
 }
 DATA_FILE = {"data": {"data": "spiral", "n": 1000, "noise": "lots", "data_seed": -1, "test": 0.9, "classes": 99}}
 HELD_OUT_FILE = {"held_out": "a share"}
@@ -88,9 +89,6 @@ def test_every_key_has_a_name_in_both_languages():
         *(key.name for key in codec.TABLE),
         *data_codec.RECIPE_KEYS,
         data_codec.SPLIT_JSON_KEY,
-        *teacher.LABELS,
-        note.NOTE_PARAM,
-        *quiz_link.LABELS,
         *codec.OTHER_FILE_KEYS,
     ]
     for key in tables:
@@ -104,7 +102,7 @@ def test_every_key_has_a_name_in_both_languages():
 
 
 def test_every_key_a_reader_reads_is_checked_below():
-    link_keys = {*codec.LINK_KEYS, *data_codec.RECIPE_KEYS, *teacher.LABELS, note.NOTE_PARAM, *quiz_link.LABELS}
+    link_keys = {*codec.LINK_KEYS, *data_codec.RECIPE_KEYS}
     assert link_keys - {codec.LANG_PARAM} <= LINK_KEYS_CHECKED  # an unknown language is ignored, not reported
     file_keys = {k.name for k in codec.TABLE if k.in_json} | codec.OTHER_FILE_KEYS
     assert file_keys - {"data"} <= FILE_KEYS_CHECKED

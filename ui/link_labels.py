@@ -1,9 +1,9 @@
 """Every key of a share link or a scenario file, with the field's name as the screens show it, and the one rule for
 showing a problem with a key (no Streamlit here).
 
-Each table of keys carries its labels: ``ui.codec.TABLE`` (every ``Key`` has a ``label``), ``ui.data_codec.LABELS``
-(the data set's recipe and held-out share), ``ui.teacher.LABELS`` (lock, hide), ``ui.note.NOTE_LABEL`` and
-``ui.quiz_link.LABELS`` (ask, quiz_seed). ``LABELS`` gathers them; a test checks that every key has both languages.
+Each table of keys carries its labels: ``ui.codec.TABLE`` (every ``Key`` has a ``label``: the scenario's keys and
+the classroom's note, lock, hide, ask, quiz_seed, panel) and ``ui.data_codec.LABELS`` (the data set's recipe and
+held-out share). ``LABELS`` gathers them; a test checks that every key has both languages.
 
 The rule (docs/design.md, "Messages about a link or a file"): a message names the field as the screen does
 ("learning rate η is 1000001; …"). Shown for a link or a file, the key follows the name once, as code, so that a
@@ -16,16 +16,10 @@ from __future__ import annotations
 import re
 from typing import Literal
 
-from . import codec, data_codec, note, quiz_link, teacher
+from . import codec, data_codec
 from .plain import plain
 
-LABELS: dict[str, tuple[str, str]] = {
-    **{key.name: key.label for key in codec.TABLE},
-    **data_codec.LABELS,
-    **teacher.LABELS,
-    note.NOTE_PARAM: note.NOTE_LABEL,
-    **quiz_link.LABELS,
-}
+LABELS: dict[str, tuple[str, str]] = {**{key.name: key.label for key in codec.TABLE}, **data_codec.LABELS}
 
 
 def label(key: str, lang: str) -> str:
