@@ -338,7 +338,7 @@ def test_link_keys():
     assert quiz_link.read_link({"ask": ""})[2][0].field == "ask"
     too_long = quiz_link.read_link({"ask": "x" * 5000})[2][0]
     assert too_long.en.startswith("quantities the quiz asks: the list is too long")
-    assert too_long.ja.startswith("クイズで問う値: リストが長すぎます")
+    assert too_long.ja.startswith("クイズで問う値: リストが長すぎるため使いません")
     assert quiz_link.link_params(quiz.ORDER, None) == {}
     assert quiz_link.link_params(("u1", "y"), 4) == {"ask": "u1,y", "quiz_seed": "4"}
 
