@@ -50,11 +50,12 @@ if net.n_in <= 2:
                 key="forward_plane_output",
             )
         held_out = state.held_out()  # drawn over the same part of the plane as on Training
-        plane = ff.input_plane_figure(net, x, d, lang, k, held_out_x=None if held_out is None else held_out[0])
+        plane = ff.input_plane_figure(net, x, d, lang, k, held_out=held_out)
         chart.plotly_chart(plane, key="input_plane")
+        about.markdown(ff.how_to_read(net, lang, plane))
     else:
         chart.plotly_chart(ff.input_line_figure(net, x, d, lang), key="input_line")
-    about.markdown(ff.how_to_read(net, lang))
+        about.markdown(ff.how_to_read(net, lang))
 else:
     st.caption(
         tr(
