@@ -103,7 +103,7 @@ def input_plane_figure(
 
     The plane drawn holds the samples x and the held-out samples ``held_out`` (x, d; drawn hollow), so it is the
     same part of the plane as the Training screen's film of the run shows. The line y_k = 0.5 is drawn only where
-    y_k crosses 0.5 (``layout.meta["crosses_half"]`` says whether it does; ``layout.meta["y_range"]`` holds the
+    a probability y_k crosses 0.5 (``layout.meta["crosses_half"]`` says whether it is drawn; ``layout.meta["y_range"]`` holds the
     smallest and largest y_k drawn).
 
     Traces carry ``meta``: {"kind": "output"} (the heatmap), {"kind": "half"}, {"kind": "zero_line", "unit": j},
@@ -119,7 +119,8 @@ def input_plane_figure(
     g1, g2 = grid.x1, grid.x2
     y = playback.surfaces([net], grid, k)[0]  # row i of the image is x2 = g2[i]
     lo, hi = playback.colour_range(net.output, y)
-    crosses = playback.crosses_half(y)
+    # The line y = 0.5 means something for a probability (as likely as not); an identity output has no such level.
+    crosses = net.output in ("softmax", "sigmoid") and playback.crosses_half(y)
     traces: list[dict[str, Any]] = [
         {
             "type": "heatmap",
