@@ -103,8 +103,8 @@ def input_plane_figure(
 
     The plane drawn holds the samples x and the held-out samples ``held_out`` (x, d; drawn hollow), so it is the
     same part of the plane as the Training screen's film of the run shows. The line y_k = 0.5 is drawn only where
-    a probability y_k crosses 0.5 (``layout.meta["crosses_half"]`` says whether it is drawn; ``layout.meta["y_range"]`` holds the
-    smallest and largest y_k drawn).
+    a probability y_k crosses 0.5 (``layout.meta["crosses_half"]`` says whether it is drawn;
+    ``layout.meta["y_range"]`` holds the smallest and largest y_k drawn).
 
     Traces carry ``meta``: {"kind": "output"} (the heatmap), {"kind": "half"}, {"kind": "zero_line", "unit": j},
     {"kind": "samples"} and {"kind": "held_out"}.

@@ -58,7 +58,7 @@ def colorbar(title: str, lo: float, hi: float, *, x: float = 0.5, y: float = -0.
         "xanchor": "center",
         "y": y,
         "yanchor": "top",
-        "len": 0.3,
+        "len": 0.4,
         "thickness": 10,
         "tickvals": [(v - lo) * scale if scale != 1.0 else v for v in values],
         "ticktext": [f"{v:.3g}" for v in values],
