@@ -147,7 +147,9 @@ def play_figure(film: Film, lang: str, *, log_y: bool = False) -> go.Figure:
     segments = _segments(_edge_ends(net0))
     w_max = max(float(np.max(np.abs(_weights(n)))) for n in film.networks) or 1.0
     diagram_x = [0.0, 0.42] if plane else [0.0, 1.0]
-    top = [0.44, 1.0]
+    # With the plane, its x1 axis and colourbar sit under it: the top row ends higher, and the legend goes under
+    # the network diagram, clear of the colourbar.
+    top = [0.5, 1.0] if plane else [0.44, 1.0]
     layout: dict[str, Any] = {
         "height": 760,
         "margin": {"l": 10, "r": 10, "t": 40, "b": 10},
@@ -155,7 +157,13 @@ def play_figure(film: Film, lang: str, *, log_y: bool = False) -> go.Figure:
         "paper_bgcolor": "white",
         "hovermode": "closest",
         "showlegend": True,
-        "legend": {"orientation": "h", "x": 0.5, "xanchor": "center", "y": 0.4, "yanchor": "top"},
+        "legend": {
+            "orientation": "h",
+            "x": sum(diagram_x) / 2,
+            "xanchor": "center",
+            "y": top[0] - 0.04,
+            "yanchor": "top",
+        },
         "xaxis": {"domain": diagram_x, "visible": False, "range": [-0.6, 4.6], "fixedrange": True},
         "yaxis": {"domain": top, "visible": False, "fixedrange": True},
         "xaxis3": {
@@ -237,7 +245,7 @@ def play_figure(film: Film, lang: str, *, log_y: bool = False) -> go.Figure:
                         lo,
                         hi,
                         x=sum(PLANE_X) / 2,
-                        y=top[0] - 0.05,
+                        y=top[0] - 0.075,
                         scale=SURFACE_LEVELS / (hi - lo),
                     ),
                 },
