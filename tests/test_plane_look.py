@@ -120,7 +120,7 @@ def _notes(at) -> str:
     return "\n".join(m.value for m in at.markdown)
 
 
-NOTES = [("en", "No line y = 0.5", "Black line"), ("ja", "線はここ", "黒い線")]
+NOTES = [("en", "No line y2 = 0.5", "Black line"), ("ja", "y2 = 0.5 の線はここ", "黒い線")]
 
 
 @pytest.mark.parametrize(("lang", "no_line", "line"), NOTES)

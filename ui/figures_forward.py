@@ -190,7 +190,7 @@ def input_plane_figure(
         "margin": {"l": 10, "r": 10, "t": 50, "b": 10},
         "legend": {"orientation": "h", "yanchor": "top", "y": -0.3, "xanchor": "left", "x": 0.0},
         "plot_bgcolor": "white",
-        "meta": {"crosses_half": crosses, "y_range": y_range},
+        "meta": {"crosses_half": crosses, "y_range": y_range, "output": k},
     }
     return go.Figure(data=traces, layout=layout)
 
@@ -334,11 +334,12 @@ def _half_text(net: dnn.Network, plane: go.Figure, lang: str) -> str:
     meta = plane.layout.meta
     if not meta["crosses_half"]:
         lo, hi = meta["y_range"]
+        y = f"y{meta['output'] + 1}"
         return pick(
             lang,
-            f"- **No line y = 0.5 here**: on this part of the plane y runs from {lo:.3f} to {hi:.3f}, so it does not "
-            "cross 0.5.",
-            f"- **y = 0.5 の線はここにはありません**: この範囲では y は {lo:.3f} から {hi:.3f} までで、"
+            f"- **No line {y} = 0.5 here**: on this part of the plane {y} runs from {lo:.3f} to {hi:.3f}, so it "
+            "does not cross 0.5.",
+            f"- **{y} = 0.5 の線はここにはありません**: この範囲では {y} は {lo:.3f} から {hi:.3f} までで、"
             "0.5 をまたぎません。",
         )
     if net.output == "sigmoid" or net.n_out == 2:
