@@ -5,9 +5,10 @@ import pandas as pd
 import streamlit as st
 
 import dnn
-from ui import data_view, editors, not_finite, state
+from ui import data_view, editors, explain, not_finite, state
 from ui.figures_network import network_diagram
 from ui.i18n import current_lang, pick, tr
+from ui.optimizer_controls import optimizer_controls
 
 state.setup_page("Scenario", "シナリオ", ":material/tune:", pending=editors.apply_pending_edits)
 sc = state.scenario()
@@ -25,22 +26,38 @@ st.caption(
 
 edit, glance = st.columns([3, 2], gap="large")
 with edit:
-    st.subheader(tr("Presets", "プリセット"))
-    editors.preset_bar()
-    st.subheader(tr("Data", "データ"))
-    data_view.data_section(sc)
+    # What a learner edits first, in view at once: the network's values and η; the rest is one tab away.
     st.subheader(tr("Parameters and data", "パラメータとデータ"))
     editors.parameter_editors(sc)
-    st.subheader(tr("Network and training settings", "ネットワークと学習の設定"))
-    editors.structure_controls(sc)
+    editors.learning_controls(sc)
+    presets_tab, network_tab, data_tab, rule_tab = st.tabs(
+        [
+            tr("Presets", "プリセット"),
+            tr("Network", "ネットワーク"),
+            tr("Data sets", "データセット"),
+            tr("Update rule", "更新則"),
+        ],
+        key=state.translated_key("home_tabs"),  # keyed: the chosen tab stays when a message appears above it
+    )
+    with presets_tab:
+        editors.preset_bar()
+    with network_tab:
+        editors.size_controls(sc)
+        editors.activation_controls(sc)
+    with data_tab:
+        data_view.data_section(sc)
+    with rule_tab:
+        optimizer_controls(sc, "")
 
 with glance:
     st.subheader(tr("At a glance", "概要"))
     fwd = dnn.forward(net, sc.x)
     grads = dnn.backward(net, sc.x, sc.d, reduction=state.reduction(), fwd=fwd)
+    loss = dnn.loss(net, sc.x, sc.d)
+    below_zero = explain.loss_below_zero_note(net.output, net.n_out, lang)
     st.metric(
         tr("Loss E (mean over samples)", "誤差 E（サンプル平均）"),
-        f"{dnn.loss(net, sc.x, sc.d):.6g}",
+        f"{loss:.6g}",
         help=tr(
             "The notebook computes this loss but never prints it."
             if net.output == "softmax"
@@ -48,8 +65,11 @@ with glance:
             "ノートブックはこの誤差を計算していますが、表示はしていません。"
             if net.output == "softmax"
             else "この出力層の誤差です（ノートブック自身のネットワークは softmax と交差エントロピー誤差）。",
-        ),
+        )
+        + (" " + below_zero if below_zero and lang == "en" else below_zero),
     )
+    if loss < 0:  # only the 1e-7 in the log makes this possible: say so next to the number
+        st.caption(tr(f"Why E is below 0: {below_zero}", f"E が 0 を下回る理由: {below_zero}"))
     outputs = pd.DataFrame(
         fwd.y,
         index=[tr(f"sample {i + 1}", f"サンプル{i + 1}") for i in range(len(sc.x))],

@@ -19,7 +19,9 @@ The catalogue (claim on screen — where — the number behind it):
 - the index forms of δ2·W2ᵀ, z1ᵀ·δ2, xᵀ·δ1 and ∂E/∂b = Σₙ δ — Backprop questions 3 and 4 — ``backward``
 - d_softmax_with_loss = (y − d)/N — Backprop question 2 — ``dnn.d_softmax_with_loss``
 - the 1e-7 in the log: ceiling ≈ 16.12, floor ≈ −1e-7, a gradient slightly off y − d — Backprop, Training,
-  Sweep — ``loss_ceiling``, ``loss_floor``, ``guarded_delta``, ``has_loss_guard``
+  Sweep — ``loss_ceiling``, ``loss_floor``, ``guarded_delta``, ``has_loss_guard``; the loss of an output equal to
+  its one-hot target (−1e-7 for softmax, −1e-7 per output for sigmoid) — Home, Training, Sweep —
+  ``perfect_output_loss``
 - ReLU's derivative at 0 is 0, a central difference sees 1/2 — Backprop — ``relu_kink``
 - predicted vs actual ΔE of one SGD step — Backprop — ``dnn.step_report``
 - a run overflows at step k (softmax included: the weights can blow up) — Training, README — ``History.diverged_at``
@@ -142,3 +144,15 @@ def has_loss_guard(output: str) -> bool:
     scores slightly below 0, −log(1 + 1e-7), instead of exactly 0."""
     d = np.array([[0.0, 1.0]])
     return bool(OUTPUT_LAYERS[output].loss(d, d.copy()) < 0)
+
+
+def perfect_output_loss(output: str, n_out: int) -> float:
+    """The loss E of samples whose output y equals their one-hot target d exactly, under ``output``'s loss.
+
+    The cross-entropies add 1e-7 inside each log, so this is slightly below 0 rather than 0: softmax's loss keeps
+    one log term per sample (the target's), −log(1 + 1e-7) ≈ −1e-7; the binary cross-entropy keeps one per output,
+    about −1e-7 × n_out. The squared error has no log: 0.
+    """
+    d = np.zeros((1, n_out))
+    d[0, -1] = 1.0
+    return float(OUTPUT_LAYERS[output].loss(d, d.copy()))

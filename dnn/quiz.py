@@ -21,6 +21,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from .claims import loss_symbol
 from .core import Reduction, backward, exact_loss, forward, sgd_step
 from .network import Network, Scenario, ValidationError
 
@@ -308,11 +309,25 @@ _HIDDEN_DERIVATIVE: dict[str, tuple[str, str]] = {
 }
 
 
+def loss_named(text: str, reduction: Reduction, n_samples: int) -> str:
+    """``text`` with its derivatives of E named for what they are: with the notebook's sum over several samples
+    they are those of E_sum = Σₙ Eₙ (∂E/∂W2 → ∂E_sum/∂W2, dE/du2 → dE_sum/du2); otherwise ``text`` unchanged."""
+    if loss_symbol(reduction, n_samples) == "E":
+        return text
+    return text.replace("∂E/", "∂E_sum/").replace("dE/", "dE_sum/")
+
+
 def formula(name: str, net: Network, n_samples: int, reduction: Reduction) -> tuple[str, str]:
     """The formula of quantity ``name`` in words and symbols, (English, Japanese), without numbers.
 
-    True for every hidden activation, output layer and reduction: it names the ones ``net`` and ``reduction`` use.
+    True for every hidden activation, output layer and reduction: it names the ones ``net`` and ``reduction`` use,
+    and the gradients of E_sum with the notebook's sum over several samples.
     """
+    en, ja = _formula(name, net, n_samples, reduction)
+    return loss_named(en, reduction, n_samples), loss_named(ja, reduction, n_samples)
+
+
+def _formula(name: str, net: Network, n_samples: int, reduction: Reduction) -> tuple[str, str]:
     many = n_samples > 1
     divide = reduction == "mean" and many
     over_en = "summed over the samples" if many else "(one sample: the sum has one term)"
@@ -338,7 +353,7 @@ def formula(name: str, net: Network, n_samples: int, reduction: Reduction) -> tu
             ),
             "sigmoid": (
                 "E = -Σ_k [d_k·log(y_k) + (1 - d_k)·log(1 - y_k)]  (binary cross-entropy, natural log)",
-                "E = -Σ_k [d_k·log(y_k) + (1 - d_k)·log(1 - y_k)]（2 値交差エントロピー、自然対数）",
+                "E = -Σ_k [d_k·log(y_k) + (1 - d_k)·log(1 - y_k)]（2値交差エントロピー誤差、自然対数）",
             ),
             "identity": ("E = ½·Σ_k (y_k - d_k)²  (squared error)", "E = ½·Σ_k (y_k - d_k)²（二乗誤差）"),
         }[net.output]
@@ -352,6 +367,8 @@ def formula(name: str, net: Network, n_samples: int, reduction: Reduction) -> tu
                 "leaves out / N)",
                 f"δ2 = ∂E/∂u2 = (y - d) / N、N = {n_samples}（平均誤差の勾配。ノートブックの合計方式は / N なし）",
             )
+        if many:  # the sum: the gradient of E_sum = Σₙ Eₙ (formula names it so)
+            return "δ2 = ∂E/∂u2 = y - d  (E_sum = Σₙ Eₙ)", "δ2 = ∂E/∂u2 = y - d（E_sum = Σₙ Eₙ）"
         return "δ2 = ∂E/∂u2 = y - d", "δ2 = ∂E/∂u2 = y - d"
     if name == "gb2":
         return f"∂E/∂b2 = δ2, {over_en}", f"∂E/∂b2 = δ2 の{over_ja}"

@@ -2,6 +2,7 @@
 
     python docs/screenshots.py [OUT_DIR] [--tall] [--langs en,ja] [--query 'x=2,1'] [--only quiz,forward]
     python docs/screenshots.py --spiral --langs en,ja    # a spiral being learned: before and after Play
+    python docs/screenshots.py --only scenario --tab 2   # Home with its third tab (Data sets) open
 
 Starts `streamlit run app.py` on a free port, opens each screen by its URL in a new browser session (Debian's
 Chromium, as in the browser tests) and waits until the script has finished *and* the page has drawn every element:
@@ -40,6 +41,13 @@ def use_quiz(page: Any, lang: str) -> None:
         page.wait_for_selector(SETTLED, timeout=60_000)
 
 
+def open_tab(page: Any, index: int) -> None:
+    """Click the ``index``-th tab of the main area's first tab bar and wait for what it shows."""
+    page.get_by_test_id("stMain").get_by_role("tab").nth(index).click()
+    page.wait_for_timeout(500)
+    page.wait_for_function("document.querySelectorAll(\"[data-testid='stSkeleton']\").length === 0", timeout=60_000)
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("out", nargs="?", default=str(ROOT / "docs"))
@@ -48,6 +56,7 @@ def main() -> None:
     ap.add_argument("--query", default="")
     ap.add_argument("--spiral", action="store_true", help="only the spiral data set, before and after ▶ Play")
     ap.add_argument("--only", default="", help="shoot only these screens (file names: scenario, forward, quiz, ...)")
+    ap.add_argument("--tab", type=int, default=None, help="open the main area's first tab bar at this tab (0, 1, …)")
     args = ap.parse_args()
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
@@ -80,6 +89,8 @@ def main() -> None:
                     page.wait_for_timeout(800)  # plotly's first layout pass
                     if name == "quiz":
                         use_quiz(page, lang)
+                    if args.tab is not None:
+                        open_tab(page, args.tab)
                     if args.tall:
                         height = page.evaluate("document.querySelector(\"[data-testid='stMain']\").scrollHeight")
                         page.set_viewport_size({"width": 1366, "height": min(int(height) + 50, 12_000)})
@@ -124,6 +135,7 @@ def spiral_shots(browser: object, base: str, out: Path, lang: str) -> None:
     page.goto(f"{base}/?{query}")
     page.wait_for_selector(SETTLED, timeout=120_000)
     page.wait_for_function("document.querySelectorAll(\"[data-testid='stSkeleton']\").length === 0", timeout=60_000)
+    open_tab(page, 2)  # Home's Data sets tab
     section = page.locator(".st-key-data_samples")
     section.scroll_into_view_if_needed()
     page.wait_for_timeout(800)

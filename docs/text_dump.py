@@ -4,6 +4,7 @@ Run it from the repository's root::
 
     python docs/text_dump.py                 # the whole grid into docs/text_dump.txt (a few minutes)
     python docs/text_dump.py --quick out.txt # two scenarios only
+    python docs/text_dump.py --only adam --pages app.py,pages/3_Training.py out.txt  # some scenarios, some screens
 
 Each screen is opened under Streamlit's AppTest by a share link, as a learner's browser would open it, and
 everything a learner reads is written down in page order: titles, headings, markdown, captions, alerts, metrics
@@ -30,6 +31,7 @@ from ui.pages_nav import existing_pages  # noqa: E402 (after the path is set)
 PAGES: tuple[str, ...] = tuple(p.path for p in existing_pages())  # every screen, in the navigation's order
 TWO_X, TWO_D = "1,5;2,-1", "0,1;1,0"  # two samples: the notebook's and one of the other class
 BASELINE = "<baseline: the notebook, steps>"  # a widget-list entry that pins the notebook as Compare's baseline
+CLICK = "click"  # a widget-list value: press the button with this key (once per entry)
 
 
 @dataclass(frozen=True)
@@ -79,6 +81,43 @@ def grid(quick: bool = False) -> list[Scenario]:
             {"lr": "0.1", "hidden": "identity"},
             ((BASELINE, 1000),),
         ),
+        # The update rules: the rule's section on Scenario, its step on Backprop, Training's inspector, Sweep's
+        # comparison (switched on) and slow motion at its last phase.
+        Scenario(
+            "Adam, N=1, rules compared on Sweep, slow motion at the update",
+            {"opt": "adam", "lr": "0.01", "steps": "100"},
+            (("compare_rules_on", True), *(("slowmo_next", CLICK),) * 3),
+        ),
+        Scenario("Momentum, two samples, sum", {"x": TWO_X, "d": TWO_D, "opt": "momentum", "reduction": "sum"}),
+        Scenario("AdaGrad, sigmoid output, tanh hidden", {"opt": "adagrad", "output": "sigmoid", "hidden": "tanh"}),
+        Scenario(
+            "RMSProp, identity output, one random sample per step",
+            {"x": TWO_X, "d": TWO_D, "opt": "rmsprop", "output": "identity", "decay": "0.9"},
+            (("train_stochastic", True),),
+        ),
+        # Generated data with a held-out share (Data on Home, held-out scores and Play on Training).
+        Scenario(
+            "generated spiral, 3 classes, 20 % held out, slow motion at δ1",
+            {
+                "data": "spiral",
+                "n": "60",
+                "noise": "0.1",
+                "data_seed": "3",
+                "test": "0.2",
+                "classes": "3",
+                "hidden": "tanh",
+                "lr": "0.5",
+                "steps": "300",
+            },
+            (("slowmo_next", CLICK), ("slowmo_next", CLICK)),
+        ),
+        Scenario("generated xor, nothing held out", {"data": "xor", "n": "40", "noise": "0.05", "steps": "200"}),
+        # A teacher's link: a note, locks, hidden panels, the quiz's questions.
+        Scenario(
+            "teacher: note, lock W1 and η, hide gradcheck, ask u1,y",
+            {"note": "Look at *h3* <b>today</b>", "lock": "W1,lr", "hide": "gradcheck", "ask": "u1,y"},
+        ),
+        Scenario("teacher: lock all", {"lock": "all", "note": "Only look."}),
     ]
     return out
 
@@ -104,6 +143,14 @@ def _plotly_texts(spec: dict) -> Iterator[str]:
     for ann in layout.get("annotations", []) or []:
         if ann.get("text"):
             yield f"[annotation] {ann['text']}"
+    for menu in layout.get("updatemenus", []) or []:  # Play's buttons
+        labels = [b.get("label") for b in menu.get("buttons", []) if b.get("label")]
+        if labels:
+            yield f"[buttons] {labels}"
+    for slider in layout.get("sliders", []) or []:
+        prefix = slider.get("currentvalue", {}).get("prefix")
+        if prefix:
+            yield f"[slider] {prefix}"
     for trace in spec.get("data", []):
         for field in ("name", "hovertemplate"):
             if trace.get(field):
@@ -181,7 +228,10 @@ def screen_texts(page: str, link: dict[str, str], lang: str, widgets: Iterable[t
             widget = at.get_by_key(key) if hasattr(at, "get_by_key") else None
         except Exception:
             widget = None
-        if widget is not None and hasattr(widget, "set_value"):
+        if widget is not None and value == CLICK and hasattr(widget, "click"):
+            widget.click()
+            at.run()
+        elif widget is not None and hasattr(widget, "set_value"):
             widget.set_value(value)
             at.run()
     if at.exception:
@@ -212,12 +262,16 @@ def dump(scenarios: list[Scenario], out: Path, pages: Iterable[str] = PAGES) -> 
 
 
 def main(argv: list[str] | None = None) -> None:
-    """Command line: ``python docs/text_dump.py [--quick] [out]``."""
+    """Command line: ``python docs/text_dump.py [--quick] [--only TEXT] [--pages A,B] [out]``."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("out", nargs="?", default=str(ROOT / "docs" / "text_dump.txt"))
     parser.add_argument("--quick", action="store_true", help="two scenarios only")
+    parser.add_argument("--only", default="", help="only the scenarios whose name contains this text")
+    parser.add_argument("--pages", default="", help="comma-separated screens (e.g. app.py,pages/3_Training.py)")
     args = parser.parse_args(argv)
-    n = dump(grid(args.quick), Path(args.out))
+    scenarios = [sc for sc in grid(args.quick) if args.only.lower() in sc.name.lower()]
+    pages = tuple(args.pages.split(",")) if args.pages else PAGES
+    n = dump(scenarios, Path(args.out), pages)
     print(f"{n} lines written to {args.out}")
 
 

@@ -88,14 +88,14 @@ if sc.optimizer == "sgd":
     st.subheader(tr("One SGD step", "SGD を 1 ステップ"))
 else:
     rule = optimizer_controls.name(sc.optimizer, lang)
-    st.subheader(tr(f"One step of {rule}", f"{rule} を 1 ステップ"))
+    st.subheader(tr(f"One step of {rule}", f"{rule}{'' if rule.endswith('）') else ' '}を 1 ステップ"))
 step = dnn.step_report(net, x, d, g, sc.lr, sc.optimizer, **sc.settings)
 if step.overflow:
     st.warning(not_finite.step_text(step, lang), icon=":material/warning:")
 if sc.optimizer == "sgd":
     explain_view.show(explain.sgd_blocks(net, g, step, sc.lr, reduction, lang))
 else:
-    explain_view.show(optimizer_explain.step_blocks(net, g, step, sc.lr, sc.settings, lang))
+    explain_view.show(optimizer_explain.step_blocks(net, g, step, sc.lr, sc.settings, lang, loss=loss))
 
 if not state.is_hidden("printout"):
     if teacher_view.requested_panel() == "printout":

@@ -79,24 +79,15 @@ else:
     )
 
 if ft.below_log_floor(res.losses):
+    below_zero = explain.loss_below_zero_note(sc.network.output, sc.network.n_out, lang)
     st.caption(
         tr(
             "Some losses fall to 10⁻⁹ or below"
-            + (
-                ": the cross-entropy adds 1e-7 inside the log, so an output equal to d gives E slightly below 0 "
-                f"({explain.sci(dnn.claims.loss_floor())} per output)."
-                if dnn.claims.has_loss_guard(sc.network.output)
-                else ": the squared error reaches 0 when the output equals d."
-            )
+            + (f". {below_zero}" if below_zero else ": the squared error reaches 0 when the output equals d.")
             + " The heatmap and the final-loss chart draw such losses at 10⁻⁹ (hover for the value); the curves "
             "leave out those a log scale cannot show.",
             "誤差が 10⁻⁹ 以下になる学習があります"
-            + (
-                "。交差エントロピー誤差は log の中に 1e-7 を足すので、出力が d に一致すると E は 0 をわずかに"
-                f"下回ります（出力 1 個あたり {explain.sci(dnn.claims.loss_floor())}）。"
-                if dnn.claims.has_loss_guard(sc.network.output)
-                else "。二乗誤差は出力が d に一致すると 0 になります。"
-            )
+            + (f"。{below_zero}" if below_zero else "。二乗誤差は出力が d に一致すると 0 になります。")
             + "ヒートマップと最終誤差のグラフでは 10⁻⁹ の位置に描き（値はマウスで表示）、曲線では対数目盛で"
             "表せないものを省いています。",
         )

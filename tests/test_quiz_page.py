@@ -88,7 +88,8 @@ def test_every_quantity_true_values_pass_and_a_third_digit_change_fails(label):
         inputs = at.text_input
         assert len(inputs) == grid.size, name
         lang = "ja" if "ja" in label else "en"
-        assert [t.label for t in inputs] == [c.label for c in quiz.cells(name, np.shape(want[name]), lang)]
+        cells = quiz.cells(name, np.shape(want[name]), lang)  # named ∂E_sum/… with the sum over several samples
+        assert [t.label for t in inputs] == [quiz.loss_named(c.label, reduction, len(sc.x)) for c in cells]
         for t, v in zip(inputs, grid.ravel(), strict=True):
             t.input(typing(v))
         at = click(at, check)

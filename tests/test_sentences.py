@@ -223,7 +223,9 @@ def test_input_plane_text_is_true_for_each_output():
         assert "can only bend" not in text
         assert "changes its mind" not in text
     three = dnn.random_network(2, 3, 3, seed=0)
-    assert "boundary" not in ff.how_to_read(three, "en") or "two" in ff.how_to_read(three, "en")
+    x = np.array([[-1.0, -1.0], [1.0, 1.0], [1.0, -1.0]])
+    text = ff.how_to_read(three, "en", ff.input_plane_figure(three, x, np.eye(3), "en"))
+    assert "boundary" not in text or "two" in text
 
 
 # ---------------------------------------------------------------- 11. no developer words
@@ -279,3 +281,246 @@ def test_compare_difference_titles_use_full_width_parentheses_in_japanese():
         .to_plotly_json()["layout"]["title"]["text"]
         .startswith("Δb1 (bias)")
     )
+
+
+# ================================================================ the newest screens (a second read-through)
+
+HIDDEN = ("relu", "sigmoid", "tanh", "identity")
+OUTPUTS = ("softmax", "sigmoid", "identity")
+REDUCTIONS = ("mean", "sum")
+
+
+def perfect_network(hidden: str, output: str, n_out: int) -> dnn.Network:
+    """A network whose output is exactly the one-hot target "last class": W2 = 0 and b2 = ±800, so that exp and
+    the sigmoid round to exactly 0 and 1 (exp(−800) underflows to 0)."""
+    b2 = np.full(n_out, -800.0 if output != "softmax" else 0.0)
+    b2[-1] = 800.0
+    if output == "identity":
+        b2 = np.zeros(n_out)
+        b2[-1] = 1.0
+    return dnn.Network(
+        W1=np.full((2, 3), 0.1), b1=np.zeros(3), W2=np.zeros((3, n_out)), b2=b2, hidden=hidden, output=output
+    )
+
+
+@pytest.mark.parametrize("n", [1, 2])
+@pytest.mark.parametrize("reduction", REDUCTIONS)
+@pytest.mark.parametrize("output", OUTPUTS)
+@pytest.mark.parametrize("hidden", HIDDEN)
+def test_a_loss_below_zero_is_explained_with_the_number_it_has(hidden, output, reduction, n):
+    """Home, Training and Sweep say why E can be below 0; the number they give is the E that dnn reports when every
+    output equals its one-hot target exactly (softmax: one log term per sample, sigmoid: one per output)."""
+    for n_out in (2, 3):
+        net = perfect_network(hidden, output, n_out)
+        x = np.tile([[1.0, 5.0]], (n, 1))
+        d = np.zeros((n, n_out))
+        d[:, -1] = 1.0
+        e = dnn.loss(net, x, d)
+        log_terms = {"softmax": 1, "sigmoid": n_out, "identity": 0}[output]
+        assert e == pytest.approx(-log_terms * np.log(1 + 1e-7), rel=1e-6, abs=1e-300)  # independent: the 1e-7
+        for lang in ("en", "ja"):
+            note = explain.loss_below_zero_note(output, n_out, lang)
+            if output == "identity":
+                assert note == "" and e == 0.0
+                continue
+            assert e < 0
+            assert explain.sci(e) in note, (note, e)
+            assert "1e-7" in note
+            assert "per output" not in note and "出力 1 個あたり" not in note
+
+
+def test_home_explains_a_loss_of_minus_1e7():
+    """y equals the one-hot d exactly: Home shows E = −1e-07 and, beside it, why."""
+    link = {"W2": "0,0;0,0;0,0", "b2": "0,800"}
+    for lang in ("en", "ja"):
+        at = open_page("app.py", {**link, "lang": lang})
+        metric = at.metric[0]
+        assert float(metric.value) < 0
+        shown = " ".join(c.value for c in at.caption)
+        assert explain.sci(float(metric.value)) in shown
+        assert "1e-7" in metric.proto.help
+    at = open_page("app.py", {})  # the notebook's E > 0: no such caption
+    assert not any("1e-7" in c.value for c in at.caption)
+
+
+def test_training_log_scale_note_is_true_for_the_squared_error():
+    """A loss of 0 with an identity output has nothing to do with a 1e-7 in a log (the squared error has none)."""
+    text = explain.loss_below_zero_note("identity", 2, "en")
+    assert "log" not in text
+    source = (ROOT / "ui" / "training_view.py").read_text(encoding="utf-8")
+    assert "each output's term bottoms out" not in source
+
+
+RULES = ("momentum", "adagrad", "rmsprop", "adam")
+
+
+@pytest.mark.parametrize("n", [1, 2])
+@pytest.mark.parametrize("reduction", REDUCTIONS)
+@pytest.mark.parametrize("output", OUTPUTS)
+@pytest.mark.parametrize("hidden", HIDDEN)
+def test_update_rule_texts_name_the_gradient_they_use(hidden, output, reduction, n):
+    """Backprop's "one step of <rule>" and the rule's caption on Scenario/Training call g the gradient of E or of
+    E_sum as it is: with the sum over two samples g is N times the mean loss's gradient."""
+    from ui import optimizer_controls, optimizer_explain
+
+    net = dnn.seed_network().replace(hidden=hidden, output=output)
+    x, d = (TWO_X, TWO_D) if n == 2 else (TWO_X[:1], TWO_D[:1])
+    if output == "sigmoid":
+        d = np.array([[0.0, 1.0], [1.0, 0.0]])[:n]
+    g = dnn.backward(net, x, d, reduction)
+    mean = dnn.numerical_gradient(net, x, d)  # the mean loss's gradient, by central differences
+    ratio = float(np.sum(g.W2 * mean.W2) / np.sum(mean.W2 * mean.W2))
+    is_sum = abs(ratio - 1.0) > 1e-3
+    assert ratio == pytest.approx(n if reduction == "sum" else 1.0, rel=1e-4)
+    named = "∂E_sum/∂W" if is_sum else "∂E/∂W"
+    for rule in RULES:
+        settings = dnn.optimizers.check_optimizer(rule)
+        step = dnn.step_report(net, x, d, g, 0.01, rule, **settings)
+        for lang in ("en", "ja"):
+            loss = dnn.claims.loss_symbol(reduction, n)
+            intro = optimizer_explain.step_blocks(net, g, step, 0.01, settings, lang, loss=loss)[0].body
+            assert f"g = {named}" in intro, intro
+            assert not is_sum or "g = ∂E/∂W" not in intro
+            for raw in ("beta1", "beta2", "momentum =", "decay ="):
+                assert raw not in intro, intro
+            sc = dnn.Scenario(network=net, x=x, d=d, lr=0.01, steps=10, optimizer=rule)
+            caption = optimizer_controls.rule_caption(sc, dnn.claims.loss_symbol(reduction, n), lang)
+            assert f"g = {named}" in caption and "）（" not in caption and ")(" not in caption
+
+
+def test_training_rule_step_in_random_sample_mode_says_whose_loss_it_shows():
+    """Training's "step k + 1 of the update rule" with one random sample per step: the loss before the step that it
+    shows is the drawn sample's, and the text says so (and which sample)."""
+    from ui import optimizer_explain
+
+    h = dnn.train(dnn.seed_network(), TWO_X, TWO_D, lr=0.01, steps=5, stochastic=True, seed=0, optimizer="adam")
+    k = 2
+    i = int(h.sample_indices[k])
+    blocks = optimizer_explain.step_of_run(h, k, "en")
+    before = next(b for b in blocks if b.kind == "metrics").body[0]
+    sample_loss = dnn.loss(h.network_at(k), TWO_X[i : i + 1], TWO_D[i : i + 1])
+    assert float(before.value) == pytest.approx(sample_loss, rel=1e-6)
+    assert sample_loss != pytest.approx(dnn.loss(h.network_at(k), TWO_X, TWO_D), rel=1e-3)
+    assert f"sample #{i + 1} alone" in blocks[0].body
+
+
+@pytest.mark.parametrize("n", [1, 2])
+@pytest.mark.parametrize("reduction", REDUCTIONS)
+@pytest.mark.parametrize("output", OUTPUTS)
+@pytest.mark.parametrize("hidden", HIDDEN)
+def test_slow_motion_names_the_step_it_shows(hidden, output, reduction, n):
+    """Slow motion draws one SGD step (dnn.sgd_step) of the gradient of E or E_sum; its words say which, also
+    when the scenario's own rule is another one."""
+    from ui import slow_motion
+
+    net = dnn.seed_network().replace(hidden=hidden, output=output)
+    x, d = TWO_X[:n], TWO_D[:n]
+    g = dnn.backward(net, x, d, reduction)
+    # the update phase's new b2 is an SGD step of the gradient of the mean loss, times N with the sum
+    fig = slow_motion.phase_figure(net, x, d, 0.5, reduction, 3, "en")
+    shown_b2 = [float(t.split("b2→")[1]) for tr_ in fig.data if tr_.meta and tr_.meta.get("layer") == "y"
+                for t in tr_.text]  # fmt: skip
+    grad_mean_b2 = np.sum(dnn.forward(net, x).y - d, axis=0) / n  # every output layer here: δ2 = (y − d)/N
+    factor = n if reduction == "sum" else 1
+    np.testing.assert_allclose(shown_b2, net.b2 - 0.5 * factor * grad_mean_b2, rtol=1e-3, atol=5e-4)
+    named = "E_sum" if reduction == "sum" and n > 1 else "E"
+    assert np.allclose(g.b2, (net.b2 - np.array(shown_b2)) / 0.5, rtol=1e-3, atol=1e-3)  # 4 digits shown
+    for lang in ("en", "ja"):
+        for phase in (1, 3):
+            text = slow_motion.phase_text(phase, reduction, n, 0.5, lang, output=output, optimizer="adam")
+            assert f"∂{named}/∂" in text
+            if named == "E_sum":
+                assert "∂E/∂" not in text
+        update = slow_motion.phase_text(3, reduction, n, 0.5, lang, output=output, optimizer="adam")
+        assert "SGD" in update and "Adam" in update
+        assert "sigmoid" not in slow_motion.phase_text(1, reduction, n, 0.5, "ja", output=output)
+
+
+@pytest.mark.parametrize("lang", ["en", "ja"])
+def test_quiz_words_not_link_keys_and_the_rule_it_asks(lang):
+    """The Quiz names the hidden activation as the menus do, its value menu without the link keys (delta2, gW1),
+    counts without "(s)", and says that the new parameters are SGD's step when the scenario's rule is Adam."""
+    from ui.i18n import activation_label
+
+    at = open_page("pages/6_Quiz.py", {"hidden": "identity", "opt": "adam", "lang": lang})
+    assert not at.exception
+    text = all_text(at)
+    scenario_line = next(c.value for c in at.caption if c.value.startswith(("The current scenario", "現在のシナリオ")))
+    assert activation_label("identity", lang) in scenario_line
+    assert lang == "en" or "identity" not in scenario_line
+    assert "Adam" in scenario_line and "SGD" in scenario_line
+    options = next(m.options for m in at.multiselect)
+    assert not any(f"({key})" in o for o in options for key in ("delta2", "gW1", "u1", "W1_new"))
+    assert "value(s)" not in text
+
+
+@pytest.mark.parametrize("output", OUTPUTS)
+def test_target_help_and_output_messages_use_the_menus_words(output):
+    """The d grid's help and the messages after an output change name the output layer as its menu does
+    (シグモイド関数, not sigmoid, in Japanese); the bounds they state are the ones dnn enforces."""
+    from ui import editors
+    from ui.i18n import activation_label
+
+    for lang in ("en", "ja"):
+        text = editors.target_help(output, lang)
+        assert text.startswith(activation_label(output, lang) if output != "softmax" else "softmax")
+        assert lang == "en" or "sigmoid" not in text
+    bounds = dnn.OUTPUT_LAYERS[output].target_range
+    if output == "sigmoid":
+        assert bounds == (0.0, 1.0) and "0 and 1" in editors.target_help(output, "en")
+    source = (ROOT / "ui" / "editors.py").read_text(encoding="utf-8")
+    assert "{value} needs at least" not in source and "{value} が出せる値" not in source
+
+
+def test_training_with_held_out_samples_shows_the_training_loss_once():
+    """With a held-out share, Training showed the training loss twice ("E after step 300" and "Training loss E",
+    the same number); it is shown once, and the held-out loss's help points to it."""
+    link = {"data": "xor", "n": "40", "noise": "0.05", "test": "0.2", "steps": "300"}
+    for lang in ("en", "ja"):
+        at = open_page(TRAINING, {**link, "lang": lang})
+        assert not at.exception
+        labels = [m.label for m in at.metric]
+        assert not any(label in ("Training loss E", "学習用の誤差 E") for label in labels), labels
+        after = next(m for m in at.metric if m.label in ("E after step 300", "ステップ 300 の後の誤差 E"))
+        held = next(m for m in at.metric if m.label in ("Held-out loss", "テスト用の誤差"))
+        assert after.label in held.proto.help
+
+
+def test_csv_help_says_which_class_a_label_is():
+    """The CSV help counts labels from 0, the Data chart names classes from 1: the help says label 0 is class 1
+    (y1), which is what parse_csv and the chart do."""
+    from dnn import datasets
+    from ui.figures_play import samples_figure
+
+    x, d = datasets.parse_csv("x1,x2,label\n0.5,-1,0\n1,2,1\n")
+    assert d[0].tolist() == [1.0, 0.0]  # label 0 → target y1
+    names = [t.name for t in samples_figure(x[:1], d[:1], "en").data if t.name]
+    assert names == ["class 1"]
+    at = open_page("app.py", {})
+    assert any("label 0 is class 1, the output y1" in c.value for c in at.caption)
+
+
+@pytest.mark.parametrize("reduction", REDUCTIONS)
+def test_quiz_names_the_summed_gradients_it_asks_for(reduction):
+    """With the notebook's sum over two samples the Quiz's δ2 and gradients are N times the mean loss's (checked
+    against central differences of the mean loss): every formula, heading, cell label and worksheet calls them
+    ∂E_sum/∂…; with the mean, ∂E/∂…."""
+    from dnn import quiz
+    from ui import quiz_sheet
+
+    sc = dnn.seed_scenario().replace(x=TWO_X, d=TWO_D)
+    values = quiz.true_values(sc, reduction)
+    numeric = dnn.numerical_gradient(sc.network, sc.x, sc.d)  # the mean loss E's gradient
+    factor = float(np.sum(values["gW2"] * numeric.W2) / np.sum(numeric.W2 * numeric.W2))
+    summed = abs(factor - 1.0) > 1e-3
+    assert factor == pytest.approx(2.0 if reduction == "sum" else 1.0, rel=1e-4)
+    for name in ("delta2", "gb2", "gW2", "delta1", "gb1", "gW1", "W1_new"):
+        for text in quiz.formula(name, sc.network, 2, reduction):
+            assert ("∂E_sum/" in text) == summed and ("∂E/" in text) != summed, text
+    for lang in ("en", "ja"):
+        sheet = quiz_sheet.sheet_markdown([quiz_sheet.SheetSpec(sc, None)], ["delta2", "gW2"], reduction, lang)
+        assert ("∂E_sum/∂W2" in sheet) == summed and ("∂E/∂W2" in sheet) != summed
+    link = {"x": "1,5;2,-1", "d": "0,1;1,0", "reduction": reduction, "ask": "gW2"}
+    at = open_page("pages/6_Quiz.py", link)
+    text = all_text(at) + " ".join(t.label for t in at.text_input)
+    assert ("∂E_sum/∂W2" in text) == summed and ("∂E/∂W2" in text) != summed

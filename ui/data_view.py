@@ -180,9 +180,11 @@ def data_section(sc: dnn.Scenario) -> None:
         st.caption(
             tr(
                 "A header row, then one sample per row: columns x1, x2, … then d1, d2, … (targets), or x1, x2, … "
-                "and one label column of class numbers 0, 1, 2, …. At most 256 samples, 8 inputs, 8 outputs, 100 KB.",
+                "and one label column of class numbers 0, 1, 2, … (label 0 is class 1, the output y1). At most 256 "
+                "samples, 8 inputs, 8 outputs, 100 KB.",
                 "1 行目は見出し、そのあと 1 行に 1 サンプル: 列は x1, x2, … のあとに d1, d2, …（目標出力）、"
-                "または x1, x2, … と label 列（クラス番号 0, 1, 2, …）。サンプル 256・入力 8・出力 8・100 KB まで。",
+                "または x1, x2, … と label 列（クラス番号 0, 1, 2, …。label 0 がクラス 1、出力 y1）。"
+                "サンプル 256・入力 8・出力 8・100 KB まで。",
             )
         )
         st.text_area(
@@ -234,21 +236,22 @@ def held_out_scores(history: dnn.History) -> None:
     net = history.network
     train = datasets.scores(net, history.x, history.d)
     held = datasets.scores(net, *test)
-    cols = st.columns(4)
-    cols[0].metric(tr("Training loss E", "学習用の誤差 E"), f"{train.loss:.4g}")
-    cols[1].metric(
+    after = tr(f"E after step {history.last_step:,}", f"ステップ {history.last_step:,} の後の誤差 E")
+    cols = st.columns(3)  # the training loss itself is the summary's "E after step N" above
+    cols[0].metric(
         tr("Held-out loss", "テスト用の誤差"),
         f"{held.loss:.4g}",
         help=tr(
-            "The same loss on samples the network never trained on: when it rises while the training loss falls, "
-            "the network learns the training samples rather than the pattern.",
-            "学習に使っていないサンプルでの同じ誤差。学習用の誤差が下がるのにこれが上がるなら、ネットワークは"
-            "パターンではなく学習用サンプルそのものを覚えています。",
+            f"The same loss on samples the network never trained on; the training loss is “{after}” above. When "
+            "the held-out loss rises while the training loss falls, the network learns the training samples rather "
+            "than the pattern.",
+            f"学習に使っていないサンプルでの同じ誤差です（学習用の誤差は上の「{after}」）。学習用の誤差が下がるのに"
+            "これが上がるなら、ネットワークはパターンではなく学習用サンプルそのものを覚えています。",
         ),
     )
     if train.accuracy is not None and held.accuracy is not None:
-        cols[2].metric(tr("Training accuracy", "学習用の正解率"), f"{train.accuracy:.0%}")
-        cols[3].metric(tr("Held-out accuracy", "テスト用の正解率"), f"{held.accuracy:.0%}")
+        cols[1].metric(tr("Training accuracy", "学習用の正解率"), f"{train.accuracy:.0%}")
+        cols[2].metric(tr("Held-out accuracy", "テスト用の正解率"), f"{held.accuracy:.0%}")
 
 
 def held_out_curve(history: dnn.History, steps: np.ndarray) -> np.ndarray | None:

@@ -21,8 +21,7 @@ import streamlit as st
 import dnn
 
 from . import codec, presets, shapes, state, teacher_view
-from .i18n import ACTIVATION_LABELS, OUTPUT_LABELS, current_lang, pick, tr
-from .optimizer_controls import optimizer_controls
+from .i18n import ACTIVATION_LABELS, OUTPUT_LABELS, activation_label, current_lang, pick, tr
 
 MATRICES: tuple[str, ...] = ("W1", "b1", "W2", "b2", "x", "d")
 # Labels of the activation menus (English, Japanese), by the registries' names: the one table in ui.i18n. A name
@@ -329,28 +328,27 @@ def parameter_editors(sc: dnn.Scenario) -> None:
     with data_x:
         matrix_editor(sc, "x", tr("Input x (one row per sample)", "入力 x（1 行 = 1 サンプル）"))
     with data_d:
-        target_help = {
-            "softmax": tr(
-                "softmax: each row is a probability vector (one-hot for a class). Typing one cell rescales the "
-                "others so the row still sums to 1.",
-                "softmax: 各行は確率（クラスなら one-hot）。1 つのセルを変えると、"
-                "行の合計が 1 になるよう残りを調整します。",
-            ),
-            "sigmoid": tr("sigmoid: each target between 0 and 1.", "sigmoid: 各目標は 0〜1。"),
-            "identity": tr("identity: any numbers.", "恒等関数: 任意の数。"),
-        }.get(sc.network.output) or _target_rule(sc.network.output)
         d_title = tr("Target d (one row per sample)", "目標出力 d（教師データ、1 行 = 1 サンプル）")
-        matrix_editor(sc, "d", d_title, target_help)
+        matrix_editor(sc, "d", d_title, target_help(sc.network.output, current_lang()))
     paste_box(sc)
 
 
-def _target_rule(output: str) -> str:
-    """The targets an output layer without a written help text accepts, read off its registry entry."""
+def target_help(output: str, lang: str) -> str:
+    """The targets d that ``output`` accepts, in the words of the output menu (the registry's ``target_range``)."""
+    label = activation_label(output, lang)
+    if output == "softmax":
+        return pick(
+            lang,
+            "softmax: each row is a probability vector (one-hot for a class). Typing one cell rescales the others so "
+            "the row still sums to 1.",
+            "softmax: 各行は確率（クラスなら one-hot）。1 つのセルを変えると、"
+            "行の合計が 1 になるよう残りを調整します。",
+        )
     bounds = dnn.OUTPUT_LAYERS[output].target_range
     if bounds is None:
-        return tr(f"{output}: any numbers.", f"{output}: 任意の数。")
+        return pick(lang, f"{label}: any numbers.", f"{label}: 任意の数。")
     lo, hi = bounds
-    return tr(f"{output}: each target between {lo:g} and {hi:g}.", f"{output}: 各目標は {lo:g}〜{hi:g}。")
+    return pick(lang, f"{label}: each target between {lo:g} and {hi:g}.", f"{label}: 各目標出力は {lo:g}〜{hi:g}。")
 
 
 # ---------------------------------------------------------------- structure: sizes, activations, η, steps
@@ -435,6 +433,7 @@ def _on_hidden(key: str) -> None:
 
 def _on_output(key: str) -> None:
     value = state.widget_value(key)
+    name_en, name_ja = activation_label(value, "en"), activation_label(value, "ja")  # the output function's name
 
     def build(sc: dnn.Scenario) -> dnn.Scenario:
         least, n_out = dnn.OUTPUT_LAYERS[value].min_outputs, sc.network.n_out  # softmax: two outputs to compare
@@ -442,15 +441,16 @@ def _on_output(key: str) -> None:
             sc = shapes.resize_scenario(sc, n_out=least)
             added = ", ".join(units("y", least)[n_out:])
             state.flash(
-                f"{value} needs at least {least} outputs, so {added} {'was' if least - n_out == 1 else 'were'} added.",
-                f"{value} には {least} つ以上の出力が必要なので、{added} を追加しました。",
+                f"{name_en} needs at least {least} outputs, so {added} {'was' if least - n_out == 1 else 'were'} "
+                "added.",
+                f"{name_ja}には {least} つ以上の出力が必要なので、{added} を追加しました。",
                 kind="info",
             )
         d = shapes.fit_target(sc.d, value)
         if not np.array_equal(d, sc.d):
             state.flash(
-                f"The targets d were adjusted to what {value} can output.",
-                f"目標出力 d を {value} が出せる値に合わせました。",
+                f"The targets d were adjusted to what the {name_en} output can produce.",
+                f"目標出力 d を{name_ja}が出せる値に合わせました。",
                 kind="info",
             )
         return sc.replace(network=sc.network.replace(output=value), d=d)
@@ -479,9 +479,8 @@ def scale_lr(factor: float) -> None:
     state.change_scenario(lambda sc: sc.replace(lr=sc.lr * factor))
 
 
-def structure_controls(sc: dnn.Scenario) -> None:
-    """Sizes (inputs, hidden units, outputs, samples), hidden activation, output layer, learning rate, steps, and
-    the update rule with its settings."""
+def size_controls(sc: dnn.Scenario) -> None:
+    """The sizes: inputs, hidden units, outputs, samples (resizing keeps what fits)."""
     net = sc.network
     lim = dnn.LIMITS
     sizes = (
@@ -508,6 +507,11 @@ def structure_controls(sc: dnn.Scenario) -> None:
             "新しいサンプルの目標は one-hot です。",
         )
     )
+
+
+def activation_controls(sc: dnn.Scenario) -> None:
+    """The hidden activation and the output layer with its loss (two menus)."""
+    net = sc.network
     act, out = st.columns(2)
     lang = current_lang()  # format_func runs later too: give it the language now, not the session's at call time
     hidden, outputs = hidden_menu(lang), output_menu(lang)
@@ -537,6 +541,11 @@ def structure_controls(sc: dnn.Scenario) -> None:
         teacher_view.locked_caption("hidden")
     with out:
         teacher_view.locked_caption("output")
+
+
+def learning_controls(sc: dnn.Scenario) -> None:
+    """The learning rate η (with ÷10 / ×10) and the number of training steps."""
+    lim = dnn.LIMITS
     lr, steps = st.columns(2)
     with lr:
         key = _widget_key("lr")
@@ -549,10 +558,9 @@ def structure_controls(sc: dnn.Scenario) -> None:
             args=("lr", key),
             disabled=state.is_locked("lr"),
             help=tr(
-                "Each SGD step moves every parameter by −η × its partial derivative (the other update rules, below, "
-                "also scale their steps by η). Use ÷10 / ×10 to move on a "
-                "log scale.",
-                "SGD の各ステップで、各パラメータは −η × 偏微分だけ動きます（下のほかの更新則も η で歩幅を決めます）。"
+                "Each SGD step moves every parameter by −η × its partial derivative (the other update rules also "
+                "scale their steps by η). Use ÷10 / ×10 to move on a log scale.",
+                "SGD の各ステップで、各パラメータは −η × 偏微分だけ動きます（ほかの更新則も η で歩幅を決めます）。"
                 "÷10 / ×10 で桁ごとに変えられます。",
             ),
         )
@@ -574,7 +582,6 @@ def structure_controls(sc: dnn.Scenario) -> None:
             disabled=state.is_locked("steps"),
         )
         teacher_view.locked_caption("steps")
-    optimizer_controls(sc, "")
 
 
 # ---------------------------------------------------------------- presets
@@ -621,7 +628,8 @@ def preset_bar() -> None:
         args=(seed_key,),
         disabled=state.is_locked("W1", "b1", "W2", "b2"),
         help=tr(
-            "Same sizes, activations, x and d; weights drawn from N(0, 1/fan-in), biases 0.",
+            "Same sizes, activations, x and d; weights drawn from a normal distribution with mean 0 and variance "
+            "1 / (the number of inputs of the layer), biases 0.",
             "サイズ・活性化関数・x・d はそのまま。重みは平均 0、分散 1/入力数の正規分布から、バイアスは 0。",
         ),
     )

@@ -997,6 +997,21 @@ def sci(v: float) -> str:
     return f"{v:.0e}".replace("e-0", "e-").replace("e+00", "").replace("-", "−", 1 if v < 0 else 0)
 
 
+def loss_below_zero_note(output: str, n_out: int, lang: str) -> str:
+    """Why the loss can be slightly below 0, with the number a perfect output scores under ``output``'s loss
+    (``dnn.claims.perfect_output_loss``); "" for a loss without a log (the squared error is never below 0)."""
+    if not dnn.claims.has_loss_guard(output):
+        return ""
+    floor = sci(dnn.claims.perfect_output_loss(output, n_out))
+    return pick(
+        lang,
+        "The course adds 1e-7 inside each log so that log(0) never happens. So a sample whose output y equals its "
+        f"one-hot target d exactly scores E = {floor} instead of 0, and E can be slightly below 0.",
+        "講座は log(0) を避けるために各 log の中に 1e-7 を足します。そのため、出力 y が one-hot の目標出力 d に"
+        f"ちょうど一致するサンプルの誤差は 0 ではなく E = {floor} になり、E は 0 をわずかに下回ることがあります。",
+    )
+
+
 def gradient_check_verdict(max_rel: float, u1: np.ndarray, lang: str, hidden: str = "relu") -> Block:
     """The verdict of the gradient check from the largest relative error, under the one rule
     ``dnn.claims.GRADIENT_CHECK_TOLERANCE`` that ``gradient_check_intro`` states.

@@ -241,6 +241,11 @@ def input_line_figure(net: dnn.Network, x: np.ndarray, d: np.ndarray, lang: str,
     return fig
 
 
+def _y_of_u2(output: str) -> str:
+    """The output as a function of u2 in the course's notation: softmax(u2), σ(u2)."""
+    return {"sigmoid": "σ(u2)"}.get(output, f"{output}(u2)")
+
+
 def how_to_read(net: dnn.Network, lang: str, plane: go.Figure | None = None) -> str:
     """How to read the input-space figure (markdown), for the network's number of inputs and its activation.
 
@@ -278,7 +283,7 @@ def how_to_read(net: dnn.Network, lang: str, plane: go.Figure | None = None) -> 
                     + (
                         ": the output y = u2 too."
                         if net.output == "identity"
-                        else f"; y = {net.output}(u2) then curves it everywhere."
+                        else f"; y = {_y_of_u2(net.output)} then curves it everywhere."
                     )
                     if relu
                     else ""
@@ -290,7 +295,7 @@ def how_to_read(net: dnn.Network, lang: str, plane: go.Figure | None = None) -> 
                     + (
                         "（出力 y = u2 も同じです）。"
                         if net.output == "identity"
-                        else f"。出力 y = {net.output}(u2) はそれをさらにどこでも曲げます。"
+                        else f"。出力 y = {_y_of_u2(net.output)} はそれをさらにどこでも曲げます。"
                     )
                     if relu
                     else ""

@@ -34,6 +34,25 @@ def pick(lang: str, en: str, ja: str) -> str:
     return ja if lang == "ja" else en
 
 
+def _latin(ch: str) -> bool:
+    """A character of a Latin or Greek symbol (W1, η, y − d, tanh, x²), as opposed to Japanese text."""
+    return (ch.isascii() and ch.isalnum()) or "\u0370" <= ch <= "\u03ff" or ch in ")]²ᵀ"
+
+
+def ja_join(*pieces: str) -> str:
+    """Japanese text put together from pieces, with the one space the screens put between a Latin or Greek symbol
+    and Japanese (either way round) and none between Japanese pieces: ("学習率 η", "を") → "学習率 η を",
+    ("出力層", "を") → "出力層を", ("関数は", "tanh") → "関数は tanh"."""
+    out = ""
+    for piece in pieces:
+        if out and piece and _latin(out[-1]) != _latin(piece[0]):
+            left, right = out[-1], piece[0]
+            if not (left.isspace() or right.isspace() or left in "（「、。：" or right in "）」、。："):
+                out += " "
+        out += piece
+    return out
+
+
 def activation_label(name: str, lang: str) -> str:
     """A hidden activation's name for the screen ("identity" → "恒等関数" in Japanese); unknown names as they are."""
     return pick(lang, *ACTIVATION_LABELS.get(name, (name, name)))

@@ -83,8 +83,8 @@ LESSONS: tuple[Lesson, ...] = (
     ),
     Lesson(
         "delta2",
-        "δ2: the error at the output",
-        "δ2: 出力層の誤差",
+        "δ2: the output layer's delta",
+        "δ2: 出力層のデルタ",
         "the preset “Confidently wrong”",
         "プリセット「自信満々の誤り」",
         presets.confidently_wrong,
@@ -187,11 +187,11 @@ def look(lesson: Lesson, reduction: str, lang: str) -> str:
         return pick(
             lang,
             f"{h}'s total input is u1 = {_n(fwd.u1[0, j])} ≤ 0, so ReLU gives z1 = {_n(fwd.z1[0, j])} and its "
-            f"derivative is 0. ∂E/∂W2 = z1ᵀ·δ2, so {h}'s row of ∂E/∂W2 is {_vec(g.W2[j])}; δ1 = (δ2·W2ᵀ) × f′(u1) "
+            f"derivative is 0. ∂E/∂W2 = z1ᵀ·δ2, so {h}'s row of ∂E/∂W2 is {_vec(g.W2[j])}; δ1 = (δ2·W2ᵀ) ⊙ f′(u1) "
             f"gives {h}'s δ1 = {_n(g.delta1[0, j])}, so its column of ∂E/∂W1 is {_vec(g.W1[:, j])} and its "
             f"∂E/∂b1 = {_n(g.b1[j])}.{alive_en}",
             f"{h} の総入力は u1 = {_n(fwd.u1[0, j])} ≤ 0 なので、ReLU の出力は z1 = {_n(fwd.z1[0, j])}、微分も 0。"
-            f"∂E/∂W2 = z1ᵀ·δ2 なので、∂E/∂W2 の {h} の行は {_vec(g.W2[j])}。δ1 = (δ2·W2ᵀ) × f′(u1) で {h} の "
+            f"∂E/∂W2 = z1ᵀ·δ2 なので、∂E/∂W2 の {h} の行は {_vec(g.W2[j])}。δ1 = (δ2·W2ᵀ) ⊙ f′(u1) で {h} の "
             f"δ1 = {_n(g.delta1[0, j])}、∂E/∂W1 の {h} の列は {_vec(g.W1[:, j])}、∂E/∂b1 = {_n(g.b1[j])}。"
             f"{alive_ja}",
         )

@@ -12,7 +12,7 @@ import dnn
 from dnn.optimizers import OPTIMIZERS, check_optimizer
 
 from . import figures_training as ft
-from .i18n import current_lang, pick, tr
+from .i18n import current_lang, ja_join, pick, tr
 from .optimizer_controls import name
 from .training import sweep_scenario, sweep_steps
 
@@ -95,12 +95,14 @@ def section(sc: dnn.Scenario, reduction: str) -> None:
         return
     st.caption(
         tr(
-            "The same network and data trained with each of the course's update rules. The scenario's own rule "
-            f"({name(sc.optimizer, 'en')}) keeps its η and settings; every other rule starts at the course's "
+            "The same network and data trained with each of the course's update rules. The scenario's own rule, "
+            f"{name(sc.optimizer, 'en')}, keeps its η and settings; every other rule starts at the course's "
             "default η and settings, which you can change here.",
-            "同じネットワークとデータを、講座の各更新則で学習させます。シナリオの更新則"
-            f"（{name(sc.optimizer, 'ja')}）はその η と設定のまま、ほかの更新則は講座の既定の η と設定で始まり、"
-            "ここで変えられます。",
+            ja_join(
+                "同じネットワークとデータを、講座の各更新則で学習させます。シナリオの更新則",
+                name(sc.optimizer, "ja"),
+                "はその η と設定のまま、ほかの更新則は講座の既定の η と設定で始まり、ここで変えられます。",
+            ),
         )
     )
     cols = st.columns(len(OPTIMIZERS))

@@ -41,6 +41,19 @@ def rule_text(sc: dnn.Scenario) -> str:
     return name(sc.optimizer) + (f" ({settings})" if settings else "")
 
 
+def rule_caption(sc: dnn.Scenario, loss: str, lang: str) -> str:
+    """The scenario's rule in one sentence: its formula for a parameter W with g = ∂E/∂W (or ∂E_sum/∂W, ``loss``)
+    and the course's default η for it."""
+    default_lr = OPTIMIZERS[sc.optimizer].default_lr
+    return pick(
+        lang,
+        f"{name(sc.optimizer, 'en')}, for each parameter W with g = ∂{loss}/∂W: {RULES[sc.optimizer]}. "
+        f"The course's default learning rate for it is η = {default_lr:g}.",
+        f"{name(sc.optimizer, 'ja')}: 各パラメータ W について g = ∂{loss}/∂W とすると {RULES[sc.optimizer]}。"
+        f"講座での既定の学習率は η = {default_lr:g} です。",
+    )
+
+
 def _symbol(setting: str) -> str:
     return {"momentum": "α", "decay": "ρ", "beta1": "β1", "beta2": "β2"}[setting]
 
@@ -97,12 +110,4 @@ def optimizer_controls(sc: dnn.Scenario, prefix: str) -> None:
                 f"{hp.low:g} 以上 {hp.high:g} 未満。講座の既定値は {hp.default:g} です。",
             ),
         )
-    default_lr = opt.default_lr
-    st.caption(
-        tr(
-            f"{name(sc.optimizer, 'en')}, for each parameter W with g = ∂E/∂W: {RULES[sc.optimizer]}. "
-            f"The course's default learning rate for it is η = {default_lr:g}.",
-            f"{name(sc.optimizer, 'ja')}（各パラメータ W、g = ∂E/∂W）: {RULES[sc.optimizer]}。"
-            f"講座での既定の学習率は η = {default_lr:g} です。",
-        )
-    )
+    st.caption(rule_caption(sc, dnn.claims.loss_symbol(state.reduction(), len(sc.x)), lang))

@@ -16,11 +16,20 @@ from .tex import SGD_COLS, equation, mat, sym, tex_num
 PARAMS = ("W1", "b1", "W2", "b2")
 
 _SYMBOL_TEX = {"momentum": r"\alpha", "decay": r"\rho", "beta1": r"\beta_1", "beta2": r"\beta_2"}
+SYMBOLS = {"momentum": "α", "decay": "ρ", "beta1": "β1", "beta2": "β2"}  # the settings as the course writes them
 
 
-def _intro(step: dnn.StepReport, lr: float, settings: dict[str, float], lang: str, k: int | None) -> str:
+def _intro(
+    step: dnn.StepReport,
+    lr: float,
+    settings: dict[str, float],
+    lang: str,
+    k: int | None,
+    loss: str = "E",
+    sample: int | None = None,
+) -> str:
     name = {"momentum": "Momentum", "adagrad": "AdaGrad", "rmsprop": "RMSProp", "adam": "Adam"}[step.optimizer]
-    shown = ", ".join(f"{s} = {num(v, 6)}" for s, v in settings.items())
+    shown = ", ".join(f"{SYMBOLS.get(s, s)} = {num(v, 6)}" for s, v in settings.items())
     t = step.state_after.t
     when_en = (
         "This is the first step (t = 1): the rule's state starts at 0."
@@ -34,12 +43,16 @@ def _intro(step: dnn.StepReport, lr: float, settings: dict[str, float], lang: st
     )
     settings_en = f" ({shown})" if shown else ""
     settings_ja = f"（{shown}）" if shown else ""
+    drawn_en = drawn_ja = ""
+    if sample is not None:  # one random sample per step: this step learns from that sample alone
+        drawn_en = f" This step learns from sample #{sample + 1} alone: g and the loss E below are that sample's."
+        drawn_ja = f"このステップはサンプル #{sample + 1} だけから学習します: g と下の誤差 E はそのサンプルのものです。"
     return pick(
         lang,
         f"**{name}**{settings_en}, learning rate η = {num(lr, 6)}. Each parameter W keeps its own state and moves "
-        f"by the rule below, where g = ∂E/∂W is its partial derivative from backprop. {when_en}",
+        f"by the rule below, where g = ∂{loss}/∂W is its partial derivative from backprop. {when_en}{drawn_en}",
         f"**{name}**{settings_ja}、学習率 η = {num(lr, 6)}。各パラメータ W はそれぞれ自分の状態を持ち、下の式で"
-        f"動きます（g = ∂E/∂W は誤差逆伝播で求めた偏微分）。{when_ja}",
+        f"動きます（g = ∂{loss}/∂W は誤差逆伝播で求めた偏微分）。{when_ja}{drawn_ja}",
     )
 
 
@@ -116,10 +129,14 @@ def step_blocks(
     settings: dict[str, float],
     lang: str,
     k: int | None = None,
+    loss: str = "E",
+    sample: int | None = None,
 ) -> list[Block]:
     """One step of ``step.optimizer`` with every number: the state's update and the move of W1, b1, W2, b2, then
-    the loss before/after and the first-order prediction ∇E·Δθ. ``k``: the run's step this follows (Training)."""
-    blocks = [Block("markdown", _intro(step, lr, settings, lang, k))]
+    the loss before/after and the first-order prediction ∇E·Δθ. ``k``: the run's step this follows (Training);
+    ``loss``: "E" or "E_sum", whose gradient g is (``dnn.claims.loss_symbol``); ``sample``: the one sample a
+    stochastic run's step learns from."""
+    blocks = [Block("markdown", _intro(step, lr, settings, lang, k, loss, sample))]
     if step.optimizer == "adam":
         t = step.state_after.t
         b1, b2 = settings["beta1"], settings["beta2"]
@@ -155,9 +172,11 @@ def step_of_run(h: dnn.History, k: int, lang: str) -> list[Block]:
     (``History.optimizer_state_at``), with the gradient that step uses (one drawn sample's in a stochastic run)."""
     net = h.network_at(k)
     x, d = h.x, h.d
+    i = None
     if h.sample_indices is not None:
         i = int(h.sample_indices[k])
         x, d = x[i : i + 1], d[i : i + 1]
     g = dnn.backward(net, x, d, h.reduction)
     step = dnn.step_report(net, x, d, g, h.lr, h.optimizer, h.optimizer_state_at(k), **h.settings)
-    return step_blocks(net, g, step, h.lr, h.settings, lang, k)
+    loss = dnn.claims.loss_symbol(h.reduction, len(x))
+    return step_blocks(net, g, step, h.lr, h.settings, lang, k, loss, i)

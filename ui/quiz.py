@@ -19,10 +19,10 @@ import streamlit as st
 import dnn
 from dnn import quiz
 
-from . import codec, not_finite, quiz_link, quiz_sheet, state
+from . import codec, not_finite, optimizer_controls, quiz_link, quiz_sheet, state
 from .editors import kept_whole_number, whole_number_input, whole_or_refused
 from .heatmaps import MAX_SAMPLE_ROWS
-from .i18n import OUTPUT_LABELS, current_lang, pick, tr
+from .i18n import OUTPUT_LABELS, activation_label, current_lang, ja_join, pick, tr
 
 COLS_PER_ROW = 6  # inputs side by side; a wider grid continues on the next line
 _W_PICK = "w_quiz_pick"
@@ -225,20 +225,30 @@ def _scenario_line(sc: dnn.Scenario, seed: int | None, reduction: str) -> str:
     else:
         red_en = f"{n} samples; the gradient is the notebook's sum (δ2 not divided by N, as in the sidebar)"
         red_ja = f"サンプル {n} 個。勾配はノートブックの合計方式（δ2 を N で割らない、サイドバーの設定）"
+    rule_en = rule_ja = ""
+    if sc.optimizer != "sgd":  # the quiz's "after one step" values are the notebook's SGD step
+        rule = optimizer_controls.name(sc.optimizer, "en")
+        rule_ja = optimizer_controls.name(sc.optimizer, "ja")
+        rule_en = f" The parameters after one step are SGD's (the notebook's rule), not {rule}'s."
+        rule_ja = ja_join("1 ステップ後のパラメータは、", rule_ja, "ではなく SGD（ノートブックの更新則）で計算します。")
+    hidden_en, hidden_ja = activation_label(net.hidden, "en"), activation_label(net.hidden, "ja")
     return tr(
-        f"{source}: hidden activation {net.hidden}, output {out_en}, learning rate η = {quiz.fmt(sc.lr)}; {red_en}.",
-        f"{source}: 中間層の活性化関数 {net.hidden}、出力層 {out_ja}、学習率 η = {quiz.fmt(sc.lr)}。{red_ja}。",
+        f"{source}: hidden activation {hidden_en}, output {out_en}, learning rate η = {quiz.fmt(sc.lr)}; "
+        f"{red_en}.{rule_en}",
+        ja_join(f"{source}: 中間層の活性化関数は", hidden_ja, "、出力層は", out_ja, f"、学習率 η = {quiz.fmt(sc.lr)}。")
+        + f"{red_ja}。{rule_ja}",
     )
 
 
 def _value_tables(names: list[str], values: dict[str, np.ndarray], lang: str) -> None:
     if not names:
         return
+    reduction, n = state.reduction(), len(state.scenario().x)  # the gradients' names: E or E_sum
     for col, name in zip(st.columns(min(len(names), 4)) * ((len(names) + 3) // 4), names, strict=False):
         q = quiz.QUANTITIES[name]
         rows, cols = quiz.axis_labels(name, values[name].shape)
         with col:
-            st.markdown(f"**{q.symbol(lang)}** · {pick(lang, q.en, q.ja)}")
+            st.markdown(quiz.loss_named(f"**{q.symbol(lang)}** · {pick(lang, q.en, q.ja)}", reduction, n))
             st.table(_table(values[name], rows, cols))
             _rows_note(len(rows))
 
@@ -246,14 +256,20 @@ def _value_tables(names: list[str], values: dict[str, np.ndarray], lang: str) ->
 def _header(progress: QuizProgress, lang: str) -> st.delta_generator.DeltaGenerator:
     """The choice of the value to compute, and a slot for the score (filled once this run's Check is counted)."""
     left, mid = st.columns([5, 2], vertical_alignment="bottom")
+    reduction, n = state.reduction(), len(state.scenario().x)  # the gradients' names: E or E_sum
     key = state.translated_key(f"{_W_PICK}_v{progress.version}_{progress.position}_{len(progress.asks)}")
     left.selectbox(
         tr("Value to compute", "計算する値"),
         range(len(progress.asks)),
         index=progress.position,
         format_func=lambda i: (
-            f"{i + 1} / {len(progress.asks)} · {quiz.QUANTITIES[progress.asks[i]].symbol(lang)} — "
-            f"{pick(lang, quiz.QUANTITIES[progress.asks[i]].en, quiz.QUANTITIES[progress.asks[i]].ja)}"
+            f"{i + 1} / {len(progress.asks)} · "
+            + quiz.loss_named(
+                f"{quiz.QUANTITIES[progress.asks[i]].symbol(lang)} — "
+                f"{pick(lang, quiz.QUANTITIES[progress.asks[i]].en, quiz.QUANTITIES[progress.asks[i]].ja)}",
+                reduction,
+                n,
+            )
         ),
         key=key,
         on_change=_pick,
@@ -284,7 +300,7 @@ def _inputs(
             k = _cell_key(name, cell)
             with col:
                 typed = st.text_input(
-                    cell.label,
+                    quiz.loss_named(cell.label, state.reduction(), len(state.scenario().x)),
                     value=progress.answers.get(k, ""),
                     key=f"quiz_in_v{progress.version}_{k}",
                     placeholder=tr("your answer", "答え"),
@@ -371,7 +387,11 @@ def draw() -> None:
             with st.expander(tr("Every earlier value", "それ以前のすべての値"), icon=":material/list:"):
                 _value_tables(rest, values, lang)
 
-    st.subheader(tr(f"Compute {q.symbol(lang)}: {q.en}", f"{q.symbol(lang)} を計算: {q.ja}"))
+    st.subheader(
+        quiz.loss_named(
+            tr(f"Compute {q.symbol(lang)}: {q.en}", f"{q.symbol(lang)} を計算: {q.ja}"), reduction, len(sc.x)
+        )
+    )
     f_en, f_ja = quiz.formula(name, sc.network, len(sc.x), reduction)
     st.markdown(f"{tr('Formula', '式')}: `{pick(lang, f_en, f_ja)}`")
 
@@ -436,7 +456,10 @@ def draw() -> None:
     if name in progress.hints or name in progress.shown:
         st.markdown(f"**{tr('Hint: the formula with the numbers', 'ヒント: 数値を入れた式')}**")
         st.code(
-            "\n".join(f"{c.label} = {quiz.expression(name, sc, values, reduction, c)}" for c in shown_cells),
+            "\n".join(
+                f"{quiz.loss_named(c.label, reduction, len(sc.x))} = {quiz.expression(name, sc, values, reduction, c)}"
+                for c in shown_cells
+            ),
             language=None,
             wrap_lines=True,
         )
@@ -477,11 +500,16 @@ def draw() -> None:
 def _choose(progress: QuizProgress, lang: str) -> None:
     with st.expander(tr("Choose what to ask and the scenario", "出題する値とシナリオを選ぶ"), icon=":material/tune:"):
         key = state.translated_key(f"{_W_ASKS}_v{progress.version}")
+        reduction, n_samples = state.reduction(), len(state.scenario().x)  # the gradients' names: E or E_sum
         st.multiselect(
             tr("Values to ask, in the notebook's order", "出題する値（ノートブックの順）"),
             quiz.ORDER,
             default=list(progress.asks),
-            format_func=lambda n: f"{quiz.QUANTITIES[n].symbol(lang)} ({n})",
+            format_func=lambda n: quiz.loss_named(
+                f"{quiz.QUANTITIES[n].symbol(lang)} — {pick(lang, quiz.QUANTITIES[n].en, quiz.QUANTITIES[n].ja)}",
+                reduction,
+                n_samples,
+            ),
             key=key,
             on_change=_set_asks,
             args=(key,),
@@ -549,12 +577,13 @@ def _worksheet(progress: QuizProgress, sc: dnn.Scenario, reduction: str, lang: s
             specs = partial(lambda: [quiz_sheet.SheetSpec(sc, progress.seed)])
             stem = f"quiz-seed-{progress.seed}" if progress.seed is not None else "quiz"
         asks = progress.asks
+        n_sheet = len(sc.x) if scope == "current" else 1  # the seeds' scenarios have one sample each
+        symbols = quiz.loss_named(", ".join(quiz.QUANTITIES[n].symbol(lang) for n in asks), reduction, n_sheet)
         st.caption(
             tr(
-                f"Blanks for {len(asks)} value(s): {', '.join(quiz.QUANTITIES[n].symbol(lang) for n in asks)}. "
+                f"Blanks for {len(asks)} value{'s' * (len(asks) != 1)}: {symbols}. "
                 "The HTML prints one sheet per page; the answer key is a separate file.",
-                f"{len(asks)} 個の値の空欄: {', '.join(quiz.QUANTITIES[n].symbol(lang) for n in asks)}。"
-                "HTML は 1 ページに 1 枚ずつ印刷されます。解答は別ファイルです。",
+                f"{len(asks)} 個の値の空欄: {symbols}。HTML は 1 ページに 1 枚ずつ印刷されます。解答は別ファイルです。",
             )
         )
 

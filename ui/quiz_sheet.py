@@ -118,7 +118,7 @@ def _parts(spec: SheetSpec, asks: Sequence[str], reduction: Reduction, lang: str
         grid = quiz.as_grid(values[name])
         rows = [
             (
-                c.label,
+                quiz.loss_named(c.label, reduction, len(sc.x)),
                 f"{quiz.expression(name, sc, values, reduction, c)} = {quiz.fmt(grid[c.row, c.col])}",
                 quiz.fmt(grid[c.row, c.col]),
             )
@@ -126,7 +126,13 @@ def _parts(spec: SheetSpec, asks: Sequence[str], reduction: Reduction, lang: str
         ]
         f_en, f_ja = quiz.formula(name, sc.network, len(sc.x), reduction)
         parts.append(
-            _Part(name, f"{q.symbol(lang)} — {pick(lang, q.en, q.ja)}", pick(lang, f_en, f_ja), rows, len(all_cells))
+            _Part(
+                name,
+                quiz.loss_named(f"{q.symbol(lang)} — {pick(lang, q.en, q.ja)}", reduction, len(sc.x)),
+                pick(lang, f_en, f_ja),
+                rows,
+                len(all_cells),
+            )
         )
     return parts
 

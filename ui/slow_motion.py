@@ -12,7 +12,7 @@ import dnn
 
 from . import state
 from .figures_network import NEGATIVE, POSITIVE, ZERO, edge_width, network_diagram
-from .i18n import current_lang, pick, tr
+from .i18n import current_lang, ja_join, pick, tr
 
 PHASES: tuple[tuple[str, str], ...] = (
     ("1. Forward pass", "1. 順伝播"),
@@ -46,7 +46,8 @@ def phase_figure(
     x, d = np.atleast_2d(x), np.atleast_2d(d)
     fwd = dnn.forward(net, x)
     grads = dnn.backward(net, x, d, reduction)
-    fig = network_diagram(net, fwd, grads, lang, x=x, sample=sample)
+    loss = dnn.claims.loss_symbol(reduction, len(x))  # the gradients drawn are those of E or of E_sum
+    fig = network_diagram(net, fwd, grads, lang, x=x, sample=sample, loss=loss)
     nodes = {t.meta["layer"]: t for t in fig.data if t.meta and t.meta.get("kind") == "nodes"}
     edges = [t for t in fig.data if t.meta and t.meta.get("kind") == "edge"]
     if phase == 1 or phase == 2:
@@ -78,7 +79,7 @@ def phase_figure(
                 for j in range(W.shape[1]):
                     text = (
                         f"{p}[{i + 1},{j + 1}]: {pick(lang, 'weight', '重み')} {W[i, j]:.6g}"
-                        f"<br>∂E/∂w = {G[i, j]:.6g}<br>w − η·∂E/∂w = {N[i, j]:.6g}"
+                        f"<br>∂{loss}/∂w = {G[i, j]:.6g}<br>w − η·∂{loss}/∂w = {N[i, j]:.6g}"
                     )
                     texts += [text] * 3  # the hover trace has three points per edge
         hover.hovertext = texts
@@ -86,36 +87,54 @@ def phase_figure(
     if phase == 3:
         for t, (en, ja) in zip(
             (t for t in fig.data if t.meta and t.meta.get("kind") == "legend"),
-            (("w grows (∂E/∂w < 0)", "w が増える（∂E/∂w < 0）"), ("w shrinks (∂E/∂w > 0)", "w が減る（∂E/∂w > 0）")),
+            (
+                (f"w grows (∂{loss}/∂w < 0)", f"w が増える（∂{loss}/∂w < 0）"),
+                (f"w shrinks (∂{loss}/∂w > 0)", f"w が減る（∂{loss}/∂w > 0）"),
+            ),
             strict=True,
         ):
             t.name = pick(lang, en, ja)
     return fig
 
 
-def _explanation(phase: int, reduction: str, n: int, lr: float, lang: str) -> str:
-    """What the phase computes, in the course's notation (true for every hidden activation and output layer)."""
+def phase_text(
+    phase: int, reduction: str, n: int, lr: float, lang: str, output: str = "softmax", optimizer: str = "sgd"
+) -> str:
+    """What the phase computes, in the course's notation (true for every hidden activation and output layer): the
+    gradient of E, or of E_sum = Σₙ Eₙ with the notebook's sum over several samples; the update is SGD's, which the
+    text says when the scenario's own rule (``optimizer``) is another."""
+    from .optimizer_controls import name as rule_name
+
+    loss = dnn.claims.loss_symbol(reduction, n)
     per = (
-        pick(lang, f", divided by N = {n} (mean)", f"を N = {n} で割ったもの（平均）")
+        pick(lang, f", divided by N = {n} (mean)", f" を N = {n} で割ったもの（平均）")
         if reduction == "mean" and n > 1
         else ""
     )
+    y_of_u2 = {"softmax": "softmax(u2)", "sigmoid": "σ(u2)", "identity": "u2"}.get(output, f"{output}(u2)")
+    rule_en = rule_ja = ""
+    if optimizer != "sgd":
+        rule = rule_name(optimizer, lang)
+        rule_en = f" This is SGD's step, the notebook's; the scenario's own rule, {rule}, is written out below."
+        rule_ja = ja_join(
+            "これはノートブックと同じ SGD のステップです。シナリオの更新則", rule, "は下で式を書き出しています。"
+        )
     texts = (
         pick(
             lang,
-            "u1 = x·W1 + b1, z1 = f(u1), u2 = z1·W2 + b2, y = output(u2). Each node shows its output for this "
+            f"u1 = x·W1 + b1, z1 = f(u1), u2 = z1·W2 + b2, y = {y_of_u2}. Each node shows its output for this "
             "sample; each edge its weight (blue positive, orange negative, thicker = larger |w|).",
-            "u1 = x·W1 + b1、z1 = f(u1)、u2 = z1·W2 + b2、y = 出力（u2）。ノードはこのサンプルの出力、辺は重み"
+            f"u1 = x·W1 + b1、z1 = f(u1)、u2 = z1·W2 + b2、y = {y_of_u2}。ノードはこのサンプルの出力、辺は重み"
             "（青は正、オレンジは負、太いほど |w| が大きい）。",
         ),
         pick(
             lang,
-            f"δ2 = ∂E/∂u2 = y − d{per}: how the loss changes with each output unit's total input. For every output "
-            "layer offered here (softmax, sigmoid, identity with its own loss) the derivative of the activation "
-            "and of the loss combine into y − d.",
-            f"δ2 = ∂E/∂u2 = y − d{per}: 各出力ユニットの総入力が変わると誤差がどう変わるか。ここで選べる出力層"
-            "（softmax・sigmoid・恒等関数とそれぞれの誤差関数）では、活性化関数と誤差関数の微分を合わせると y − d に"
-            "なります。",
+            f"δ2 = ∂{loss}/∂u2 = y − d{per}: how the loss changes with each output unit's total input. For every "
+            "output layer offered here (softmax, sigmoid, identity with its own loss) the derivative of the "
+            "activation and of the loss combine into y − d.",
+            f"δ2 = ∂{loss}/∂u2 = y − d{per}: 各出力ユニットの総入力が変わると誤差がどう変わるか。ここで選べる出力層"
+            "（softmax・シグモイド関数・恒等関数とそれぞれの誤差関数）では、活性化関数と誤差関数の微分を合わせると"
+            " y − d になります。",
         ),
         pick(
             lang,
@@ -126,12 +145,14 @@ def _explanation(phase: int, reduction: str, n: int, lr: float, lang: str) -> st
         ),
         pick(
             lang,
-            f"∂E/∂W2 = z1ᵀ·δ2, ∂E/∂W1 = xᵀ·δ1 (over all samples), ∂E/∂b = the sum of δ over the samples; then "
-            f"every parameter moves by −η·∂E/∂w with η = {lr:g}. Edge width: |∂E/∂w|; blue: the weight grows, "
-            "orange: it shrinks. Nodes show the new biases; hover an edge for w, ∂E/∂w and the new w.",
-            f"∂E/∂W2 = z1ᵀ·δ2、∂E/∂W1 = xᵀ·δ1（全サンプル）、∂E/∂b は δ のサンプルについての和。各パラメータは"
-            f" −η·∂E/∂w だけ動きます（η = {lr:g}）。辺の太さは |∂E/∂w|、青は重みが増え、オレンジは減ります。"
-            "ノードは新しいバイアス。辺にマウスを乗せると w・∂E/∂w・新しい w が見られます。",
+            f"∂{loss}/∂W2 = z1ᵀ·δ2, ∂{loss}/∂W1 = xᵀ·δ1 (over all samples), ∂{loss}/∂b = the sum of δ over the "
+            f"samples; then every parameter moves by −η·∂{loss}/∂w with η = {lr:g}. Edge width: |∂{loss}/∂w|; "
+            f"blue: the weight grows, orange: it shrinks. Nodes show the new biases; hover an edge for w, ∂{loss}/∂w "
+            f"and the new w.{rule_en}",
+            f"∂{loss}/∂W2 = z1ᵀ·δ2、∂{loss}/∂W1 = xᵀ·δ1（全サンプル）、∂{loss}/∂b は δ のサンプルについての和。"
+            f"各パラメータは −η·∂{loss}/∂w だけ動きます（η = {lr:g}）。辺の太さは |∂{loss}/∂w|、青は重みが増え、"
+            f"オレンジは減ります。ノードは新しいバイアス。辺にマウスを乗せると w・∂{loss}/∂w・新しい w が"
+            f"見られます。{rule_ja}",
         ),
     )
     return texts[phase]
@@ -170,6 +191,6 @@ def slow_motion_section(sc: dnn.Scenario, reduction: str) -> None:
             format_func=lambda i: pick(lang, f"sample {i + 1}", f"サンプル{i + 1}"),
             key=state.translated_key(f"slowmo_sample_{len(sc.x)}"),
         )
-    st.caption(_explanation(phase, reduction, len(sc.x), sc.lr, lang))
+    st.caption(phase_text(phase, reduction, len(sc.x), sc.lr, lang, sc.network.output, sc.optimizer))
     fig = phase_figure(sc.network, sc.x, sc.d, sc.lr, reduction, phase, lang, sample)
     st.plotly_chart(fig, config={"displayModeBar": False}, key="slowmo_diagram")

@@ -29,7 +29,7 @@ from dnn import datasets
 from dnn.core import Reduction
 
 from . import codec, data_codec, teacher
-from .i18n import LANGS, Lang, current_lang, tr
+from .i18n import LANGS, Lang, current_lang, ja_join, tr
 from .note import NOTE_PARAM, note_from_query
 from .plain import plain
 
@@ -282,7 +282,7 @@ def locked_changes(sc: dnn.Scenario) -> list[str]:
 def _refuse_locked(fields: list[str]) -> None:
     flash(
         f"The teacher locked the {teacher.field_names(fields, 'en')} for this lesson, so this change was not made.",
-        f"この授業では先生が{teacher.field_names(fields, 'ja')}を固定しているため、この変更はできません。",
+        ja_join("この授業では先生が", teacher.field_names(fields, "ja"), "を固定しているため、この変更はできません。"),
         kind="warning",
     )
     bump_editor_version()  # every input redraws from the scenario that stays

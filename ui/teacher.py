@@ -18,6 +18,7 @@ import numpy as np
 import dnn
 
 from .codec import MAX_JSON_BYTES, Problem
+from .i18n import ja_join
 from .quiz_link import shortened
 
 LOCK_PARAM = "lock"
@@ -176,7 +177,7 @@ def locked_problems(names: Iterable[str], source_en: str, source_ja: str) -> lis
         Problem(
             name,
             f"{name}: the teacher locked the {LOCKABLE[name][0]}; {source_en} would change it",
-            f"{name}: 先生が{LOCKABLE[name][1]}を固定しています。{source_ja}はそれを変えてしまいます",
+            ja_join(f"{name}: 先生が", LOCKABLE[name][1], "を固定しています。", source_ja, "はそれを変えてしまいます"),
         )
         for name in names
     ]

@@ -15,7 +15,7 @@ import streamlit as st
 from dnn import quiz
 
 from . import codec, state, teacher
-from .i18n import current_lang, pick, tr
+from .i18n import current_lang, ja_join, pick, tr
 from .note import MAX_NOTE_CHARS, NOTE_PARAM
 from .pages_nav import NavEntry, entry_of_screen, existing_pages
 from .quiz_link import ASK_PARAM
@@ -42,7 +42,7 @@ def locked_caption(*fields: str) -> bool:
         pick(
             lang,
             f"{LOCK_MARK} The teacher locked the {teacher.field_names(names, 'en')} for this lesson.",
-            f"{LOCK_MARK} この授業では先生が{teacher.field_names(names, 'ja')}を固定しています。",
+            f"{LOCK_MARK} " + ja_join("この授業では先生が", teacher.field_names(names, "ja"), "を固定しています。"),
         )
     )
     return True
@@ -67,9 +67,10 @@ def requested_panel() -> str | None:
 
 def _screen_label(name: str, lang: str) -> str:
     if name in teacher.PANELS:
-        return pick(lang, *teacher.PANELS[name]) + pick(lang, " (panel)", "（パネル）")
+        en, ja = teacher.PANELS[name]
+        return pick(lang, f"{en} (panel)", f"パネル「{ja}」")
     entry = entry_of_screen(name)
-    return pick(lang, entry.en, entry.ja) + pick(lang, " (screen)", "（画面）")
+    return pick(lang, f"{entry.en} (screen)", f"画面「{entry.ja}」")  # 「」: the screen's name may hold （）
 
 
 def _app_root() -> str:
@@ -133,11 +134,14 @@ def link_builder() -> None:
             key=state.translated_key(_W_HIDE),
             persist_state="session",
         )
+        reduction, n_samples = state.reduction(), len(state.scenario().x)  # the gradients' names: E or E_sum
         ask = st.multiselect(
             tr("Quiz asks", "クイズで聞く値"),
             list(quiz.ORDER),
-            format_func=lambda n: (
-                f"{quiz.QUANTITIES[n].symbol(lang)} — {pick(lang, quiz.QUANTITIES[n].en, quiz.QUANTITIES[n].ja)}"
+            format_func=lambda n: quiz.loss_named(
+                f"{quiz.QUANTITIES[n].symbol(lang)} — {pick(lang, quiz.QUANTITIES[n].en, quiz.QUANTITIES[n].ja)}",
+                reduction,
+                n_samples,
             ),
             key=state.translated_key(_W_ASK),
             persist_state="session",

@@ -19,7 +19,7 @@ import dnn
 from . import explain_view, not_finite, optimizer_explain, sgd_preset, state, teacher_view
 from . import figures_training as ft
 from .editors import kept_whole_number, on_number, on_steps, scale_lr, whole_number_input
-from .explain import sci
+from .explain import loss_below_zero_note
 from .figures_backprop import gradient_figure
 from .i18n import current_lang, pick, tr
 from .optimizer_controls import optimizer_controls
@@ -119,14 +119,15 @@ def scenario_controls(sc: dnn.Scenario) -> tuple[bool, int]:
         return False, 0
     with sample_col:
         stochastic = st.toggle(
-            tr("One random sample per step (SGD)", "1 ステップに 1 サンプルをランダムに（SGD）"),
+            tr("One random sample per step", "1 ステップに 1 サンプルをランダムに"),
             key=STOCHASTIC_KEY,
             persist_state="session",
             help=tr(
                 "Off: every step uses all samples (full batch). On: each step uses one sample drawn at random, as "
-                "in the course's SGD notebook; the loss shown is still on all samples.",
+                "in the course's SGD notebook (with whichever update rule is chosen); the loss shown is still on all "
+                "samples.",
                 "オフ: 毎ステップ全サンプルを使います（バッチ）。オン: 講座の SGD ノートブックのように、毎ステップ"
-                "ランダムに選んだ 1 サンプルで更新します（表示する誤差は全サンプルの平均）。",
+                "ランダムに選んだ 1 サンプルで更新します（選んだ更新則で。表示する誤差は全サンプルの平均）。",
             ),
         )
         seed = 0
@@ -365,13 +366,13 @@ def messages(run: Run, base: dnn.Scenario, log_y: bool) -> None:
             )
         st.info(text, icon=":material/ssid_chart:")
     if log_y and bool(np.any(h.loss <= 0)):
+        below_zero = loss_below_zero_note(base.network.output, base.network.n_out, current_lang())
         st.caption(
             tr(
-                "Some losses are ≤ 0, which a log scale cannot show: the cross-entropy adds 1e-7 inside the log, so "
-                f"when y reaches d each output's term bottoms out at −log(1 + 1e-7) = {sci(dnn.claims.loss_floor())}.",
-                "誤差が 0 以下のステップは対数目盛では表示できません。交差エントロピー誤差は log の中に 1e-7 を"
-                "足すので、y が d に達すると各出力の項は −log(1 + 1e-7) = "
-                f"{sci(dnn.claims.loss_floor())} で止まります。",
+                "Some losses are ≤ 0, which a log scale cannot show: "
+                + (below_zero or "the squared error is 0 where the output equals d exactly."),
+                "誤差が 0 以下のステップは対数目盛では表示できません。"
+                + (below_zero or "二乗誤差は出力が d にちょうど一致すると 0 になります。"),
             )
         )
 

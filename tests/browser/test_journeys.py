@@ -161,6 +161,7 @@ def test_language_switch_changes_navigation_and_labels(server, new_page):
     # Choices with translated labels keep their value (they used to lose it: the widget remembers the label).
     expect(sidebar.get_by_text("勾配のまとめ方（サンプル方向）")).to_be_visible()
     expect(sidebar.get_by_role("radio", name="平均（表示する誤差の勾配）")).to_be_checked()
+    page.get_by_role("tab", name="ネットワーク").click()  # the activation menus are on Home's Network tab
     expect(page.get_by_role("combobox", name="出力層 / 誤差関数")).to_have_value("softmax + 交差エントロピー誤差")
     expect(page.get_by_role("combobox", name="図に表示するサンプル")).to_have_value("サンプル1")
     assert share_params(page)["lang"] == "ja"
