@@ -10,13 +10,17 @@ samples, outputs × samples for each output layer) times constants (``STEP_COST`
    negative constant, and prints them ready to paste into ``dnn/budget.py``;
 3. reports, for the constants in ``dnn/budget.py`` and for the refitted ones, the ratio measured / estimated at
    every point (smallest, median, largest) and whether all lie within ``FACTOR``;
-4. with ``--requests``, times whole requests near the ceiling (a few seconds to ~20 s each) against their estimate.
+4. with ``--requests``, times whole requests near the ceiling (a few seconds to ~20 s each) against their estimate;
+5. with ``--rules``, times each update rule (Momentum, AdaGrad, RMSProp, Adam) against SGD on the same request, in
+   turns, over a smaller grid, fits what each rule adds to a step (``update_<rule>`` per step, ``params_<rule>`` per
+   parameter and run) from those paired differences, and reports measured / estimated for every rule's points.
 
 Run from the repository root on a quiet machine (other work on the cores makes every step slower)::
 
     python benchmarks/bench_budget.py             # a minute or two
     python benchmarks/bench_budget.py --quick     # part of the grid, a few seconds
     python benchmarks/bench_budget.py --requests  # also whole requests up to the ceiling (a minute more)
+    python benchmarks/bench_budget.py --rules-only  # only the update rules' constants (a minute or two)
 """
 
 from __future__ import annotations
@@ -82,9 +86,9 @@ def run_request(req: budget.Request, seed: int = 0) -> float:
     net, x, d = network(req, np.random.default_rng(seed))
     t0 = time.process_time()
     if req.kind == "train":
-        dnn.train(net, x, d, 1e-3, req.steps, stochastic=req.stochastic)
+        dnn.train(net, x, d, 1e-3, req.steps, stochastic=req.stochastic, optimizer=req.optimizer)
     else:
-        dnn.sweep(net, x, d, np.geomspace(1e-4, 1e-3, req.runs), req.steps)
+        dnn.sweep(net, x, d, np.geomspace(1e-4, 1e-3, req.runs), req.steps, optimizer=req.optimizer)
     return time.process_time() - t0
 
 
@@ -121,12 +125,80 @@ def measure(points: list[Point], repeats: int) -> list[Point]:
 
 
 def counts_row(req: budget.Request, names: list[str]) -> np.ndarray:
-    """The counts one step of ``req`` pays for (a stochastic step: the batch's and one sample's)."""
+    """The counts one step of ``req`` pays for (a stochastic step: the batch's and one sample's; a rule other than
+    SGD: its update's)."""
     c = budget.step_counts(req)
     if req.stochastic:
         one = budget.step_counts(req, samples=1)
         c = {k: c.get(k, 0.0) + one.get(k, 0.0) for k in set(c) | set(one)}
+    c.update(budget.update_counts(req))
     return np.array([c.get(name, 0.0) for name in names])
+
+
+RULES = [name for name in dnn.optimizers.OPTIMIZERS if name != "sgd"]
+
+
+def rule_grid(quick: bool) -> list[Point]:
+    """SGD and every other rule on the same requests: the notebook's to the largest network, 1 to 256 samples, one
+    run and sweeps of 16 and 256 runs (softmax, ReLU: the rule's update does not depend on the layers)."""
+    sizes = [(2, 3, 2), (8, 16, 8)] if quick else [(2, 3, 2), (4, 8, 4), (8, 16, 8)]
+    samples = [1, 256] if quick else [1, 64, 256]
+    points = []
+    for (n_in, n_h, n_out), n in itertools.product(sizes, samples):
+        bases = [budget.Request("train", n_in, n_h, n_out, "softmax", n, 1)]
+        bases += [budget.Request("sweep", n_in, n_h, n_out, "softmax", n, 1, runs) for runs in (16, 256)]
+        for base in bases:
+            steps = int(np.clip((0.02 if quick else 0.05) / budget.step_seconds(base), 3, 20_000))
+            points += [Point(replace(base, steps=steps, optimizer=rule)) for rule in ["sgd", *RULES]]
+    return points
+
+
+def fit_rules(points: list[Point], kind: budget.Kind) -> dict[str, float]:
+    """Each rule's ``update_<rule>`` and ``params_<rule>`` from the paired points: the seconds a step of the rule
+    takes beyond the same step of SGD ≈ update + params × (parameters × runs), least squares relative to the rule's
+    whole step, no constant negative."""
+    sgd = {replace(p.req, optimizer="sgd"): p.seconds for p in points if p.req.optimizer == "sgd"}
+    out = {}
+    for rule in RULES:
+        rows = [p for p in points if p.req.kind == kind and p.req.optimizer == rule]
+        extra = np.array([p.seconds - sgd[replace(p.req, optimizer="sgd")] for p in rows])
+        scale = np.array([p.seconds for p in rows])
+        A = np.array([[1.0, budget.update_counts(p.req)[f"params_{rule}"]] for p in rows]) / scale[:, None]
+        b = extra / scale
+        coef, *_ = np.linalg.lstsq(A, b, rcond=None)
+        if coef.min() < 0:  # drop the negative one and fit the other alone
+            keep = int(np.argmax(coef))
+            only, *_ = np.linalg.lstsq(A[:, [keep]], b, rcond=None)
+            coef = np.zeros(2)
+            coef[keep] = max(0.0, float(only[0]))
+        out[f"update_{rule}"], out[f"params_{rule}"] = (float(f"{c:.2g}") for c in coef)
+    return out
+
+
+def report_rules(points: list[Point]) -> None:
+    """The rules' constants refitted, and measured / estimated at every rule's point with dnn/budget.py's."""
+    print("### update rules (paired with SGD on the same requests)\n")
+    for kind in ("train", "sweep"):
+        names = list(budget.STEP_COST[kind])
+        fitted = {**budget.STEP_COST[kind], **fit_rules(points, kind)}
+        rows = [p for p in points if p.req.kind == kind and p.req.optimizer != "sgd"]
+        pairs = (("constants in dnn/budget.py", budget.STEP_COST[kind]), ("refitted rule constants", fitted))
+        for label, cost in pairs:
+            coef = np.array([cost[n] for n in names])
+            r = np.array([p.seconds / float(counts_row(p.req, names) @ coef) for p in rows])
+            print(f"- {kind}, {label}: {describe(r)}")
+        print(f"- {kind}, refitted: {fit_rules(points, kind)!r}")
+        sgd = {replace(p.req, optimizer="sgd"): p.seconds for p in points if p.req.optimizer == "sgd"}
+        print(f"- {kind}, a step of each rule over the same step of SGD (smallest … largest):")
+        for rule in RULES:
+            times = [(p.seconds / sgd[replace(p.req, optimizer="sgd")], p.req) for p in rows if p.req.optimizer == rule]
+            low, high = min(times, key=lambda t: t[0]), max(times, key=lambda t: t[0])
+            print(
+                f"  - {rule}: ×{low[0]:.2f} ({low[1].inputs}-{low[1].hidden}-{low[1].outputs}, {low[1].samples} "
+                f"samples, {low[1].runs} runs) … ×{high[0]:.2f} ({high[1].inputs}-{high[1].hidden}-{high[1].outputs}, "
+                f"{high[1].samples} samples, {high[1].runs} runs)"
+            )
+    print()
 
 
 def fit(points: list[Point], kind: budget.Kind) -> dict[str, float]:
@@ -190,11 +262,16 @@ def main() -> None:
     parser.add_argument("--quick", action="store_true", help="part of the grid, shorter timings")
     parser.add_argument("--repeats", type=int, default=None, help="timings per point (default 3, quick 2)")
     parser.add_argument("--requests", action="store_true", help="also time whole requests up to the ceiling")
+    parser.add_argument("--rules", action="store_true", help="also the update rules against SGD")
+    parser.add_argument("--rules-only", action="store_true", help="only the update rules against SGD")
     args = parser.parse_args()
     load_before = os.getloadavg()[0]
-    points = measure(grid(args.quick), args.repeats or (2 if args.quick else 3))
+    repeats = args.repeats or (2 if args.quick else 3)
     print("## dnn.budget: estimated against measured seconds per step\n")
-    for kind in ("train", "sweep"):
+    if args.rules or args.rules_only:
+        report_rules(measure(rule_grid(args.quick), repeats))
+    points = [] if args.rules_only else measure(grid(args.quick), repeats)
+    for kind in ("train", "sweep") if points else ():
         fitted = fit(points, kind)
         print(f"### {kind}\n")
         print(f"- constants in dnn/budget.py: {describe(ratios(points, kind, budget.STEP_COST[kind]))}")

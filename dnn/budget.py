@@ -19,9 +19,13 @@ estimate is from the measured time):
   of the forward pass and of backprop;
 - ``hidden_<activation>``: per sample and per hidden unit (the activation f and its derivative f′);
 - ``outputs_<output layer>``: per sample and per output, the output layer and its loss (softmax's log-sum-exp
-  costs several times the squared error's subtraction).
+  costs several times the squared error's subtraction);
+- ``update_<rule>`` and ``params_<rule>``: what an update rule other than SGD adds to a step (``dnn.optimizers``;
+  SGD's ``θ −= η·g`` is in the terms above): its numpy calls, whatever the sizes, and its work per parameter (and
+  per run). They do not grow with the samples, so Adam costs about 1.8× SGD on the notebook's network, where a step
+  is almost only calls, and a few per cent more on 256 samples.
 
-Every count of a sweep is also multiplied by its runs. ``CEILING_SECONDS`` is the most one request may estimate;
+Every count of a sweep (but the calls) is multiplied by its runs. ``CEILING_SECONDS`` is the most one request may take;
 past ``PROGRESS_SECONDS`` the app runs the work in chunks with a progress bar (``report_every`` steps apart).
 """
 
@@ -54,6 +58,11 @@ Kind = Literal["train", "sweep"]
 # to ×5.5: their arrays leave the caches and the matrix products start threads), so these constants were raised by
 # hand until the largest ones are estimated within ×2.3 and a whole sweep at the ceiling within ×1.3; small sweeps
 # are then overestimated (up to ×5), which only means a progress bar a little early.
+# The update rules' terms (``update_<rule>``, ``params_<rule>``: what a rule adds to SGD's step) come from paired
+# timings of each rule and SGD on the same request (``bench_budget.py --rules``; 36 train and 72 sweep points per
+# rule, three runs on the shared machine, their refits averaged). For "train" the per-step term is the one the
+# longer paired timing of ``benchmarks/bench_math.py`` gives on the notebook's network (a rule's step over SGD's:
+# momentum 1.17×, AdaGrad 1.33×, RMSProp 1.57×, Adam 1.79×, times the 11 µs this table gives SGD's step there).
 STEP_COST: dict[Kind, dict[str, float]] = {
     "train": {
         "call_softmax": 1.1e-05,
@@ -69,6 +78,10 @@ STEP_COST: dict[Kind, dict[str, float]] = {
         "outputs_softmax": 5.3e-08,
         "outputs_sigmoid": 9.7e-09,
         "outputs_identity": 3.4e-09,
+        **{"update_momentum": 1.9e-06, "params_momentum": 2e-09},
+        **{"update_adagrad": 3.7e-06, "params_adagrad": 3e-09},
+        **{"update_rmsprop": 6.3e-06, "params_rmsprop": 4e-09},
+        **{"update_adam": 8.8e-06, "params_adam": 5e-09},
     },
     "sweep": {
         "call_softmax": 2.9e-05,
@@ -85,15 +98,19 @@ STEP_COST: dict[Kind, dict[str, float]] = {
         "outputs_softmax": 1.3e-08,
         "outputs_sigmoid": 1.8e-08,
         "outputs_identity": 3.2e-09,
+        **{"update_momentum": 2.2e-06, "params_momentum": 2e-09},
+        **{"update_adagrad": 3.5e-06, "params_adagrad": 4.3e-09},
+        **{"update_rmsprop": 8.3e-06, "params_rmsprop": 4.9e-09},
+        **{"update_adam": 1.2e-05, "params_adam": 7.4e-09},
     },
 }
 
 
 @dataclass(frozen=True)
 class Request:
-    """A training request by its sizes: ``runs`` learning rates (a sweep), ``steps`` SGD steps, ``samples`` rows
+    """A training request by its sizes: ``runs`` learning rates (a sweep), ``steps`` steps, ``samples`` rows
     of x, a network of ``inputs``-``hidden``-``outputs`` units with the output layer ``output`` and the hidden
-    ``activation``."""
+    ``activation``, and the update rule ``optimizer`` ("sgd", "momentum", "adagrad", "rmsprop", "adam")."""
 
     kind: Kind
     inputs: int
@@ -105,17 +122,28 @@ class Request:
     runs: int = 1
     stochastic: bool = False
     activation: str = "relu"
+    optimizer: str = "sgd"
 
 
-def train_request(net: Network, samples: int, steps: int, stochastic: bool = False) -> Request:
-    """The request ``dnn.train(net, x, d, lr, steps, stochastic=...)`` makes, for x of ``samples`` rows."""
-    return Request("train", net.n_in, net.n_hidden, net.n_out, net.output, samples, steps, 1, stochastic, net.hidden)
-
-
-def sweep_request(net: Network, samples: int, steps: int, runs: int) -> Request:
-    """The request ``dnn.sweep(net, x, d, lrs, steps)`` makes, for ``runs`` learning rates and x of ``samples``
+def train_request(net: Network, samples: int, steps: int, stochastic: bool = False, optimizer: str = "sgd") -> Request:
+    """The request ``dnn.train(net, x, d, lr, steps, stochastic=..., optimizer=...)`` makes, for x of ``samples``
     rows."""
-    return Request("sweep", net.n_in, net.n_hidden, net.n_out, net.output, samples, steps, runs, False, net.hidden)
+    return Request(
+        "train", net.n_in, net.n_hidden, net.n_out, net.output, samples, steps, 1, stochastic, net.hidden, optimizer
+    )
+
+
+def sweep_request(net: Network, samples: int, steps: int, runs: int, optimizer: str = "sgd") -> Request:
+    """The request ``dnn.sweep(net, x, d, lrs, steps, optimizer=...)`` makes, for ``runs`` learning rates and x of
+    ``samples`` rows."""
+    return Request(
+        "sweep", net.n_in, net.n_hidden, net.n_out, net.output, samples, steps, runs, False, net.hidden, optimizer
+    )
+
+
+def parameters(req: Request) -> int:
+    """The network's weights and biases: (inputs + 1) × hidden + (hidden + 1) × outputs."""
+    return (req.inputs + 1) * req.hidden + (req.hidden + 1) * req.outputs
 
 
 def step_counts(req: Request, samples: int | None = None) -> dict[str, float]:
@@ -135,13 +163,23 @@ def step_counts(req: Request, samples: int | None = None) -> dict[str, float]:
     return counts
 
 
+def update_counts(req: Request) -> dict[str, float]:
+    """The counts that ``STEP_COST`` prices for one update of the parameters by the request's rule beyond SGD's
+    (none for SGD): once per step, stochastic or not."""
+    if req.optimizer == "sgd":
+        return {}
+    per_run = req.runs if req.kind == "sweep" else 1
+    return {f"update_{req.optimizer}": 1.0, f"params_{req.optimizer}": float(per_run * parameters(req))}
+
+
 def step_seconds(req: Request) -> float:
-    """Estimated seconds of one SGD step of the request (all its runs); a stochastic step also trains one sample."""
+    """Estimated seconds of one step of the request (all its runs): the loss and gradient of the batch, the rule's
+    update, and for a stochastic step the one sample's gradient as well."""
     cost = STEP_COST[req.kind]
     seconds = sum(cost.get(name, 0.0) * count for name, count in step_counts(req).items())
     if req.stochastic:
         seconds += sum(cost.get(name, 0.0) * count for name, count in step_counts(req, samples=1).items())
-    return seconds
+    return seconds + sum(cost.get(name, 0.0) * count for name, count in update_counts(req).items())
 
 
 def estimate_seconds(req: Request) -> float:
@@ -273,9 +311,11 @@ __all__ = [
     "estimate_seconds",
     "largest_within",
     "needs_progress",
+    "parameters",
     "report_every",
     "step_counts",
     "step_seconds",
     "sweep_request",
     "train_request",
+    "update_counts",
 ]

@@ -168,6 +168,9 @@ class Activation:
     ``train`` and ``sweep`` (see ``dnn/kernels.py``): ``f_into(u, out)`` writes f(u) into ``out``, and
     ``df_into(u, z, out)`` writes f′(u), given z = f(u) too; without them the loops call f and f′. ``df_is_one``
     says f′ ≡ 1 (the identity), so that the loops skip the product δ1 = dE/dz1 ⊙ f′(u1).
+
+    Optional, for the words on the Forward and Backprop screens: ``tex``, the formula z1 = f(u1) in TeX (a plain
+    string, e.g. ``r"z_1 = \tanh(u_1)"``); without it the screens write f by the entry's name.
     """
 
     f: Callable[[Array], Array]
@@ -175,6 +178,7 @@ class Activation:
     f_into: Callable[[Array, Array], object] | None = None
     df_into: Callable[[Array, Array, Array], object] | None = None
     df_is_one: bool = False
+    tex: str | None = None
 
 
 @dataclass(frozen=True)
@@ -187,7 +191,9 @@ class OutputLayer:
     it, ``loss(d, f(u2))``). The targets d the layer can produce: each in ``target_range`` (None: any number),
     each row summing to 1 if ``targets_sum_to_one``; ``min_outputs`` output units at least. Optional, for speed in
     ``train`` and ``sweep``: ``batch_kernel`` and ``sweep_kernel`` (see ``dnn/kernels.py``); without them the loops
-    call f, delta and loss.
+    call f, delta and loss. Optional, for the words on the Forward and Backprop screens: ``tex``, the formula
+    y = f(u2) in TeX, and ``loss_tex``, the loss E over the N samples in TeX (plain strings); without them the
+    screens write f and the loss by the entry's name and ``loss_name``.
     """
 
     f: Callable[[Array], Array]
@@ -200,6 +206,8 @@ class OutputLayer:
     min_outputs: int = 1
     batch_kernel: Callable[[Any], Callable[[], float]] | None = None
     sweep_kernel: Callable[[Array, Array, Array], Callable[[Array], Array]] | None = None
+    tex: str | None = None
+    loss_tex: str | None = None
 
     def loss_of_u2(self, d: Array, u2: Array) -> float:
         """The loss backprop differentiates, as a function of the total input u2 (``exact_loss`` if given)."""
@@ -211,10 +219,18 @@ class OutputLayer:
 # The registries. Add an entry here (or at run time, as tests/test_dnn_registry.py does) and every part of the app
 # accepts the new name; mutate these dicts rather than replacing them, as other modules hold them.
 ACTIVATIONS: dict[str, Activation] = {
-    "relu": Activation(relu, d_relu, kernels.relu_into, kernels.d_relu_into),
-    "sigmoid": Activation(sigmoid, d_sigmoid, kernels.sigmoid_into, kernels.d_sigmoid_into),
-    "tanh": Activation(tanh, d_tanh, kernels.tanh_into, kernels.d_tanh_into),
-    "identity": Activation(identity, d_identity, kernels.identity_into, df_is_one=True),
+    "relu": Activation(
+        relu, d_relu, kernels.relu_into, kernels.d_relu_into, tex=r"z_1 = \mathrm{ReLU}(u_1) = \max(0,\, u_1)"
+    ),
+    "sigmoid": Activation(
+        sigmoid,
+        d_sigmoid,
+        kernels.sigmoid_into,
+        kernels.d_sigmoid_into,
+        tex=r"z_1 = \sigma(u_1) = \frac{1}{1 + e^{-u_1}}",
+    ),
+    "tanh": Activation(tanh, d_tanh, kernels.tanh_into, kernels.d_tanh_into, tex=r"z_1 = \tanh(u_1)"),
+    "identity": Activation(identity, d_identity, kernels.identity_into, df_is_one=True, tex=r"z_1 = u_1"),
 }
 
 OUTPUT_LAYERS: dict[str, OutputLayer] = {
@@ -228,6 +244,8 @@ OUTPUT_LAYERS: dict[str, OutputLayer] = {
         min_outputs=2,
         batch_kernel=kernels.softmax_cross_entropy_batch,
         sweep_kernel=kernels.softmax_cross_entropy_sweep,
+        tex=r"y_k = \mathrm{softmax}(u_2)_k = \frac{e^{u_{2,k}}}{\sum_j e^{u_{2,j}}}",
+        loss_tex=r"E = -\frac{1}{N}\sum_{n}\sum_{k} d_{nk}\,\log\left(y_{nk} + 10^{-7}\right)",
     ),
     "sigmoid": OutputLayer(
         sigmoid,
@@ -237,6 +255,9 @@ OUTPUT_LAYERS: dict[str, OutputLayer] = {
         target_range=(0.0, 1.0),
         batch_kernel=kernels.sigmoid_binary_cross_entropy_batch,
         sweep_kernel=kernels.sigmoid_binary_cross_entropy_sweep,
+        tex=r"y = \sigma(u_2) = \frac{1}{1 + e^{-u_2}}",
+        loss_tex=r"E = -\frac{1}{N}\sum_{n}\sum_{k}\left[d_{nk}\log\left(y_{nk} + 10^{-7}\right) + (1 - d_{nk})"
+        r"\log\left(1 - y_{nk} + 10^{-7}\right)\right]",
     ),
     "identity": OutputLayer(
         identity,
@@ -244,6 +265,8 @@ OUTPUT_LAYERS: dict[str, OutputLayer] = {
         "squared error",  # unguarded already: it is its own exact loss
         batch_kernel=kernels.identity_squared_error_batch,
         sweep_kernel=kernels.identity_squared_error_sweep,
+        tex=r"y = u_2",
+        loss_tex=r"E = \frac{1}{N}\sum_{n}\frac{1}{2}\sum_{k}\left(y_{nk} - d_{nk}\right)^2",
     ),
 }
 

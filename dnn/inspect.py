@@ -185,6 +185,12 @@ class Lowest:
     loss: float
 
 
+def loss_change(loss: np.ndarray) -> float:
+    """How much a run changed the loss: E after its last step − E at step 0 (negative when training lowered it)."""
+    loss = np.asarray(loss, dtype=np.float64)
+    return float(loss[-1] - loss[0])
+
+
 def lowest_loss(loss: np.ndarray) -> Lowest | None:
     """The lowest finite loss E of a loss curve and its step, or None when no step has a finite loss."""
     loss = np.asarray(loss, dtype=np.float64)
@@ -246,6 +252,13 @@ class StepReport:
     def actual(self) -> float:
         """The actual change of the loss, E_after − E_before."""
         return self.loss_after - self.loss_before
+
+    @property
+    def actual_over_predicted(self) -> float:
+        """The actual change ÷ the first-order prediction: near 1 when η is small enough for the straight-line
+        picture of the loss; NaN when the prediction is 0 or the ratio is not a finite number."""
+        ratio = self.actual / self.predicted if self.predicted != 0 else math.nan
+        return ratio if math.isfinite(ratio) else math.nan
 
 
 def step_report(

@@ -523,7 +523,7 @@ def train(
     if stochastic:
         indices = np.random.default_rng(seed).integers(0, sc.x.shape[0], size=sc.steps)
     run = _Run(net, sc.x, sc.d, sc.lr, reduction, stochastic, optimizer, settings)
-    chunk = budget.report_every(budget.train_request(net, len(sc.x), sc.steps, stochastic))
+    chunk = budget.report_every(budget.train_request(net, len(sc.x), sc.steps, stochastic, optimizer))
     with np.errstate(all="ignore"):
         losses, sq_norms, sample_losses, diverged = run.run(
             sc.steps, indices, snapshots, every, progress, chunk, state_snapshots
@@ -620,7 +620,7 @@ def sweep(
     starts = np.stack([_flatten(n) for n in nets], axis=-1)  # (parameters, 1 or runs)
     theta = np.broadcast_to(starts, (starts.shape[0], runs)).copy()  # C order, writable
     lrs = np.broadcast_to(lrs, (runs,)).copy()
-    chunk = budget.report_every(budget.sweep_request(first, len(sc.x), steps, runs))
+    chunk = budget.report_every(budget.sweep_request(first, len(sc.x), steps, runs, optimizer))
     with np.errstate(all="ignore"):
         losses, overflowed = _Sweep(first, theta, sc.x, sc.d, lrs, reduction, optimizer, settings).run(
             steps, progress, chunk

@@ -1,21 +1,15 @@
-"""Training: the loss over many SGD steps, what goes wrong (overflow, a jumpy loss), and any step up close."""
+"""Training: the loss over many SGD steps, what goes wrong (overflow, a jumpy loss), and any step up close.
+
+Shape (docs/design.md, "The shape of a screen"): state → dnn (the run through ``ui.training.run_scenario``, cached
+and within the work budget) → the sections of ``ui/training_view.py`` (and the shared ▶ Play and held-out scores)."""
 
 import streamlit as st
 
 from ui import data_view, play_view, state, training_view
-from ui.i18n import tr
 from ui.training import run_scenario
 
 state.setup_page("Training", "学習", ":material/show_chart:")
-st.caption(
-    tr(
-        "Train the scenario with its update rule (SGD unless another is chosen) for many steps and watch the loss "
-        "E fall. Steps, the learning rate η and the update rule are part of the scenario (and of the share link); "
-        "every change trains again at once.",
-        "シナリオをその更新則（ほかを選ばなければ SGD）で何ステップも学習させ、誤差 E が下がる様子を見ます。"
-        "ステップ数・学習率 η・更新則はシナリオ（共有リンク）の一部で、変えるとすぐに学習し直します。",
-    )
-)
+training_view.intro()
 
 source = training_view.source_choice()
 if source == "sgd":
@@ -25,13 +19,15 @@ else:
     sc = state.scenario()
     stochastic, seed = training_view.scenario_controls(sc)
 
-run = run_scenario(sc, state.reduction(), stochastic, seed)
+reduction = state.reduction()
+run = run_scenario(sc, reduction, stochastic, seed)
 if run is None:  # over the work budget: its message says what to reduce
     st.stop()
 if run.history.diverged_at == 0:  # not even the loss at step 0 is a finite number: there is no curve to draw
     training_view.not_finite_at_start(sc)
     st.stop()
-baseline = training_view.baseline_run(state.reduction()) if source == "scenario" else None
+baseline = training_view.baseline_run(reduction) if source == "scenario" else None
+held_out = state.held_out() if source == "scenario" else None
 
 training_view.summary(run)
 if source == "scenario":
@@ -45,6 +41,6 @@ with csv_col:
 with pin_col:
     if source == "scenario":
         training_view.pin_button()
-play_view.play_section(run, sc, state.held_out() if source == "scenario" else None)
+play_view.play_section(run, sc, held_out)
 st.divider()
 training_view.step_inspector(run, sc)

@@ -165,3 +165,72 @@ def test_fewer_runs_with_more_steps_are_suggested_only_when_they_fit():
     naive = budget.largest_within(req, "runs", ceiling)
     assert naive is not None
     assert budget.estimate_seconds(replace(req, runs=naive, steps=steps_for(naive))) > ceiling
+
+
+# ---------------------------------------------------------------- the update rule
+
+
+RULES = ["momentum", "adagrad", "rmsprop", "adam"]
+
+
+def weights_and_biases(req: budget.Request) -> int:
+    """Counted here again from the sizes: W1 and b1, W2 and b2."""
+    return req.inputs * req.hidden + req.hidden + req.hidden * req.outputs + req.outputs
+
+
+@pytest.mark.parametrize("rule", RULES)
+@pytest.mark.parametrize(
+    "req",
+    [
+        budget.Request("train", 2, 3, 2, "softmax", 1, 1000),
+        budget.Request("train", 8, 16, 8, "sigmoid", 256, 1000, 1, True, "tanh"),
+        budget.Request("sweep", 8, 16, 8, "softmax", 64, 1000, 256),
+    ],
+)
+def test_the_estimate_adds_what_the_measured_constants_say_a_rule_costs(req, rule):
+    sgd = budget.estimate_seconds(req)
+    with_rule = budget.estimate_seconds(replace(req, optimizer=rule))
+    cost = budget.STEP_COST[req.kind]
+    runs = req.runs if req.kind == "sweep" else 1
+    per_step = cost[f"update_{rule}"] + cost[f"params_{rule}"] * weights_and_biases(req) * runs
+    assert with_rule - sgd == pytest.approx((req.steps + 1) * per_step, rel=1e-12)
+    assert with_rule > sgd  # every rule's update costs something: none of its constants was measured at zero
+
+
+def test_adam_costs_the_most_and_momentum_the_least_of_the_rules():
+    req = budget.Request("train", 2, 3, 2, "softmax", 1, 1000)  # the notebook's step: almost only calls
+    seconds = {rule: budget.estimate_seconds(replace(req, optimizer=rule)) for rule in ["sgd", *RULES]}
+    assert seconds["sgd"] < seconds["momentum"] < seconds["adam"]
+    assert max(seconds, key=seconds.get) == "adam"
+
+
+def test_train_and_sweep_requests_carry_the_rule():
+    net = dnn.seed_network()
+    assert budget.train_request(net, 1, 100, optimizer="adam").optimizer == "adam"
+    assert budget.sweep_request(net, 1, 100, 9, "rmsprop").optimizer == "rmsprop"
+    assert budget.train_request(net, 1, 100).optimizer == "sgd"
+
+
+@pytest.mark.parametrize("kind", ["train", "sweep"])
+def test_a_request_that_fits_for_sgd_is_refused_for_adam_naming_what_to_reduce(kind):
+    sgd = budget.Request(kind, 2, 3, 2, "softmax", 1, 50_000, 9 if kind == "sweep" else 1)
+    adam = replace(sgd, optimizer="adam")
+    ceiling = (budget.estimate_seconds(sgd) + budget.estimate_seconds(adam)) / 2  # between the two
+    assert budget.check(sgd, ceiling=ceiling) <= ceiling
+    with pytest.raises(budget.OverBudgetError) as refused:
+        budget.check(adam, ceiling=ceiling)
+    e = refused.value
+    steps = e.limits["steps"]
+    assert steps < adam.steps and budget.estimate_seconds(replace(adam, steps=steps)) <= ceiling
+    assert budget.estimate_seconds(replace(adam, steps=next_readable(steps))) > ceiling
+    assert f"steps to at most {steps:,}" in e.en
+    assert f"ステップ数を {steps:,} 以下" in e.ja
+
+
+def test_the_rule_sets_the_chunk_of_progress_reports():
+    net, x, d = problem()
+    calls = []
+    dnn.train(net, x, d, 0.01, 20_000, progress=lambda k, n: calls.append(k), optimizer="adam")
+    every = budget.report_every(budget.train_request(net, len(x), 20_000, optimizer="adam"))
+    assert every < budget.report_every(budget.train_request(net, len(x), 20_000))  # a costlier step: fewer a chunk
+    assert calls == list(range(every, 20_001, every))

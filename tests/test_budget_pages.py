@@ -249,3 +249,31 @@ def test_a_closed_session_stops_the_training_at_the_next_chunk(progress_values, 
     assert {n for n, _ in reports} == {0} and max(done for _, done in reports) == 50
     assert not at.get("plotly_chart")  # the script ended there
     assert len(training_ui.RUNS) == 0  # and nothing half-trained was kept
+
+
+# ---------------------------------------------------------------- the update rule counts
+
+
+@pytest.mark.parametrize("lang", [None, "ja"])
+def test_a_link_that_fits_with_sgd_is_refused_with_adam(monkeypatch, lang):
+    sgd = dnn.seed_scenario().replace(steps=50_000)
+    adam = sgd.replace(optimizer="adam")
+    costs = [
+        budget.estimate_seconds(budget.train_request(sc.network, 1, sc.steps, optimizer=sc.optimizer))
+        for sc in (sgd, adam)
+    ]
+    set_ceiling(monkeypatch, sum(costs) / 2)  # between SGD's estimate and Adam's
+    calls = []
+    original = dnn.train
+    monkeypatch.setattr(dnn, "train", lambda *a, **k: calls.append(k["optimizer"]) or original(*a, **k))
+    training_ui.RUNS.clear()
+    at = open_page(TRAINING, adam, lang)
+    text = refusal(at)
+    limit = budget.largest_within(budget.train_request(adam.network, 1, adam.steps, optimizer="adam"), "steps")
+    assert (f"ステップ数を {limit:,} 以下" if lang else f"steps to at most {limit:,}") in text
+    assert calls == []
+    assert at.session_state["scenario"].optimizer == "adam"  # the scenario is kept, rule and all
+    assert_scenario_kept(at, adam)
+    # The same link with SGD is within the ceiling: it goes to the trainer
+    at = open_page(TRAINING, sgd, lang)
+    assert not at.exception and not at.error and calls == ["sgd"] and at.get("plotly_chart")

@@ -304,9 +304,145 @@ def test_index_forms_and_bias_sums_hold_for_the_numbers_shown(hidden, output, re
 def test_the_courses_softmax_delta_divides_by_the_batch(output, n):
     """Question 2's table: d_softmax_with_loss is y − d for one sample and (y − d)/N for a batch of N."""
     net, x, d = case("relu", output, n)
-    bx, bd, _ = explain.demo_batch(net, x, d)
+    bx, bd, _ = dnn.claims.demo_batch(net, x, d)
     blocks = explain.q2_blocks(net, x, d, "mean", "en")
     table = [b.body for b in blocks if b.kind == "table"][-1]
     y = outputs(output, act("relu", bx @ net.W1 + net.b1) @ net.W2 + net.b2)
     np.testing.assert_allclose(table.to_numpy(dtype=float)[0], y[0] - bd[0], rtol=1e-7, atol=1e-12)
     np.testing.assert_allclose(table.to_numpy(dtype=float)[1], (y[0] - bd[0]) / len(bx), rtol=1e-7, atol=1e-12)
+
+
+# ---------------------------------------------------------------- the ratios the Backprop screen states, from dnn
+
+
+def delta_by_loop(output: str, u2: np.ndarray, d: np.ndarray) -> np.ndarray:
+    """Each sample's ∂Eₙ/∂u2 by central differences of that sample's exact loss (one row per sample)."""
+    out = np.zeros_like(u2)
+    h = 1e-6
+    for i, k in np.ndindex(u2.shape):
+        up, down = u2.copy(), u2.copy()
+        up[i, k] += h
+        down[i, k] -= h
+        out[i, k] = (sample_loss(output, up, d)[i] - sample_loss(output, down, d)[i]) / (2 * h)
+    return out
+
+
+@pytest.mark.parametrize(("hidden", "output", "reduction", "n"), GRID)
+def test_actual_over_predicted_is_the_ratio_of_the_two_changes(hidden, output, reduction, n):
+    """One step's actual ÷ predicted ΔE, both recomputed here (finite differences and the reported loss)."""
+    net, x, d = case(hidden, output, n)
+    lr = 1e-2
+    g = dnn.backward(net, x, d, reduction=reduction)
+    step = dnn.step_report(net, x, d, g, lr)
+    grad_mean = finite_differences(net.params(), hidden, output, x, d, "mean")
+    grad_used = finite_differences(net.params(), hidden, output, x, d, reduction)
+    predicted = -lr * sum(float(np.sum(grad_mean[k] * grad_used[k])) for k in grad_mean)
+    guard = 0.0 if output == "identity" else 1e-7
+    after = {k: v - lr * grad_used[k] for k, v in net.params().items()}
+
+    def reported(p: dict) -> float:
+        return float(sample_loss(output, act(hidden, x @ p["W1"] + p["b1"]) @ p["W2"] + p["b2"], d, guard).mean())
+
+    actual = reported(after) - reported(net.params())
+    assert step.actual_over_predicted == pytest.approx(actual / predicted, rel=1e-4)
+    caption = " ".join(b.body for b in explain.sgd_blocks(net, g, step, lr, reduction, "en") if b.kind == "caption")
+    assert f"{explain.num(step.actual_over_predicted, 3)} × the prediction" in caption
+
+
+def test_actual_over_predicted_is_nan_without_a_prediction():
+    """At a minimum the prediction is 0: no ratio (the screen then says nothing about it)."""
+    net, x, d = case("relu", "identity", 1)
+    still = dnn.step_report(net, x, d, dnn.backward(net, x, d), 0.0)
+    assert still.predicted == 0 and np.isnan(still.actual_over_predicted)
+
+
+@pytest.mark.parametrize(("hidden", "output", "reduction", "n"), GRID)
+def test_delta_row_sums_are_the_bias_gradients(hidden, output, reduction, n):
+    """Question 4: Σₙ δ over the samples, summed here in a loop, is ∂E/∂b by finite differences."""
+    net, x, d = case(hidden, output, n)
+    g = dnn.backward(net, x, d, reduction=reduction)
+    sum2, sum1 = claims.delta_row_sums(g)
+    loop2, loop1 = np.zeros(net.n_out), np.zeros(net.n_hidden)
+    for m in range(n):
+        loop2 += g.delta2[m]
+        loop1 += g.delta1[m]
+    np.testing.assert_allclose(sum2, loop2, rtol=1e-15)
+    np.testing.assert_allclose(sum1, loop1, rtol=1e-15)
+    fd = finite_differences(net.params(), hidden, output, x, d, reduction)
+    np.testing.assert_allclose(sum2, fd["b2"], rtol=1e-5, atol=1e-9)
+    np.testing.assert_allclose(sum1, fd["b1"], rtol=1e-5, atol=1e-9)
+
+
+@pytest.mark.parametrize(("hidden", "output", "reduction", "n"), GRID)
+def test_batch_deltas_sum_each_samples_own_delta(hidden, output, reduction, n):
+    """Question 2: each row is one sample's ∂Eₙ/∂u2 (finite differences), the total their sum, the mean ÷ N; the
+    total is ∂E_sum/∂b2 and the mean ∂E/∂b2 (finite differences of the summed and the mean loss)."""
+    net, x, d = case(hidden, output, n)
+    bx, bd, added = claims.demo_batch(net, x, d)
+    assert added == (n == 1) and len(bx) >= 2
+    deltas = claims.batch_deltas(net, bx, bd)
+    u2 = act(hidden, bx @ net.W1 + net.b1) @ net.W2 + net.b2
+    np.testing.assert_allclose(deltas.per_sample, delta_by_loop(output, u2, bd), rtol=1e-5, atol=1e-9)
+    total = np.zeros(net.n_out)
+    for row in deltas.per_sample:
+        total += row
+    np.testing.assert_allclose(deltas.total, total, rtol=1e-14)
+    np.testing.assert_allclose(deltas.mean, total / len(bx), rtol=1e-14)
+    for kind, expected in (("sum", deltas.total), ("mean", deltas.mean)):
+        fd = finite_differences(net.params(), hidden, output, bx, bd, kind)
+        np.testing.assert_allclose(expected, fd["b2"], rtol=1e-5, atol=1e-9)
+    table = next(b.body for b in explain.q2_blocks(net, x, d, reduction, "en") if b.kind == "table")
+    np.testing.assert_allclose(table.to_numpy(dtype=float)[-1], total / len(bx), rtol=1e-7, atol=1e-12)
+
+
+@pytest.mark.parametrize(("hidden", "output", "reduction", "n"), GRID)
+def test_notebook_derivative_at_z1_against_finite_differences(hidden, output, reduction, n):
+    """Question 3: f′ at u1 and at z1 = f(u1) by central differences of f, and σ′ at u1 and at σ(u1)."""
+    net, x, _ = case(hidden, output, n)
+    u1 = (x @ net.W1 + net.b1)[0]
+    z1 = act(hidden, u1[None])[0]
+    h = 1e-6
+
+    def slope(name: str, at: np.ndarray) -> np.ndarray:
+        return (act(name, (at + h)[None])[0] - act(name, (at - h)[None])[0]) / (2 * h)
+
+    nd = claims.notebook_derivative(hidden, u1)
+    np.testing.assert_allclose(nd.at_u, slope(hidden, u1), atol=1e-8)
+    np.testing.assert_allclose(nd.at_z, slope(hidden, z1), atol=1e-8)
+    np.testing.assert_allclose(nd.at_u, dnn.backward(net, x, D[n], reduction=reduction).dz1_du1[0], rtol=1e-15)
+    assert nd.equal == bool(np.allclose(slope(hidden, u1), slope(hidden, z1), atol=1e-8))
+    assert nd.equal == (hidden in ("relu", "identity"))  # u1 = [1.1, 2.2, 3.3] > 0 here: z1 = u1 for ReLU
+    np.testing.assert_allclose(nd.sigmoid_at_u, slope("sigmoid", u1), atol=1e-8)
+    np.testing.assert_allclose(nd.sigmoid_at_z, slope("sigmoid", act("sigmoid", u1[None])[0]), atol=1e-8)
+    text = " ".join(
+        b.body
+        for b in explain.q3_blocks(net, x, dnn.forward(net, x), dnn.backward(net, x, D[n]), "en")
+        if isinstance(b.body, str)
+    )
+    assert ("gives the same numbers" in text) == nd.equal
+
+
+@pytest.mark.parametrize(("hidden", "output", "reduction", "n"), GRID)
+def test_output_delta_ways_long_way_and_shortcut(hidden, output, reduction, n):
+    """Question 1's table for sample #1 of each scenario: the long way ∂E/∂y·∂y/∂u2 and the shortcut y − d both
+    equal that sample's delta by finite differences; the difference row is their rounding; and the sample's row of
+    backprop's δ2 is that delta (÷ N for the mean)."""
+    net, x, d = case(hidden, output, n)
+    u2 = act(hidden, x @ net.W1 + net.b1) @ net.W2 + net.b2
+    y = outputs(output, u2)
+    fd = delta_by_loop(output, u2, d)
+    ways = claims.output_delta_ways(output, y[0], d[0])
+    for row in (ways.chain, ways.shortcut, ways.registered):
+        np.testing.assert_allclose(row, fd[0], atol=1e-7)
+    assert np.all(np.abs(ways.difference) < 1e-12) and not ways.long_way_overflows
+    shown = dnn.backward(net, x, d, reduction=reduction).delta2[0]
+    np.testing.assert_allclose(shown * (n if reduction == "mean" else 1), ways.registered, rtol=1e-12)
+    overflowing = claims.output_delta_ways(output, np.array([0.0, 1.0]), np.array([1.0, 0.0]))
+    assert overflowing.long_way_overflows == (output != "identity")
+
+
+def test_near_relu_kink():
+    """Within 1e-4 of ReLU's kink a nudge of h = 1e-5 crosses it; other activations have no kink."""
+    assert claims.near_relu_kink("relu", np.array([[0.5, 5e-5]]))
+    assert not claims.near_relu_kink("relu", np.array([[0.5, 2e-4]]))
+    assert not claims.near_relu_kink("tanh", np.array([[0.0]]))

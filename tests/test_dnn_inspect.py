@@ -109,6 +109,17 @@ def test_a_run_with_no_finite_step_has_no_probes_and_no_lowest_loss():
     assert dnn.lowest_loss(h.loss) is None
 
 
+def test_loss_change_of_the_notebooks_one_step_is_after_minus_before():
+    """Training's "E after step k" delta: the notebook's one SGD step, its losses computed by hand in plain numpy."""
+    from tests import notebook
+
+    sc = dnn.seed_scenario()
+    h = dnn.train(sc.network, sc.x, sc.d, lr=notebook.LR, steps=1, reduction="sum")
+    before, after = notebook.losses_by_hand()
+    assert dnn.loss_change(h.loss) == pytest.approx(after - before, rel=1e-9)
+    assert dnn.loss_change(np.array([2.0, 5.0, 1.5])) == -0.5  # the last step's against step 0, not the lowest
+
+
 def test_lowest_loss_skips_what_is_not_finite():
     low = dnn.lowest_loss(np.array([3.0, 1.0, 2.0, 1.0, np.nan]))
     assert (low.step, low.loss) == (1, 1.0)

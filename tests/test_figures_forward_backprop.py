@@ -259,7 +259,7 @@ def test_q1_softmax_jacobian_and_overflow_warning() -> None:
 
 
 def test_q2_sums_each_samples_delta_over_axis_0(seed: dnn.Scenario) -> None:
-    bx, bd, added = explain.demo_batch(seed.network, seed.x, seed.d)
+    bx, bd, added = dnn.claims.demo_batch(seed.network, seed.x, seed.d)
     assert added and bx.tolist() == [[1.0, 5.0], [2.0, -1.0]] and bd.tolist() == [[0, 1], [1, 0]]
     table = next(b.body for b in explain.q2_blocks(seed.network, seed.x, seed.d, "mean", "en") if b.kind == "table")
     rows = table.to_numpy(dtype=float)
@@ -268,7 +268,7 @@ def test_q2_sums_each_samples_delta_over_axis_0(seed: dnn.Scenario) -> None:
     np.testing.assert_allclose(rows[0], NB_DELTA2[0], atol=5e-9)
     assert not any("on this screen" in r for r in table.index)  # a demo batch is not the screen's
     two = presets.two_samples()
-    assert explain.demo_batch(two.network, two.x, two.d)[2] is False  # the scenario's own samples
+    assert dnn.claims.demo_batch(two.network, two.x, two.d)[2] is False  # the scenario's own samples
 
 
 def test_q3_factors_multiply_to_delta1(seed: dnn.Scenario) -> None:

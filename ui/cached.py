@@ -14,7 +14,16 @@ import streamlit as st
 
 import dnn
 
+from . import fair_share, memory
+
 V = TypeVar("V")
+
+# Once per server process, at the first page's import: a shorter switch interval, so that the server's event loop
+# and short reruns get the interpreter soon beside long work (``ui.fair_share``); fewer malloc arenas, and the
+# janitor that drops expired closed sessions and returns freed memory to the system (``ui.memory``).
+fair_share.share_the_interpreter()
+memory.limit_arenas()
+memory.start_janitor()
 
 
 def nbytes(obj: Any) -> int:

@@ -20,7 +20,7 @@ import pandas as pd
 import dnn
 
 from .heatmaps import MAX_SAMPLE_ROWS, num, unit_names
-from .i18n import activation_label, pick
+from .i18n import activation_label, output_label, pick
 from .tex import CHAR_PX, MAX_TEX_ROWS, SGD_COLS, Tex, equation, mat, sym, tex_matrix, tex_num
 
 BlockKind = Literal["markdown", "latex", "table", "caption", "metrics", "success", "info", "warning", "error"]
@@ -70,28 +70,54 @@ class Step:
     notes: tuple[str, ...] = field(default_factory=tuple)
 
 
-HIDDEN_TEX: dict[str, str] = {
-    "relu": r"z_1 = \mathrm{ReLU}(u_1) = \max(0,\, u_1)",
-    "sigmoid": r"z_1 = \sigma(u_1) = \frac{1}{1 + e^{-u_1}}",
-    "tanh": r"z_1 = \tanh(u_1)",
-    "identity": r"z_1 = u_1",
-}
-OUTPUT_TEX: dict[str, str] = {
-    "softmax": r"y_k = \mathrm{softmax}(u_2)_k = \frac{e^{u_{2,k}}}{\sum_j e^{u_{2,j}}}",
-    "sigmoid": r"y = \sigma(u_2) = \frac{1}{1 + e^{-u_2}}",
-    "identity": r"y = u_2",
-}
-LOSS_TEX: dict[str, str] = {
-    "softmax": r"E = -\frac{1}{N}\sum_{n}\sum_{k} d_{nk}\,\log\left(y_{nk} + 10^{-7}\right)",
-    "sigmoid": r"E = -\frac{1}{N}\sum_{n}\sum_{k}\left[d_{nk}\log\left(y_{nk} + 10^{-7}\right) + (1 - d_{nk})"
-    r"\log\left(1 - y_{nk} + 10^{-7}\right)\right]",
-    "identity": r"E = \frac{1}{N}\sum_{n}\frac{1}{2}\sum_{k}\left(y_{nk} - d_{nk}\right)^2",
-}
+# The loss's name in Japanese by output layer (an entry registered at run time shows its ``loss_name``).
 LOSS_NAMES: dict[str, tuple[str, str]] = {
     "softmax": ("cross-entropy", "交差エントロピー誤差"),
     "sigmoid": ("binary cross-entropy", "2値交差エントロピー誤差"),
     "identity": ("squared error", "二乗誤差"),
 }
+
+
+def _tex_name(name: str) -> str:
+    r"""A registry name as upright TeX text: ``softplus`` → ``\mathrm{softplus}`` (underscores escaped)."""
+    return r"\mathrm{" + name.replace("_", r"\_") + "}"
+
+
+def hidden_tex(hidden: str) -> str:
+    """z1 = f(u1) in TeX: the registry entry's own formula, or f by its name for an entry registered without one."""
+    return dnn.ACTIVATIONS[hidden].tex or rf"z_1 = f(u_1) = {_tex_name(hidden)}(u_1)"
+
+
+def output_tex(output: str) -> str:
+    """y = f(u2) in TeX: the registry entry's own formula, or f by its name."""
+    return dnn.OUTPUT_LAYERS[output].tex or rf"y = f(u_2) = {_tex_name(output)}(u_2)"
+
+
+def loss_formula_tex(output: str) -> str:
+    """The loss E over the N samples in TeX: the registry entry's own formula, or the mean of the per-sample losses
+    under the loss's name."""
+    layer = dnn.OUTPUT_LAYERS[output]
+    name = layer.loss_name.replace("_", r"\_")
+    return layer.loss_tex or rf"E = \frac{{1}}{{N}}\sum_{{n}} \text{{{name}}}(d_n,\, y_n)"
+
+
+def loss_name(output: str) -> tuple[str, str]:
+    """The loss's name in English and Japanese (the registry's ``loss_name`` for an entry without a translation)."""
+    name = dnn.OUTPUT_LAYERS[output].loss_name
+    return LOSS_NAMES.get(output, (name, name))
+
+
+def hidden_note(hidden: str, lang: str) -> tuple[str, ...]:
+    """For an activation registered without a formula: that f and its derivative f′ are its registered ones."""
+    if dnn.ACTIVATIONS[hidden].tex is not None:
+        return ()
+    return (
+        pick(
+            lang,
+            f"f is the activation {hidden} as registered; backprop uses f′, the derivative registered with it.",
+            f"f は登録された活性化関数 {hidden} です。誤差逆伝播では、それとともに登録された微分 f′ を使います。",
+        ),
+    )
 
 
 def rows_note(n: int, lang: str) -> str:
@@ -108,7 +134,7 @@ def rows_note(n: int, lang: str) -> str:
 
 def _loss_numbers(net: dnn.Network, y: np.ndarray, d: np.ndarray, e: float) -> str:
     """The loss formula with the numbers of one sample written out, or the per-sample losses averaged."""
-    if len(y) == 1 and y.shape[1] <= 4:
+    if len(y) == 1 and y.shape[1] <= 4 and net.output in LOSS_NAMES:  # a built-in loss, written term by term
         terms = []
         for k in range(y.shape[1]):
             yk, dk = tex_num(y[0, k]), tex_num(d[0, k])
@@ -164,9 +190,9 @@ def forward_steps(net: dnn.Network, x: np.ndarray, d: np.ndarray, fwd: dnn.Forwa
                 f"2. Hidden output z1 = f(u1), f = {activation_label(net.hidden, lang)}",
                 f"2. 中間層出力 z1 = f(u1)（f = {activation_label(net.hidden, lang)}）",
             ),
-            HIDDEN_TEX[net.hidden],
+            hidden_tex(net.hidden),
             "z_1 = " + tex_matrix(fwd.z1),
-            _hidden_notes(net, fwd, lang),
+            hidden_note(net.hidden, lang) + _hidden_notes(net, fwd, lang),
         ),
         Step(
             pick(lang, "3. Total input of the output layer u2", "3. 出力層の総入力 u2（総入力2）"),
@@ -183,17 +209,17 @@ def forward_steps(net: dnn.Network, x: np.ndarray, d: np.ndarray, fwd: dnn.Forwa
         ),
         Step(
             pick(lang, f"4. Output y ({net.output})", f"4. 出力 y（{activation_label(net.output, lang)}）"),
-            OUTPUT_TEX[net.output],
+            output_tex(net.output),
             "y = " + tex_matrix(fwd.y),
             _output_notes(net, fwd, lang),
         ),
         Step(
             pick(
                 lang,
-                f"5. Loss E ({LOSS_NAMES[net.output][0]}) against the target d",
-                f"5. 誤差 E（{LOSS_NAMES[net.output][1]}）: 目標出力 d との比較",
+                f"5. Loss E ({loss_name(net.output)[0]}) against the target d",
+                f"5. 誤差 E（{loss_name(net.output)[1]}）: 目標出力 d との比較",
             ),
-            LOSS_TEX[net.output] + r",\qquad d = " + tex_matrix(d),
+            loss_formula_tex(net.output) + r",\qquad d = " + tex_matrix(d),
             _loss_numbers(net, fwd.y, d, e),
             (_loss_note(net, e, n, lang),),
         ),
@@ -224,6 +250,15 @@ def _loss_note(net: dnn.Network, e: float, n: int, lang: str) -> str:
             f"course's cross-entropy it adds 1e-7 inside each log, so that log(0) never happens: {value}.{mean}",
             "出力がシグモイド関数のときの誤差は 2値交差エントロピー誤差で、各出力を「はい／いいえ」の確率とみなします。"
             f"講座の交差エントロピー誤差と同じく、log(0) を避けるために各 log の中に 1e-7 を足します: {value}。{mean}",
+        )
+    if net.output not in LOSS_NAMES:  # an output layer registered at run time
+        name = dnn.OUTPUT_LAYERS[net.output].loss_name
+        return pick(
+            lang,
+            f"The output layer {net.output} is paired with its registered loss ({name}), averaged over the samples: "
+            f"{value}.{mean}",
+            f"出力層「{net.output}」は登録された誤差関数（{name}）と組み合わされ、サンプルについて平均します: "
+            f"{value}。{mean}",
         )
     return pick(
         lang,
@@ -386,12 +421,13 @@ DE_DU = sym(r"\frac{\partial E}{\partial u_2}", 3)
 def q1_blocks(net: dnn.Network, fwd: dnn.Forward, d: np.ndarray, reduction: str, lang: str) -> list[Block]:
     """Question 1 answered with the numbers of sample #1: the chain through the output's Jacobian equals y − d."""
     d = np.atleast_2d(d)
-    y0, d0 = fwd.y[0], d[0]
-    dE_dy, J, chain = dnn.output_chain(net.output, y0, d0)
-    shortcut = y0 - d0
-    cols = unit_names("y", len(y0))
+    ways = dnn.claims.output_delta_ways(net.output, fwd.y[0], d[0])
+    dE_dy, J, chain, shortcut = ways.dE_dy, ways.jacobian, ways.chain, ways.shortcut
+    cols = unit_names("y", net.n_out)
     n = len(d)
     which = pick(lang, " (sample #1)", "（サンプル #1）") if n > 1 else ""
+    if chain is None:  # an output layer registered at run time: its own delta, no long way written out here
+        return _registered_delta_blocks(net, ways, which, lang)
     why = {
         "softmax": pick(
             lang,
@@ -492,13 +528,13 @@ def q1_blocks(net: dnn.Network, fwd: dnn.Forward, d: np.ndarray, reduction: str,
                 {
                     pick(lang, "long way ∂E/∂y · ∂y/∂u2", "遠回り ∂E/∂y · ∂y/∂u2"): chain,
                     pick(lang, "shortcut y − d", "近道 y − d"): shortcut,
-                    pick(lang, "difference (rounding)", "差（丸め誤差）"): chain - shortcut,
+                    pick(lang, "difference (rounding)", "差（丸め誤差）"): ways.difference,
                 },
                 cols,
             ),
         )
     )
-    if not np.all(np.isfinite(chain)) and np.all(np.isfinite(y0)):  # (a y that is not finite: the screen says so)
+    if ways.long_way_overflows and np.all(np.isfinite(fwd.y[0])):  # (a y that is not finite: the screen says so)
         blocks.append(
             Block(
                 "warning",
@@ -527,28 +563,39 @@ def q1_blocks(net: dnn.Network, fwd: dnn.Forward, d: np.ndarray, reduction: str,
     return blocks
 
 
+def _registered_delta_blocks(net: dnn.Network, ways: dnn.claims.OutputDeltaWays, which: str, lang: str) -> list[Block]:
+    """Question 1 for an output layer registered at run time: backprop uses the delta registered with it, shown
+    next to the notebook's y − d."""
+    name = output_label(net.output, lang)
+    return [
+        Block(
+            "markdown",
+            pick(
+                lang,
+                "The notebook writes `delta2 = functions.d_sigmoid_with_loss(d, y)`, which returns **y − d**: the "
+                "output delta of softmax, sigmoid and identity, each with its loss. This scenario's output layer, "
+                f"{name}, was registered with its own delta, and backprop uses that one. With the current "
+                f"numbers{which}:",
+                "ノートブックは `delta2 = functions.d_sigmoid_with_loss(d, y)` と書いていて、これは **y − d** を"
+                "返します。y − d は softmax、シグモイド関数、恒等関数（それぞれの誤差関数と組み合わせたとき）の"
+                f"出力層のデルタです。このシナリオの出力層「{name}」は独自のデルタとともに登録されていて、"
+                f"誤差逆伝播はそれを使います。いまの数値で{which}:",
+            ),
+        ),
+        Block(
+            "table",
+            _table(
+                {
+                    pick(lang, f"δ2 of {name}", f"{name} の δ2"): ways.registered,
+                    "y − d": ways.shortcut,
+                },
+                unit_names("y", net.n_out),
+            ),
+        ),
+    ]
+
+
 # ---------------------------------------------------------------- question 2: why the bias gradient sums
-
-
-DEMO_X = (2.0, -1.0)  # the second sample added when the scenario has only one
-
-
-def demo_batch(net: dnn.Network, x: np.ndarray, d: np.ndarray) -> tuple[np.ndarray, np.ndarray, bool]:
-    """At least two samples for showing the sum over the batch axis: the scenario's own if it has two or more,
-    else its sample plus x = [2, −1, …] with the other class as the target (identity output: the first target
-    swapped). Returns (x, d, added)."""
-    x, d = np.atleast_2d(x), np.atleast_2d(d)
-    if len(x) >= 2:
-        return x, d, False
-    x2 = np.resize(np.array(DEMO_X), net.n_in)
-    if net.output == "softmax":
-        d2 = np.zeros(net.n_out)
-        d2[(int(np.argmax(d[0])) + 1) % net.n_out] = 1.0
-    elif net.output == "sigmoid":
-        d2 = 1.0 - d[0]  # the opposite target: for 0/1 targets, the other class
-    else:
-        d2 = d[0][::-1].copy()  # identity: the first target with its outputs swapped
-    return np.vstack([x, x2]), np.vstack([d, d2]), True
 
 
 def q2_title(lang: str) -> str:
@@ -563,37 +610,38 @@ def q2_title(lang: str) -> str:
 def q2_blocks(net: dnn.Network, x: np.ndarray, d: np.ndarray, reduction: str, lang: str) -> list[Block]:
     """Question 2: each sample's y − d, their sum over axis 0 and the mean, for two or more samples; then the
     course's own softmax delta ``d_softmax_with_loss`` = (y − d)/batch_size, which ties questions 1 and 2."""
-    bx, bd, added = demo_batch(net, x, d)
+    bx, bd, added = dnn.claims.demo_batch(net, x, d)
     n = len(bx)
-    per_sample = dnn.backward(net, bx, bd, reduction="sum").delta2  # row n = y_n − d_n, sample n's own delta
-    total = np.sum(per_sample, axis=0)
+    deltas = dnn.claims.batch_deltas(net, bx, bd)  # row n = y_n − d_n, sample n's own delta; their sum; ÷ N
     shown = min(n, MAX_SAMPLE_ROWS)
+    # The built-in output layers' delta is y − d; one registered at run time has its own, named δ2.
+    own = "δ2" if dnn.claims.shortcut_condition(net.output) == "registered" else "y − d"
     rows: dict[str, np.ndarray] = {}
     for i in range(shown):
-        label = f"#{i + 1} y − d: x = {_vec_text(bx[i])}, d = {_vec_text(bd[i])}"
+        label = f"#{i + 1} {own}: x = {_vec_text(bx[i])}, d = {_vec_text(bd[i])}"
         if added and i == 1:
             label += pick(lang, " — added for this demo", " — 説明用に追加")  # no "](": st.table reads markdown
-        rows[label] = per_sample[i]
+        rows[label] = deltas.per_sample[i]
     # "in use" marks the row the screen's heatmaps show; a demo batch is not the scenario's, so nothing is in use.
     in_use = "" if added else pick(lang, " ← on this screen", " ← この画面の値")
     sum_label = pick(lang, "sum over axis 0 = ∂E_sum/∂b2", "axis 0 の合計 = ∂E_sum/∂b2")
     mean_label = pick(lang, f"÷ N = {n} → ∂E/∂b2 (mean loss E)", f"÷ N = {n} → ∂E/∂b2（平均の誤差 E）")
-    rows[sum_label + (in_use if reduction == "sum" else "")] = total
-    rows[mean_label + (in_use if reduction == "mean" else "")] = total / n
+    rows[sum_label + (in_use if reduction == "sum" else "")] = deltas.total
+    rows[mean_label + (in_use if reduction == "mean" else "")] = deltas.mean
     intro = pick(
         lang,
         "`delta2` has one row per sample (shape N × outputs); the bias b2 has one value per output. Every sample "
         "pushes on the same b2, so its gradient adds the rows up: `np.sum(delta2, axis=0)` sums over axis 0, the "
         "batch axis. **With one sample** the sum changes nothing but the shape — (1, outputs) becomes (outputs,), "
         "the shape of b2 — so, as the 【コメント】 says, it equals δ2. **With several samples** it adds their "
-        "contributions (each row below is one sample's y − d; the last two rows are the gradient of the summed loss "
+        f"contributions (each row below is one sample's {own}; the last two rows are the gradient of the summed loss "
         "E_sum = Σₙ Eₙ and of the mean loss E):",
         "`delta2` はサンプルごとに 1 行（形は N × 出力数）、バイアス b2 は出力ごとに 1 個の値です。"
         "どのサンプルも同じ b2 を動かそうとするので、その偏微分は行を足し合わせたもの: "
         "`np.sum(delta2, axis=0)` は axis 0（バッチ方向）の合計です。"
         "**サンプルが 1 個なら**合計しても形が「1 × 出力数」から b2 と同じ「出力数」に変わるだけで、"
         "【コメント】のとおり δ2 と同じ値です。**サンプルが複数なら**各サンプルの寄与を足し合わせます"
-        "（下の各行は 1 個のサンプルの y − d、最後の 2 行は合計の誤差 E_sum = Σₙ Eₙ と平均の誤差 E の勾配）:",
+        f"（下の各行は 1 個のサンプルの {own}、最後の 2 行は合計の誤差 E_sum = Σₙ Eₙ と平均の誤差 E の勾配）:",
     )
     blocks = [Block("markdown", intro)]
     if added:
@@ -665,7 +713,20 @@ def _course_softmax_delta_blocks(net: dnn.Network, x: np.ndarray, d: np.ndarray,
         ],
     }
     blocks = [Block("markdown", text), Block("table", _table(rows, unit_names("y", net.n_out)))]
-    if net.output != "softmax":
+    if dnn.claims.shortcut_condition(net.output) == "registered":
+        blocks.append(
+            Block(
+                "caption",
+                pick(
+                    lang,
+                    "The scenario's output is not softmax; the course's function is applied to its y all the same, "
+                    "to show the division by N (its own delta is another: question 1).",
+                    "シナリオの出力は softmax ではありませんが、N で割る様子を見るために講座の関数をその y に"
+                    "使っています（この出力層のデルタは別のものです: 1 つ目の疑問）。",
+                ),
+            )
+        )
+    elif net.output != "softmax":
         blocks.append(
             Block(
                 "caption",
@@ -745,10 +806,9 @@ def q3_blocks(
         ),
         *transpose_blocks(net, x, fwd, g, lang, loss),
     ]
-    act = dnn.ACTIVATIONS[net.hidden]
-    at_z = act.df(fwd.z1[0])
-    at_u = g.dz1_du1[0]
-    if np.array_equal(at_z, at_u):
+    derivative = dnn.claims.notebook_derivative(net.hidden, fwd.u1[0])
+    at_z, at_u = derivative.at_z, derivative.at_u
+    if derivative.equal:
         text = pick(
             lang,
             f"The notebook passes z1, not u1, to the derivative (`functions.d_relu(z1)`). For {hidden} that gives "
@@ -769,8 +829,7 @@ def q3_blocks(
         )
     blocks.append(Block("markdown", text))
     if net.hidden in ("relu", "identity"):
-        sig_u = dnn.d_sigmoid(fwd.u1[0])
-        sig_z = dnn.d_sigmoid(dnn.sigmoid(fwd.u1[0]))
+        sig_u, sig_z = derivative.sigmoid_at_u, derivative.sigmoid_at_z
         blocks.append(
             Block(
                 "caption",
@@ -862,8 +921,7 @@ def q4_blocks(g: dnn.Gradients, lang: str, loss: str = "E") -> list[Block]:
     """Question 4: ∂E/∂b2 next to δ2 and ∂E/∂b1 next to δ1 (for several samples: next to the sum of the rows).
     ``loss`` names the loss differentiated ("E" or "E_sum")."""
     n = len(g.delta2)
-    d2 = g.delta2[0] if n == 1 else np.sum(g.delta2, axis=0)
-    d1 = g.delta1[0] if n == 1 else np.sum(g.delta1, axis=0)
+    d2, d1 = dnn.claims.delta_row_sums(g)  # for one sample, its one row
     tag = "" if n == 1 else pick(lang, " summed over samples", "（サンプルの合計）")
     blocks = [
         Block(
@@ -1030,7 +1088,7 @@ def gradient_check_verdict(max_rel: float, u1: np.ndarray, lang: str, hidden: st
                 f"誤差逆伝播と数値微分は一致しています: 相対誤差の最大値 {r}（{tol} 以下）。",
             ),
         )
-    kink = hidden == "relu" and bool(np.any(np.abs(u1) < 1e-4))
+    kink = dnn.claims.near_relu_kink(hidden, u1)
     reason = (
         pick(
             lang,
@@ -1144,7 +1202,7 @@ def sgd_blocks(
             lang,
         )
     )
-    ratio = step.actual / step.predicted if step.predicted != 0 else float("nan")
+    ratio = step.actual_over_predicted
     if np.isfinite(ratio):
         blocks.append(
             Block(

@@ -8,6 +8,7 @@ import streamlit as st
 
 import dnn
 
+from . import state, teacher_view
 from .explain import Block
 from .i18n import pick
 
@@ -53,3 +54,13 @@ def notebook_printout_toggle(sc: dnn.Scenario, key: str, lang: str) -> None:
                     f"（シナリオの更新則 {rule} のものではありません）。",
                 )
             )
+
+
+def printout(sc: dnn.Scenario, key: str, lang: str) -> None:
+    """The section with the notebook's own printout for ``sc`` behind a toggle keyed ``key`` (a lesson's link opens
+    it; a teacher can hide it)."""
+    if state.is_hidden("printout"):
+        return
+    if teacher_view.requested_panel() == "printout":
+        state.set_widget_value(key, True, keep_existing=True)
+    notebook_printout_toggle(sc, key, lang)

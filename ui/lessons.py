@@ -18,7 +18,7 @@ import streamlit as st
 import dnn
 
 from . import presets, state, teacher_view
-from .i18n import current_lang, pick, tr
+from .i18n import pick, tr
 from .pages_nav import PAGES, NavEntry
 
 
@@ -246,10 +246,12 @@ def _quiz(lesson: Lesson) -> None:
     st.switch_page(_entry("quiz").path)
 
 
-def draw() -> None:
-    """The six lessons, one bordered block each."""
-    lang = current_lang()
-    reduction = state.reduction()
+# ---------------------------------------------------------------- the screen's sections, top to bottom
+# ``pages/7_Lessons.py`` calls them in this order (docs/design.md, "The shape of a screen").
+
+
+def intro() -> None:
+    """What the lessons are, and that a teacher's locks keep the screens on the teacher's numbers."""
     st.caption(
         tr(
             "Six short steps through the course notebook. Each one names its scenario, says what to look at with "
@@ -268,19 +270,23 @@ def draw() -> None:
             ),
             icon=":material/lock:",
         )
-    for i, lesson in enumerate(LESSONS, start=1):
-        with st.container(border=True, key=f"lesson_{lesson.key}"):
-            st.subheader(f"{i}. {pick(lang, lesson.en, lesson.ja)}")
-            st.caption(pick(lang, f"Scenario: {lesson.scenario_en}", f"シナリオ: {lesson.scenario_ja}"))
-            st.markdown(f"**{tr('What to look at', '見るところ')}** — {look(lesson, reduction, lang)}")
-            st.markdown(f"**{tr('Question', '問題')}** — {pick(lang, lesson.question_en, lesson.question_ja)}")
-            cols = st.columns(2)
-            entry = _entry(lesson.screen)
-            if not state.is_hidden(lesson.screen):
-                label = pick(lang, f"Open {entry.en}", f"{entry.ja}の画面を開く")
-                if cols[0].button(label, icon=entry.icon, key=f"lesson_{lesson.key}_open", width="stretch"):
-                    _open(lesson)
-            if not state.is_hidden("quiz"):
-                label = tr("Answer it in the quiz", "クイズで答える")
-                if cols[1].button(label, icon=":material/quiz:", key=f"lesson_{lesson.key}_quiz", width="stretch"):
-                    _quiz(lesson)
+
+
+def lesson_block(i: int, lesson: Lesson, what_to_look_at: str, lang: str) -> None:
+    """Lesson ``i`` in a bordered block: its scenario, what to look at (``look``'s words around its numbers), its
+    question, and buttons that open its screen and the quiz."""
+    with st.container(border=True, key=f"lesson_{lesson.key}"):
+        st.subheader(f"{i}. {pick(lang, lesson.en, lesson.ja)}")
+        st.caption(pick(lang, f"Scenario: {lesson.scenario_en}", f"シナリオ: {lesson.scenario_ja}"))
+        st.markdown(f"**{tr('What to look at', '見るところ')}** — {what_to_look_at}")
+        st.markdown(f"**{tr('Question', '問題')}** — {pick(lang, lesson.question_en, lesson.question_ja)}")
+        cols = st.columns(2)
+        entry = _entry(lesson.screen)
+        if not state.is_hidden(lesson.screen):
+            label = pick(lang, f"Open {entry.en}", f"{entry.ja}の画面を開く")
+            if cols[0].button(label, icon=entry.icon, key=f"lesson_{lesson.key}_open", width="stretch"):
+                _open(lesson)
+        if not state.is_hidden("quiz"):
+            label = tr("Answer it in the quiz", "クイズで答える")
+            if cols[1].button(label, icon=":material/quiz:", key=f"lesson_{lesson.key}_quiz", width="stretch"):
+                _quiz(lesson)

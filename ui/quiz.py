@@ -22,7 +22,7 @@ from dnn import quiz
 from . import codec, not_finite, optimizer_controls, quiz_link, quiz_sheet, state
 from .editors import kept_whole_number, whole_number_input, whole_or_refused
 from .heatmaps import MAX_SAMPLE_ROWS
-from .i18n import OUTPUT_LABELS, activation_label, current_lang, ja_join, pick, tr
+from .i18n import OUTPUT_LABELS, activation_label, ja_join, pick, tr
 
 COLS_PER_ROW = 6  # inputs side by side; a wider grid continues on the next line
 _W_PICK = "w_quiz_pick"
@@ -253,7 +253,7 @@ def _value_tables(names: list[str], values: dict[str, np.ndarray], lang: str) ->
             _rows_note(len(rows))
 
 
-def _header(progress: QuizProgress, lang: str) -> st.delta_generator.DeltaGenerator:
+def header(progress: QuizProgress, lang: str) -> st.delta_generator.DeltaGenerator:
     """The choice of the value to compute, and a slot for the score (filled once this run's Check is counted)."""
     left, mid = st.columns([5, 2], vertical_alignment="bottom")
     reduction, n = state.reduction(), len(state.scenario().x)  # the gradients' names: E or E_sum
@@ -344,23 +344,26 @@ def _overflow_text(step: dnn.StepReport, lang: str) -> str:
     )
 
 
-def draw() -> None:
-    """The whole Quiz screen for the current scenario and progress."""
-    lang = current_lang()
-    progress = _progress()
-    sc = state.scenario()
-    reduction = state.reduction()
-    if start := dnn.not_finite_at_start(sc.network, sc.x, sc.d):  # no value to ask: the forward pass overflows
-        st.error(not_finite.start_text(start, lang), icon=":material/error:")
-        return
-    grads = dnn.backward(sc.network, sc.x, sc.d, reduction=reduction)
-    if (step := dnn.step_report(sc.network, sc.x, sc.d, grads, sc.lr)).overflow:  # no parameters after the step
-        st.warning(_overflow_text(step, lang), icon=":material/warning:")
-        return
-    values = quiz.true_values(sc, reduction)
-    name = progress.name
-    q = quiz.QUANTITIES[name]
+def progress() -> QuizProgress:
+    """The learner's progress in the quiz, as kept in ``ui.state`` (a fresh one before the first visit)."""
+    return _progress()
 
+
+# ---------------------------------------------------------------- the screen's sections, top to bottom
+# ``pages/6_Quiz.py`` calls them in this order (docs/design.md, "The shape of a screen").
+
+
+def cannot_ask(start: dnn.NotFinite | None, step: dnn.StepReport | None, lang: str) -> None:
+    """Why there is nothing to ask: the forward pass is not finite (``start``), or the one SGD step whose
+    parameters the quiz asks for overflows (``step``)."""
+    if start:
+        st.error(not_finite.start_text(start, lang), icon=":material/error:")
+    elif step is not None and step.overflow:
+        st.warning(_overflow_text(step, lang), icon=":material/warning:")
+
+
+def intro() -> None:
+    """How the quiz works."""
     st.caption(
         tr(
             "Compute the value by hand, in the notebook's order (a calculator helps for exp and log), type it into "
@@ -369,12 +372,18 @@ def draw() -> None:
             "「ヒント」は式に数値を入れて表示し、「答えを表示」は計算の過程と答えを表示します。",
         )
     )
-    score_slot = _header(progress, lang)
 
+
+def scenario(sc: dnn.Scenario, seed: int | None, reduction: str) -> None:
+    """The scenario the values are computed for: its settings in a line, its arrays as tables."""
     st.subheader(tr("The scenario", "シナリオ"))
-    st.caption(_scenario_line(sc, progress.seed, reduction))
+    st.caption(_scenario_line(sc, seed, reduction))
     _scenario_tables(sc)
 
+
+def earlier_values(name: str, values: dict[str, np.ndarray], lang: str) -> None:
+    """The values before ``name`` in the notebook's order: those it is computed from, and the rest folded away."""
+    q = quiz.QUANTITIES[name]
     earlier = [n for n in quiz.before(name)]
     needed = [n for n in q.needs if n in quiz.QUANTITIES]
     if earlier:
@@ -387,6 +396,14 @@ def draw() -> None:
             with st.expander(tr("Every earlier value", "それ以前のすべての値"), icon=":material/list:"):
                 _value_tables(rest, values, lang)
 
+
+def question(
+    progress: QuizProgress, sc: dnn.Scenario, values: dict[str, np.ndarray], reduction: str, lang: str
+) -> None:
+    """The value asked: its formula, one input per cell, Check / Hint / Show answer / Next, the marks, the hint and
+    the worked answer; the progress (answers, checks, score) is saved."""
+    name = progress.name
+    q = quiz.QUANTITIES[name]
     st.subheader(
         quiz.loss_named(
             tr(f"Compute {q.symbol(lang)}: {q.en}", f"{q.symbol(lang)} を計算: {q.ja}"), reduction, len(sc.x)
@@ -480,8 +497,12 @@ def draw() -> None:
             icon=":material/flag:",
         )
     _save(progress)
+
+
+def score(slot: st.delta_generator.DeltaGenerator, progress: QuizProgress) -> None:
+    """The score so far, in the header's slot (filled after this run's Check is counted)."""
     right_n, total = progress.score()
-    score_slot.metric(
+    slot.metric(
         tr("Score", "得点"),
         f"{right_n} / {total}",
         help=tr(
@@ -492,12 +513,8 @@ def draw() -> None:
         ),
     )
 
-    st.divider()
-    _choose(progress, lang)
-    _worksheet(progress, sc, reduction, lang)
 
-
-def _choose(progress: QuizProgress, lang: str) -> None:
+def choose(progress: QuizProgress, lang: str) -> None:
     with st.expander(tr("Choose what to ask and the scenario", "出題する値とシナリオを選ぶ"), icon=":material/tune:"):
         key = state.translated_key(f"{_W_ASKS}_v{progress.version}")
         reduction, n_samples = state.reduction(), len(state.scenario().x)  # the gradients' names: E or E_sum
@@ -545,7 +562,7 @@ def _choose(progress: QuizProgress, lang: str) -> None:
         )
 
 
-def _worksheet(progress: QuizProgress, sc: dnn.Scenario, reduction: str, lang: str) -> None:
+def worksheet(progress: QuizProgress, sc: dnn.Scenario, reduction: str, lang: str) -> None:
     with st.expander(tr("Worksheet to print", "印刷用の演習シート"), icon=":material/print:"):
         scope_key = state.translated_key(_W_SHEET_SCOPE)
         scope = st.radio(

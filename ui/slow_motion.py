@@ -4,6 +4,9 @@ the phase is kept by ``ui.state``."""
 
 from __future__ import annotations
 
+import threading
+from collections import OrderedDict
+
 import numpy as np
 import plotly.graph_objects as go
 import streamlit as st
@@ -11,7 +14,9 @@ import streamlit as st
 import dnn
 
 from . import state
+from .cached import content_key
 from .figures_network import NEGATIVE, POSITIVE, ZERO, edge_width, network_diagram
+from .figures_play import PrebuiltFigure
 from .i18n import current_lang, ja_join, pick, tr
 
 PHASES: tuple[tuple[str, str], ...] = (
@@ -192,5 +197,30 @@ def slow_motion_section(sc: dnn.Scenario, reduction: str) -> None:
             key=state.translated_key(f"slowmo_sample_{len(sc.x)}"),
         )
     st.caption(phase_text(phase, reduction, len(sc.x), sc.lr, lang, sc.network.output, sc.optimizer))
-    fig = phase_figure(sc.network, sc.x, sc.d, sc.lr, reduction, phase, lang, sample)
+    fig = _drawn_phase(sc.network, sc.x, sc.d, sc.lr, reduction, phase, lang, sample)
     st.plotly_chart(fig, config={"displayModeBar": False}, key="slowmo_diagram")
+
+
+# Phase figures as plotly.js reads them, by everything that changes them: Backprop draws one on every rerun, and
+# building it (30-40 ms of plotly's checks) was a tenth of the screen's server time. ~20 KB each.
+_PHASES_DRAWN: OrderedDict[str, dict] = OrderedDict()
+_PHASES_KEPT = 256
+_phases_lock = threading.Lock()
+
+
+def _drawn_phase(
+    net: dnn.Network, x: np.ndarray, d: np.ndarray, lr: float, reduction: str, phase: int, lang: str, sample: int
+) -> PrebuiltFigure:
+    """``phase_figure``, built once per scenario, phase, language and sample, and handed to Streamlit as is."""
+    key = content_key(net, x, d, lr, reduction, phase, lang, sample)
+    with _phases_lock:
+        drawn = _PHASES_DRAWN.get(key)
+        if drawn is not None:
+            _PHASES_DRAWN.move_to_end(key)
+    if drawn is None:
+        drawn = phase_figure(net, x, d, lr, reduction, phase, lang, sample).to_plotly_json()
+        with _phases_lock:
+            _PHASES_DRAWN[key] = drawn
+            while len(_PHASES_DRAWN) > _PHASES_KEPT:
+                _PHASES_DRAWN.popitem(last=False)
+    return PrebuiltFigure(drawn)

@@ -26,6 +26,7 @@ import streamlit as st
 
 import dnn
 
+from . import fair_share, memory
 from .cached import BytesCache, content_key
 from .i18n import pick, tr
 
@@ -118,7 +119,7 @@ def run_scenario(
     run = RUNS.get(key)
     if run is not None:
         return run
-    request = dnn.budget.train_request(sc.network, len(sc.x), sc.steps, stochastic)
+    request = dnn.budget.train_request(sc.network, len(sc.x), sc.steps, stochastic, sc.optimizer)
     if not within_budget(request, quiet):
         return None
     with progress_bar(request, tr(f"Training {sc.steps:,} steps…", f"{sc.steps:,} ステップ学習しています…")) as report:
@@ -146,35 +147,59 @@ def progress_bar(request: dnn.budget.Request, label: str) -> Iterator[dnn.Progre
     """A ``progress(done, total)`` for ``dnn.train``/``dnn.sweep`` that draws a bar with the steps done and the time
     left, when the request is estimated to take over ``dnn.budget.PROGRESS_SECONDS``; else a spinner and None.
 
+    Long work takes its turn first (``fair_share.LONG_WORK``: one long request of the server at a time; while it
+    waits the page says how many are ahead), and pauses after every chunk (``fair_share.pause_after_chunk``), so
+    that the other sessions' work keeps running beside it.
+
     Each redraw is a Streamlit call, and that is where Streamlit stops a script whose session has rerun or closed:
-    the exception it raises there leaves the training loop between two chunks of steps, and nothing is cached.
+    the exception it raises there leaves the queue, or the training loop between two chunks of steps, and nothing
+    is cached.
     """
     if not dnn.budget.needs_progress(request):
         with st.spinner(label, show_time=True):
             yield None
         return
     slot = st.empty()
-    bar = slot.progress(0.0, text=label)
-    t0 = time.perf_counter()
-    last = [t0]
 
-    def report(done: int, total: int) -> None:
-        now = time.perf_counter()
-        if now - last[0] < PROGRESS_REDRAW or done <= 0:
-            return
-        last[0] = now
-        left = (now - t0) * (total - done) / done
-        left_en, left_ja = ("under a second", "1 秒未満") if left < 1 else (f"about {left:.0f} s", f"約 {left:.0f} 秒")
-        bar.progress(
-            min(done / max(total, 1), 1.0),
-            text=tr(
-                f"{label} {done:,} of {total:,} steps done, {left_en} left",
-                f"{label}（{total:,} ステップ中 {done:,} ステップ済み、残り{left_ja}）",
+    def waiting(ahead: int) -> None:
+        en_what = "computation is" if ahead == 1 else "computations are"
+        slot.info(
+            tr(
+                f"Waiting for the server: {ahead} longer {en_what} ahead of this one. It starts by itself: long "
+                "computations run one at a time, so that the server stays quick for everyone.",
+                f"サーバーの順番待ちです（前に長い計算が {ahead} 件あります）。順番が来ると自動で始まります"
+                "（皆のためにサーバーが速く動くよう、長い計算は 1 件ずつ行います）。",
             ),
+            icon=":material/hourglass_top:",
         )
 
-    yield report
+    with fair_share.LONG_WORK.turn(waiting):
+        bar = slot.progress(0.0, text=label)
+        t0 = time.perf_counter()
+        last = [t0]
+        chunk_start = [t0]
+
+        def report(done: int, total: int) -> None:
+            now = time.perf_counter()
+            fair_share.pause_after_chunk(now - chunk_start[0])
+            if now - last[0] >= PROGRESS_REDRAW and done > 0:
+                last[0] = now
+                left = (now - t0) * (total - done) / done
+                left_en, left_ja = (
+                    ("under a second", "1 秒未満") if left < 1 else (f"about {left:.0f} s", f"約 {left:.0f} 秒")
+                )
+                bar.progress(
+                    min(done / max(total, 1), 1.0),
+                    text=tr(
+                        f"{label} {done:,} of {total:,} steps done, {left_en} left",
+                        f"{label}（{total:,} ステップ中 {done:,} ステップ済み、残り{left_ja}）",
+                    ),
+                )
+            chunk_start[0] = time.perf_counter()
+
+        yield report
     slot.empty()
+    memory.release_free_memory()  # a long run's temporary arrays are free now: give their pages back
 
 
 # ---------------------------------------------------------------- what the output does over the steps
@@ -299,7 +324,7 @@ def sweep_scenario(sc: dnn.Scenario, lrs: np.ndarray, steps: int, reduction: str
     res = SWEEPS.get(key)
     if res is not None:
         return res
-    request = dnn.budget.sweep_request(sc.network, len(sc.x), int(steps), len(lrs))
+    request = dnn.budget.sweep_request(sc.network, len(sc.x), int(steps), len(lrs), sc.optimizer)
     # Fewer learning rates give each run more steps, up to the scenario's (see ``sweep_steps``).
     if not within_budget(request, steps_for_runs=lambda runs: sweep_steps(sc.steps, runs)):
         return None

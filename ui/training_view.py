@@ -1,9 +1,10 @@
 """The Training screen's parts: controls, the run's messages, its charts, the step inspector and the SGD preset.
 
-The page (``pages/3_Training.py``) calls these in order. Values that belong to the scenario (steps, learning rate
-η, the network when the user rewinds or continues from a step) go through ``state.set_scenario`` and so into the
-share link; choices that only change the view (log scale, the data source, the SGD preset's settings) are
-widgets with ``persist_state="session"``, so they survive a visit to another page.
+The page (``pages/3_Training.py``) calls these in order (docs/design.md, "The shape of a screen"). Values that
+belong to the scenario (steps, learning rate η, the network when the user rewinds or continues from a step) go
+through ``state.set_scenario`` and so into the share link; choices that only change the view (log scale, the data
+source, the SGD preset's settings) are widgets with ``persist_state="session"``, so they survive a visit to another
+page.
 """
 
 from __future__ import annotations
@@ -46,6 +47,19 @@ def adopt(sc: dnn.Scenario, stochastic: bool | None = None) -> None:
 
 
 # ---------------------------------------------------------------- controls
+
+
+def intro() -> None:
+    """What the screen does: train the scenario with its update rule, again at every change."""
+    st.caption(
+        tr(
+            "Train the scenario with its update rule (SGD unless another is chosen) for many steps and watch the loss "
+            "E fall. Steps, the learning rate η and the update rule are part of the scenario (and of the share "
+            "link); every change trains again at once.",
+            "シナリオをその更新則（ほかを選ばなければ SGD）で何ステップも学習させ、誤差 E が下がる様子を見ます。"
+            "ステップ数・学習率 η・更新則はシナリオ（共有リンク）の一部で、変えるとすぐに学習し直します。",
+        )
+    )
 
 
 def source_choice() -> str:
@@ -279,7 +293,7 @@ def summary(run: Run) -> None:
     c2.metric(
         tr(f"E after step {h.last_step:,}", f"ステップ {h.last_step:,} の後の誤差 E"),
         f"{last:.6g}",
-        delta=f"{last - first:+.3g}",
+        delta=f"{dnn.loss_change(h.loss):+.3g}",
         delta_color="inverse",  # a falling loss is good news
     )
     c3.metric(

@@ -36,6 +36,26 @@ _HIDDEN: dict[str, tuple[str, str, str]] = {
     "identity": ("identity(u1) = u1", "identity′(u1) = 1", "identity′(u1) = 1（恒等関数）"),
 }
 
+
+def _hidden_words(hidden: str) -> tuple[str, str, str]:
+    """f and f′ as written for ``hidden``; an activation registered at run time is written by its name."""
+    return _HIDDEN.get(
+        hidden,
+        (
+            f"{hidden}(u1)",
+            f"{hidden}′(u1), the derivative registered with it",
+            f"{hidden}′(u1)（ともに登録された微分）",
+        ),
+    )
+
+
+def _output_words(output: str) -> tuple[str, str, str, str]:
+    """y = g(u2), the loss's name (en, ja) and one sample's loss as written; an output layer registered at run time
+    is written by its name and its loss's name."""
+    name = dnn.OUTPUT_LAYERS[output].loss_name
+    return _OUTPUT.get(output, (f"{output}(u2)", name, name, f"{name}(d_n, y_n)"))
+
+
 _OUTPUT: dict[str, tuple[str, str, str, str]] = {
     # name: (y = g(u2) as written, loss name (en), loss name (ja), loss of one sample as written)
     "softmax": (
@@ -139,6 +159,7 @@ class _Step:
     new: dnn.Network
     e_before: float
     e_after: float
+    e_change: float  # e_after − e_before, from dnn.step_report
     loss: str  # "E", or "E_sum" = Σₙ Eₙ when the notebook's sum is taken over N > 1 samples
     rows: list[str]
 
@@ -162,14 +183,16 @@ def worked_example_markdown(sc: dnn.Scenario, reduction: str, lang: str) -> str:
     net, x, d = sc.network, sc.x, sc.d
     g = dnn.backward(net, x, d, reduction="mean" if reduction == "mean" else "sum")
     new = dnn.sgd_step(net, g, sc.lr)
+    report = dnn.step_report(net, x, d, g, sc.lr)  # the same step: the loss before, after, and its change
     step = _Step(
         sc,
         reduction,
         dnn.forward(net, x),
         g,
         new,
-        dnn.loss(net, x, d),
-        dnn.loss(new, x, d),
+        report.loss_before,
+        report.loss_after,
+        report.actual,
         dnn.claims.loss_symbol(reduction, len(x)),
         samples(len(x), lang),
     )
@@ -260,8 +283,8 @@ def _forward(doc: _Doc, s: _Step) -> None:
     net, f, t, x, d = s.net, s.f, doc.t, s.sc.x, s.sc.d
     hs, ys = units("h", net.n_hidden), units("y", net.n_out)
     rows, s1 = s.rows, s.rows[0]
-    hidden_f = _HIDDEN[net.hidden][0]
-    out_f, loss_en, loss_ja, loss_one = _OUTPUT[net.output]
+    hidden_f = _hidden_words(net.hidden)[0]
+    out_f, loss_en, loss_ja, loss_one = _output_words(net.output)
     doc.heading(2, "2. Forward pass", "2. 順伝播")
     doc.matrix(
         t(
@@ -365,11 +388,22 @@ def _backprop(doc: _Doc, s: _Step) -> None:
     net, f, g, t, x, d, n = s.net, s.f, s.g, doc.t, s.sc.x, s.sc.d, s.n
     xs, hs, ys = units("x", net.n_in), units("h", net.n_hidden), units("y", net.n_out)
     rows, s1, e = s.rows, s.rows[0], s.loss
-    _, hidden_df_en, hidden_df_ja = _HIDDEN[net.hidden]
-    _, loss_en, _, _ = _OUTPUT[net.output]
-    why_en, why_ja = _WHY_Y_MINUS_D[net.output]
+    _, hidden_df_en, hidden_df_ja = _hidden_words(net.hidden)
+    _, loss_en, _, _ = _output_words(net.output)
     doc.heading(2, "3. Backprop", "3. 誤差逆伝播")
-    if s.reduction == "mean":
+    if net.output not in _WHY_Y_MINUS_D:  # registered at run time: its own delta, not necessarily y − d
+        divided = s.reduction == "mean" and n > 1
+        formula = "∂E_n/∂u2 / N" if divided else "∂E_n/∂u2"
+        doc.para(
+            f"For {net.output} + {loss_en} the delta of one sample, ∂E_n/∂u2, is the one registered with the output "
+            "layer (it need not be y − d)"
+            + (f"; because E is the mean over the N = {n} samples, δ2 is divided by N." if divided else "."),
+            f"「{output_label(net.output, 'ja')}」の 1 サンプルのデルタ ∂E_n/∂u2 は、出力層とともに登録されたものです"
+            "（y − d とは限りません）"
+            + (f"。E は N = {n} 個のサンプルの平均なので、δ2 を N で割ります。" if divided else "。"),
+        )
+    elif s.reduction == "mean":
+        why_en, why_ja = _WHY_Y_MINUS_D[net.output]
         formula = "(y − d) / N" if n > 1 else "y − d"
         doc.para(
             f"For {net.output} + {loss_en} the delta of one sample is y − d: {why_en}. Because E is the mean over "
@@ -380,6 +414,7 @@ def _backprop(doc: _Doc, s: _Step) -> None:
             + ("（サンプルが 1 個なら y − d のままで、ノートブックと同じです）。" if n == 1 else "。"),
         )
     else:
+        why_en, why_ja = _WHY_Y_MINUS_D[net.output]
         formula = "y − d"
         doc.para(
             f"For {net.output} + {loss_en} the delta of one sample is y − d: {why_en}. The notebook's convention "
@@ -409,10 +444,11 @@ def _backprop(doc: _Doc, s: _Step) -> None:
     )
     div = f" / {n}" if s.reduction == "mean" and n > 1 else ""
     open_, close = ("(", ")") if div else ("", "")
-    doc.para(
-        f"{s1}, y1: δ2 = {open_}{_term(f.y[0, 0])} − {_term(d[0, 0])}{close}{div} = {num(g.delta2[0, 0])}",
-        f"{s1}、y1: δ2 = {open_}{_term(f.y[0, 0])} − {_term(d[0, 0])}{close}{div} = {num(g.delta2[0, 0])}",
-    )
+    if net.output in _WHY_Y_MINUS_D:  # y − d written out (a registered layer's own delta has no such form here)
+        doc.para(
+            f"{s1}, y1: δ2 = {open_}{_term(f.y[0, 0])} − {_term(d[0, 0])}{close}{div} = {num(g.delta2[0, 0])}",
+            f"{s1}、y1: δ2 = {open_}{_term(f.y[0, 0])} − {_term(d[0, 0])}{close}{div} = {num(g.delta2[0, 0])}",
+        )
     doc.matrix(
         t(
             f"**d{e}/dz1 = δ2·W2ᵀ** — the chain rule's first factor: du2/dz1 = W2",
@@ -552,7 +588,7 @@ def _update(doc: _Doc, s: _Step) -> None:
 def _after(doc: _Doc, s: _Step) -> None:
     """5. The loss after the step and its change."""
     doc.heading(2, "5. Loss after the step", "5. 更新後の誤差")
-    change = s.e_after - s.e_before
+    change = s.e_change
     doc.para(
         f"**Loss E after the step** = **{num(s.e_after)}** (before: {num(s.e_before)}, change: {num(change)}).",
         f"**更新後の誤差 E** = **{num(s.e_after)}**（更新前: {num(s.e_before)}、変化: {num(change)}）。",

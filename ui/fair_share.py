@@ -1,0 +1,124 @@
+"""A fair share of one server process for long work: one long request at a time, and that one never holding the
+interpreter for more than half of the time.
+
+Every session of a Streamlit process runs its script in a thread of the same Python interpreter, and numpy's calls on
+this app's small arrays hold the interpreter's lock (the GIL) for their whole length. One request at the budget's
+ceiling (``dnn.budget.CEILING_SECONDS``, about 20 s of work) used to take that lock for minutes of wall time while
+40 learners' page loads and reruns waited behind it (``benchmarks/RESULTS.md``). Two rules, both for *long* work
+only (estimated over ``dnn.budget.PROGRESS_SECONDS``, the work that already runs in chunks with a progress bar):
+
+- **Turns** (``LONG_WORK``): at most ``slots`` long requests of the whole process run at once; the others wait in
+  order of arrival, and the waiting page says how many are ahead. Short work (a rerun, the default screens) never
+  waits.
+- **Pauses** (``pause_after_chunk``): between two chunks, long work sleeps as long as the chunk took, so it holds
+  the interpreter at most about half of the time and the other sessions' work runs in the other half. (A thread
+  switch alone, ``time.sleep(0)``, is not enough: the next chunk takes the lock back at once.)
+- **A shorter switch interval** (``share_the_interpreter``): a thread that wants the lock waits until the thread
+  holding it has run for ``sys.getswitchinterval()`` (5 ms by default). The server's event loop (page files,
+  websockets) needs the lock again after every short step, so behind any busy script it made one step per 5 ms;
+  at ``SWITCH_INTERVAL`` (1 ms) it makes five. Measured: 40 learners beside the costliest link, p95 43 s with the
+  pauses alone, 19 s with both (``benchmarks/RESULTS.md``).
+
+Waiting is a loop of short waits with a call back (``on_wait``) between them: the page redraws its message there,
+and a Streamlit call is where a session that has rerun or left is stopped — the exception leaves the queue.
+"""
+
+from __future__ import annotations
+
+import sys
+import threading
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+
+# Long work sleeps this many times as long as each chunk took: 1.0 gives it at most half of the wall time.
+PAUSE_PER_WORK = 1.0
+# Seconds between two redraws of the waiting message (each redraw is where a moved-on session stops waiting).
+WAIT_POLL = 0.25
+# Seconds a thread may hold the interpreter's lock while another waits for it (Python's default: 0.005).
+SWITCH_INTERVAL = 0.001
+
+
+class Turns:
+    """Turns for long work, server-wide: ``slots`` at a time, the rest first come, first served.
+
+    ``with turns.turn(on_wait): work()`` runs ``work`` when its turn comes. While it waits, ``on_wait(ahead)`` is
+    called about every ``poll`` seconds with the number of requests ahead of it (running or waiting); an exception
+    from ``on_wait`` (Streamlit's stop or rerun) gives the place up and propagates. Thread-safe."""
+
+    def __init__(self, slots: int = 1, poll: float = WAIT_POLL) -> None:
+        self.slots, self.poll = slots, poll
+        self._changed = threading.Condition()
+        self._queue: list[object] = []  # tickets of the requests waiting, in order of arrival
+        self._running = 0
+
+    @property
+    def running(self) -> int:
+        """Long requests running now."""
+        return self._running
+
+    @property
+    def waiting(self) -> int:
+        """Long requests waiting for their turn now."""
+        return len(self._queue)
+
+    def _ahead(self, ticket: object) -> int:
+        return self._running + self._queue.index(ticket)
+
+    @contextmanager
+    def turn(self, on_wait: Callable[[int], None] = lambda ahead: None) -> Iterator[None]:
+        """Wait for a turn (calling ``on_wait(ahead)`` while waiting), hold it for the body, then pass it on."""
+        ticket = object()
+        with self._changed:
+            self._queue.append(ticket)
+        try:
+            while True:
+                with self._changed:
+                    ahead = self._ahead(ticket)
+                    if self._running < self.slots and self._queue[0] is ticket:
+                        self._queue.pop(0)
+                        self._running += 1
+                        break
+                on_wait(ahead)  # outside the lock: it draws, and may raise
+                with self._changed:
+                    if self._ahead(ticket) == ahead:
+                        self._changed.wait(self.poll)
+        except BaseException:
+            with self._changed:
+                if ticket in self._queue:
+                    self._queue.remove(ticket)
+                self._changed.notify_all()
+            raise
+        try:
+            yield
+        finally:
+            with self._changed:
+                self._running -= 1
+                self._changed.notify_all()
+
+
+LONG_WORK = Turns()  # the process's one queue for long training runs and sweeps
+
+
+def share_the_interpreter() -> None:
+    """Let a thread waiting for the interpreter's lock have it after ``SWITCH_INTERVAL`` instead of 5 ms (for the
+    whole process: one call at the first page's import)."""
+    sys.setswitchinterval(SWITCH_INTERVAL)
+
+
+def pause_after_chunk(chunk_seconds: float, sleep: Callable[[float], None] = time.sleep) -> None:
+    """Let the other sessions run after a chunk of long work that took ``chunk_seconds``: sleep
+    ``PAUSE_PER_WORK`` times as long (a sleep releases the interpreter's lock)."""
+    if chunk_seconds > 0:
+        sleep(chunk_seconds * PAUSE_PER_WORK)
+
+
+__all__ = [
+    "LONG_WORK",
+    "PAUSE_PER_WORK",
+    "SWITCH_INTERVAL",
+    "WAIT_POLL",
+    "Turns",
+    "pause_after_chunk",
+    "share_the_interpreter",
+]
