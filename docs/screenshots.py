@@ -2,6 +2,8 @@
 
     python docs/screenshots.py [OUT_DIR] [--tall] [--langs en,ja] [--query 'x=2,1'] [--only quiz,forward]
     python docs/screenshots.py --spiral --langs en,ja    # a spiral being learned: before and after Play
+    python docs/screenshots.py --sections --langs en,ja  # Sweep's "compare the update rules" (its switch turned
+                                                         # on) and the sidebar's Teacher link builder, in use
     python docs/screenshots.py --only scenario --tab 2   # Home with its third tab (Data sets) open
 
 Starts `streamlit run app.py` on a free port, opens each screen by its URL in a new browser session (Debian's
@@ -56,6 +58,11 @@ def main() -> None:
     ap.add_argument("--query", default="")
     ap.add_argument("--spiral", action="store_true", help="only the spiral data set, before and after ▶ Play")
     ap.add_argument("--only", default="", help="shoot only these screens (file names: scenario, forward, quiz, ...)")
+    ap.add_argument(
+        "--sections",
+        action="store_true",
+        help="only the sections behind a switch or an expander: sweep-rules, teacher-link",
+    )
     ap.add_argument("--tab", type=int, default=None, help="open the main area's first tab bar at this tab (0, 1, …)")
     args = ap.parse_args()
     out = Path(args.out)
@@ -70,6 +77,10 @@ def main() -> None:
             for lang in args.langs.split(","):
                 if args.spiral:
                     spiral_shots(browser, base, out, lang)
+                    continue
+                if args.sections:
+                    rules_shot(browser, base, out, lang)
+                    builder_shot(browser, base, out, lang)
                     continue
                 for entry in PAGES:
                     name = "scenario" if entry.path == "app.py" else Path(entry.path).stem.split("_", 1)[1].lower()
@@ -104,6 +115,73 @@ def main() -> None:
             browser.close()
     finally:
         stop_server(proc)
+
+
+def _open(browser: object, url: str, height: int = 900) -> tuple[Any, Any]:
+    """A new browser session on ``url``, once the run has finished and every lazily loaded element has drawn."""
+    ctx = browser.new_context(viewport={"width": 1366, "height": height})  # type: ignore[attr-defined]
+    page = ctx.new_page()
+    page.goto(url)
+    _settle(page)
+    return ctx, page
+
+
+def _settle(page: Any) -> None:
+    page.wait_for_timeout(300)  # a click's rerun may not have started yet
+    page.wait_for_selector(SETTLED, timeout=180_000)
+    page.wait_for_function("document.querySelectorAll(\"[data-testid='stSkeleton']\").length === 0", timeout=60_000)
+    page.wait_for_timeout(800)  # plotly's first layout pass
+
+
+def rules_shot(browser: object, base: str, out: Path, lang: str) -> None:
+    """Sweep's "compare the update rules" section with its switch turned on (off by default: it trains ~60 runs)."""
+    suffix = "" if lang == "en" else f"-{lang}"
+    ctx, page = _open(browser, f"{base}/Sweep?lang={lang}", height=2600)  # tall: the section is below the sweep
+    section = page.locator(".st-key-compare_rules")
+    section.scroll_into_view_if_needed()
+    label = (
+        "シナリオを 5 つの更新則すべてで学習する" if lang == "ja" else "Train the scenario with all five update rules"
+    )
+    section.get_by_text(label).click()
+    section.get_by_test_id("stPlotlyChart").nth(1).wait_for(timeout=180_000)
+    _settle(page)
+    section.screenshot(path=str(out / f"sweep-rules{suffix}.png"))
+    print(out / f"sweep-rules{suffix}.png")
+    ctx.close()
+
+
+# The builder is shot in use: a link that locked W1 and η and hid the Sweep screen and the gradient check (the
+# builder starts from what the session's link says), a note typed in, and two quantities chosen for the quiz.
+BUILDER_QUERY = "lock=W1,lr&hide=sweep,gradcheck"
+BUILDER_NOTE = {
+    "en": "Compute δ1 by hand first, then check it on the Backprop screen.",
+    "ja": "まず δ1 を手で計算してから、誤差逆伝播の画面で確かめましょう。",
+}
+
+
+def builder_shot(browser: object, base: str, out: Path, lang: str) -> None:
+    """The sidebar's Teacher link builder, opened and filled in, on the Backprop screen."""
+    suffix = "" if lang == "en" else f"-{lang}"
+    ctx, page = _open(browser, f"{base}/Backprop?lang={lang}&{BUILDER_QUERY}", height=2400)  # the whole sidebar
+    builder = page.locator(".st-key-teacher_link_builder")
+    builder.scroll_into_view_if_needed()
+    builder.get_by_text("授業用リンク" if lang == "ja" else "Teacher link", exact=True).click()
+    note = builder.locator("textarea")
+    note.fill(BUILDER_NOTE[lang])
+    note.press("Control+Enter")
+    _settle(page)
+    asks = builder.get_by_test_id("stMultiSelect").nth(2)
+    for symbol in ("δ1", "u1"):  # typed into the box's filter; Enter takes the first match
+        asks.locator("input").click()
+        page.keyboard.type(symbol, delay=50)
+        page.keyboard.press("Enter")
+        _settle(page)
+    page.keyboard.press("Escape")
+    _settle(page)
+    builder.scroll_into_view_if_needed()
+    builder.screenshot(path=str(out / f"teacher-link{suffix}.png"))
+    print(out / f"teacher-link{suffix}.png")
+    ctx.close()
 
 
 def spiral_query() -> str:

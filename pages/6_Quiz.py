@@ -27,7 +27,7 @@ values = dnn_quiz.true_values(sc, reduction)  # every value of the notebook's or
 
 quiz.intro()
 score_slot = quiz.header(progress, lang)
-quiz.scenario(sc, progress.seed, reduction)
+quiz.scenario(sc, progress, reduction, lang)
 quiz.earlier_values(progress.name, values, lang)
 quiz.question(progress, sc, values, reduction, lang)
 quiz.score(score_slot, progress)

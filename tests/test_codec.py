@@ -355,12 +355,13 @@ def test_one_table_drives_the_link_the_file_and_both_readers():
     sc = random_scenario(11)
     query = scenario_to_query(sc, "ja", "sum")
     assert list(query) == ["W1", "b1", "W2", "b2", "x", "d", "lr", "steps", "hidden", "output", "reduction", "lang"]
-    assert list(query) == [k for k in codec.LINK_KEYS if k not in codec.OPTIMIZER_KEYS]  # SGD: left out
+    left_out = (*codec.OPTIMIZER_KEYS, *codec.CLASSROOM_KEYS)  # SGD, and no teacher's or quiz's keys: left out
+    assert list(query) == [k for k in codec.LINK_KEYS if k not in left_out]
     loaded = codec.read_query(parse(codec.query_string(sc, "ja", "sum")), SEED)
     assert (loaded.scenario, loaded.reduction, loaded.lang, loaded.problems) == (sc, "sum", "ja", ())
 
     doc = json.loads(scenario_to_json(sc, "sum"))
-    assert list(doc) == ["format", "version", *[k for k in codec.LINK_KEYS if k not in ("lang", *codec.OPTIMIZER_KEYS)]]
+    assert list(doc) == ["format", "version", *[k for k in codec.LINK_KEYS if k not in ("lang", *left_out)]]
     assert (doc["format"], doc["version"]) == ("backprop-lab/scenario", 1)
     loaded = codec.read_json(scenario_to_json(sc, "sum"), SEED)
     assert (loaded.scenario, loaded.reduction, loaded.problems) == (sc, "sum", ())

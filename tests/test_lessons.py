@@ -111,5 +111,48 @@ def test_a_teachers_lock_and_hide_are_kept():
     assert any("locked" in i.value for i in at.info)
     keys = [b.key for b in at.button]
     assert "lesson_forward_quiz" not in keys and "lesson_many_steps_open" not in keys
-    at.button(key="lesson_sgd_step_open").click().run()
-    assert at.title[0].value == "Backprop" and state.scenario(at.session_state).lr == 0.05  # the teacher's stays
+    button = at.button(key="lesson_sgd_step_open")
+    assert button.disabled and "teacher fixed the scenario" in button.help  # greyed out, and it says why
+    button.proto.disabled = False  # a crafted client's click: Streamlit drops a disabled widget's value
+    button.click().run()
+    assert not at.exception
+    assert at.title[0].value == "Lessons" and state.scenario(at.session_state).lr == 0.05  # the teacher's stays
+
+
+def _open_anyway_script() -> None:
+    """A button that opens the "one SGD step" lesson whatever the lock says (the Lessons screen greys it out)."""
+    import streamlit as st
+
+    from ui import lessons, state
+
+    state._init_once()
+    state._show_messages()
+    if st.button("open", key="open_anyway"):
+        lessons._open(lessons.LESSONS[4])
+
+
+def test_a_lessons_scenario_that_changes_a_locked_value_is_still_refused_by_the_state():
+    at = AppTest.from_function(_open_anyway_script, default_timeout=60)
+    for k, v in {"lock": "lr", "lr": "0.05"}.items():
+        at.query_params[k] = v
+    at.run()
+    at.button(key="open_anyway").click().run()
+    assert not at.exception
+    assert any("The teacher locked the learning rate η" in w.value for w in at.warning)  # said at once
+    assert state.scenario(at.session_state).lr == 0.05
+
+
+@pytest.mark.parametrize("lang", ["en", "ja"])
+def test_under_a_lock_only_the_steps_whose_scenario_keeps_the_locked_values_stay_usable(lang):
+    """lock=W1 on the notebook's W1: the steps that keep it stay usable; the dead-ReLU preset's step changes it."""
+    at = open_lessons(lang, lock="W1")
+    says = "先生がシナリオを固定" if lang == "ja" else "teacher fixed the scenario"
+    for lesson in lessons.LESSONS:
+        changes_w1 = not np.array_equal(lesson.build().network.W1, W1)
+        for kind in ("open", "quiz"):
+            button = at.button(key=f"lesson_{lesson.key}_{kind}")
+            assert button.disabled == changes_w1, (lesson.key, kind)
+            assert (says in (button.help or "")) == changes_w1
+    assert {le.key for le in lessons.LESSONS if not np.array_equal(le.build().network.W1, W1)} == {"gradients"}
+    at.button(key="lesson_forward_quiz").click().run()  # a step that keeps W1 still opens the quiz
+    assert not at.exception and at.query_params.get("ask") == "u1"

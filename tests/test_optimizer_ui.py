@@ -217,3 +217,27 @@ def test_compare_names_a_changed_update_rule_and_trains_each_side_with_its_own(l
     fig = chart(at, "compare_curves")
     cur = next(t for t in fig["data"] if t.get("name") in ("current", "現在"))
     np.testing.assert_allclose(decode(cur["y"]), dnn.train(sc.network, sc.x, sc.d, 0.01, 1000, optimizer="adam").loss)
+
+
+@pytest.mark.parametrize(
+    ("rule", "setting"), [("momentum", "momentum"), ("rmsprop", "decay"), ("adam", "beta1"), ("adam", "beta2")]
+)
+def test_plus_and_minus_from_each_default_stay_in_the_settings_range(rule, setting):
+    """β2 = 0.999 + 0.01 would be 1.009, outside [0, 1): each box's step keeps "+" and "−" inside, twice over."""
+    from dnn.optimizers import HYPERPARAMETERS
+
+    hp = HYPERPARAMETERS[setting]
+    for press in ("increment", "decrement"):
+        at = start({"opt": rule})
+        value = hp.default
+        for _ in range(2):
+            box = at.number_input(key=f"{setting}_v{version(at)}")
+            assert box.value == value and 0 < box.step < 1 - value  # the box shows the scenario's value
+            getattr(box, press)().run()
+            assert not at.exception and not at.error and not at.warning
+            new = state.scenario(at.session_state).settings[setting]
+            assert new != value and 0 <= new < 1  # the press was taken, and the value is one the rule accepts
+            assert (new > value) == (press == "increment")
+            assert query(at, setting) == repr(new)  # the link carries it as a person would write it
+            assert len(repr(new)) <= 8  # 0.9991, not 0.9991000000000001
+            value = new

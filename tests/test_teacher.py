@@ -207,6 +207,25 @@ def test_lock_all_refuses_the_quiz_seed_and_keeps_everything():
     assert at.query_params["lock"] == "all"
 
 
+@pytest.mark.parametrize("lang", ["en", "ja"])
+def test_under_a_lock_the_quizs_draw_a_seed_is_greyed_out_and_says_why(lang):
+    at = open_at("pages/6_Quiz.py", lock="W1", lang=lang)
+    draw = next(b for b in at.button if b.label in ("Draw a scenario to do by hand", "手計算用のシナリオを作る"))
+    assert draw.disabled
+    assert ("先生がシナリオを固定" if lang == "ja" else "The teacher fixed the scenario") in draw.help
+    draw.proto.disabled = False  # a crafted client's click changes nothing either
+    draw.click().run()
+    assert not at.exception and sc(at) == TEACHER and "quiz_seed" not in at.query_params
+
+
+def test_a_lock_the_seeds_scenario_keeps_leaves_draw_a_seed_usable():
+    at = open_at("pages/6_Quiz.py", lock="reduction")  # a seed's scenario never changes the reduction
+    draw = next(b for b in at.button if b.label == "Draw a scenario to do by hand")
+    assert not draw.disabled and "one-decimal weights" in draw.help
+    draw.click().run()
+    assert not at.exception and sc(at) == quiz.quiz_scenario(1) and at.query_params["quiz_seed"] == "1"
+
+
 def _gate_script() -> None:
     """A screen with an enabled button per lockable field that asks ``ui.state`` for exactly that change."""
     import numpy as np
@@ -312,6 +331,12 @@ def test_the_builder_composes_a_link_that_opens_exactly_that():
     at.sidebar.multiselect(key="w_teacher_hide_en").set_value(["sweep", "gradcheck"])
     at.sidebar.multiselect(key="w_teacher_ask_en").set_value(["delta1", "u1"])
     at.run()
+    said = [c.value for c in at.sidebar.caption if c.value.startswith("This link opens")]
+    assert said == [
+        "This link opens Backprop on this scenario. It shows the note at the top of every screen. It locks the "
+        "weight W1, learning rate η. It hides Learning-rate sweep (screen), the gradient check (panel). The quiz "
+        "asks u1, δ1."
+    ]
     link = next(c.value for c in at.sidebar.code if "lock=" in c.value)
     parts = urlsplit(link)
     assert parts.path.endswith("/Backprop")
@@ -335,16 +360,17 @@ def test_the_builder_composes_a_link_that_opens_exactly_that():
 
 
 def test_teacher_keys_travel_in_the_json_file():
-    extra = {"note": "n <b>", "lock": ["W1", "lr"], "hide": ["quiz"], "ask": ["delta2"]}
-    text = codec.scenario_to_json(TEACHER, "sum", extra)
+    keys = codec.Classroom(note="n <b>", lock=frozenset({"W1", "lr"}), hide=frozenset({"quiz"}), ask=("delta2",))
+    text = codec.scenario_to_json(TEACHER, "sum", keys)
     assert codec.scenario_from_json(text)[0] == TEACHER
-    note, lock, hide, asks, problems = teacher.teacher_from_json(text)
-    assert (note, lock, hide, asks, problems) == ("n <b>", {"W1", "lr"}, {"quiz"}, ("delta2",), [])
+    loaded = codec.read_json(text)
+    assert (loaded.classroom, loaded.problems) == (keys, ())
+    assert json.loads(text)["lock"] == ["W1", "lr"]  # a file writes lists as lists
     doc = json.loads(text)
     doc.update(lock=["W1", "nope"], hide=7, note=["x"], ask="zz")
-    note, lock, hide, asks, problems = teacher.teacher_from_json(json.dumps(doc))
-    assert lock == {"W1"} and hide == frozenset() and note is None and asks is None
-    assert [p.field for p in problems] == ["note", "lock", "hide", "ask"]
+    loaded = codec.read_json(json.dumps(doc))
+    assert [p.field for p in loaded.problems] == ["note", "lock", "hide", "ask"]
+    assert loaded.classroom == codec.NO_CLASSROOM and loaded.scenario == dnn.seed_scenario()  # nothing loads
 
 
 def test_an_upload_that_changes_a_locked_value_is_refused_by_key():
@@ -355,7 +381,9 @@ def test_an_upload_that_changes_a_locked_value_is_refused_by_key():
     report = unescape(at.warning[0].value)
     assert "The file was not loaded" in report and "- lr: the teacher locked the learning rate η" in report
     assert "- W1" not in report  # W1 is the same in the file: only what it would change is named
-    same = codec.scenario_to_json(TEACHER.replace(steps=7), "mean", {"lock": ["steps"], "hide": ["quiz"]})
+    same = codec.scenario_to_json(
+        TEACHER.replace(steps=7), "mean", codec.Classroom(lock=frozenset({"steps"}), hide=frozenset({"quiz"}))
+    )
     at.sidebar.file_uploader[0].set_value(("t.json", same.encode(), "application/json")).run()
     assert sc(at) == TEACHER.replace(steps=7)
     assert state.locked(at.session_state) == {"W1", "lr", "steps"}  # a file adds locks, never removes them
@@ -365,7 +393,7 @@ def test_an_upload_that_changes_a_locked_value_is_refused_by_key():
 def test_lock_names_for_the_link():
     assert teacher.lock_text(teacher.LOCKABLE) == "all"
     assert teacher.lock_text(["lr", "W1"]) == "W1,lr"
-    assert teacher.names_from_value("lock", "w1, LR ,all", teacher.LOCKABLE, allow_all=True)[0] == set(teacher.LOCKABLE)
+    assert codec.read_query({"lock": "w1, LR ,all"}).classroom.lock == set(teacher.LOCKABLE)
     assert teacher.changed_locked(TEACHER, TEACHER.replace(lr=0.3), ["W1"]) == []
     assert teacher.changed_locked(TEACHER, TEACHER.replace(lr=0.3), ["lr", "W1"]) == ["lr"]
     bigger = TEACHER.replace(x=[[2.0, 1.0], [1.0, 1.0]], d=[[1.0, 0.0], [0.0, 1.0]])
@@ -378,3 +406,16 @@ def test_every_screen_runs_under_a_full_lock_and_hide():
         at.switch_page(entry.path).run()
         assert not at.exception, entry.path
         assert sc(at) == TEACHER, entry.path
+
+
+def test_a_file_with_the_quizs_ask_and_seed_opens_the_quiz_on_them():
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.run()
+    keys = codec.Classroom(note="seed 3 today", ask=("delta1", "u1"), quiz_seed=3)
+    text = codec.scenario_to_json(quiz.quiz_scenario(3), "mean", keys)
+    at.sidebar.file_uploader[0].set_value(("q.json", text.encode(), "application/json")).run()
+    assert not at.exception and sc(at) == quiz.quiz_scenario(3)
+    at.switch_page("pages/6_Quiz.py").run()
+    assert any(c.value.startswith("Scenario of seed 3") for c in at.caption)
+    assert at.query_params["ask"] == "delta1,u1" and at.query_params["quiz_seed"] == "3"
+    assert [t.value for t in at.text] == ["seed 3 today"]

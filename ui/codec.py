@@ -12,6 +12,11 @@ leave out ``opt=sgd`` and every hyperparameter at its default; absent, they are 
 current scenario uses). One table, ``TABLE``, lists every
 key with how it is read and written; the link writer, the JSON writer and both readers walk it.
 
+The classroom's keys are in the same table: a teacher's ``note=`` (plain text, at most 500 characters), ``lock=``
+and ``hide=`` (lists of names), the quiz's ``ask=`` (quantities, in the order asked) and ``quiz_seed=`` (a whole
+number), and ``panel=`` (the panel a lesson's link opens; link only). A link writes a list as ``W1,lr``, a file as
+``["W1", "lr"]``; an unknown name is reported by key and the known names in the same value still apply.
+
 Rows are separated by ``;``, values by ``,``; several samples in x and d are several rows. Numbers are written
 with Python's shortest round-trip ``repr`` (0.1 stays "0.1" and reads back as exactly the same float).
 
@@ -37,6 +42,7 @@ from urllib.parse import urlencode
 import numpy as np
 
 import dnn
+from dnn import quiz as dnn_quiz
 from dnn.core import Reduction
 from dnn.optimizers import HYPERPARAMETERS, OPTIMIZERS, check_hyperparameter, owner_of
 
@@ -55,10 +61,13 @@ MAX_VALUE_CHARS = 64_000  # a full-precision 256 × 8 x is about 45,000 characte
 MAX_SCALAR_CHARS = 64
 MAX_JSON_BYTES = 100 * 1024
 JSON_FORMAT = "backprop-lab/scenario"
-# A file's keys read outside this table: the data set's recipe (ui.data_codec), the teacher's keys (ui.teacher).
-OTHER_FILE_KEYS = frozenset({"data", "note", "lock", "hide", "ask"})
+# A file's keys read outside this table: the data set's recipe and your own data's held-out share (ui.data_codec).
+OTHER_FILE_KEYS = frozenset({"data"})
 JSON_VERSION = 1  # files name the version that wrote them; a later one may mean keys this version cannot read
 SHOWN_CHARS = 20  # a quoted value is cut to this many characters in a message
+MAX_NOTE_CHARS = 500  # a teacher's note
+MAX_LIST_CHARS = 400  # lock, hide, ask: every name listed once is under 400 characters; more is not a teacher's list
+MAX_QUOTED_CHARS = 24  # an unknown name quoted in a message
 # Share links longer than this may be cut by browsers, chat apps, mail clients and proxies (about 8 KB is what
 # they reliably pass on); longer than LINK_SERVER_CHARS, Streamlit's server answers with a bare HTTP 400
 # (measured with streamlit 1.67: a 125,000-character address opens, 128,000 does not).
@@ -71,6 +80,26 @@ _NON_FINITE = re.compile(r"[+-]?(?:nan|inf|infinity)", re.IGNORECASE)
 _GROUPED = re.compile(r"[+-]?\d{1,3}(?:,\d{3})+(?:\.\d*)?")
 # Dashes a Japanese keyboard or a copied text may give for a minus sign (after NFKC, which maps "－" to "-").
 _MINUSES = str.maketrans(dict.fromkeys("\u2212\u2010\u2011\u2012\u2013\ufe63", "-"))
+# Bidirectional overrides and isolates: they make text read in another order than it is stored.
+_REORDERING = re.compile("[\u202a-\u202e\u2066-\u2069\u200e\u200f]")
+_WHOLE = re.compile(r"\d{1,7}")
+
+
+class Classroom(NamedTuple):
+    """The keys beside the scenario that a teacher and the quiz use (empty or None: not set): the ``note`` shown on
+    every screen, the fields the learner sees but cannot change (``lock``, ``ui.teacher.LOCKABLE`` names), the
+    screens and panels left out (``hide``), the quiz's quantities in the order asked (``ask``, ``dnn.quiz`` names)
+    and its hand-computable scenario (``quiz_seed``), and the panel a lesson's link opens (``panel``)."""
+
+    note: str | None = None
+    lock: frozenset[str] = frozenset()
+    hide: frozenset[str] = frozenset()
+    ask: tuple[str, ...] | None = None
+    quiz_seed: int | None = None
+    panel: str | None = None
+
+
+NO_CLASSROOM = Classroom()
 
 
 class Saved(NamedTuple):
@@ -79,6 +108,7 @@ class Saved(NamedTuple):
     scenario: dnn.Scenario
     reduction: Reduction = "mean"
     lang: str = "en"
+    classroom: Classroom = NO_CLASSROOM
 
 
 @dataclass(frozen=True)
@@ -86,16 +116,20 @@ class Key:
     """One key of the share link and the JSON file.
 
     ``kind`` says how its text is read and written: "array" (rows of numbers, ``ndim`` 1 or 2), "scalar" (one
-    number checked by dnn's rule for the field), "choice" (one of ``choices()``, described as ``what``). ``part``
-    says where the value goes: the network, the data (x, d), training (lr, steps) or a setting beside the scenario.
+    number checked by dnn's rule for the field), "choice" (one of ``choices()``, described as ``what``), "names"
+    (a list of ``choices()``: ``W1,lr`` in a link, ``["W1", "lr"]`` in a file; ``every`` is a word for all of them,
+    ``ordered`` keeps the order given, else the table's; ``what`` says what an unknown one is not), "text" (plain
+    text, at most ``limit`` characters once cleaned) or "whole" (a whole number from 0 to ``limit``). ``part``
+    says where the value goes: the network, the data (x, d), training (lr, steps), a setting beside the scenario,
+    or the classroom (``Classroom``).
     ``default``: a link leaves the key out when the value equals it (None: always written). ``in_json``: whether
     the JSON file keeps it. ``optional``: the file too leaves it out at its default (or when it has no value, as a
     hyperparameter of another update rule), and a reader that does not find it takes the default.
     """
 
     name: str
-    kind: Literal["array", "scalar", "choice"]
-    part: Literal["network", "data", "training", "setting"]
+    kind: Literal["array", "scalar", "choice", "names", "text", "whole"]
+    part: Literal["network", "data", "training", "setting", "classroom"]
     value_of: Callable[[Saved], Any]
     ndim: int = 0
     choices: Callable[[], Sequence[str]] = tuple
@@ -103,6 +137,9 @@ class Key:
     default: Any = None
     in_json: bool = True
     optional: bool = False
+    every: str = ""
+    ordered: bool = False
+    limit: int = 0
 
 
 def _of_network(attr: str) -> Callable[[Saved], Any]:
@@ -119,6 +156,31 @@ def _of_settings(name: str) -> Callable[[Saved], Any]:
 
 
 OPTIMIZER_PARAM = "opt"
+
+
+def _of_classroom(name: str) -> Callable[[Saved], Any]:
+    return lambda saved: getattr(saved.classroom, name)
+
+
+def _lockable() -> tuple[str, ...]:
+    from .teacher import LOCKABLE  # here: ui.teacher reads this module's Problem; its names are needed only now
+
+    return tuple(LOCKABLE)
+
+
+def _hideable() -> tuple[str, ...]:
+    from .teacher import HIDEABLE
+
+    return HIDEABLE
+
+
+def _openable() -> tuple[str, ...]:
+    from .teacher import OPENABLE_PANELS
+
+    return OPENABLE_PANELS
+
+
+_UNKNOWN_NAME = ("is not a name it knows", "は使えない名前です")
 
 
 # Every key, in link order. Choices are looked up when needed, so an activation registered at run time is accepted.
@@ -180,10 +242,57 @@ TABLE: tuple[Key, ...] = (
         default="en",
         in_json=False,
     ),
+    Key("note", "text", "classroom", _of_classroom("note"), optional=True, limit=MAX_NOTE_CHARS),
+    Key(
+        "lock",
+        "names",
+        "classroom",
+        _of_classroom("lock"),
+        choices=_lockable,
+        what=_UNKNOWN_NAME,
+        default=frozenset(),
+        optional=True,
+        every="all",
+        limit=MAX_LIST_CHARS,
+    ),
+    Key(
+        "hide",
+        "names",
+        "classroom",
+        _of_classroom("hide"),
+        choices=_hideable,
+        what=_UNKNOWN_NAME,
+        default=frozenset(),
+        optional=True,
+        limit=MAX_LIST_CHARS,
+    ),
+    Key(
+        "ask",
+        "names",
+        "classroom",
+        _of_classroom("ask"),
+        choices=lambda: dnn_quiz.ORDER,
+        what=("is not a quantity of the quiz", "はクイズの値ではありません"),
+        optional=True,
+        ordered=True,
+        limit=MAX_LIST_CHARS,
+    ),
+    Key("quiz_seed", "whole", "classroom", _of_classroom("quiz_seed"), optional=True, limit=dnn_quiz.MAX_QUIZ_SEED),
+    # The panel a lesson's link opens on its screen: it belongs to that one visit, so a file does not keep it.
+    Key(
+        "panel",
+        "choice",
+        "classroom",
+        _of_classroom("panel"),
+        choices=_openable,
+        what=("panel to open", "開くパネル"),
+        in_json=False,
+    ),
 )
 KEY_BY_NAME: dict[str, Key] = {k.name: k for k in TABLE}
 LINK_KEYS: tuple[str, ...] = tuple(k.name for k in TABLE)
-KEYS: tuple[str, ...] = tuple(k.name for k in TABLE if k.part != "setting")  # the scenario's own keys
+KEYS: tuple[str, ...] = tuple(k.name for k in TABLE if k.part not in ("setting", "classroom"))  # the scenario's
+CLASSROOM_KEYS: tuple[str, ...] = tuple(k.name for k in TABLE if k.part == "classroom")
 OPTIMIZER_KEYS: tuple[str, ...] = (OPTIMIZER_PARAM, *HYPERPARAMETERS)
 NETWORK_KEYS: tuple[str, ...] = tuple(k.name for k in TABLE if k.part == "network")
 DATA_KEYS: tuple[str, ...] = tuple(k.name for k in TABLE if k.part == "data")
@@ -241,8 +350,18 @@ def format_array(a: np.ndarray) -> str:
     return ";".join(",".join(format_number(v) for v in row) for row in rows)
 
 
-def _as_text(value: Any) -> str:
-    """A key's value as link text: arrays and floats in full precision, whole numbers and names as they are."""
+def _listed(key: Key, value: Any) -> list[str]:
+    """A "names" key's value as a list: in the order given (``ask``) or in the table's order (``lock``, ``hide``)."""
+    return list(value) if key.ordered else [name for name in key.choices() if name in value]
+
+
+def _as_text(key: Key, value: Any) -> str:
+    """A key's value as link text: arrays and floats in full precision, lists as "a,b" (``every`` when they hold
+    every name), whole numbers and names as they are."""
+    if key.kind == "names":
+        if key.every and set(value) >= set(key.choices()):
+            return key.every
+        return ",".join(_listed(key, value))
     if isinstance(value, np.ndarray):
         return format_array(value)
     if isinstance(value, float):
@@ -250,38 +369,55 @@ def _as_text(value: Any) -> str:
     return str(value)
 
 
-def _as_json(value: Any) -> Any:
+def _as_json(key: Key, value: Any) -> Any:
+    if key.kind == "names":
+        return _listed(key, value)
     return value.tolist() if isinstance(value, np.ndarray) else value
 
 
-def scenario_to_query(sc: dnn.Scenario, lang: str | None = None, reduction: Reduction = "mean") -> dict[str, str]:
-    """The share link's parameters for a scenario, in link order; keys whose value is their default (the mean
-    reduction, English) are left out."""
-    saved = Saved(sc, reduction, lang or "en")
-    params = {}
-    for key in TABLE:
-        value = key.value_of(saved)
-        if value is not None and (key.default is None or value != key.default):
-            params[key.name] = _as_text(value)
-    return params
+def _written(key: Key, value: Any) -> bool:
+    """Whether a link writes the key: it has a value and the value is not the key's default."""
+    return value is not None and (key.default is None or value != key.default)
 
 
-def query_string(sc: dnn.Scenario, lang: str | None = None, reduction: Reduction = "mean") -> str:
-    """The link's query string without "?", with ";" and "," left readable: ``W1=0.1,0.3;...&lr=0.01...``."""
-    return urlencode(scenario_to_query(sc, lang, reduction), safe=",;")
+def scenario_to_query(
+    sc: dnn.Scenario, lang: str | None = None, reduction: Reduction = "mean", classroom: Classroom | None = None
+) -> dict[str, str]:
+    """The share link's parameters for a scenario (and a classroom's keys), in link order; keys whose value is their
+    default (the mean reduction, English, no note ...) are left out."""
+    saved = Saved(sc, reduction, lang or "en", classroom or NO_CLASSROOM)
+    return {key.name: _as_text(key, value) for key in TABLE if _written(key, value := key.value_of(saved))}
 
 
-def scenario_to_json(sc: dnn.Scenario, reduction: Reduction = "mean", extra: Mapping[str, Any] | None = None) -> str:
-    """The scenario (and the gradient's reduction over samples) as a JSON document, one key per line; numbers keep
-    full precision. ``extra``: keys written after them (a teacher's note, lock, hide and the quiz's ask; see
-    ``ui.teacher``, which reads them back)."""
-    saved = Saved(sc, reduction)
+def classroom_query(classroom: Classroom) -> dict[str, str]:
+    """Only the classroom's keys of a link (note, lock, hide, ask, quiz_seed, panel), in link order, those set."""
+    return {
+        key.name: _as_text(key, value)
+        for key in TABLE
+        if key.part == "classroom" and _written(key, value := getattr(classroom, key.name))
+    }
+
+
+def query_string(
+    sc: dnn.Scenario, lang: str | None = None, reduction: Reduction = "mean", classroom: Classroom | None = None
+) -> str:
+    """The link's query string without "?", with ";" and "," left readable: ``W1=0.1,0.3;...&lr=0.01...``; a
+    classroom's keys follow, with only "," readable (a note's ";" is encoded, as it is text)."""
+    params = scenario_to_query(sc, lang, reduction, classroom)
+    own = {k: v for k, v in params.items() if k not in CLASSROOM_KEYS}
+    extra = {k: v for k, v in params.items() if k in CLASSROOM_KEYS}
+    return "&".join(q for q in (urlencode(own, safe=",;"), urlencode(extra, safe=",")) if q)
+
+
+def scenario_to_json(sc: dnn.Scenario, reduction: Reduction = "mean", classroom: Classroom | None = None) -> str:
+    """The scenario (and the gradient's reduction over samples, and a classroom's keys: note, lock, hide, ask,
+    quiz_seed) as a JSON document, one key per line; numbers keep full precision."""
+    saved = Saved(sc, reduction, classroom=classroom or NO_CLASSROOM)
     doc: dict[str, Any] = {"format": JSON_FORMAT, "version": JSON_VERSION}
     for key in TABLE:
         value = key.value_of(saved)
         if key.in_json and not (key.optional and (value is None or value == key.default)):
-            doc[key.name] = _as_json(value)
-    doc.update(extra or {})
+            doc[key.name] = _as_json(key, value)
     lines = [f"  {json.dumps(k)}: {json.dumps(v, separators=(',', ':'), allow_nan=False)}" for k, v in doc.items()]
     return "{\n" + ",\n".join(lines) + "\n}\n"
 
@@ -455,6 +591,106 @@ def _name_from_json(value: Any) -> str:
     return value
 
 
+def shortened(text: str) -> str:
+    """``text`` cut to 24 characters, unprintable characters as "?": a quoted name stays short and visible (the
+    message it goes into is made plain text by ``ui.plain``)."""
+    shown = text if len(text) <= MAX_QUOTED_CHARS else text[:MAX_QUOTED_CHARS] + "…"
+    return "".join(ch if ch.isprintable() else "?" for ch in shown)
+
+
+def clean_text(text: str) -> str:
+    """``text`` without control characters (line breaks and tabs kept) and text-reordering marks, trimmed: a note
+    cannot hide or disguise part of itself."""
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    kept = "".join(ch for ch in text if ch in "\n\t" or unicodedata.category(ch) != "Cc")
+    return _REORDERING.sub("", kept).strip()
+
+
+def _text(key: Key, text: str) -> str | None:
+    """A "text" key's value: cleaned, None when nothing is left. Too long is refused, not cut: cut, it could say
+    something else."""
+    cleaned = clean_text(text)
+    if len(cleaned) > key.limit:
+        raise BadValueError(
+            f"{key.name} is too long ({len(cleaned):,} characters; at most {key.limit}), so it is not shown",
+            f"{key.name} が長すぎるため表示しません（{len(cleaned):,} 文字、最大 {key.limit} 文字）",
+        )
+    return cleaned or None
+
+
+def _names(key: Key, tokens: list[str]) -> tuple[Any, BadValueError | None]:
+    """A "names" key's value from its names (letter case ignored, repeats dropped) and what is wrong with them: the
+    known names still apply when others are unknown. ``lock``/``hide`` give a frozenset, ``ask`` a tuple in the
+    order given (None when no name is usable)."""
+    choices = tuple(key.choices())
+    listed = ", ".join((*choices, key.every) if key.every else choices)
+    if len(",".join(tokens)) > key.limit:
+        length = len(",".join(tokens))
+        return None, BadValueError(
+            f"{key.name} is too long ({length:,} characters; at most {key.limit}), so it is not used",
+            f"{key.name} が長すぎるため使いません（{length:,} 文字、最大 {key.limit} 文字）",
+        )
+    by_lower = {name.lower(): name for name in choices}
+    found: list[str] = []
+    unknown: list[str] = []
+    for token in (t.strip() for t in tokens):
+        names = choices if key.every and token.lower() == key.every else (by_lower.get(token.lower()),)
+        if names == (None,):
+            if token and token not in unknown:
+                unknown.append(token)
+            continue
+        found += [n for n in names if n not in found]
+    value: Any = (tuple(found) or None) if key.ordered else frozenset(found)
+    if unknown:
+        what_en, what_ja = key.what
+        shown = ", ".join(f"“{shortened(t)}”" for t in unknown[:3]) + (" …" if len(unknown) > 3 else "")
+        return value, BadValueError(
+            f"{shown} {what_en}; the names are {listed}", f"{shown} {what_ja}。使える名前: {listed}"
+        )
+    if key.ordered and not found:  # "ask=" names nothing to ask
+        return None, BadValueError(
+            f"{key.name} is empty; the names are {listed}", f"{key.name} が空です。使える名前: {listed}"
+        )
+    return value, None
+
+
+def _not_whole(key: Key, shown: str) -> BadValueError:
+    return BadValueError(
+        f"“{shown}” is not a whole number from 0 to {key.limit:,}",
+        f"“{shown}” は 0〜{key.limit:,} の整数ではありません",
+    )
+
+
+def _whole_from_text(key: Key, text: str) -> int:
+    stripped = text.strip()
+    if _WHOLE.fullmatch(stripped) and int(stripped) <= key.limit:
+        return int(stripped)
+    raise _not_whole(key, shortened(stripped))
+
+
+def _whole_from_json(key: Key, value: Any) -> int:
+    if isinstance(value, int) and not isinstance(value, bool) and 0 <= value <= key.limit:
+        return value
+    raise _not_whole(key, _shown_json(value))
+
+
+def _names_from_json(value: Any) -> list[str]:
+    """A JSON list of names (or one text "a,b", as a link writes it)."""
+    if isinstance(value, str):
+        return value.split(",")
+    if isinstance(value, list) and all(isinstance(v, str) for v in value):
+        return value
+    shown = _shown_json(value)
+    raise BadValueError(f"{shown} is not a list of names", f"{shown} は名前のリストではありません")
+
+
+def _text_from_json(value: Any) -> str:
+    if not isinstance(value, str):
+        shown = _shown_json(value)
+        raise BadValueError(f"expected text, not {shown}", f"文字列が必要です（{shown} ではなく）")
+    return value
+
+
 def _text_value(params: Mapping[str, str | list[str]], key: str) -> str | None:
     """The last value given for ``key`` (as Streamlit reads repeated keys), or None."""
     value = params.get(key)
@@ -588,24 +824,32 @@ def _assemble(parsed: dict[str, Any], base: dnn.Scenario, problems: list[Problem
 @dataclass(frozen=True)
 class Loaded:
     """What a link or a file gives: the scenario (the base where a key was missing or bad), the reduction and the
-    language it names (None when it names none) and a Problem for each key that could not be used."""
+    language it names (None when it names none), a Problem for each key that could not be used, and the
+    classroom's keys (each known name of a list even when others were unknown)."""
 
     scenario: dnn.Scenario
     reduction: Reduction | None
     lang: str | None
     problems: tuple[Problem, ...]
+    classroom: Classroom = NO_CLASSROOM
 
 
 class _Reader(NamedTuple):
-    """How one source (link text or JSON values) turns its raw values into rows, numbers and names."""
+    """How one source (link text or JSON values) turns its raw values into rows, numbers, names, lists of names,
+    text and whole numbers."""
 
     rows_of: Callable[[Any], list[list[Any]]]
     number: Callable[[Any, Where], float]
     name_of: Callable[[Any], str]
+    names_of: Callable[[Any], list[str]]
+    text_of: Callable[[Any], str]
+    whole_of: Callable[[Key, Any], int]
 
 
-_TEXT = _Reader(_rows_from_text, _number_from_text, str.strip)
-_JSON = _Reader(_rows_from_json, _number_from_json, _name_from_json)
+_TEXT = _Reader(_rows_from_text, _number_from_text, str.strip, lambda text: text.split(","), str, _whole_from_text)
+_JSON = _Reader(
+    _rows_from_json, _number_from_json, _name_from_json, _names_from_json, _text_from_json, _whole_from_json
+)
 
 
 def _read(values: Mapping[str, Any], base: dnn.Scenario, reader: _Reader, *, quiet: Sequence[str] = ()) -> Loaded:
@@ -622,6 +866,14 @@ def _read(values: Mapping[str, Any], base: dnn.Scenario, reader: _Reader, *, qui
                 parsed[key.name] = _array(key, reader.rows_of(raw), reader.number)
             elif key.kind == "choice":
                 parsed[key.name] = _check_choice(key, reader.name_of(raw))
+            elif key.kind == "names":
+                parsed[key.name], bad_names = _names(key, reader.names_of(raw))
+                if bad_names is not None:
+                    raise bad_names  # reported; the known names above still apply
+            elif key.kind == "text":
+                parsed[key.name] = _text(key, reader.text_of(raw))
+            elif key.kind == "whole":
+                parsed[key.name] = reader.whole_of(key, raw)
             else:
                 parsed[key.name] = _check_scalar(key.name, reader.number(raw, (key.name, key.name)), base)
         except BadValueError as bad:
@@ -630,7 +882,8 @@ def _read(values: Mapping[str, Any], base: dnn.Scenario, reader: _Reader, *, qui
     sc = _assemble(parsed, base, problems)
     order = {name: i for i, name in enumerate(LINK_KEYS)}
     problems.sort(key=lambda p: order.get(p.field, len(order)))
-    return Loaded(sc, parsed.get(REDUCTION_PARAM), parsed.get(LANG_PARAM), tuple(problems))
+    classroom = Classroom(**{k: v for k, v in parsed.items() if k in CLASSROOM_KEYS and v is not None})
+    return Loaded(sc, parsed.get(REDUCTION_PARAM), parsed.get(LANG_PARAM), tuple(problems), classroom)
 
 
 def read_query(params: Mapping[str, str | list[str]], base: dnn.Scenario | None = None) -> Loaded:
@@ -646,7 +899,8 @@ def read_query(params: Mapping[str, str | list[str]], base: dnn.Scenario | None 
         text = _text_value(params, key.name)
         if text is None:
             continue
-        limit = MAX_VALUE_CHARS if key.kind == "array" else MAX_SCALAR_CHARS
+        # lists and notes check their own (smaller) limits after this, with messages of their own
+        limit = MAX_VALUE_CHARS if key.kind in ("array", "names", "text") else MAX_SCALAR_CHARS
         if len(text) > limit:  # before any parsing: an absurd value costs nothing
             if key.name != LANG_PARAM:
                 too_long.append(
@@ -660,7 +914,7 @@ def read_query(params: Mapping[str, str | list[str]], base: dnn.Scenario | None 
         values[key.name] = text
     loaded = _read(values, base, _TEXT, quiet=(LANG_PARAM,))
     # Too-long keys first: they were refused before anything else.
-    return Loaded(loaded.scenario, loaded.reduction, loaded.lang, (*too_long, *loaded.problems))
+    return Loaded(loaded.scenario, loaded.reduction, loaded.lang, (*too_long, *loaded.problems), loaded.classroom)
 
 
 def scenario_from_query(
@@ -758,10 +1012,12 @@ def _check_header(doc: dict[str, Any]) -> Problem | None:
                 f"新しい Backprop Lab で保存されています（ファイルのバージョン {version}、"
                 f"このアプリが読めるのは {JSON_VERSION}）",
             )
+    scenario_keys = [k.name for k in TABLE if k.in_json and k.part != "classroom"]
+    # A hand-written file of only a recipe or only a teacher's keys loads too.
     if "format" not in doc and not any(k.name in doc for k in TABLE if k.in_json) and not OTHER_FILE_KEYS & set(doc):
         return _file_problem(
-            f"no scenario in it (none of the keys {', '.join(k.name for k in TABLE if k.in_json)})",
-            f"シナリオが入っていません（{', '.join(k.name for k in TABLE if k.in_json)} のどのキーもありません）",
+            f"no scenario in it (none of the keys {', '.join(scenario_keys)})",
+            f"シナリオが入っていません（{', '.join(scenario_keys)} のどのキーもありません）",
         )
     return None
 
@@ -779,7 +1035,8 @@ def read_json(data: str | bytes, base: dnn.Scenario | None = None) -> Loaded:
     problem = problem or _check_header(doc)
     if problem is not None:
         return Loaded(base, None, None, (problem,))
-    loaded = _read({k: v for k, v in doc.items() if k != LANG_PARAM}, base, _JSON)
+    file_keys = {k.name for k in TABLE if k.in_json}
+    loaded = _read({k: v for k, v in doc.items() if k in file_keys}, base, _JSON)
     if loaded.problems:  # a file loads whole or not at all: what it holds belongs together
         return Loaded(base, None, None, loaded.problems)
     return loaded

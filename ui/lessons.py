@@ -225,15 +225,16 @@ def _entry(screen: str) -> NavEntry:
     return next(p for p in PAGES if p.screen == screen)
 
 
-def _load(lesson: Lesson) -> None:
-    """Make the lesson's scenario current (undoable); refused, with a message, when it changes a locked value."""
-    sc = lesson.build()
-    if sc != state.scenario() and not teacher_view.would_change_locked(sc):
-        state.set_scenario(sc)
+def _load(lesson: Lesson) -> bool:
+    """Make the lesson's scenario current (undoable). Its buttons are greyed out when that would change a value the
+    teacher locked; should a click arrive anyway, ``state.set_scenario`` refuses it with its message and the learner
+    stays here (False)."""
+    return state.set_scenario(lesson.build())
 
 
 def _open(lesson: Lesson) -> None:
-    _load(lesson)
+    if not _load(lesson):
+        st.rerun()  # the refusal was flashed for the next run: show it now
     entry = _entry(lesson.screen)
     st.switch_page(entry.path, query_params={teacher_view.PANEL_PARAM: lesson.panel} if lesson.panel else None)
 
@@ -241,7 +242,8 @@ def _open(lesson: Lesson) -> None:
 def _quiz(lesson: Lesson) -> None:
     from . import quiz  # the quiz's progress is its own; only this button needs it
 
-    _load(lesson)
+    if not _load(lesson):
+        st.rerun()  # the refusal was flashed for the next run: show it now
     quiz.start(lesson.ask)
     st.switch_page(_entry("quiz").path)
 
@@ -264,17 +266,28 @@ def intro() -> None:
         st.info(
             tr(
                 "The teacher locked values of the scenario, so the screens keep the teacher's numbers; the numbers "
-                "below are each lesson's own.",
+                "below are each lesson's own. A step whose scenario would change a locked value has its buttons "
+                "switched off.",
                 "先生がシナリオの値を固定しているため、各画面は先生の数値のままです。下の数値は各レッスンのシナリオの"
-                "ものです。",
+                "ものです。固定された値を変えてしまうステップのボタンは押せません。",
             ),
             icon=":material/lock:",
         )
 
 
+def _locked_help() -> str:
+    """Why a lesson's buttons are off: its scenario would change a value the teacher's link locked."""
+    return tr(
+        "The teacher fixed the scenario for this class, so this step's scenario cannot be loaded. The screens in the "
+        "sidebar show the teacher's numbers.",
+        "この授業では先生がシナリオを固定しているため、このステップのシナリオは読み込めません。サイドバーの各画面は"
+        "先生の数値を表示します。",
+    )
+
+
 def lesson_block(i: int, lesson: Lesson, what_to_look_at: str, lang: str) -> None:
     """Lesson ``i`` in a bordered block: its scenario, what to look at (``look``'s words around its numbers), its
-    question, and buttons that open its screen and the quiz."""
+    question, and buttons that open its screen and the quiz (off when its scenario would change a locked value)."""
     with st.container(border=True, key=f"lesson_{lesson.key}"):
         st.subheader(f"{i}. {pick(lang, lesson.en, lesson.ja)}")
         st.caption(pick(lang, f"Scenario: {lesson.scenario_en}", f"シナリオ: {lesson.scenario_ja}"))
@@ -282,11 +295,22 @@ def lesson_block(i: int, lesson: Lesson, what_to_look_at: str, lang: str) -> Non
         st.markdown(f"**{tr('Question', '問題')}** — {pick(lang, lesson.question_en, lesson.question_ja)}")
         cols = st.columns(2)
         entry = _entry(lesson.screen)
+        fixed = teacher_view.would_change_locked(lesson.build())  # the teacher's lock keeps its scenario out
+        why = _locked_help() if fixed else None
         if not state.is_hidden(lesson.screen):
             label = pick(lang, f"Open {entry.en}", f"{entry.ja}の画面を開く")
-            if cols[0].button(label, icon=entry.icon, key=f"lesson_{lesson.key}_open", width="stretch"):
+            if cols[0].button(
+                label, icon=entry.icon, key=f"lesson_{lesson.key}_open", width="stretch", disabled=fixed, help=why
+            ):
                 _open(lesson)
         if not state.is_hidden("quiz"):
             label = tr("Answer it in the quiz", "クイズで答える")
-            if cols[1].button(label, icon=":material/quiz:", key=f"lesson_{lesson.key}_quiz", width="stretch"):
+            if cols[1].button(
+                label,
+                icon=":material/quiz:",
+                key=f"lesson_{lesson.key}_quiz",
+                width="stretch",
+                disabled=fixed,
+                help=why,
+            ):
                 _quiz(lesson)

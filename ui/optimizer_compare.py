@@ -4,6 +4,8 @@ number comes from ``dnn.sweep`` (through the cached ``ui.training`` sweeps)."""
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 import plotly.graph_objects as go
 import streamlit as st
@@ -60,6 +62,19 @@ def final_figure(lrs: np.ndarray, finals: dict[str, np.ndarray], lang: str) -> g
                 hovertemplate=f"{name(rule, lang)}<br>η = %{{x:.3g}}<br>E = %{{customdata:.6g}}<extra></extra>",
             )
         )
+    if any(np.any(final <= ft.LOG_FLOOR) for final in finals.values()):
+        # Runs that reached the floor are drawn on it: say so on the chart, not only in the caption below it.
+        fig.add_hline(y=ft.LOG_FLOOR, line={"color": "#888", "width": 1, "dash": "dot"})
+        fig.add_annotation(
+            text=pick(lang, "E ≤ 10⁻⁹ is drawn on this line", "E ≤ 10⁻⁹ はこの線上に描きます"),
+            xref="paper",
+            x=0,
+            xanchor="left",
+            y=math.log10(ft.LOG_FLOOR),  # a log axis places annotations by the exponent
+            yanchor="bottom",
+            showarrow=False,
+            font={"size": 11, "color": "#555"},
+        )
     fig.update_layout(
         title=pick(lang, "Final loss E against the learning rate η", "学習率 η と最終の誤差 E"),
         xaxis={
@@ -78,7 +93,12 @@ def final_figure(lrs: np.ndarray, finals: dict[str, np.ndarray], lang: str) -> g
 
 
 def section(sc: dnn.Scenario, reduction: str) -> None:
-    """The whole comparison, drawn on the current screen."""
+    """The whole comparison, drawn on the current screen (in a container of its own, ``compare_rules``)."""
+    with st.container(key="compare_rules"):
+        _section(sc, reduction)
+
+
+def _section(sc: dnn.Scenario, reduction: str) -> None:
     lang = current_lang()
     st.subheader(tr("Compare the update rules", "更新則（最適化手法）を比べる"))
     shown = st.toggle(
@@ -97,15 +117,16 @@ def section(sc: dnn.Scenario, reduction: str) -> None:
         tr(
             "The same network and data trained with each of the course's update rules. The scenario's own rule, "
             f"{name(sc.optimizer, 'en')}, keeps its η and settings; every other rule starts at the course's "
-            "default η and settings, which you can change here.",
+            "default η and settings. Change any rule's η in its box.",
             ja_join(
                 "同じネットワークとデータを、講座の各更新則で学習させます。シナリオの更新則",
                 name(sc.optimizer, "ja"),
-                "はその η と設定のまま、ほかの更新則は講座の既定の η と設定で始まり、ここで変えられます。",
+                "はその η と設定のまま、ほかの更新則は講座の既定の η と設定で始まります。各更新則の η は下の欄で"
+                "変えられます。",
             ),
         )
     )
-    cols = st.columns(len(OPTIMIZERS))
+    cols = st.columns(len(OPTIMIZERS), vertical_alignment="bottom")  # a label on two lines keeps the boxes in line
     lrs: dict[str, float] = {}
     for col, rule in zip(cols, OPTIMIZERS, strict=True):
         default = sc.lr if rule == sc.optimizer else OPTIMIZERS[rule].default_lr

@@ -3,10 +3,12 @@ controls, which change the scenario (and so the share link) through ``state.chan
 
 from __future__ import annotations
 
+import math
+
 import streamlit as st
 
 import dnn
-from dnn.optimizers import OPTIMIZERS
+from dnn.optimizers import OPTIMIZERS, Hyperparameter
 
 from . import state
 from .i18n import current_lang, pick, tr
@@ -58,6 +60,29 @@ def _symbol(setting: str) -> str:
     return {"momentum": "α", "decay": "ρ", "beta1": "β1", "beta2": "β2"}[setting]
 
 
+def setting_step(hp: Hyperparameter, value: float) -> float:
+    """What "+" and "−" add to a setting's box: a power of ten below the distance from ``value`` to the (excluded)
+    top of its range, so that "+" never reaches it. α = 0.9 steps by 0.01, ρ = 0.99 by 0.001, β2 = 0.999 by 0.0001:
+    the settings that matter sit close to 1, and each step there is a tenth of the room left."""
+    room = hp.high - value
+    if not room > 0:
+        return (hp.high - hp.low) / 100  # an out-of-range value cannot be in the scenario; a plain step for safety
+    # rounded first: 1 − 0.99 is 0.010000000000000009 in floats, whose logarithm would round up to −1
+    step = 10.0 ** (math.ceil(round(math.log10(room), 9)) - 1)
+    while value + step >= hp.high:  # belt and braces against the last bit of a sum
+        step /= 10
+    return step
+
+
+def setting_format(value: float, step: float) -> str:
+    """The box's format: enough decimals to show one step (0.0001 needs four) and the value itself (β1 = 0.8765 from a
+    link shows all four), at least two."""
+    step_decimals = -math.floor(math.log10(step) + 1e-9)
+    written = f"{value:.10g}"
+    value_decimals = len(written.split(".")[1]) if "." in written and "e" not in written else 0
+    return f"%.{max(2, step_decimals, value_decimals)}f"
+
+
 def _on_optimizer(key: str) -> None:
     chosen = state.widget_value(key)
     if chosen in OPTIMIZERS:
@@ -69,6 +94,9 @@ def _on_setting(setting: str, key: str) -> None:
     if value is None:
         state.bump_editor_version()  # an emptied box: show the scenario's value again
         return
+    # "+" adds the step in floating point (0.999 + 0.0001 is 0.9991000000000001): 15 significant digits keep
+    # whatever a person types and drop that last-bit noise from the scenario and the link.
+    value = float(f"{float(value):.15g}")
     state.change_scenario(lambda sc: sc.replace(settings={**sc.settings, setting: value}), refresh_editors=False)
 
 
@@ -97,11 +125,14 @@ def optimizer_controls(sc: dnn.Scenario, prefix: str) -> None:
     )
     for col, hp in zip(cols[1:], opt.hyperparameters, strict=False):
         key = f"{prefix}{hp.name}_v{version}"
+        value = float(sc.settings[hp.name])
+        step = setting_step(hp, value)
         col.number_input(
             f"{pick(lang, hp.en, hp.ja)}",
-            value=float(sc.settings[hp.name]),
-            format="%.6g",
-            step=None,
+            value=value,
+            min_value=hp.low,  # the range's bottom is allowed: "−" stops there
+            format=setting_format(value, step),
+            step=step,
             key=key,
             on_change=_on_setting,
             args=(hp.name, key),

@@ -19,7 +19,7 @@ import streamlit as st
 import dnn
 from dnn import quiz
 
-from . import codec, not_finite, optimizer_controls, quiz_link, quiz_sheet, state
+from . import codec, not_finite, quiz_link, quiz_sheet, state, teacher_view
 from .editors import kept_whole_number, whole_number_input, whole_or_refused
 from .heatmaps import MAX_SAMPLE_ROWS
 from .i18n import OUTPUT_LABELS, activation_label, ja_join, pick, tr
@@ -79,18 +79,16 @@ def prepare() -> None:
     scenario is the one they were typed for; put ``ask``/``quiz_seed`` in the address bar and the share link."""
     progress = state.quiz_progress()
     if not isinstance(progress, QuizProgress):
-        # The link the session opened with: a teacher's link may open another screen and still ask (ask=).
-        asks, seed, problems = quiz_link.read_link({**state.opening_params(), **st.query_params.to_dict()})
+        # The link the session opened with (a teacher's link may open another screen and still ask); its bad
+        # values were reported then, with the link's other keys.
+        opening = state.opening_classroom()
         earlier = state.load_report()
-        progress = QuizProgress(asks=asks or quiz.ORDER)
-        if seed is not None:
-            state.set_scenario(quiz.quiz_scenario(seed))  # undoable; it also clears the link message, so merge after
-            progress.seed = seed
-        if earlier is not None and earlier.source == "link":
-            problems = [*earlier.problems, *problems]
-        if problems:
-            state.set_load_report("link", problems)
-        elif earlier is not None:
+        progress = QuizProgress(asks=opening.ask or quiz.ORDER)
+        if opening.quiz_seed is not None:
+            # undoable; it also clears the link message, which is put back below
+            state.set_scenario(quiz.quiz_scenario(opening.quiz_seed))
+            progress.seed = opening.quiz_seed
+        if earlier is not None:
             state.set_load_report(earlier.source, list(earlier.problems))
     if progress.seed is not None and state.scenario() != quiz.quiz_scenario(progress.seed):
         progress.seed = None  # the learner has changed the scenario since: the quiz asks theirs
@@ -111,13 +109,22 @@ def prepare() -> None:
     )
 
 
-def start(asks: tuple[str, ...] | list[str]) -> None:
+def start(asks: tuple[str, ...] | list[str], seed: int | None = None) -> None:
     """Make the quiz ask ``asks`` (link names, in that order) from the first one on: a lesson's question or a
-    file's ``ask``."""
+    file's ``ask``. ``seed``: a file's ``quiz_seed``, the seed whose scenario the file holds (the quiz forgets it
+    when the scenario is not that seed's)."""
     chosen = tuple(n for n in asks if n in quiz.QUANTITIES) or quiz.ORDER
     progress = _progress()
     progress.asks, progress.position = chosen, 0
+    if seed is not None:
+        progress.seed = seed
     _save(progress)
+
+
+def drawn_seed() -> int | None:
+    """The seed whose scenario the quiz asks (None: the link's or the learner's own scenario)."""
+    progress = state.quiz_progress()
+    return progress.seed if isinstance(progress, QuizProgress) else None
 
 
 def asked() -> tuple[str, ...] | None:
@@ -225,18 +232,11 @@ def _scenario_line(sc: dnn.Scenario, seed: int | None, reduction: str) -> str:
     else:
         red_en = f"{n} samples; the gradient is the notebook's sum (δ2 not divided by N, as in the sidebar)"
         red_ja = f"サンプル {n} 個。勾配はノートブックの合計方式（δ2 を N で割らない、サイドバーの設定）"
-    rule_en = rule_ja = ""
-    if sc.optimizer != "sgd":  # the quiz's "after one step" values are the notebook's SGD step
-        rule = optimizer_controls.name(sc.optimizer, "en")
-        rule_ja = optimizer_controls.name(sc.optimizer, "ja")
-        rule_en = f" The parameters after one step are SGD's (the notebook's rule), not {rule}'s."
-        rule_ja = ja_join("1 ステップ後のパラメータは、", rule_ja, "ではなく SGD（ノートブックの更新則）で計算します。")
     hidden_en, hidden_ja = activation_label(net.hidden, "en"), activation_label(net.hidden, "ja")
     return tr(
-        f"{source}: hidden activation {hidden_en}, output {out_en}, learning rate η = {quiz.fmt(sc.lr)}; "
-        f"{red_en}.{rule_en}",
+        f"{source}: hidden activation {hidden_en}, output {out_en}, learning rate η = {quiz.fmt(sc.lr)}; {red_en}.",
         ja_join(f"{source}: 中間層の活性化関数は", hidden_ja, "、出力層は", out_ja, f"、学習率 η = {quiz.fmt(sc.lr)}。")
-        + f"{red_ja}。{rule_ja}",
+        + f"{red_ja}。",
     )
 
 
@@ -374,10 +374,13 @@ def intro() -> None:
     )
 
 
-def scenario(sc: dnn.Scenario, seed: int | None, reduction: str) -> None:
-    """The scenario the values are computed for: its settings in a line, its arrays as tables."""
+def scenario(sc: dnn.Scenario, progress: QuizProgress, reduction: str, lang: str) -> None:
+    """The scenario the values are computed for: its settings in a line, which step is asked when the scenario's
+    update rule is not SGD, its arrays as tables."""
     st.subheader(tr("The scenario", "シナリオ"))
-    st.caption(_scenario_line(sc, seed, reduction))
+    st.caption(_scenario_line(sc, progress.seed, reduction))
+    if step_note := quiz_sheet.sgd_step_note(sc, progress.asks, lang):
+        st.info(step_note, icon=":material/info:")
     _scenario_tables(sc)
 
 
@@ -542,12 +545,25 @@ def choose(progress: QuizProgress, lang: str) -> None:
                 progress.seed if progress.seed is not None else 1,
                 key=seed_key,
             )
+        # Greyed out when the seed's scenario would change a value the teacher locked (``_draw_seed`` is refused by
+        # the state's lock all the same, should a click arrive). A fraction typed in the box is refused on the click.
+        seed = state.widget_value(seed_key)
+        shown_seed = int(seed) if seed is not None and float(seed).is_integer() else 1
+        fixed = teacher_view.would_change_locked(quiz.quiz_scenario(shown_seed))
         right.button(
             tr("Draw a scenario to do by hand", "手計算用のシナリオを作る"),
             icon=":material/casino:",
             on_click=_draw_seed,
             args=(seed_key,),
+            disabled=fixed,
             help=tr(
+                "The teacher fixed the scenario for this class, so the quiz asks about the teacher's numbers: a "
+                "seed's scenario would change values the teacher locked.",
+                "この授業では先生がシナリオを固定しているため、クイズは先生の数値で出題します。シードのシナリオは"
+                "先生が固定した値を変えてしまいます。",
+            )
+            if fixed
+            else tr(
                 "A 2-3-2 ReLU/softmax network with one-decimal weights, small whole-number inputs and η = 0.5; the "
                 "same seed always gives the same numbers (replaces the scenario; undoable).",
                 "重みは小数 1 桁、入力は小さな整数、η = 0.5 の 2-3-2 ReLU/softmax ネットワーク。同じシードなら"

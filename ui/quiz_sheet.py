@@ -19,7 +19,8 @@ import dnn
 from dnn import quiz
 from dnn.core import Reduction
 
-from .i18n import OUTPUT_LABELS, pick
+from .i18n import OUTPUT_LABELS, ja_join, pick
+from .optimizer_controls import name as rule_name
 
 MAX_SHEETS = 60
 MAX_SHEET_CELLS = 48  # cells of one quantity on paper (and on screen): the first ones in row-major order
@@ -49,6 +50,38 @@ class _Part:
     formula: str
     cells: list[tuple[str, str, str]]
     more_cells: int
+
+
+STEP_QUANTITIES: tuple[str, ...] = tuple(n for n in quiz.ORDER if n.endswith("_new"))
+
+
+def sgd_step_note(sc: dnn.Scenario, asks: Sequence[str], lang: str) -> str | None:
+    """What the quiz and the sheets say when they ask a value after one step but the scenario trains with another
+    update rule: the step asked is the notebook's SGD step (``dnn.quiz.true_values``), not the rule's. None when no
+    step is asked or the rule is SGD. Momentum's first step from v = 0 is SGD's own (v = −η·g, W + v = W − η·g): said
+    so, and held to ``dnn.optimizer_step`` by the tests."""
+    if sc.optimizer == "sgd" or not any(n in STEP_QUANTITIES for n in asks):
+        return None
+    rule, short = rule_name(sc.optimizer, lang), rule_name(sc.optimizer, "en")  # "Momentum（モーメンタム）", "Momentum"
+    lr = quiz.fmt(sc.lr)
+    if sc.optimizer == "momentum":
+        return pick(
+            lang,
+            f"This scenario trains with {rule}. The values after one step are the notebook's SGD step, "
+            f"W − η·∂E/∂W with η = {lr}; {short}'s first step is the same one (its velocity starts at 0, so "
+            "v = −η·∂E/∂W), its later steps are not.",
+            ja_join("このシナリオの最適化手法は", rule, "です。")
+            + "1 ステップ後の値は、ノートブックの SGD の 1 ステップ"
+            f"（W − η·∂E/∂W、η = {lr}）です。{short} の最初のステップもこれと同じです（速度 v は 0 から始まるので "
+            "v = −η·∂E/∂W）。2 ステップ目からは違います。",
+        )
+    return pick(
+        lang,
+        f"This scenario trains with {rule}. The values after one step are the notebook's SGD step, W − η·∂E/∂W "
+        f"with η = {lr}, not {short}'s own step.",
+        ja_join("このシナリオの最適化手法は", rule, "です。") + "1 ステップ後の値は、ノートブックの SGD の 1 ステップ"
+        f"（W − η·∂E/∂W、η = {lr}）で、{short} のステップではありません。",
+    )
 
 
 def _title(spec: SheetSpec, lang: str, answers: bool) -> str:
@@ -173,6 +206,8 @@ def sheet_markdown(
         if not answers:
             lines += [pick(lang, "Name: ____________________", "名前: ____________________"), ""]
         lines += [_network_line(sc, reduction, lang), ""]
+        if note := sgd_step_note(sc, asks, lang):
+            lines += [f"**{note}**", ""]
         for name, a, rows, cols in _scenario_arrays(sc):
             lines += [_md_matrix(name, a, rows, cols), ""]
         given = [] if answers else _given(sc, values, asks)
@@ -242,7 +277,10 @@ def sheet_html(
         out = [f'<section class="sheet"><h1>{e(_title(spec, lang, answers))}</h1>']
         if not answers:
             out.append(f'<p class="name">{e(pick(lang, "Name:", "名前:"))} ____________________</p>')
-        out.append(f"<p>{e(_network_line(sc, reduction, lang))}</p><div>")
+        out.append(f"<p>{e(_network_line(sc, reduction, lang))}</p>")
+        if note := sgd_step_note(sc, asks, lang):
+            out.append(f'<p class="step-note"><strong>{e(note)}</strong></p>')
+        out.append("<div>")
         out += [_html_matrix(*m) for m in _scenario_arrays(sc)]
         out.append("</div>")
         given = [] if answers else _given(sc, values, asks)

@@ -168,9 +168,8 @@ def _on_upload() -> None:
     if file is None:
         return
     data = file.getvalue()
-    loaded = codec.read_json(data, state.scenario())
-    note, lock, hide, asks, teacher_problems = teacher.teacher_from_json(data)
-    problems = [*loaded.problems, *teacher_problems]
+    loaded = codec.read_json(data, state.scenario())  # the scenario and the classroom's keys, one table
+    problems = list(loaded.problems)
     sc = loaded.scenario
     recipe, recipe_problems = data_codec.recipe_from_json(data) if not problems else (None, [])
     problems += recipe_problems
@@ -201,11 +200,12 @@ def _on_upload() -> None:
     if reduction is not None and reduction != state.reduction():
         state.set_reduction(reduction)
         state.bump_editor_version()  # the sidebar's choice is drawn afresh from it
-    state.add_teacher_keys(note, lock, hide)
-    if asks:
+    keys = loaded.classroom
+    state.add_teacher_keys(keys.note, keys.lock, keys.hide)
+    if keys.ask or keys.quiz_seed is not None:
         from . import quiz  # here: the quiz module draws a screen and is needed only for this
 
-        quiz.start(asks)
+        quiz.start(keys.ask or (), seed=keys.quiz_seed)  # no ask: every quantity
     state.flash(f"Loaded {file.name}.", f"{file.name} を読み込みました。", kind="success")
 
 

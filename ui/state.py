@@ -30,10 +30,10 @@ from dnn.core import Reduction
 
 from . import codec, data_codec, teacher
 from .i18n import LANGS, Lang, current_lang, ja_join, tr
-from .note import NOTE_PARAM, note_from_query
 from .plain import plain
 
 REDUCTIONS = codec.REDUCTIONS
+PANEL_PARAM = "panel"  # a lesson's link: which panel of the screen to open (``ui.teacher.OPENABLE_PANELS``)
 UNDO_LIMIT = 20
 
 # Canonical session-state keys (non-widget, so they survive page switches).
@@ -54,7 +54,7 @@ _NOTE = "teacher_note"
 _LOCK = "teacher_lock"  # the fields the link locked (frozenset of ui.teacher.LOCKABLE names)
 _HIDE = "teacher_hide"  # the screens and panels the link hid
 _TEACHER_SCENARIO = "teacher_scenario"  # (scenario, reduction) the link opened with: where "Reset" goes back to
-_OPENING_PARAMS = "opening_link_params"  # the link the session opened with, for keys a page reads later (ask)
+_OPENING = "opening_classroom"  # the classroom's keys of the link the session opened with (the quiz reads ask later)
 _SCREEN = "current_screen"  # this run's screen (a ui.pages_nav.NavEntry), for links to other screens
 _PAGE_PARAMS = "page_link_params"  # this page's own link keys (the quiz's ask, quiz_seed), set on every run
 _PAGE_PARAM_KEYS = "page_link_param_keys"  # every such key ever set, so that a dropped one leaves the address bar
@@ -83,12 +83,12 @@ def _init_once() -> None:
     if ss.get(_INITIALISED):
         return
     params = st.query_params.to_dict()
-    loaded = codec.read_query(params, dnn.seed_scenario())
+    loaded = codec.read_query(params, dnn.seed_scenario())  # the scenario and the classroom's keys, one table
     if loaded.lang:
         set_lang(loaded.lang)
-    teacher_note, note_problems = note_from_query(params)
-    lock, hide, teacher_problems = teacher.read_teacher(params)
-    problems = [*loaded.problems, *note_problems, *teacher_problems]
+    classroom = loaded.classroom
+    teacher_note, lock, hide = classroom.note, classroom.lock, classroom.hide
+    problems = list(loaded.problems)
     sc = loaded.scenario
     recipe, recipe_problems = data_codec.recipe_from_query(params)
     problems += recipe_problems
@@ -110,7 +110,7 @@ def _init_once() -> None:
     ss[_NOTE] = teacher_note
     ss[_LOCK] = lock
     ss[_HIDE] = hide
-    ss[_OPENING_PARAMS] = params
+    ss[_OPENING] = classroom
     ss[_SCENARIO] = sc
     ss[_REDUCTION] = loaded.reduction or "mean"
     teacher_link = bool(lock or hide or teacher_note)
@@ -298,17 +298,16 @@ def is_hidden(name: str) -> bool:
     return name in hidden()
 
 
-def teacher_params(session: Mapping[str, Any] | None = None) -> dict[str, str]:
-    """The teacher's keys as they go into a link: note, lock, hide (each only when set)."""
+def classroom(session: Mapping[str, Any] | None = None) -> codec.Classroom:
+    """The session's teacher keys: note, lock and hide (the quiz keeps its own ask and seed); of ``session`` when
+    given (tests)."""
     ss = _session(session)
-    params = {}
-    if ss.get(_NOTE):
-        params[NOTE_PARAM] = ss[_NOTE]
-    if ss.get(_LOCK):
-        params[teacher.LOCK_PARAM] = teacher.lock_text(ss[_LOCK])
-    if ss.get(_HIDE):
-        params[teacher.HIDE_PARAM] = teacher.hide_text(ss[_HIDE])
-    return params
+    return codec.Classroom(note=ss.get(_NOTE), lock=ss.get(_LOCK, frozenset()), hide=ss.get(_HIDE, frozenset()))
+
+
+def teacher_params(session: Mapping[str, Any] | None = None) -> dict[str, str]:
+    """The teacher's keys as they go into a link: note, lock, hide (each only when set), written by the codec."""
+    return codec.classroom_query(classroom(session))
 
 
 def add_teacher_keys(note_text: str | None, lock: frozenset[str], hide: frozenset[str]) -> None:
@@ -324,9 +323,10 @@ def add_teacher_keys(note_text: str | None, lock: frozenset[str], hide: frozense
     sync_query_params()
 
 
-def opening_params() -> dict[str, Any]:
-    """The query parameters of the link the session opened with (a page reads its own keys from them later)."""
-    return dict(st.session_state.get(_OPENING_PARAMS) or {})
+def opening_classroom() -> codec.Classroom:
+    """The classroom's keys of the link the session opened with (the quiz reads ``ask`` and ``quiz_seed`` from them
+    on its first visit, whichever screen the link opened)."""
+    return st.session_state.get(_OPENING) or codec.NO_CLASSROOM
 
 
 def current_screen() -> Any:
@@ -334,10 +334,10 @@ def current_screen() -> Any:
     return st.session_state.get(_SCREEN)
 
 
-def scenario_file(extra: Mapping[str, Any] | None = None) -> str:
-    """The current scenario as a JSON file: its keys, a generated data set's recipe, and ``extra`` (a teacher's
-    note, lock, hide and ask)."""
-    document = codec.scenario_to_json(scenario(), reduction(), extra)
+def scenario_file(keys: codec.Classroom | None = None) -> str:
+    """The current scenario as a JSON file: its keys, a generated data set's recipe or your own data's held-out
+    share, and a classroom's keys (a teacher's note, lock, hide, the quiz's ask and seed)."""
+    document = codec.scenario_to_json(scenario(), reduction(), keys)
     return data_codec.with_own_data_json(data_codec.with_recipe_json(document, data_recipe()), own_data())
 
 
@@ -575,14 +575,12 @@ def sync_query_params() -> None:
     qp = st.query_params
     changed = {k: v for k, v in desired.items() if qp.get(k) != v}
     own_keys = (
-        *codec.LINK_KEYS,
+        # every key of the table but the panel a lesson's link opens: the screen reads that one after this
+        *(k for k in codec.LINK_KEYS if k != PANEL_PARAM),
         *data_codec.RECIPE_KEYS,
-        NOTE_PARAM,
-        teacher.LOCK_PARAM,
-        teacher.HIDE_PARAM,
         *st.session_state.get(_PAGE_PARAM_KEYS, ()),
     )
-    stale = [k for k in own_keys if k in qp and k not in desired]
+    stale = [k for k in dict.fromkeys(own_keys) if k in qp and k not in desired]  # each once: the quiz owns ask too
     if changed:
         qp.update(changed)
     for k in stale:

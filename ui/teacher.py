@@ -3,28 +3,26 @@
 its first link, keeps them for the session, refuses every change to a locked value, and writes them back into the
 address bar, the share link and the JSON file.
 
-A bad value never raises: unknown names become a ``codec.Problem`` for the key, quoted with every Markdown
-character escaped (``quiz_link.plain``), and the known names in the same value still apply.
+The keys are read and written by ``ui.codec``'s one table (``codec.Classroom``), like every other key: a bad value
+never raises, unknown names become a ``codec.Problem`` for the key, and the known names in the same value still
+apply. This module says what the names are and what a lock keeps.
 """
 
 from __future__ import annotations
 
-import json
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from typing import Any
 
 import numpy as np
 
 import dnn
 
-from .codec import MAX_JSON_BYTES, Problem
+from .codec import Classroom, Problem, classroom_query
 from .i18n import ja_join
-from .quiz_link import shortened
 
 LOCK_PARAM = "lock"
 HIDE_PARAM = "hide"
 ALL = "all"
-MAX_LIST_CHARS = 400  # every name listed once is under 100 characters; more is not a list a teacher wrote
 
 # What can be locked, in link order, with the words a learner reads (never the raw key).
 LOCKABLE: dict[str, tuple[str, str]] = {
@@ -51,85 +49,19 @@ PANELS: dict[str, tuple[str, str]] = {
     "questions": ("the notebook's questions", "ノートブックの疑問"),
 }
 HIDEABLE: tuple[str, ...] = (*SCREENS, *PANELS)
-
-
-def names_from_value(
-    key: str, value: Any, allowed: Iterable[str], *, allow_all: bool = False
-) -> tuple[frozenset[str], list[Problem]]:
-    """The names a ``lock``/``hide`` value lists (text "a,b" from a link, or a JSON list of strings), and one
-    Problem for the key naming what is unknown. Letter case is ignored; ``all`` (lock only) means every name."""
-    allowed = tuple(allowed)
-    listed = ", ".join((*allowed, ALL) if allow_all else allowed)
-    if isinstance(value, list):
-        if not all(isinstance(v, str) for v in value):
-            return frozenset(), [Problem(key, f"{key}: expected a list of names", f"{key}: 名前のリストが必要です")]
-        text = ",".join(value)
-    elif isinstance(value, str):
-        text = value
-    else:
-        shown = shortened(json.dumps(value))
-        return frozenset(), [
-            Problem(key, f"{key}: {shown} is not a list of names", f"{key}: {shown} は名前のリストではありません")
-        ]
-    if len(text) > MAX_LIST_CHARS:
-        return frozenset(), [
-            Problem(
-                key,
-                f"{key} is too long ({len(text):,} characters; at most {MAX_LIST_CHARS}), so it is not used",
-                f"{key} が長すぎるため使いません（{len(text):,} 文字、最大 {MAX_LIST_CHARS} 文字）",
-            )
-        ]
-    by_lower = {name.lower(): name for name in allowed}
-    found: set[str] = set()
-    unknown: list[str] = []
-    for token in (t.strip() for t in text.split(",")):
-        if not token:
-            continue
-        if allow_all and token.lower() == ALL:
-            found.update(allowed)
-        elif token.lower() in by_lower:
-            found.add(by_lower[token.lower()])
-        elif token not in unknown:
-            unknown.append(token)
-    if not unknown:
-        return frozenset(found), []
-    shown = ", ".join(f"“{shortened(t)}”" for t in unknown[:3]) + (" …" if len(unknown) > 3 else "")
-    return frozenset(found), [
-        Problem(
-            key,
-            f"{key}: {shown} is not a name it knows; the names are {listed}",
-            f"{key}: {shown} は使えない名前です。使える名前: {listed}",
-        )
-    ]
-
-
-def read_teacher(params: Mapping[str, Any]) -> tuple[frozenset[str], frozenset[str], list[Problem]]:
-    """What a link (``st.query_params.to_dict()``: text) or a JSON document (text or a list of names) locks and
-    hides, and the problems of both keys (never raises)."""
-    lock: frozenset[str] = frozenset()
-    hide: frozenset[str] = frozenset()
-    problems: list[Problem] = []
-    if (value := params.get(LOCK_PARAM)) is not None:
-        lock, more = names_from_value(LOCK_PARAM, value, LOCKABLE, allow_all=True)
-        problems += more
-    if (value := params.get(HIDE_PARAM)) is not None:
-        hide, more = names_from_value(HIDE_PARAM, value, HIDEABLE)
-        problems += more
-    return lock, hide, problems
+# What a lesson's link can open on its screen (``panel=``): the notebook's printout, or one of the notebook's four
+# questions on Backprop.
+OPENABLE_PANELS: tuple[str, ...] = ("printout", "q1", "q2", "q3", "q4")
 
 
 def lock_text(lock: Iterable[str]) -> str:
-    """``lock`` for a link: the names in link order, or ``all`` when every value is locked."""
-    chosen = set(lock)
-    if chosen >= set(LOCKABLE):
-        return ALL
-    return ",".join(name for name in LOCKABLE if name in chosen)
+    """``lock`` as a link writes it (``ui.codec``'s table): the names in link order, or ``all`` for every one."""
+    return classroom_query(Classroom(lock=frozenset(lock))).get(LOCK_PARAM, "")
 
 
 def hide_text(hide: Iterable[str]) -> str:
-    """``hide`` for a link: the names in link order."""
-    chosen = set(hide)
-    return ",".join(name for name in HIDEABLE if name in chosen)
+    """``hide`` as a link writes it: the names in link order."""
+    return classroom_query(Classroom(hide=frozenset(hide))).get(HIDE_PARAM, "")
 
 
 def sizes(sc: dnn.Scenario) -> tuple[int, int, int, int]:
@@ -181,42 +113,3 @@ def locked_problems(names: Iterable[str], source_en: str, source_ja: str) -> lis
         )
         for name in names
     ]
-
-
-def teacher_from_json(
-    data: str | bytes,
-) -> tuple[str | None, frozenset[str], frozenset[str], tuple[str, ...] | None, list[Problem]]:
-    """A scenario file's teacher keys: note, lock, hide and the quiz's ask (None/empty when absent), and a
-    Problem for each bad one. A file ``scenario_from_json`` refuses gives nothing here. Never raises."""
-    from .note import NOTE_PARAM, note_from_query
-    from .quiz_link import ASK_PARAM, asks_from_text
-
-    if len(data) > MAX_JSON_BYTES:
-        return None, frozenset(), frozenset(), None, []  # the scenario's reader has refused the file already
-    try:
-        doc = json.loads(data)
-    except (ValueError, RecursionError):  # broken, or built to hurt (deep nesting, huge integers)
-        return None, frozenset(), frozenset(), None, []
-    if not isinstance(doc, dict):
-        return None, frozenset(), frozenset(), None, []
-    problems: list[Problem] = []
-    note = None
-    if NOTE_PARAM in doc:
-        if isinstance(doc[NOTE_PARAM], str):
-            note, more = note_from_query({NOTE_PARAM: doc[NOTE_PARAM]})
-            problems += more
-        else:
-            problems.append(Problem(NOTE_PARAM, "note: expected text", "note: 文字列が必要です"))
-    lock, hide, more = read_teacher(doc)
-    problems += more
-    asks = None
-    if ASK_PARAM in doc:
-        value = doc[ASK_PARAM]
-        if isinstance(value, list) and all(isinstance(v, str) for v in value):
-            value = ",".join(value)
-        if isinstance(value, str):
-            asks, more = asks_from_text(value)
-            problems += more
-        else:
-            problems.append(Problem(ASK_PARAM, "ask: expected a list of names", "ask: 名前のリストが必要です"))
-    return note, lock, hide, asks, problems

@@ -8,7 +8,6 @@ every change to a locked value (``set_scenario``); this module only lays out.
 from __future__ import annotations
 
 from typing import Any
-from urllib.parse import urlencode
 
 import streamlit as st
 
@@ -16,11 +15,10 @@ from dnn import quiz
 
 from . import codec, state, teacher
 from .i18n import current_lang, ja_join, pick, tr
-from .note import MAX_NOTE_CHARS, NOTE_PARAM
+from .note import MAX_NOTE_CHARS
 from .pages_nav import NavEntry, entry_of_screen, existing_pages
-from .quiz_link import ASK_PARAM
 
-PANEL_PARAM = "panel"  # a lesson's link: which panel of the screen to open (printout, q1 … q4)
+PANEL_PARAM = state.PANEL_PARAM  # a lesson's link: which panel of the screen to open (printout, q1 … q4)
 LOCK_MARK = ":material/lock:"
 _W_NOTE = "w_teacher_note"
 _W_LOCK = "w_teacher_lock"
@@ -57,9 +55,10 @@ def would_change_locked(sc: Any) -> bool:
 
 
 def requested_panel() -> str | None:
-    """The panel the address asks this screen to open (``panel=printout``, ``q1`` … ``q4``), or None."""
+    """The panel the address asks this screen to open (``panel=printout``, ``q1`` … ``q4``), or None (a bad value in
+    the link a session opened with was reported then, with the link's other keys)."""
     value = st.query_params.get(PANEL_PARAM)
-    return value if value in ("printout", "q1", "q2", "q3", "q4") else None
+    return None if value is None else codec.read_query({PANEL_PARAM: value}).classroom.panel
 
 
 # ---------------------------------------------------------------- the builder
@@ -82,21 +81,53 @@ def _app_root() -> str:
     return url
 
 
+def chosen_keys(note: str, lock: list[str], hide: list[str], ask: list[str]) -> codec.Classroom:
+    """What the builder's boxes say, as the classroom's keys (the quantities asked in the notebook's order)."""
+    return codec.Classroom(
+        note=codec.clean_text(note) or None,
+        lock=frozenset(lock),
+        hide=frozenset(hide),
+        ask=tuple(n for n in quiz.ORDER if n in ask) or None,
+    )
+
+
 def teacher_link(entry: NavEntry, note: str, lock: list[str], hide: list[str], ask: list[str]) -> str:
     """The link that opens ``entry`` on the current scenario with a teacher's note, lock, hide and ask."""
-    query = codec.query_string(state.scenario(), current_lang(), state.reduction())
-    extra: dict[str, str] = {}
-    if note.strip():
-        extra[NOTE_PARAM] = note.strip()
-    if lock:
-        extra[teacher.LOCK_PARAM] = teacher.lock_text(lock)
-    if hide:
-        extra[teacher.HIDE_PARAM] = teacher.hide_text(hide)
-    if ask:
-        extra[ASK_PARAM] = ",".join(n for n in quiz.ORDER if n in ask)
+    keys = chosen_keys(note, lock, hide, ask)
+    query = codec.query_string(state.scenario(), current_lang(), state.reduction(), keys)
     path = f"/{entry.url_path}" if entry.url_path else "/"
-    tail = urlencode(extra, safe=",")
-    return f"{_app_root()}{path}?{query}" + (f"&{tail}" if tail else "")
+    return f"{_app_root()}{path}?{query}"
+
+
+def link_summary(entry: NavEntry, note: str, lock: list[str], hide: list[str], ask: list[str], lang: str) -> str:
+    """What the builder's link does, in full words (the sidebar's chips cut long names short)."""
+    keys = chosen_keys(note, lock, hide, ask)
+    screen = pick(lang, entry.en, entry.ja)
+    locked = [n for n in teacher.LOCKABLE if n in keys.lock]
+    hidden = [n for n in teacher.HIDEABLE if n in keys.hide]
+    if lang == "ja":
+        sentences = [f"このリンクは、このシナリオで「{screen}」の画面を開きます。"]
+        if keys.note:
+            sentences.append("各画面の上にメモを表示します。")
+        if locked:
+            sentences.append(f"{teacher.field_names(locked, 'ja')}を固定します。")
+        if hidden:
+            sentences.append("・".join(_screen_label(n, "ja") for n in hidden) + "を非表示にします。")
+        if keys.ask:
+            sentences.append(
+                "クイズでは " + "・".join(quiz.QUANTITIES[n].symbol("ja") for n in keys.ask) + " を聞きます。"
+            )
+        return "".join(sentences)
+    sentences = [f"This link opens {screen} on this scenario."]
+    if keys.note:
+        sentences.append("It shows the note at the top of every screen.")
+    if locked:
+        sentences.append(f"It locks the {teacher.field_names(locked, 'en')}.")
+    if hidden:
+        sentences.append("It hides " + ", ".join(_screen_label(n, "en") for n in hidden) + ".")
+    if keys.ask:
+        sentences.append("The quiz asks " + ", ".join(quiz.QUANTITIES[n].symbol("en") for n in keys.ask) + ".")
+    return " ".join(sentences)
 
 
 def link_builder() -> None:
@@ -127,7 +158,7 @@ def link_builder() -> None:
             persist_state="session",
         )
         hide = st.multiselect(
-            tr("Hide", "非表示"),
+            tr("Hide (screens and panels)", "非表示（画面とパネル）"),
             list(teacher.HIDEABLE),
             default=[n for n in teacher.HIDEABLE if n in state.hidden()],
             format_func=lambda n: _screen_label(n, lang),
@@ -136,13 +167,9 @@ def link_builder() -> None:
         )
         reduction, n_samples = state.reduction(), len(state.scenario().x)  # the gradients' names: E or E_sum
         ask = st.multiselect(
-            tr("Quiz asks", "クイズで聞く値"),
+            tr("Quiz asks (in the notebook's order)", "クイズで聞く値（ノートブックの順）"),
             list(quiz.ORDER),
-            format_func=lambda n: quiz.loss_named(
-                f"{quiz.QUANTITIES[n].symbol(lang)} — {pick(lang, quiz.QUANTITIES[n].en, quiz.QUANTITIES[n].ja)}",
-                reduction,
-                n_samples,
-            ),
+            format_func=lambda n: quiz.loss_named(quiz.QUANTITIES[n].symbol(lang), reduction, n_samples),  # short chips
             key=state.translated_key(_W_ASK),
             persist_state="session",
         )
@@ -155,16 +182,11 @@ def link_builder() -> None:
             format_func=lambda i: pick(lang, pages[i].en, pages[i].ja),
             key=state.translated_key(_W_OPENS),
         )
+        st.caption(link_summary(pages[opens], note or "", lock, hide, ask, lang))
         st.code(teacher_link(pages[opens], note or "", lock, hide, ask), language=None, wrap_lines=True)
-        chosen = {
-            NOTE_PARAM: (note or "").strip(),
-            teacher.LOCK_PARAM: [n for n in teacher.LOCKABLE if n in lock],
-            teacher.HIDE_PARAM: [n for n in teacher.HIDEABLE if n in hide],
-            ASK_PARAM: [n for n in quiz.ORDER if n in ask],
-        }
         st.download_button(
             tr("Download it as a scenario file", "シナリオファイルとしてダウンロード"),
-            data=state.scenario_file({k: v for k, v in chosen.items() if v}),
+            data=state.scenario_file(chosen_keys(note or "", lock, hide, ask)),
             file_name="backprop-lab-lesson.json",
             mime="application/json",
             icon=":material/download:",
@@ -180,17 +202,8 @@ def link_builder() -> None:
         )
 
 
-def json_keys() -> dict[str, Any]:
-    """The session's teacher keys for the scenario file: note, lock, hide (lists of names) and the quiz's ask."""
-    from .quiz import asked  # here: ui.quiz imports this module's neighbours; import it only when saving
+def json_keys() -> codec.Classroom:
+    """The session's classroom keys for the scenario file: note, lock, hide, and the quiz's ask and seed."""
+    from .quiz import asked, drawn_seed  # here: ui.quiz imports this module; import it only when saving
 
-    keys: dict[str, Any] = {}
-    if state.note():
-        keys[NOTE_PARAM] = state.note()
-    if state.locked():
-        keys[teacher.LOCK_PARAM] = [n for n in teacher.LOCKABLE if n in state.locked()]
-    if state.hidden():
-        keys[teacher.HIDE_PARAM] = [n for n in teacher.HIDEABLE if n in state.hidden()]
-    if asks := asked():
-        keys[ASK_PARAM] = list(asks)
-    return keys
+    return state.classroom()._replace(ask=asked(), quiz_seed=drawn_seed())

@@ -101,7 +101,7 @@ def test_a_teacher_builds_a_link_and_a_learner_sees_exactly_that(server, browser
     act(teacher, lambda: note.press("Control+Enter"))
     _choose(teacher, "Lock", ["weight W1", "learning rate"])
     _choose(teacher, "Hide", ["Learning-rate sweep", "gradient check"])
-    _choose(teacher, "Quiz asks", ["δ1 —"])
+    _choose(teacher, "Quiz asks", ["δ1"])
     link = builder.get_by_test_id("stCode").inner_text().strip()
     assert re.match(rf"^{re.escape(server)}/Backprop\?", link)
     assert "lock=W1%2Clr" in link or "lock=W1,lr" in link
