@@ -108,3 +108,28 @@ def surfaces(networks: list[Network], grid: Grid, output: int) -> np.ndarray:
         for i, net in enumerate(networks):
             out[i] = forward(net, points).y[:, output].reshape(len(grid.x2), len(grid.x1))
     return out
+
+
+HALF = 0.5  # the level y = 0.5: for a probability, where the shown class is as likely as not
+
+
+def colour_range(output: str, values: np.ndarray) -> tuple[float, float]:
+    """The values of y_k the colour scale of the input plane runs over, with y = 0.5 always at its middle.
+
+    A probability (``output`` softmax or sigmoid) runs over [0, 1]. An identity output is unbounded: the range is
+    0.5 ± the farthest finite value's distance from 0.5, at least ± 0.5, so every value drawn is on the scale and
+    a colour means the same value of y as for a probability wherever both are in [0, 1]."""
+    if output in ("softmax", "sigmoid"):
+        return 0.0, 1.0
+    finite = np.asarray(values, dtype=np.float64)
+    finite = finite[np.isfinite(finite)]
+    reach = max(float(np.max(np.abs(finite - HALF))) if finite.size else 0.0, HALF)
+    return HALF - reach, HALF + reach
+
+
+def crosses_half(values: np.ndarray) -> bool:
+    """Whether y crosses 0.5 on the plane drawn (some values below, some above), i.e. whether the line y = 0.5
+    is there to draw; NaN values are left out."""
+    finite = np.asarray(values, dtype=np.float64)
+    finite = finite[np.isfinite(finite)]
+    return bool(finite.size) and float(finite.min()) < HALF < float(finite.max())

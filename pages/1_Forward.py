@@ -21,6 +21,6 @@ held_out = state.held_out()  # drawn over the same part of the plane as on Train
 
 view.intro(len(x), start, lang)
 view.steps(net, x, d, fwd, dead, lang)
-view.input_space(net, x, d, None if held_out is None else held_out[0], lang)
+view.input_space(net, x, d, held_out, lang)
 view.tables(fwd)
 explain_view.printout(sc, "forward_printout", lang)

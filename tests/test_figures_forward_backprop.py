@@ -179,7 +179,12 @@ def test_input_plane_for_identity_output_and_another_output() -> None:
     net = sc.network.replace(output="identity")
     fig = ff.input_plane_figure(net, sc.x, sc.d, "ja", k=0)
     out = fig.data[0]
-    assert out.colorbar.title.text == "y1（出力の値）" and out.zmin is None
+    assert out.colorbar.title.text == "y1（出力の値）"
+    # An unbounded output: the scale reaches exactly as far from 0.5 as y1 does on the plane, so white is y1 = 0.5
+    z = np.asarray(out.z)
+    reach = np.max(np.abs(z - 0.5))
+    assert reach > 0.5  # y1 reaches beyond [0, 1] here, so this is not the probability's scale
+    assert (out.zmin, out.zmax) == pytest.approx((0.5 - reach, 0.5 + reach))
     assert not any(t.meta["kind"] == "half" for t in fig.data)  # no probability, no y = 0.5 line
 
 

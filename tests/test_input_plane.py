@@ -85,7 +85,7 @@ def _scenarios():
 @pytest.mark.parametrize("name", ["notebook", "moons with held-out samples"])
 def test_forward_and_play_draw_the_same_part_of_the_plane(name):
     net, x, d, held_out = _scenarios()[name]
-    forward = ff.input_plane_figure(net, x, d, "en", held_out_x=None if held_out is None else held_out[0])
+    forward = ff.input_plane_figure(net, x, d, "en", held_out=held_out)
     h = dnn.train(net, x, d, 0.1, 50)
     play = play_figure(make_film(h, held_out), "en")
     fx, fy, f1, f2 = _plane_axes_forward(forward)

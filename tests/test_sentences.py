@@ -223,7 +223,9 @@ def test_input_plane_text_is_true_for_each_output():
         assert "can only bend" not in text
         assert "changes its mind" not in text
     three = dnn.random_network(2, 3, 3, seed=0)
-    assert "boundary" not in ff.how_to_read(three, "en") or "two" in ff.how_to_read(three, "en")
+    x = np.array([[-1.0, -1.0], [1.0, 1.0], [1.0, -1.0]])
+    text = ff.how_to_read(three, "en", ff.input_plane_figure(three, x, np.eye(3), "en"))
+    assert "boundary" not in text or "two" in text
 
 
 # ---------------------------------------------------------------- 11. no developer words

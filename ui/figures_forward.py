@@ -17,10 +17,12 @@ import plotly.graph_objects as go
 import dnn
 from dnn import playback
 
+from . import plane_style
 from .i18n import pick
 
-# Hidden units' lines: colours that stand out on Viridis and on the white legend (Okabe-Ito vermillion, pink, sky
-# blue, orange, then dark red and grey), and a dash style per unit, so two units never look alike.
+# Hidden units' lines: colours that stand out on the plane's purple, white and green and on the white legend
+# (Okabe-Ito vermillion, pink, sky blue, orange, then dark red and grey), and a dash style per unit, so two units
+# never look alike.
 UNIT_COLORS: tuple[str, ...] = ("#D55E00", "#CC79A7", "#56B4E9", "#E69F00", "#B2182B", "#7F7F7F")
 UNIT_DASHES: tuple[str, ...] = ("dash", "dot", "dashdot", "longdash", "longdashdot")
 RESOLUTION = 101  # grid points per axis of the input plane
@@ -94,42 +96,46 @@ def input_plane_figure(
     lang: str,
     k: int | None = None,
     resolution: int = RESOLUTION,
-    held_out_x: np.ndarray | None = None,
+    held_out: tuple[np.ndarray, np.ndarray] | None = None,
 ) -> go.Figure:
-    """Output y_k over the input plane (network with 2 inputs), hidden units' lines u = 0, samples marked.
+    """Output y_k over the input plane (network with 2 inputs), hidden units' lines u = 0, samples marked, in the
+    look of ``ui.plane_style`` (the same as the Training screen's step slider and film).
 
-    The plane drawn holds the samples x and the held-out inputs ``held_out_x`` (not marked here), so it is the
-    same part of the plane as the Training screen's film of the run shows.
+    The plane drawn holds the samples x and the held-out samples ``held_out`` (x, d; drawn hollow), so it is the
+    same part of the plane as the Training screen's film of the run shows. The line y_k = 0.5 is drawn only where
+    a probability y_k crosses 0.5 (``layout.meta["crosses_half"]`` says whether it is drawn;
+    ``layout.meta["y_range"]`` holds the smallest and largest y_k drawn).
 
-    Traces carry ``meta``: {"kind": "output"} (the heatmap), {"kind": "zero_line", "unit": j} and
-    {"kind": "samples"}.
+    Traces carry ``meta``: {"kind": "output"} (the heatmap), {"kind": "half"}, {"kind": "zero_line", "unit": j},
+    {"kind": "samples"} and {"kind": "held_out"}.
     """
     if net.n_in != 2:
         raise ValueError("the input plane needs a network with 2 inputs")
     x, d = np.atleast_2d(x), np.atleast_2d(d)
     k = shown_output(net, d) if k is None else k
-    in_view = x if held_out_x is None else np.concatenate([x, np.atleast_2d(held_out_x)])
+    in_view = x if held_out is None else np.concatenate([x, np.atleast_2d(held_out[0])])
     box = view_box(in_view)
     grid = playback.plane_grid(in_view, resolution)
     g1, g2 = grid.x1, grid.x2
     y = playback.surfaces([net], grid, k)[0]  # row i of the image is x2 = g2[i]
-    label = output_label(net, k, lang)
-    probability = net.output in ("softmax", "sigmoid")
+    lo, hi = playback.colour_range(net.output, y)
+    # The line y = 0.5 means something for a probability (as likely as not); an identity output has no such level.
+    crosses = net.output in ("softmax", "sigmoid") and playback.crosses_half(y)
     traces: list[dict[str, Any]] = [
         {
             "type": "heatmap",
             "z": y,
             "x": g1,
             "y": g2,
-            "colorscale": "Viridis",
-            "zmin": 0.0 if probability else None,
-            "zmax": 1.0 if probability else None,
-            "colorbar": {"title": {"text": label, "side": "right"}, "thickness": 14},
+            "colorscale": plane_style.colorscale(),
+            "zmin": lo,
+            "zmax": hi,
+            "colorbar": plane_style.colorbar(output_label(net, k, lang), lo, hi),
             "hovertemplate": f"x1 = %{{x:.3g}}, x2 = %{{y:.3g}}<br>y{k + 1} = %{{z:.4g}}<extra></extra>",
             "meta": {"kind": "output"},
         }
     ]
-    if probability and y.min() < 0.5 < y.max():
+    if crosses:
         # The level y_k = 0.5: for two softmax classes, the boundary between them.
         traces.append(
             {
@@ -138,7 +144,7 @@ def input_plane_figure(
                 "x": g1,
                 "y": g2,
                 "contours": {"start": 0.5, "end": 0.5, "size": 1, "coloring": "none", "showlabels": True},
-                "line": {"color": "black", "width": 2},
+                "line": plane_style.HALF_LINE,
                 "showscale": False,
                 "hoverinfo": "skip",
                 "name": f"y{k + 1} = 0.5",
@@ -164,55 +170,29 @@ def input_plane_figure(
                 "meta": {"kind": "zero_line", "unit": j},
             }
         )
-    traces += _sample_traces(x[:, 0], x[:, 1], d, k, lang)
+    traces += plane_style.sample_traces(x, d, lang)
+    if held_out is not None and len(held_out[0]):
+        traces += plane_style.sample_traces(*held_out, lang, held_out=True)
+    finite = y[np.isfinite(y)]
+    y_range = [float(finite.min()), float(finite.max())] if finite.size else [float("nan")] * 2
     layout = {
         "title": {"text": pick(lang, f"Output y{k + 1} over the input plane", f"入力平面上の出力 y{k + 1}"), "x": 0.0},
-        "xaxis": {"title": {"text": "x1"}, "range": list(box.x1), "constrain": "domain"},
+        "xaxis": {"title": plane_style.axis_title("x1"), "range": list(box.x1), "constrain": "domain"},
         # Same scale on both axes: a unit's line u = 0 is drawn at its true angle (perpendicular to its weights).
         "yaxis": {
-            "title": {"text": "x2"},
+            "title": plane_style.axis_title("x2"),
             "range": list(box.x2),
             "constrain": "domain",
             "scaleanchor": "x",
             "scaleratio": 1,
         },
-        "height": 560,
+        "height": 640,
         "margin": {"l": 10, "r": 10, "t": 50, "b": 10},
-        "legend": {"orientation": "h", "yanchor": "top", "y": -0.14, "xanchor": "left", "x": 0.0},
+        "legend": {"orientation": "h", "yanchor": "top", "y": -0.3, "xanchor": "left", "x": 0.0},
         "plot_bgcolor": "white",
+        "meta": {"crosses_half": crosses, "y_range": y_range, "output": k},
     }
     return go.Figure(data=traces, layout=layout)
-
-
-def _sample_traces(xs: np.ndarray, ys: np.ndarray, d: np.ndarray, k: int, lang: str) -> list[dict[str, Any]]:
-    """Samples as markers: a filled circle where the target asks for output k (d_k ≥ 0.5), a cross elsewhere."""
-    wants_k = d[:, k] >= 0.5
-    hover = [
-        f"#{i + 1}: x = [{xs[i]:.4g}, {ys[i]:.4g}]<br>d = [{', '.join(f'{v:.4g}' for v in d[i])}]"
-        for i in range(len(xs))
-    ]
-    traces = []
-    for mask, symbol, en, ja in (
-        (wants_k, "circle", f"sample with target y{k + 1}", f"目標が y{k + 1} のサンプル"),
-        (~wants_k, "x", "sample with another target", "目標が他の出力のサンプル"),
-    ):
-        if not mask.any():
-            continue
-        idx = np.flatnonzero(mask)
-        traces.append(
-            {
-                "type": "scatter",
-                "x": xs[idx],
-                "y": ys[idx],
-                "mode": "markers",
-                "marker": {"symbol": symbol, "size": 13, "color": "white", "line": {"color": "black", "width": 2}},
-                "name": pick(lang, en, ja),
-                "hovertext": [hover[i] for i in idx],
-                "hoverinfo": "text",
-                "meta": {"kind": "samples"},
-            }
-        )
-    return traces
 
 
 def input_line_figure(net: dnn.Network, x: np.ndarray, d: np.ndarray, lang: str, resolution: int = 201) -> go.Figure:
@@ -266,15 +246,33 @@ def _y_of_u2(output: str) -> str:
     return {"sigmoid": "σ(u2)"}.get(output, f"{output}(u2)")
 
 
-def how_to_read(net: dnn.Network, lang: str) -> str:
-    """How to read the input-space figure (markdown), for the network's number of inputs and its activation."""
+def how_to_read(net: dnn.Network, lang: str, plane: go.Figure | None = None) -> str:
+    """How to read the input-space figure (markdown), for the network's number of inputs and its activation.
+
+    With two inputs, ``plane`` is the figure drawn (``input_plane_figure``): the text about the line y = 0.5 says
+    what that figure shows (the line, or that y does not cross 0.5 there)."""
     relu = net.hidden == "relu"
     if net.n_in == 2:
+        probability = net.output in ("softmax", "sigmoid")
         lines = [
             pick(
                 lang,
-                "- **Colours**: the output y at every input (x1, x2), computed by the same forward pass.",
-                "- **色**: あらゆる入力 (x1, x2) での出力 y。同じ順伝播で計算しています。",
+                "- **Colours**: the output y at every input (x1, x2), computed by the same forward pass: white where "
+                "y = 0.5, purple below, green above. "
+                + (
+                    "The scale runs from 0 to 1 (a probability)."
+                    if probability
+                    else "The identity output has no bounds: the scale reaches as far from 0.5 as y does on the "
+                    "plane, so white is still y = 0.5."
+                ),
+                "- **色**: あらゆる入力 (x1, x2) での出力 y。同じ順伝播で計算しています。"
+                "y = 0.5 で白、それより小さいと紫、大きいと緑。"
+                + (
+                    "目盛りは 0 から 1 まで（確率）です。"
+                    if probability
+                    else "恒等関数の出力には上限も下限もないので、目盛りは平面上の y が 0.5 から離れる分だけ"
+                    "広げています（白はやはり y = 0.5）。"
+                ),
             ),
             pick(
                 lang,
@@ -305,38 +303,14 @@ def how_to_read(net: dnn.Network, lang: str) -> str:
             ),
             pick(
                 lang,
-                "- **Markers**: the samples x; a circle if its target d asks for the output shown.",
-                "- **印**: サンプル x。目標出力 d が表示中の出力を求めていれば丸。",
+                "- **Dots**: the samples x, in the colour of their target class (see the legend)"
+                + ("; hollow rings are the held-out samples." if _has(plane, "held_out") else "."),
+                "- **点**: サンプル x。色は目標のクラス（凡例を参照）"
+                + ("。中が白い輪はテスト用のサンプルです。" if _has(plane, "held_out") else "。"),
             ),
         ]
-        if net.output == "sigmoid" or (net.output == "softmax" and net.n_out == 2):
-            lines.append(
-                pick(
-                    lang,
-                    "- **Black line**: y = 0.5 (if it is within the view). "
-                    + (
-                        "With two softmax outputs it is the boundary between the two classes."
-                        if net.output == "softmax"
-                        else "This sigmoid output says yes on one side, no on the other."
-                    ),
-                    "- **黒い線**: y = 0.5 の線（表示範囲内にあれば）。"
-                    + (
-                        "softmax の出力が 2 個なら、2 つのクラスの境界です。"
-                        if net.output == "softmax"
-                        else "このシグモイド関数の出力が片側で「はい」、反対側で「いいえ」になります。"
-                    ),
-                )
-            )
-        elif net.output == "softmax":
-            lines.append(
-                pick(
-                    lang,
-                    "- **Black line**: y = 0.5 (if it is within the view). With more than two classes it is not "
-                    "the boundary of the chosen class: a class can be the largest output below 0.5.",
-                    "- **黒い線**: y = 0.5 の線（表示範囲内にあれば）。クラスが 3 つ以上なら選ばれるクラスの境界では"
-                    "ありません: 0.5 未満でも最大の出力になることがあります。",
-                )
-            )
+        if probability and plane is not None:
+            lines.append(_half_text(net, plane, lang))
     else:
         lines = [
             pick(lang, "- **Curves**: every output y over the input x1.", "- **曲線**: 入力 x1 に対する各出力 y。"),
@@ -352,3 +326,47 @@ def how_to_read(net: dnn.Network, lang: str) -> str:
             ),
         ]
     return "\n".join(lines)
+
+
+def _has(plane: go.Figure | None, kind: str) -> bool:
+    """Whether the figure draws traces of this ``meta`` kind."""
+    return plane is not None and any(isinstance(t.meta, dict) and t.meta.get("kind") == kind for t in plane.data)
+
+
+def _half_text(net: dnn.Network, plane: go.Figure, lang: str) -> str:
+    """The line y = 0.5 of the figure drawn: what it means, or, when y does not cross 0.5 on this plane, that there
+    is none here and the values y runs between."""
+    meta = plane.layout.meta
+    if not meta["crosses_half"]:
+        lo, hi = meta["y_range"]
+        y = f"y{meta['output'] + 1}"
+        return pick(
+            lang,
+            f"- **No line {y} = 0.5 here**: on this part of the plane {y} runs from {lo:.3f} to {hi:.3f}, so it "
+            "does not cross 0.5.",
+            f"- **{y} = 0.5 の線はここにはありません**: この範囲では {y} は {lo:.3f} から {hi:.3f} までで、"
+            "0.5 をまたぎません。",
+        )
+    if net.output == "sigmoid" or net.n_out == 2:
+        return pick(
+            lang,
+            "- **Black line**: y = 0.5. "
+            + (
+                "With two softmax outputs it is the boundary between the two classes."
+                if net.output == "softmax"
+                else "This sigmoid output says yes on one side, no on the other."
+            ),
+            "- **黒い線**: y = 0.5 の線。"
+            + (
+                "softmax の出力が 2 個なら、2 つのクラスの境界です。"
+                if net.output == "softmax"
+                else "このシグモイド関数の出力が片側で「はい」、反対側で「いいえ」になります。"
+            ),
+        )
+    return pick(
+        lang,
+        "- **Black line**: y = 0.5. With more than two classes it is not the boundary of the chosen class: a class "
+        "can be the largest output below 0.5.",
+        "- **黒い線**: y = 0.5 の線。クラスが 3 つ以上なら選ばれるクラスの境界ではありません: 0.5 未満でも最大の出力に"
+        "なることがあります。",
+    )

@@ -23,18 +23,19 @@ import plotly.graph_objects as go
 import dnn
 from dnn import datasets, playback
 
+from . import plane_style
 from .figures_forward import output_label
 from .figures_network import MAX_WIDTH, MIN_WIDTH, NEGATIVE, NODE_FILL, NODE_LINE, POSITIVE
 from .figures_training import decimate
 from .i18n import pick
 
 WIDTH_LEVELS = 6  # edge widths drawn per sign: each edge is put in the level nearest its |w|
-CLASS_COLORS: tuple[str, ...] = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#D55E00", "#56B4E9", "#F0E442", "#000000")
 SPEEDS: tuple[float, ...] = (0.25, 0.5, 1.0, 2.0, 4.0)  # the speed buttons, as multiples of 1×
 FRAME_MS_AT_1X = 160  # time each frame is shown while playing at 1× (about 6 frames a second)
 LOSS_POINTS = 2_000  # points of the loss curve drawn under the moving marker
 FRAME_BYTES = 1_200_000  # the frames' share of the figure's JSON, at most about (the whole stays < 2 MB)
 SURFACE_MARKER_PX = 14  # a grid point's square: a little more than a cell of 33 across the plane at 1366 px
+PLANE_X = (0.5, 0.94)  # the input plane's share of the figure's width (the network diagram on the left)
 SURFACE_LEVELS = 99  # shades of the output over the input plane sent per grid point (see _surface_levels)
 
 
@@ -52,24 +53,6 @@ class PrebuiltFigure(go.Figure):
     def to_dict(self) -> dict[str, Any]:
         """The figure as the dict plotly.js reads (data, layout, frames)."""
         return dict(self._prebuilt)
-
-
-def class_color(c: int) -> str:
-    """The colour of class c's samples (Okabe-Ito, as elsewhere in the app)."""
-    return CLASS_COLORS[c % len(CLASS_COLORS)]
-
-
-def _light(color: str, share: float = 0.45) -> str:
-    """``color`` mixed with white, keeping ``share`` of it: a background the samples' own colour stands out on."""
-    rgb = [int(color[i : i + 2], 16) for i in (1, 3, 5)]
-    return "#" + "".join(f"{round(255 - share * (255 - c)):02X}" for c in rgb)
-
-
-def _class_scale(k: int, n_out: int) -> list[list]:
-    """Colours of P(class k + 1) from 0 to 1: white at 1/2, class k's colour (lightened) towards 1 and, with two
-    classes, the other class's towards 0, so the plane is tinted like the samples it should hold."""
-    low = _light(class_color(1 - k)) if n_out == 2 else "#FFFFFF"
-    return [[0.0, low], [0.5, "#FFFFFF"], [1.0, _light(class_color(k))]]
 
 
 def _positions(n: int) -> np.ndarray:
@@ -154,35 +137,6 @@ def _surface_levels(surfaces: np.ndarray, lo: float, hi: float) -> np.ndarray:
     return np.round(np.clip(scaled, 0.0, 1.0) * SURFACE_LEVELS).astype(np.int64)
 
 
-def _sample_traces(x: np.ndarray, d: np.ndarray, lang: str, axes: dict[str, str], held: bool) -> list[dict]:
-    labels = np.argmax(d, axis=1) if d.shape[1] > 1 else (d[:, 0] > 0.5).astype(np.int64)
-    traces = []
-    for c in np.unique(labels):
-        pts = x[labels == c]
-        name = pick(lang, f"class {c + 1}", f"クラス {c + 1}") if d.shape[1] > 1 else f"d = {c}"
-        if held:
-            name += pick(lang, " (held out)", "（テスト用）")
-        traces.append(
-            {
-                "type": "scatter",
-                "x": pts[:, 0].tolist(),
-                "y": pts[:, 1].tolist(),
-                "mode": "markers",
-                "marker": {
-                    "size": 7,
-                    "color": "white" if held else class_color(int(c)),
-                    "line": {"color": class_color(int(c)) if held else "white", "width": 1.5 if held else 0.8},
-                    "symbol": "circle",
-                },
-                "name": name,
-                "hovertemplate": f"{name}<br>x1 = %{{x:.3g}}, x2 = %{{y:.3g}}<extra></extra>",
-                "meta": {"kind": "held_out" if held else "samples"},
-                **axes,
-            }
-        )
-    return traces
-
-
 def play_figure(film: Film, lang: str, *, log_y: bool = False) -> go.Figure:
     """The run as an animation the browser plays by itself: ▶ buttons at 0.25× to 4×, Pause and a step slider.
 
@@ -193,7 +147,9 @@ def play_figure(film: Film, lang: str, *, log_y: bool = False) -> go.Figure:
     segments = _segments(_edge_ends(net0))
     w_max = max(float(np.max(np.abs(_weights(n)))) for n in film.networks) or 1.0
     diagram_x = [0.0, 0.42] if plane else [0.0, 1.0]
-    top = [0.44, 1.0]
+    # With the plane, its x1 axis and colourbar sit under it: the top row ends higher, and the legend goes under
+    # the network diagram, clear of the colourbar.
+    top = [0.5, 1.0] if plane else [0.44, 1.0]
     layout: dict[str, Any] = {
         "height": 760,
         "margin": {"l": 10, "r": 10, "t": 40, "b": 10},
@@ -201,7 +157,13 @@ def play_figure(film: Film, lang: str, *, log_y: bool = False) -> go.Figure:
         "paper_bgcolor": "white",
         "hovermode": "closest",
         "showlegend": True,
-        "legend": {"orientation": "h", "x": 0.5, "xanchor": "center", "y": 0.4, "yanchor": "top"},
+        "legend": {
+            "orientation": "h",
+            "x": sum(diagram_x) / 2,
+            "xanchor": "center",
+            "y": top[0] - 0.04,
+            "yanchor": "top",
+        },
         "xaxis": {"domain": diagram_x, "visible": False, "range": [-0.6, 4.6], "fixedrange": True},
         "yaxis": {"domain": top, "visible": False, "fixedrange": True},
         "xaxis3": {
@@ -257,11 +219,9 @@ def play_figure(film: Film, lang: str, *, log_y: bool = False) -> go.Figure:
     surface_levels = None
     if plane:
         assert film.surfaces is not None and film.x1 is not None and film.x2 is not None
-        probability = net0.output in ("softmax", "sigmoid")
-        finite = film.surfaces[np.isfinite(film.surfaces)]
-        lo, hi = (0.0, 1.0) if probability or finite.size == 0 else (float(finite.min()), float(finite.max()))
+        # One scale for every frame (an identity output's over all of them), so a colour is the same y throughout.
+        lo, hi = playback.colour_range(net0.output, film.surfaces)
         surface_levels = _surface_levels(film.surfaces, lo, hi)
-        ticks = np.linspace(0, SURFACE_LEVELS, 5)
         axes = {"xaxis": "x2", "yaxis": "y2"}
         traces.append(
             {
@@ -277,16 +237,17 @@ def play_figure(film: Film, lang: str, *, log_y: bool = False) -> go.Figure:
                     "color": surface_levels[0].ravel().tolist(),
                     "cmin": 0,
                     "cmax": SURFACE_LEVELS,
-                    "colorscale": _class_scale(film.output, net0.n_out) if probability else "Viridis",
+                    "colorscale": plane_style.colorscale(),
                     "line": {"width": 0},
-                    "colorbar": {
-                        "title": {"text": output_label(net0, film.output, lang), "side": "right"},
-                        "tickvals": ticks,
-                        "ticktext": [f"{lo + (hi - lo) * t / SURFACE_LEVELS:.2g}" for t in ticks],
-                        "thickness": 12,
-                        "len": 0.6,
-                        "y": 0.72,
-                    },
+                    # Under the plane, centred on it (its square shrinks towards the middle of its domain).
+                    "colorbar": plane_style.colorbar(
+                        output_label(net0, film.output, lang),
+                        lo,
+                        hi,
+                        x=sum(PLANE_X) / 2,
+                        y=top[0] - 0.075,
+                        scale=SURFACE_LEVELS / (hi - lo),
+                    ),
                 },
                 "hoverinfo": "skip",
                 "showlegend": False,
@@ -295,21 +256,21 @@ def play_figure(film: Film, lang: str, *, log_y: bool = False) -> go.Figure:
             }
         )
         moving.append(len(traces) - 1)
-        traces += _sample_traces(film.x, film.d, lang, axes, held=False)
+        traces += plane_style.sample_traces(film.x, film.d, lang, axes=axes)
         if film.held_out is not None:
-            traces += _sample_traces(*film.held_out, lang, axes, held=True)
+            traces += plane_style.sample_traces(*film.held_out, lang, held_out=True, axes=axes)
         layout["xaxis2"] = {
-            "domain": [0.5, 0.94],
+            "domain": list(PLANE_X),
             "anchor": "y2",
             "range": [float(film.x1[0]), float(film.x1[-1])],
-            "title": {"text": "x1"},
+            "title": plane_style.axis_title("x1"),
             "constrain": "domain",
         }
         layout["yaxis2"] = {
             "domain": top,
             "anchor": "x2",
             "range": [float(film.x2[0]), float(film.x2[-1])],
-            "title": {"text": "x2"},
+            "title": plane_style.axis_title("x2"),
             "scaleanchor": "x2",
             "constrain": "domain",
         }
@@ -453,16 +414,15 @@ def samples_figure(
     x: np.ndarray, d: np.ndarray, lang: str, held_out: tuple[np.ndarray, np.ndarray] | None = None
 ) -> go.Figure:
     """The samples over the input plane (two inputs), one colour per class; held-out samples hollow."""
-    axes: dict[str, str] = {}
-    traces = _sample_traces(np.atleast_2d(x), np.atleast_2d(d), lang, axes, held=False)
+    traces = plane_style.sample_traces(x, d, lang)
     if held_out is not None and len(held_out[0]):
-        traces += _sample_traces(*held_out, lang, axes, held=True)
+        traces += plane_style.sample_traces(*held_out, lang, held_out=True)
     layout = {
         "height": 300,
         "margin": {"l": 10, "r": 10, "t": 10, "b": 10},
         "plot_bgcolor": "white",
-        "xaxis": {"title": {"text": "x1"}, "zeroline": True, "gridcolor": "#EEE"},
-        "yaxis": {"title": {"text": "x2"}, "scaleanchor": "x", "zeroline": True, "gridcolor": "#EEE"},
+        "xaxis": {"title": plane_style.axis_title("x1"), "zeroline": True, "gridcolor": "#EEE"},
+        "yaxis": {"title": plane_style.axis_title("x2"), "scaleanchor": "x", "zeroline": True, "gridcolor": "#EEE"},
         "legend": {"orientation": "v", "x": 1.02, "y": 1},
     }
     return go.Figure(data=traces, layout=layout)

@@ -46,9 +46,11 @@ def steps(net: dnn.Network, x: np.ndarray, d: np.ndarray, fwd: dnn.Forward, dead
         st.warning(explain.dead_unit_warning(dead, lang), icon=":material/warning:")
 
 
-def input_space(net: dnn.Network, x: np.ndarray, d: np.ndarray, held_out_x: np.ndarray | None, lang: str) -> None:
+def input_space(
+    net: dnn.Network, x: np.ndarray, d: np.ndarray, held_out: tuple[np.ndarray, np.ndarray] | None, lang: str
+) -> None:
     """For one or two inputs, the output over the whole input space (a line or a plane) and how to read it; the
-    plane spans the held-out samples ``held_out_x`` too, as on Training."""
+    plane spans and marks the held-out samples ``held_out`` (x, d) too, as on Training."""
     if net.n_in > 2:
         st.caption(
             tr(
@@ -69,11 +71,12 @@ def input_space(net: dnn.Network, x: np.ndarray, d: np.ndarray, held_out_x: np.n
                 format_func=lambda j: ff.output_label(net, j, lang),
                 key="forward_plane_output",
             )
-        plane = ff.input_plane_figure(net, x, d, lang, k, held_out_x=held_out_x)
+        plane = ff.input_plane_figure(net, x, d, lang, k, held_out=held_out)
         chart.plotly_chart(plane, key="input_plane")
+        about.markdown(ff.how_to_read(net, lang, plane))
     else:
         chart.plotly_chart(ff.input_line_figure(net, x, d, lang), key="input_line")
-    about.markdown(ff.how_to_read(net, lang))
+        about.markdown(ff.how_to_read(net, lang))
 
 
 def tables(fwd: dnn.Forward) -> None:

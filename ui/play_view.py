@@ -10,7 +10,7 @@ import dnn
 
 from . import state
 from .cached import network_cache_key
-from .figures_forward import input_plane_figure
+from .figures_forward import how_to_read, input_plane_figure
 from .figures_play import PrebuiltFigure, make_film, play_figure
 from .i18n import current_lang, pick, tr
 from .training import Run
@@ -48,12 +48,21 @@ def play_section(run: Run, sc: dnn.Scenario, held_out: tuple[np.ndarray, np.ndar
             "Press a ▶ button to play the run at that speed (1× shows about 6 frames a second; choose another "
             "speed while it plays and it carries on from there), Pause to stop, or drag the slider to any step. "
             "The edges show the weights after each step (blue positive, orange negative, thicker = larger |w|)"
-            + (", the colours behind the samples the output over the input plane" if two_inputs else "")
+            + (
+                ", the colours behind the samples the output over the input plane (white where it is 0.5, purple "
+                "below, green above, as on Forward)"
+                if two_inputs
+                else ""
+            )
             + ", and the dot on the loss curve marks the step shown.",
             "▶ ボタンを押すと、その速さで学習を再生します（1倍速は 1 秒に約 6 フレーム。再生中に別の速さを選ぶと、"
             "そこから続けます）。一時停止で止まり、スライダーで好きなステップに移れます。辺は各ステップ後の重み"
             "（青は正、オレンジは負、太いほど |w| が大きい）"
-            + ("、サンプルの後ろの色は入力平面上の出力" if two_inputs else "")
+            + (
+                "、サンプルの後ろの色は入力平面上の出力（0.5 で白、それより小さいと紫、大きいと緑。順伝播ページと同じ）"
+                if two_inputs
+                else ""
+            )
             + "、誤差の曲線上の点は表示中のステップを示します。",
         )
     )
@@ -63,12 +72,14 @@ def play_section(run: Run, sc: dnn.Scenario, held_out: tuple[np.ndarray, np.ndar
 
 
 def surface_at_step(net: dnn.Network, sc: dnn.Scenario, k: int) -> None:
-    """The output over the input plane with the parameters after k steps (as on Forward), for the step slider."""
+    """The output over the input plane with the parameters after k steps, for the step slider: Forward's figure
+    and its reading notes, in the same look as the film above."""
     if net.n_in != 2:
         return
     lang = current_lang()
-    held_out = state.held_out()
-    fig = input_plane_figure(net, sc.x, sc.d, lang, held_out_x=None if held_out is None else held_out[0])
+    fig = input_plane_figure(net, sc.x, sc.d, lang, held_out=state.held_out())
     title = pick(lang, f"Output over the input plane after {k:,} steps", f"{k:,} ステップ後の入力平面上の出力")
-    fig.update_layout(title={"text": title}, height=480)
-    st.plotly_chart(fig, key="train_surface_at_step")
+    fig.update_layout(title={"text": title})
+    chart, about = st.columns([3, 2], gap="large")
+    chart.plotly_chart(fig, key="train_surface_at_step")
+    about.markdown(how_to_read(net, lang, fig))
