@@ -89,19 +89,19 @@ def test_the_keys_are_written_as_a_person_writes_them():
 
 
 HOSTILE_LINKS = [
-    ("note", "n" * 501, "note is too long (501 characters; at most 500)", Classroom()),
-    ("note", "x" * 70_000, "note is too long (70,000 characters", Classroom()),
+    ("note", "n" * 501, "note from the link is too long (501 characters; at most 500)", Classroom()),
+    ("note", "x" * 70_000, "note from the link is too long (70,000 characters", Classroom()),
     ("lock", "W1,**b**[x](http://a),nope", "is not a name it knows", Classroom(lock=frozenset({"W1"}))),
-    ("lock", "," * 5000, "lock is too long (5,000 characters", Classroom()),
+    ("lock", "," * 5000, "the list is too long (5,000 characters", Classroom()),
     ("hide", "sweep,<img src=x onerror=alert(1)>", "is not a name it knows", Classroom(hide=frozenset({"sweep"}))),
     ("ask", "delta1,$x^2$,u1", "is not a quantity of the quiz", Classroom(ask=("delta1", "u1"))),
-    ("ask", "", "ask is empty", Classroom()),
-    ("ask", "u1," * 200, "ask is too long (600 characters", Classroom()),
+    ("ask", "", "the list is empty", Classroom()),
+    ("ask", "u1," * 200, "the list is too long (600 characters", Classroom()),
     ("quiz_seed", "-1", "is not a whole number from 0 to 1,000,000", Classroom()),
     ("quiz_seed", "1000001", "is not a whole number", Classroom()),
     ("quiz_seed", "1e999", "is not a whole number", Classroom()),
     ("quiz_seed", "3.5", "is not a whole number", Classroom()),
-    ("panel", "q9", "unknown panel to open 'q9'", Classroom()),
+    ("panel", "q9", "panel to open 'q9' is unknown", Classroom()),
 ]
 
 
@@ -111,7 +111,10 @@ HOSTILE_LINKS = [
 def test_a_hostile_link_value_is_reported_by_key_and_the_rest_loads(key, value, says, keeps):
     loaded = codec.read_query({"lr": "0.2", "note": "kept", key: value} if key != "note" else {"lr": "0.2", key: value})
     assert [p.field for p in loaded.problems] == [key]
-    assert says in loaded.problems[0].en and loaded.problems[0].ja.startswith(key)
+    # named as the screen names the field ("quiz scenario number"), not by the bare key
+    label_en, label_ja = codec.KEY_BY_NAME[key].label
+    assert says in loaded.problems[0].en and loaded.problems[0].en.startswith(label_en)
+    assert loaded.problems[0].ja.startswith(label_ja)
     assert loaded.scenario == SEED.replace(lr=0.2)  # the rest loaded
     expected = keeps if key == "note" else keeps._replace(note="kept")
     assert loaded.classroom == expected  # known names of a list still apply

@@ -122,7 +122,7 @@ def test_validation_follows_the_registries():
     assert "softplus" in dnn.HIDDEN_ACTIVATIONS and "tanh" in dnn.OUTPUTS
     with pytest.raises(dnn.ValidationError, match="choose one of relu, sigmoid, tanh, identity, softplus"):
         net.replace(hidden="swish")
-    with pytest.raises(dnn.ValidationError, match=r"d\[0, 1\] is 1.5; targets for tanh must be between -1 and 1"):
+    with pytest.raises(dnn.ValidationError, match=r"d\[sample 1, y2\] is 1.5; targets for tanh must be between -1"):
         dnn.Scenario(net, [[1.0, 5.0]], [[0.0, 1.5]])
     assert dnn.Scenario(net, [[1.0, 5.0]], [[-1.0, 0.5]]).d[0, 0] == -1.0  # no sum-to-one rule for tanh
 
