@@ -4,7 +4,7 @@ FROM python:3.12-slim
 
 # MALLOC_ARENA_MAX=2: glibc makes up to 8 malloc arenas per core, one per thread that allocates, and every session's
 # script runs in a thread of its own; two arenas keep memory that a class freed from staying spread over 16
-# (ui/memory.py sets the same at run time where the environment cannot be set, e.g. Community Cloud).
+# (ui/session/memory.py sets the same at run time where the environment cannot be set, e.g. Community Cloud).
 ENV PYTHONDONTWRITEBYTECODE=1 \
     PYTHONUNBUFFERED=1 \
     MALLOC_ARENA_MAX=2 \

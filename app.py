@@ -1,14 +1,15 @@
 """Home: the scenario editor. Every weight, bias, input, target and the learning rate of the course notebook's
 network, editable, with the network, its output y and the loss at a glance.
 
-Shape (docs/design.md, "The shape of a screen"): state → dnn → the sections of ``ui/home_view.py``."""
+Shape (docs/design.md, "The shape of a screen"): state → dnn → the sections of ``ui/screens/home_view.py``."""
 
 import streamlit as st
 
 import dnn
-from ui import editors, state
-from ui import home_view as view
-from ui.i18n import current_lang
+from ui.screens import home_view as view
+from ui.session import state
+from ui.text.i18n import current_lang
+from ui.widgets import editors
 
 state.setup_page("Scenario", "シナリオ", ":material/tune:", pending=editors.apply_pending_edits)
 sc = state.scenario()

@@ -38,7 +38,7 @@ os.chdir(ROOT)  # the pages find their files (and Streamlit its config) from the
 import streamlit as st  # noqa: E402
 from streamlit.testing.v1 import AppTest  # noqa: E402
 
-from ui import training as training_ui  # noqa: E402
+from ui.session import training as training_ui  # noqa: E402
 
 SETTINGS: dict[str, dict[str, str]] = {
     "default (1,000 steps)": {},
@@ -65,7 +65,7 @@ class Result:
 
 
 def clear_caches() -> None:
-    """Every cache the screens use: Streamlit's and the server-wide runs and sweeps of ``ui.training``."""
+    """Every cache the screens use: Streamlit's and the server-wide runs and sweeps of ``ui.session.training``."""
     st.cache_data.clear()
     st.cache_resource.clear()
     training_ui.RUNS.clear()

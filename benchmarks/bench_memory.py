@@ -40,7 +40,7 @@ import numpy as np
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 import dnn  # noqa: E402
-from ui import codec  # noqa: E402
+from ui.session import codec  # noqa: E402
 
 TIMEOUT = 300.0  # seconds a single script run may take before the client gives up
 

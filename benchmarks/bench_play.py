@@ -24,7 +24,7 @@ import plotly.io as pio
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 import dnn
 from dnn import datasets
-from ui.figures_play import make_film, play_figure
+from ui.figures.figures_play import make_film, play_figure
 
 TARGET_SECONDS = 0.5  # frames of a 1,000-step run (the target)
 TARGET_BYTES = 2_000_000  # the animated figure at 100,000 steps

@@ -5,8 +5,8 @@ A Japanese string is every string literal with Japanese in it, except the Englis
 "notebook: 重み1") and docstrings; an f-string's placeholders read as "X". ``tests/test_japanese.py`` checks them
 against docs/glossary.md; this script rewrites half-width parentheses around Japanese as full-width ones::
 
-    python docs/ja_text.py --fix ui/codec.py ui/editors.py   # rewrite in place
-    python docs/ja_text.py ui/*.py pages/*.py app.py         # list what would change
+    python docs/ja_text.py --fix ui/session/codec.py ui/widgets/editors.py   # rewrite in place
+    python docs/ja_text.py ui/*/*.py pages/*.py app.py         # list what would change
 """
 
 from __future__ import annotations

@@ -22,7 +22,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from tests.browser.conftest import SETTLED, start_server, stop_server  # noqa: E402
-from ui.pages_nav import PAGES  # noqa: E402
+from ui.widgets.pages_nav import PAGES  # noqa: E402
 
 # The Quiz screen is shot in use: a hand-computable scenario (seed 3 has a dead ReLU unit), δ1 asked, two cells
 # typed right (one in Japanese input habits), one wrong, Check and Hint pressed.
@@ -189,7 +189,7 @@ def spiral_query() -> str:
     notebook's 3 can only cut the plane with three lines), η = 0.5, 2,000 steps."""
     import numpy as np
 
-    from ui.codec import format_array
+    from ui.session.codec import format_array
 
     rng = np.random.default_rng(7)
     weights = {

@@ -26,7 +26,7 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:  # run as a script: make dnn and ui importable
     sys.path.insert(0, str(ROOT))
 
-from ui.pages_nav import existing_pages  # noqa: E402 (after the path is set)
+from ui.widgets.pages_nav import existing_pages  # noqa: E402 (after the path is set)
 
 PAGES: tuple[str, ...] = tuple(p.path for p in existing_pages())  # every screen, in the navigation's order
 TWO_X, TWO_D = "1,5;2,-1", "0,1;1,0"  # two samples: the notebook's and one of the other class

@@ -1,13 +1,14 @@
 """Backprop: δ2, δ1 and every partial derivative (偏微分) with real numbers, the student's four questions answered,
 a gradient check against numerical differentiation and one SGD step.
 
-Shape (docs/design.md, "The shape of a screen"): state → dnn → the sections of ``ui/backprop_view.py``
+Shape (docs/design.md, "The shape of a screen"): state → dnn → the sections of ``ui/screens/backprop_view.py``
 (and the shared slow motion and printout)."""
 
 import dnn
-from ui import backprop_view as view
-from ui import cached, explain_view, slow_motion, state
-from ui.i18n import current_lang
+from ui.screens import backprop_view as view
+from ui.session import cached, state
+from ui.text.i18n import current_lang
+from ui.widgets import explain_view, slow_motion
 
 state.setup_page("Backprop", "誤差逆伝播", ":material/arrow_back:")
 lang = current_lang()

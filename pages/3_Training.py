@@ -1,12 +1,15 @@
 """Training: the loss over many SGD steps, what goes wrong (overflow, a jumpy loss), and any step up close.
 
-Shape (docs/design.md, "The shape of a screen"): state → dnn (the run through ``ui.training.run_scenario``, cached
-and within the work budget) → the sections of ``ui/training_view.py`` (and the shared ▶ Play and held-out scores)."""
+Shape (docs/design.md, "The shape of a screen"): state → dnn (the run through ``ui.session.training.run_scenario``,
+cached and within the work budget) → the sections of ``ui/screens/training_view.py`` (and the shared ▶ Play and
+held-out scores)."""
 
 import streamlit as st
 
-from ui import data_view, play_view, state, training_view
-from ui.training import run_scenario
+from ui.screens import training_view
+from ui.session import state
+from ui.session.training import run_scenario
+from ui.widgets import data_view, play_view
 
 state.setup_page("Training", "学習", ":material/show_chart:")
 training_view.intro()

@@ -1,16 +1,17 @@
 """Learning-rate sweep: the scenario trained with many learning rates η at once (one ``dnn.sweep`` call), and the
 update rules compared.
 
-Shape (docs/design.md, "The shape of a screen"): state → dnn → the sections of ``ui/sweep_view.py`` (and the shared
-comparison of the update rules)."""
+Shape (docs/design.md, "The shape of a screen"): state → dnn → the sections of ``ui/screens/sweep_view.py`` (and the
+shared comparison of the update rules)."""
 
 import streamlit as st
 
 import dnn
-from ui import optimizer_compare, state
-from ui import sweep_view as view
-from ui.i18n import current_lang
-from ui.training import sweep_scenario, sweep_steps
+from ui.screens import sweep_view as view
+from ui.session import state
+from ui.session.training import sweep_scenario, sweep_steps
+from ui.text.i18n import current_lang
+from ui.widgets import optimizer_compare
 
 state.setup_page("Learning-rate sweep", "学習率スイープ", ":material/stacked_line_chart:")
 sc = state.scenario()

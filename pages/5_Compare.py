@@ -1,14 +1,14 @@
 """Compare: the pinned baseline against the current scenario — loss curves, what differs, final parameters.
 
-Shape (docs/design.md, "The shape of a screen"): state → dnn → the sections of ``ui/compare_view.py``."""
+Shape (docs/design.md, "The shape of a screen"): state → dnn → the sections of ``ui/screens/compare_view.py``."""
 
 import streamlit as st
 
 import dnn
-from ui import compare_view as view
-from ui import state
-from ui.i18n import current_lang
-from ui.training import differences, run_scenario
+from ui.screens import compare_view as view
+from ui.session import state
+from ui.session.training import differences, run_scenario
+from ui.text.i18n import current_lang
 
 state.setup_page("Compare", "比較", ":material/compare_arrows:")
 lang = current_lang()

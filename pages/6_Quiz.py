@@ -2,14 +2,15 @@
 checked cell by cell; a link can ask for some of them (``ask=``) on a scenario drawn from a seed (``quiz_seed=``);
 printable worksheets with a separate answer key.
 
-Shape (docs/design.md, "The shape of a screen"): state → dnn → the sections of ``ui/quiz.py``."""
+Shape (docs/design.md, "The shape of a screen"): state → dnn → the sections of ``ui/screens/quiz.py``."""
 
 import streamlit as st
 
 import dnn
 from dnn import quiz as dnn_quiz
-from ui import quiz, state
-from ui.i18n import current_lang
+from ui.screens import quiz
+from ui.session import state
+from ui.text.i18n import current_lang
 
 state.setup_page("Quiz", "クイズ", ":material/quiz:", pending=quiz.prepare)
 lang = current_lang()

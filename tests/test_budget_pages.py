@@ -20,8 +20,8 @@ from streamlit.testing.v1 import AppTest
 
 import dnn
 from dnn import budget
-from ui import codec
-from ui import training as training_ui
+from ui.session import codec
+from ui.session import training as training_ui
 
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
 TRAINING, SWEEP, COMPARE = "pages/3_Training.py", "pages/4_Sweep.py", "pages/5_Compare.py"

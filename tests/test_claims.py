@@ -16,7 +16,7 @@ import pytest
 
 import dnn
 from dnn import claims
-from ui import explain
+from ui.text import explain
 
 HIDDEN = ("relu", "sigmoid", "tanh", "identity")
 OUTPUT = ("softmax", "sigmoid", "identity")

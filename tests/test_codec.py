@@ -7,9 +7,9 @@ import numpy as np
 import pytest
 
 import dnn
-from ui import codec, presets
-from ui.codec import scenario_from_json, scenario_from_query, scenario_to_json, scenario_to_query
-from ui.link_labels import LABELS
+from ui.session import codec, presets
+from ui.session.codec import scenario_from_json, scenario_from_query, scenario_to_json, scenario_to_query
+from ui.text.link_labels import LABELS
 
 SEED = dnn.seed_scenario()
 DESIGN_LINK = (

@@ -11,8 +11,8 @@ import pytest
 
 import dnn
 from dnn import quiz
-from ui import codec, teacher
-from ui.codec import Classroom
+from ui.session import codec, teacher
+from ui.session.codec import Classroom
 
 SEED = dnn.seed_scenario()
 SC = SEED.replace(lr=0.2, steps=30)
@@ -155,7 +155,7 @@ def test_several_bad_keys_are_each_reported_in_link_order():
 
 def test_a_teachers_builder_link_opens_with_its_keys():
     """The link of the sidebar's builder, as a learner's browser sends it back."""
-    from ui.teacher_view import chosen_keys
+    from ui.widgets.teacher_view import chosen_keys
 
     keys = chosen_keys("  Look at δ1 **now** <b>\u202e ", ["lr", "W1"], ["gradcheck", "sweep"], ["delta1", "u1"])
     assert keys == Classroom(

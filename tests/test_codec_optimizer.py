@@ -6,8 +6,8 @@ from urllib.parse import parse_qsl
 import pytest
 
 import dnn
-from ui import codec
-from ui.link_labels import LABELS
+from ui.session import codec
+from ui.text.link_labels import LABELS
 
 SEED = dnn.seed_scenario()
 

@@ -12,9 +12,9 @@ from streamlit.testing.v1 import AppTest
 import dnn
 from dnn import datasets as ds
 from tests.plotly_json import decode
-from ui import codec, data_codec
-from ui.figures_play import SURFACE_LEVELS, WIDTH_LEVELS, make_film, play_figure
-from ui.plain import plain
+from ui.figures.figures_play import SURFACE_LEVELS, WIDTH_LEVELS, make_film, play_figure
+from ui.session import codec, data_codec
+from ui.text.plain import plain
 
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
 TRAINING = "pages/3_Training.py"

@@ -18,7 +18,8 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 import dnn
-from ui import codec, editors, shapes
+from ui.session import codec, shapes
+from ui.widgets import editors
 
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
 

@@ -1,4 +1,4 @@
-"""A fair share of the server for long work (``ui.fair_share``): one long request at a time in order of arrival,
+"""A fair share of the server for long work (``ui.session.fair_share``): one long request at a time in order of arrival,
 a waiting request gives its place up when its session reruns or leaves, and long work pauses between chunks.
 
 Ordering is checked with threads and events, never with times: each wait on an event has a generous timeout only so
@@ -16,8 +16,8 @@ from streamlit.testing.v1 import AppTest
 
 import dnn
 from dnn import budget
-from ui import codec, fair_share
-from ui import training as training_ui
+from ui.session import codec, fair_share
+from ui.session import training as training_ui
 
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
 TRAINING = "pages/3_Training.py"
@@ -243,7 +243,7 @@ def test_a_waiting_session_that_reruns_leaves_the_queue_and_its_rerun_trains(lon
 def test_the_pages_shorten_the_switch_interval():
     import sys
 
-    import ui.cached  # noqa: F401 — what every page imports
+    import ui.session.cached  # noqa: F401 — what every page imports
 
     assert fair_share.SWITCH_INTERVAL < 0.005  # shorter than Python's default
     assert sys.getswitchinterval() == pytest.approx(fair_share.SWITCH_INTERVAL)

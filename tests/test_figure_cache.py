@@ -6,7 +6,7 @@ import json
 import plotly.io as pio
 
 import dnn
-from ui import slow_motion
+from ui.widgets import slow_motion
 
 
 def test_the_slow_motion_diagram_is_built_once_per_scenario_and_phase(monkeypatch):

@@ -8,10 +8,11 @@ import pytest
 
 import dnn
 from tests import notebook
-from ui import explain, presets, shapes
-from ui import figures_backprop as fb
-from ui import figures_forward as ff
-from ui.heatmaps import DIVERGING, MAX_SAMPLE_ROWS, grid_domains, num
+from ui.figures import figures_backprop as fb
+from ui.figures import figures_forward as ff
+from ui.figures.heatmaps import DIVERGING, MAX_SAMPLE_ROWS, grid_domains, num
+from ui.session import presets, shapes
+from ui.text import explain
 
 # The notebook's printed numbers (tests/data/notebook_output.txt): nothing here is computed by dnn.
 NB_DELTA2 = notebook.printed("偏微分_dE/du2")

@@ -4,8 +4,8 @@ import numpy as np
 import pytest
 
 import dnn
-from ui import figures_network as fn
-from ui.presets import dead_relu, two_samples
+from ui.figures import figures_network as fn
+from ui.session.presets import dead_relu, two_samples
 
 
 def build(sc: dnn.Scenario, lang: str = "en", sample: int = 0):

@@ -9,10 +9,10 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 import dnn
-from ui import codec, presets, state
-from ui.link_labels import LABELS, key_note
-from ui.pages_nav import PAGES
-from ui.plain import plain
+from ui.session import codec, presets, state
+from ui.text.link_labels import LABELS, key_note
+from ui.text.plain import plain
+from ui.widgets.pages_nav import PAGES
 
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
 FORWARD = "pages/1_Forward.py"

@@ -15,9 +15,10 @@ import pytest
 
 import dnn
 from tests.test_home import edit, scenario, start
-from ui import codec, editors, state
-from ui.i18n import pick
-from ui.link_labels import LABELS
+from ui.session import codec, state
+from ui.text.i18n import pick
+from ui.text.link_labels import LABELS
+from ui.widgets import editors
 
 SEED = dnn.seed_scenario()
 PUNCTUATION = r"[!-/:-@\[-`{-~]"  # ASCII punctuation: every character CommonMark can give a meaning
@@ -101,7 +102,7 @@ def test_uploading_a_hostile_file_keeps_the_session(lang, name, data, field, en,
     """A hostile file uploaded on the Scenario screen gives one warning and keeps the scenario and the undo history.
 
     Each of the first five files is uploaded once, the languages taking turns (5 runs, not 10). That keeps coverage:
-    the warning is drawn by one line for either language and for links and files alike (ui.state._show_messages:
+    the warning is drawn by one line for either language and for links and files alike (ui.session.state._show_messages:
     plain(problem.text(lang))), and each file's English and Japanese words are checked for all 17 files in
     test_a_hostile_file_is_one_message_per_key_and_changes_nothing; what only the screen can get wrong (the session,
     the undo history, one warning in the screen's language) is the same code for every file.
@@ -136,8 +137,8 @@ def test_markdown_in_a_link_is_quoted_as_text(lang, value):
     """Markdown in a link's values is shown as text in the warning, value as written.
 
     Each injection once, the languages taking turns (7 runs, not 14). That keeps coverage: the problem list is quoted
-    by one line for either language (ui.state._show_messages: plain(problem.text(lang))), so an injection is made
-    inert by the same code in both; both languages still run.
+    by one line for either language (ui.session.state._show_messages: plain(problem.text(lang))), so an injection is
+    made inert by the same code in both; both languages still run.
     """
     at = start({"lang": lang, "output": value, "hidden": value, "lr": value})
     message = at.warning[0].value

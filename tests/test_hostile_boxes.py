@@ -18,7 +18,8 @@ from tests.plotly_json import decode
 from tests.test_home import APP, scenario, start
 from tests.test_hostile import unescape
 from tests.test_pages_training import chart
-from ui import quiz_sheet, sgd_preset, state
+from ui.session import sgd_preset, state
+from ui.text import quiz_sheet
 
 TRAINING, QUIZ = "pages/3_Training.py", "pages/6_Quiz.py"
 TWO_SAMPLES = {"x": "1,5;3,1", "d": "0,1;1,0"}

@@ -11,7 +11,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import dnn
-from ui import codec
+from ui.session import codec
 
 BASE = dnn.seed_scenario().replace(lr=0.05, steps=20)
 FUZZ = settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])

@@ -15,7 +15,7 @@ import pytest
 import dnn
 from dnn import datasets
 from tests.test_home import scenario, start
-from ui import data_codec
+from ui.session import data_codec
 
 # ---------------------------------------------------------------- CSV
 
@@ -140,7 +140,7 @@ def test_the_quiz_on_a_step_that_overflows_says_which_parameter(lang):
 
 
 def codec_scenario(query: dict[str, str]) -> dnn.Scenario:
-    from ui import codec
+    from ui.session import codec
 
     loaded = codec.read_query(query)
     assert not loaded.problems

@@ -8,8 +8,8 @@ import pytest
 import dnn
 from dnn import datasets as ds
 from dnn import playback as pb
-from ui import figures_forward as ff
-from ui.figures_play import SURFACE_LEVELS, make_film, play_figure
+from ui.figures import figures_forward as ff
+from ui.figures.figures_play import SURFACE_LEVELS, make_film, play_figure
 
 NOTEBOOK_X = np.array([[1.0, 5.0]])  # the notebook's one sample (tests/data/notebook_output.txt's x)
 

@@ -22,7 +22,7 @@ import pytest
 from docs.ja_text import JA, SPACE_BETWEEN, half_width_japanese, japanese_strings
 
 ROOT = Path(__file__).resolve().parent.parent
-FILES = sorted([*ROOT.glob("ui/*.py"), *ROOT.glob("pages/*.py"), ROOT / "app.py"])
+FILES = sorted([*ROOT.glob("ui/**/*.py"), *ROOT.glob("pages/*.py"), ROOT / "app.py"])
 
 # Variants that docs/glossary.md replaced by the course's word.
 FORBIDDEN: dict[str, str] = {
@@ -48,7 +48,7 @@ FORBIDDEN: dict[str, str] = {
 
 
 def test_the_scanner_finds_japanese_strings_and_skips_english_ones():
-    sample = ROOT / "ui" / "explain.py"
+    sample = ROOT / "ui" / "text" / "explain.py"
     found = " ".join(t for _, t in japanese_strings(sample))
     assert "誤差逆伝播と数値微分は一致しています" in found
     assert "Backprop agrees" not in found
@@ -126,7 +126,7 @@ RUNTIME_SCENARIOS: tuple[tuple[dict[str, str], tuple[tuple[str, object], ...]], 
 def recording_pick() -> Iterator[set[str]]:
     """Record the Japanese argument of every ``pick(lang, en, ja)`` (``tr`` calls it) while the block runs."""
     import ui
-    from ui import i18n
+    from ui.text import i18n
 
     for module in pkgutil.iter_modules(ui.__path__):
         importlib.import_module(f"ui.{module.name}")

@@ -13,7 +13,8 @@ from streamlit.testing.v1 import AppTest
 
 import dnn
 from dnn import quiz
-from ui import lessons, state
+from ui.screens import lessons
+from ui.session import state
 
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
 LESSONS = "pages/7_Lessons.py"
@@ -123,7 +124,8 @@ def _open_anyway_script() -> None:
     """A button that opens the "one SGD step" lesson whatever the lock says (the Lessons screen greys it out)."""
     import streamlit as st
 
-    from ui import lessons, state
+    from ui.screens import lessons
+    from ui.session import state
 
     state._init_once()
     state._show_messages()

@@ -16,8 +16,8 @@ import pytest
 from tests.test_home import start
 from tests.test_hostile import assert_inert, problem_lines, unescape
 from tests.test_quiz_page import open_quiz
-from ui import codec, data_codec
-from ui.link_labels import LABELS, key_note, report_line
+from ui.session import codec, data_codec
+from ui.text.link_labels import LABELS, key_note, report_line
 
 JAPANESE = re.compile(r"[\u3040-\u30ff\u4e00-\u9fff]")
 

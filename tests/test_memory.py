@@ -1,4 +1,4 @@
-"""``ui.memory``: giving memory back after a class leaves. What it returns to the system is measured by the
+"""``ui.session.memory``: giving memory back after a class leaves. What it returns to the system is measured by the
 benchmarks (``benchmarks/load_test.py``, ``bench_memory.py``); here: that each piece does what it says, and that the
 Streamlit internals it reaches for are still where it looks for them (an upgrade that moves them fails here, not
 silently on a server)."""
@@ -11,7 +11,7 @@ from streamlit.runtime import Runtime
 from streamlit.runtime.memory_session_storage import MemorySessionStorage
 from streamlit.runtime.websocket_session_manager import WebsocketSessionManager
 
-from ui import memory
+from ui.session import memory
 
 GLIBC = platform.system() == "Linux" and platform.libc_ver()[0] == "glibc"
 

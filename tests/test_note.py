@@ -10,9 +10,9 @@ from streamlit.testing.v1 import AppTest
 
 import dnn
 from tests.test_hostile import unescape
-from ui import codec
-from ui.note import MAX_NOTE_CHARS, clean_note, note_from_query
-from ui.pages_nav import PAGES
+from ui.session import codec
+from ui.session.note import MAX_NOTE_CHARS, clean_note, note_from_query
+from ui.widgets.pages_nav import PAGES
 
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
 HOSTILE = "**Read δ1 first** <script>alert(1)</script> <b>x</b> [click](javascript:alert(1)) $x^2$ :red[red] # h"

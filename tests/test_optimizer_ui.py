@@ -10,7 +10,7 @@ from streamlit.testing.v1 import AppTest
 import dnn
 from tests.plotly_json import decode
 from tests.test_pages_training import TRAINING, chart, open_page
-from ui import state
+from ui.session import state
 
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
 
@@ -102,7 +102,7 @@ def test_backprop_shows_one_step_of_adam_with_its_state(lang):
     tex = latex(at)
     assert r"\eta_t" in tex and "m_{W_1}" in tex and "v_{b_2}" in tex
     eta_t = 0.01 * np.sqrt(1 - 0.999) / (1 - 0.9)
-    from ui.explain import tex_num
+    from ui.text.explain import tex_num
 
     assert tex_num(eta_t, 6) in tex
     assert tex_num(0.1 * g.b2[0], 7) in tex  # m of b2 after the first step
@@ -124,7 +124,7 @@ def test_the_training_inspector_shows_the_rules_state_at_step_k():
     sc = state.scenario(at.session_state)
     h = dnn.train(sc.network, sc.x, sc.d, sc.lr, 40, optimizer="momentum")
     v = h.optimizer_state_at(10).slots["v"]["b2"]  # the velocity after 10 steps, as the step of 11 starts
-    from ui.explain import tex_num
+    from ui.text.explain import tex_num
 
     tex = latex(at)
     assert "v_{b_2}" in tex and tex_num(v[0], 4) in tex  # (the state before the step, 4 digits)
@@ -177,7 +177,7 @@ def test_the_comparison_is_in_japanese_too():
 
 @pytest.mark.parametrize("lang", ["en", "ja"])
 def test_the_worked_example_stays_sgds_and_says_so_for_another_rule(lang):
-    from ui.worked_example import worked_example_markdown
+    from ui.text.worked_example import worked_example_markdown
 
     sc = dnn.seed_scenario()
     plain = worked_example_markdown(sc, "mean", lang)

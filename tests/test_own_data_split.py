@@ -9,7 +9,7 @@ import pytest
 import dnn
 from dnn import datasets as ds
 from tests.test_data_pages import TRAINING, link, start
-from ui import codec, data_codec
+from ui.session import codec, data_codec
 
 # 12 samples of two inputs, three classes of 5, 4 and 3 samples: a link's x and d, in the notebook's 2-?-3 shape.
 X = np.array([[i / 4, (-1) ** i * i / 6] for i in range(12)])

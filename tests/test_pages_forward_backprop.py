@@ -13,7 +13,7 @@ from streamlit.testing.v1 import AppTest
 import dnn
 from tests import notebook
 from tests.plotly_json import decode
-from ui import codec, shapes, state
+from ui.session import codec, shapes, state
 
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
 FORWARD, BACKPROP = "pages/1_Forward.py", "pages/2_Backprop.py"

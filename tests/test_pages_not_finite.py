@@ -136,7 +136,7 @@ def test_the_scenarios_really_are_not_finite():
 
 
 def test_cells_are_named_as_on_the_scenario_screen_counted_from_1():
-    from ui import not_finite
+    from ui.text import not_finite
 
     names = {
         ("W1", (0, 2)): ("W1[1, 3] (x1 → h3)", "W1[1, 3]（x1 → h3）"),

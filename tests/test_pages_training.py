@@ -9,7 +9,7 @@ from streamlit.testing.v1 import AppTest
 
 import dnn
 from tests.plotly_json import decode
-from ui import codec, state
+from ui.session import codec, state
 
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
 TRAINING, SWEEP, COMPARE = "pages/3_Training.py", "pages/4_Sweep.py", "pages/5_Compare.py"

@@ -13,8 +13,8 @@ import pytest
 import dnn
 from tests.test_home import scenario, start
 from tests.test_hostile import unescape
-from ui import editors
-from ui.paste_block import MAX_CHARS, BlockError, read_block
+from ui.widgets import editors
+from ui.widgets.paste_block import MAX_CHARS, BlockError, read_block
 
 SEED = dnn.seed_scenario()
 W1 = editors.grid(SEED, "W1")  # 2 × 3: rows x1, x2; columns h1, h2, h3

@@ -12,8 +12,9 @@ import pytest
 
 import dnn
 from dnn import quiz
-from ui import quiz_link, quiz_sheet
-from ui.plain import plain
+from ui.session import quiz_link
+from ui.text import quiz_sheet
+from ui.text.plain import plain
 
 # ---------------------------------------------------------------- an independent re-implementation
 

@@ -16,7 +16,7 @@ import dnn
 from dnn import quiz
 from tests.test_hostile import unescape
 from tests.test_quiz import reference, two_sample
-from ui import codec
+from ui.session import codec
 
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
 QUIZ = "pages/6_Quiz.py"
@@ -227,7 +227,7 @@ def test_drawing_a_seed_replaces_the_scenario():
 def test_hostile_link_values_give_a_message_and_no_crash(query, key):
     at = open_quiz({**query, "lr": "0.2"})
     assert not at.exception
-    source = " ".join(str(w.value) for w in at.warning)  # Markdown made inert by ui.plain
+    source = " ".join(str(w.value) for w in at.warning)  # Markdown made inert by ui.text.plain
     warning = unescape(source)
     assert f"- {codec.KEY_BY_NAME[key].label[0]} (`{key}` in the link): " in warning  # named as a teacher reads it
     assert dnn.seed_scenario().replace(lr=0.2) == codec.scenario_from_query(at.query_params, None)[0]  # rest loaded

@@ -13,7 +13,8 @@ import dnn
 from dnn import quiz
 from tests.test_hostile import unescape
 from tests.test_quiz_page import open_quiz
-from ui import codec, quiz_sheet, state
+from ui.session import codec, state
+from ui.text import quiz_sheet
 
 RULES = ("sgd", "momentum", "adagrad", "rmsprop", "adam")
 EPS = 1e-7

@@ -16,7 +16,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 import dnn
-from ui import explain
+from ui.text import explain
 
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
 FORWARD, BACKPROP = "pages/1_Forward.py", "pages/2_Backprop.py"
@@ -108,7 +108,7 @@ def test_built_in_entries_carry_their_own_formulas():
 @pytest.mark.parametrize("lang", ["en", "ja"])
 def test_the_worked_example_names_a_registered_activation(lang):
     """The sidebar's worked example writes f and f′ of an activation registered without words by its name."""
-    from ui.worked_example import worked_example_markdown
+    from ui.text.worked_example import worked_example_markdown
 
     sc = dnn.seed_scenario()
     text = worked_example_markdown(sc.replace(network=sc.network.replace(hidden="softplus")), "mean", lang)
@@ -120,7 +120,7 @@ def test_the_worked_example_names_a_registered_activation(lang):
 def test_the_worked_example_of_a_registered_output_layer_does_not_call_its_delta_y_minus_d(lang, reduction):
     """tanh's delta (y − d)·(1 − y²) is not y − d: the worked example names it ∂E_n/∂u2, the registered one, and
     its δ2 table holds that delta (checked here against (y − d)·(1 − y²) written out)."""
-    from ui.worked_example import worked_example_markdown
+    from ui.text.worked_example import worked_example_markdown
 
     sc = dnn.Scenario(dnn.seed_network().replace(output="tanh"), [[1.0, 5.0], [2.0, -1.0]], [[0.5, -0.5]] * 2)
     text = worked_example_markdown(sc, reduction, lang)

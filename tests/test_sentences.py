@@ -14,9 +14,10 @@ import pytest
 import dnn
 from tests.plotly_json import decode
 from tests.test_pages_forward_backprop import chart, open_page
-from ui import explain, presets, worked_example
-from ui import figures_forward as ff
-from ui import figures_training as ft
+from ui.figures import figures_forward as ff
+from ui.figures import figures_training as ft
+from ui.session import presets
+from ui.text import explain, worked_example
 
 ROOT = Path(__file__).resolve().parent.parent
 FORWARD, BACKPROP, TRAINING, COMPARE = (
@@ -266,7 +267,7 @@ def test_home_diagram_names_E_sum_with_the_sum_over_two_samples():
 
 
 def test_labels_come_from_one_table_with_the_registry_name_as_fallback():
-    from ui.i18n import activation_label, output_label
+    from ui.text.i18n import activation_label, output_label
 
     assert activation_label("identity", "ja") == "恒等関数" and activation_label("relu", "en") == "ReLU"
     assert activation_label("softplus", "ja") == "softplus"  # registered later, no translation yet
@@ -347,7 +348,7 @@ def test_training_log_scale_note_is_true_for_the_squared_error():
     """A loss of 0 with an identity output has nothing to do with a 1e-7 in a log (the squared error has none)."""
     text = explain.loss_below_zero_note("identity", 2, "en")
     assert "log" not in text
-    source = (ROOT / "ui" / "training_view.py").read_text(encoding="utf-8")
+    source = (ROOT / "ui" / "screens" / "training_view.py").read_text(encoding="utf-8")
     assert "each output's term bottoms out" not in source
 
 
@@ -361,7 +362,8 @@ RULES = ("momentum", "adagrad", "rmsprop", "adam")
 def test_update_rule_texts_name_the_gradient_they_use(hidden, output, reduction, n):
     """Backprop's "one step of <rule>" and the rule's caption on Scenario/Training call g the gradient of E or of
     E_sum as it is: with the sum over two samples g is N times the mean loss's gradient."""
-    from ui import optimizer_controls, optimizer_explain
+    from ui.text import optimizer_explain
+    from ui.widgets import optimizer_controls
 
     net = dnn.seed_network().replace(hidden=hidden, output=output)
     x, d = (TWO_X, TWO_D) if n == 2 else (TWO_X[:1], TWO_D[:1])
@@ -391,7 +393,7 @@ def test_update_rule_texts_name_the_gradient_they_use(hidden, output, reduction,
 def test_training_rule_step_in_random_sample_mode_says_whose_loss_it_shows():
     """Training's "step k + 1 of the update rule" with one random sample per step: the loss before the step that it
     shows is the drawn sample's, and the text says so (and which sample)."""
-    from ui import optimizer_explain
+    from ui.text import optimizer_explain
 
     h = dnn.train(dnn.seed_network(), TWO_X, TWO_D, lr=0.01, steps=5, stochastic=True, seed=0, optimizer="adam")
     k = 2
@@ -411,7 +413,7 @@ def test_training_rule_step_in_random_sample_mode_says_whose_loss_it_shows():
 def test_slow_motion_names_the_step_it_shows(hidden, output, reduction, n):
     """Slow motion draws one SGD step (dnn.sgd_step) of the gradient of E or E_sum; its words say which, also
     when the scenario's own rule is another one."""
-    from ui import slow_motion
+    from ui.widgets import slow_motion
 
     net = dnn.seed_network().replace(hidden=hidden, output=output)
     x, d = TWO_X[:n], TWO_D[:n]
@@ -440,7 +442,7 @@ def test_slow_motion_names_the_step_it_shows(hidden, output, reduction, n):
 def test_quiz_words_not_link_keys_and_the_rule_it_asks(lang):
     """The Quiz names the hidden activation as the menus do, its value menu without the link keys (delta2, gW1),
     counts without "(s)", and says that the new parameters are SGD's step when the scenario's rule is Adam."""
-    from ui.i18n import activation_label
+    from ui.text.i18n import activation_label
 
     at = open_page("pages/6_Quiz.py", {"hidden": "identity", "opt": "adam", "lang": lang})
     assert not at.exception
@@ -459,8 +461,8 @@ def test_quiz_words_not_link_keys_and_the_rule_it_asks(lang):
 def test_target_help_and_output_messages_use_the_menus_words(output):
     """The d grid's help and the messages after an output change name the output layer as its menu does
     (シグモイド関数, not sigmoid, in Japanese); the bounds they state are the ones dnn enforces."""
-    from ui import editors
-    from ui.i18n import activation_label
+    from ui.text.i18n import activation_label
+    from ui.widgets import editors
 
     for lang in ("en", "ja"):
         text = editors.target_help(output, lang)
@@ -469,7 +471,7 @@ def test_target_help_and_output_messages_use_the_menus_words(output):
     bounds = dnn.OUTPUT_LAYERS[output].target_range
     if output == "sigmoid":
         assert bounds == (0.0, 1.0) and "0 and 1" in editors.target_help(output, "en")
-    source = (ROOT / "ui" / "editors.py").read_text(encoding="utf-8")
+    source = (ROOT / "ui" / "widgets" / "editors.py").read_text(encoding="utf-8")
     assert "{value} needs at least" not in source and "{value} が出せる値" not in source
 
 
@@ -491,7 +493,7 @@ def test_csv_help_says_which_class_a_label_is():
     """The CSV help counts labels from 0, the Data chart names classes from 1: the help says label 0 is class 1
     (y1), which is what parse_csv and the chart do."""
     from dnn import datasets
-    from ui.figures_play import samples_figure
+    from ui.figures.figures_play import samples_figure
 
     x, d = datasets.parse_csv("x1,x2,label\n0.5,-1,0\n1,2,1\n")
     assert d[0].tolist() == [1.0, 0.0]  # label 0 → target y1
@@ -507,7 +509,7 @@ def test_quiz_names_the_summed_gradients_it_asks_for(reduction):
     against central differences of the mean loss): every formula, heading, cell label and worksheet calls them
     ∂E_sum/∂…; with the mean, ∂E/∂…."""
     from dnn import quiz
-    from ui import quiz_sheet
+    from ui.text import quiz_sheet
 
     sc = dnn.seed_scenario().replace(x=TWO_X, d=TWO_D)
     values = quiz.true_values(sc, reduction)

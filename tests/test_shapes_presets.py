@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 import dnn
-from ui import presets, shapes
+from ui.session import presets, shapes
 
 SEED = dnn.seed_scenario()
 

@@ -1,5 +1,5 @@
 """One SGD step in slow motion on the Backprop screen: each phase's numbers against the notebook and a hand
-computation, Next / Back through ui.state."""
+computation, Next / Back through ui.session.state."""
 
 import json
 from pathlib import Path
@@ -9,7 +9,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 import dnn
-from ui.slow_motion import phase_figure
+from ui.widgets.slow_motion import phase_figure
 
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
 BACKPROP = "pages/2_Backprop.py"

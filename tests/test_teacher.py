@@ -14,8 +14,8 @@ from streamlit.testing.v1 import AppTest
 import dnn
 from dnn import quiz
 from tests.test_hostile import unescape
-from ui import codec, state, teacher
-from ui.pages_nav import PAGES
+from ui.session import codec, state, teacher
+from ui.widgets.pages_nav import PAGES
 
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
 # The teacher's scenario, written as a teacher would type it (not the notebook's: Reset must come back here).
@@ -227,11 +227,11 @@ def test_a_lock_the_seeds_scenario_keeps_leaves_draw_a_seed_usable():
 
 
 def _gate_script() -> None:
-    """A screen with an enabled button per lockable field that asks ``ui.state`` for exactly that change."""
+    """A screen with an enabled button per lockable field that asks ``ui.session.state`` for exactly that change."""
     import numpy as np
     import streamlit as st
 
-    from ui import state, teacher
+    from ui.session import state, teacher
 
     state._init_once()  # setup_page without the sidebar (its page links need the app's own pages)
     state._show_messages()

@@ -9,9 +9,9 @@ import pytest
 
 import dnn
 from tests.plotly_json import decode
-from ui import figures_training as ft
-from ui import sgd_preset
-from ui import training as tu
+from ui.figures import figures_training as ft
+from ui.session import sgd_preset
+from ui.session import training as tu
 
 
 def traces(fig):

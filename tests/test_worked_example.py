@@ -13,7 +13,7 @@ import pytest
 
 import dnn
 from tests import notebook
-from ui.worked_example import num, worked_example_markdown
+from ui.text.worked_example import num, worked_example_markdown
 
 SEED = dnn.seed_scenario()
 

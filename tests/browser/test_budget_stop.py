@@ -15,7 +15,7 @@ from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 import dnn
 from dnn import budget
 from tests.browser.conftest import SETTLED, exceptions, go_to, title
-from ui import codec
+from ui.session import codec
 
 PROGRESS = "[data-testid='stProgress']"
 

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from tests.browser.conftest import SETTLED, exceptions, expect_nav, nav_labels, share_params, title
-from ui import codec
-from ui.pages_nav import PAGES
+from ui.session import codec
+from ui.widgets.pages_nav import PAGES
 
 # The URL path Streamlit gives each file: pages/N_Name.py is served at /Name (the number only sorts the pages).
 PATHS: dict[str, str] = {

@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 
 from tests.browser.conftest import exceptions, open_app
-from ui.figures_play import SPEEDS, frame_ms
+from ui.figures.figures_play import SPEEDS, frame_ms
 
 LINK = "/Training?data=spiral&n=120&noise=0.05&data_seed=3&test=0.2&hidden=tanh&lr=0.5&steps=1000"
 LABELS = {

@@ -37,7 +37,7 @@ from tests.browser.conftest import (
 )
 from tests.browser.test_deep_links import PATHS
 from tests.browser.test_journeys import SHARED, type_into_last_column
-from ui.pages_nav import PAGES
+from ui.widgets.pages_nav import PAGES
 
 PROCESSES = 3
 LOG_LINE = re.compile(

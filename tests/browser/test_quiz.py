@@ -8,7 +8,7 @@ from urllib.parse import parse_qs, urlsplit
 
 from dnn import quiz
 from tests.browser.conftest import act, exceptions, go_to, open_app, share_params
-from ui import codec
+from ui.session import codec
 
 
 def address(page) -> dict[str, list[str]]:

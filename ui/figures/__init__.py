@@ -1,0 +1,1 @@
+"""Plotly figures: arrays in, a figure out, no Streamlit."""

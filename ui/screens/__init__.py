@@ -1,0 +1,1 @@
+"""One module per screen: its sections, called in order by that screen's page file."""
