@@ -24,19 +24,13 @@ LOCK_PARAM = "lock"
 HIDE_PARAM = "hide"
 ALL = "all"
 
-# What can be locked, in link order, with the words a learner reads (never the raw key).
+# What can be locked, in link order, with the words a learner reads (never the raw key): a scenario field's name
+# is dnn's (``dnn.FIELD_NAMES``, the same words its messages use); sizes and reduction are the app's own.
+_SCENARIO_NAMES = dnn.network.FIELD_NAMES
 LOCKABLE: dict[str, tuple[str, str]] = {
-    "W1": ("weight W1", "重み W1"),
-    "b1": ("bias b1", "バイアス b1"),
-    "W2": ("weight W2", "重み W2"),
-    "b2": ("bias b2", "バイアス b2"),
-    "x": ("input x", "入力 x"),
-    "d": ("target d", "目標出力 d"),
-    "lr": ("learning rate η", "学習率 η"),
-    "steps": ("training steps", "学習ステップ数"),
+    **{key: _SCENARIO_NAMES[key] for key in ("W1", "b1", "W2", "b2", "x", "d", "lr", "steps")},
     "sizes": ("sizes (units and samples)", "サイズ（ユニット数とサンプル数）"),
-    "hidden": ("hidden activation", "中間層の活性化関数"),
-    "output": ("output layer", "出力層"),
+    **{key: _SCENARIO_NAMES[key] for key in ("hidden", "output")},
     "reduction": ("gradient over samples", "勾配のまとめ方（サンプル方向）"),
 }
 PARAMETERS: tuple[str, ...] = ("W1", "b1", "W2", "b2")
