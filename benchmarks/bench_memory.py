@@ -22,7 +22,9 @@ Run from the repository root (local addresses only; the server is started and st
 from __future__ import annotations
 
 import argparse
+import json
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -34,6 +36,7 @@ from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -53,6 +56,8 @@ def free_port() -> int:
 
 APP_DIR = ROOT  # --app-dir: another checkout of the app, e.g. to measure before a change
 SERVER_OPTIONS: list[str] = []  # --server-option: more `streamlit run` options, e.g. server.disconnectedSessionTTL=10
+PROBE: list[Path] = []  # a file for server_probe.py's samples: the server then runs with the probe inside
+PROBE_SECONDS = 5.0
 
 
 @contextmanager
@@ -60,8 +65,12 @@ def server() -> Iterator[tuple[int, int]]:
     """A fresh ``streamlit run app.py`` (of ``APP_DIR``) on a free local port; yields (port, pid)."""
     port = free_port()
     with tempfile.TemporaryFile() as log:
+        start = [sys.executable, "-m", "streamlit"]
+        if PROBE:
+            probe = ROOT / "benchmarks" / "server_probe.py"
+            start = [sys.executable, str(probe), str(PROBE[0]), str(PROBE_SECONDS), "--"]
         proc = subprocess.Popen(
-            [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless=true", f"--server.port={port}",
+            [*start, "run", "app.py", "--server.headless=true", f"--server.port={port}",
              "--server.address=127.0.0.1", "--browser.gatherUsageStats=false", "--server.fileWatcherType=none",
              *(f"--{option}" for option in SERVER_OPTIONS)],
             cwd=APP_DIR, stdout=log, stderr=subprocess.STDOUT,
@@ -150,11 +159,12 @@ def random_scenario(rng: np.random.Generator) -> dnn.Scenario:
     )
 
 
-def teacher_scenario() -> dnn.Scenario:
+def teacher_scenario(samples: int = 64, steps: int = 5000) -> dnn.Scenario:
+    """A teacher's link for the class: the largest network (8-16-8), ``samples`` samples, ``steps`` steps."""
     rng = np.random.default_rng(7)
-    x = np.round(rng.normal(size=(64, 8)), 3)
-    d = np.eye(8)[rng.integers(0, 8, 64)]
-    return dnn.Scenario(dnn.random_network(8, 16, 8, seed=3), x, d, lr=0.05, steps=5000)
+    x = np.round(rng.normal(size=(samples, 8)), 3)
+    d = np.eye(8)[rng.integers(0, 8, samples)]
+    return dnn.Scenario(dnn.random_network(8, 16, 8, seed=3), x, d, lr=0.05, steps=steps)
 
 
 def scenarios_run(args: argparse.Namespace) -> None:
@@ -213,12 +223,270 @@ def class_run(args: argparse.Namespace) -> None:
         print(f"| one more learner came and went | {rss_mb(pid):.0f} MB |")
 
 
+# ---------------------------------------------------------------- a class of real browsers (``--only browsers``)
+
+VERBOSE = bool(os.environ.get("BENCH_VERBOSE"))  # each browser step's time on stderr
+BROWSER_STEPS = 2000  # the teacher's link's steps: each tab's Sweep then takes about a minute on this machine
+ACTION_MS = 120_000  # one action's limit (the machine's 2 cores run the server and five tabs)
+BROWSER_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-sync",
+                "--disable-component-update", "--no-first-run", "--disable-renderer-backgrounding",
+                "--disable-background-timer-throttling", "--disable-backgrounding-occluded-windows"]  # fmt: skip
+
+
+def class_csv(samples: int, seed: int) -> str:
+    """A learner's own data: 8 inputs and a label column of the 8 classes (every class present), as a CSV file."""
+    rng = np.random.default_rng(seed)
+    x = np.round(rng.normal(size=(samples, 8)), 3)
+    labels = np.arange(samples) % 8
+    rows = (",".join(f"{v:g}" for v in row) + f",{label}" for row, label in zip(x, labels, strict=True))
+    return "x1,x2,x3,x4,x5,x6,x7,x8,label\n" + "\n".join(rows) + "\n"
+
+
+class BrowserJourney:
+    """One learner's whole visit in a tab of headless Chromium (a context of its own: cookies, cache, downloads):
+    every screen, every kind of request a browser makes (page, scripts, images, media files of the download buttons,
+    an upload, widget states). A step that fails is recorded and the journey goes on."""
+
+    def __init__(self, index: int, page: Any, base: str, workdir: Path) -> None:
+        self.index, self.page, self.base, self.workdir = index, page, base, workdir
+        self.stream: Any = None
+        self.failed: list[str] = []
+        self.seconds: dict[str, float] = {}  # by step
+        self.downloads = 0
+
+        def on_websocket(ws: Any) -> None:
+            if ws.url.endswith("/_stcore/stream"):
+                self.stream = ws
+
+        page.on("websocket", on_websocket)
+
+    async def _rerun(self, action: Any) -> None:
+        """Do ``action`` (a coroutine function that makes the app rerun) and wait until the run is over and drawn."""
+        from tests.browser.conftest import SETTLED, is_run_end
+
+        async with self.stream.expect_event("framereceived", predicate=is_run_end, timeout=ACTION_MS):
+            await action()
+        await self.page.wait_for_selector(SETTLED, timeout=ACTION_MS)
+
+    async def _download(self, button: Any) -> None:
+        async with self.page.expect_download(timeout=ACTION_MS) as info:
+            await button.click()
+        download = await info.value
+        await download.path()  # the whole file has arrived
+        self.downloads += 1
+
+    async def _step(self, name: str, action: Any) -> None:
+        t0 = time.time()
+        try:
+            await action()
+        except Exception as e:  # a learner's step that fails is counted, the visit goes on
+            self.failed.append(f"{name}: {type(e).__name__}: {str(e).splitlines()[0][:100]}")
+        self.seconds[name] = self.seconds.get(name, 0.0) + time.time() - t0
+        if VERBOSE:
+            print(f"  learner {self.index}: {name} {time.time() - t0:.1f} s", file=sys.stderr, flush=True)
+
+    async def _screen(self, label: str) -> None:
+        link = self.page.get_by_test_id("stSidebar").get_by_test_id("stPageLink-NavLink")
+        await self._rerun(link.filter(has_text=re.compile(rf"{re.escape(label)}\s*$")).click)
+
+    async def _key(self, key: str) -> Any:
+        """The button of the widget with ``key`` (Streamlit marks its container with ``st-key-<key>``)."""
+        button = self.page.locator(f".st-key-{key} button").first
+        await button.scroll_into_view_if_needed(timeout=ACTION_MS)
+        return button
+
+    async def visit(self, link: str) -> None:
+        from tests.browser.conftest import SETTLED
+
+        page = self.page
+        await page.goto(self.base + link, wait_until="commit", timeout=ACTION_MS)
+        await page.get_by_test_id("stSidebar").get_by_test_id("stCode").first.wait_for(timeout=ACTION_MS)
+        await page.wait_for_selector(SETTLED, timeout=ACTION_MS)
+        await self._step("edit a cell", self._edit_cell)
+        await self._step("data: CSV upload", self._upload_csv)
+        await self._step("sidebar downloads", self._sidebar_downloads)
+        await self._step("Training", lambda: self._screen("Training"))
+        await self._step("Training: play", self._play)
+        await self._step("Training: CSV", lambda: self._then_download("train_csv"))
+        await self._step("Training: pin", lambda: self._then_click("train_pin"))
+        await self._step("Backprop", lambda: self._screen("Backprop"))
+        for _ in range(2):
+            await self._step("Backprop: next", lambda: self._then_click("slowmo_next"))
+        await self._step("Sweep", lambda: self._screen("Learning-rate sweep"))
+        await self._step("Compare", lambda: self._screen("Compare"))
+        await self._step("Compare: pin", lambda: self._then_click("compare_repin"))
+        await self._step("Compare: load", lambda: self._then_click("compare_load"))
+        await self._step("Quiz", lambda: self._screen("Quiz"))
+        await self._step("Quiz: check", self._quiz_check)
+        await self._step("Quiz: worksheet", self._worksheet)
+
+    async def _then_click(self, key: str) -> None:
+        button = await self._key(key)
+        await self._rerun(button.click)
+
+    async def _then_download(self, key: str) -> None:
+        await self._download(await self._key(key))
+
+    async def _edit_cell(self) -> None:
+        """Type a value of the learner's own into W1's first row (so no two learners share a training run)."""
+        page = self.page
+        grid = page.get_by_test_id("stDataFrame").first
+        editor = page.get_by_test_id("portal").locator("input, textarea").first
+        await page.evaluate("document.fonts.ready.then(() => true)")
+        for attempt in range(4):
+            await grid.scroll_into_view_if_needed()
+            await page.wait_for_timeout(500)  # the grid sizes its columns once drawn
+            box = await grid.bounding_box()
+            await page.mouse.dblclick(box["x"] + 120, box["y"] + 35 * 1.5)
+            try:
+                await editor.wait_for(timeout=3_000 * (attempt + 1))
+                break
+            except Exception:
+                continue
+        await editor.fill(f"0.{self.index + 11:03d}")
+        await self._rerun(lambda: editor.press("Enter"))
+
+    async def _upload_csv(self) -> None:
+        page = self.page
+        await page.get_by_role("tab", name="Data sets").click()
+        await page.get_by_role("tab", name="Your own data (CSV)").click()
+        path = self.workdir / f"learner-{self.index}.csv"
+        path.write_text(class_csv(128, self.index))
+        uploader = page.locator("input[type='file'][accept*='.csv']").first
+        await self._rerun(lambda: uploader.set_input_files(path))
+        await self._then_click("data_csv_use")
+
+    async def _sidebar_downloads(self) -> None:
+        sidebar = self.page.get_by_test_id("stSidebar")
+        await sidebar.get_by_text("Save / load / export").click()
+        await self._download(await self._key("sidebar_download"))
+        await self._download(await self._key("sidebar_worked_example"))  # made on the click (a callable)
+
+    async def _play(self) -> None:
+        """▶ 4× on the film: the browser animates it (nothing asked of the server); watch it for 3 s."""
+        chart = self.page.locator(".st-key-train_play").get_by_test_id("stPlotlyChart")
+        await chart.scroll_into_view_if_needed(timeout=ACTION_MS)
+        await chart.locator(".updatemenu-button").nth(4).click(timeout=ACTION_MS)
+        await self.page.wait_for_timeout(3_000)
+
+    async def _worksheet(self) -> None:
+        await self.page.get_by_text("Worksheet to print").click()
+        await self._then_download("quiz_sheet_html_0")  # made on the click (a callable)
+
+    async def _quiz_check(self) -> None:
+        await self._rerun(self.page.get_by_role("button", name="Check").first.click)
+
+
+def probe_samples() -> list[dict[str, Any]]:
+    """The server probe's samples so far."""
+    if not PROBE or not PROBE[0].exists():
+        return []
+    return [json.loads(line) for line in PROBE[0].read_text().splitlines() if line.strip()]
+
+
+def probe_row(moment: str, pid: int) -> str:
+    """One line of the table: the moment, RSS now, and what the server's latest probe sample says it holds."""
+    samples = probe_samples()
+    last = samples[-1] if samples else {}
+    mb = lambda key: f"{last.get('bytes', {}).get(key, 0) / 2**20:.1f}"  # noqa: E731
+    app = last.get("app", {})
+    caches = sum(c.get("bytes", 0) for c in app.values()) / 2**20
+    objects = next((s["objects"] for s in reversed(samples) if "objects" in s), 0)
+    return (
+        f"| {moment} | {rss_mb(pid):.0f} MB | {last.get('sessions', '?')} ({last.get('active', '?')} connected) | "
+        f"{last.get('media_files', '?')} / {mb('st_memory_media_file_storage')} MB | "
+        f"{mb('session_state_all_kept')} MB | "
+        f"{mb('st_cache_data')} MB | {caches:.1f} MB | {objects / 1e6:.2f} M |"
+    )
+
+
+def browsers_run(args: argparse.Namespace) -> None:
+    """A class of ``--class-size`` browser learners, ``--tabs`` at a time, each closing its tab when done; then
+    nobody, for ``--linger`` seconds; then one more learner."""
+    import asyncio
+
+    from playwright.async_api import async_playwright
+
+    from tests.browser.conftest import CHROMIUM
+
+    link = "/?" + codec.query_string(teacher_scenario(args.samples, BROWSER_STEPS))
+    ttl = next((o.split("=", 1)[1] for o in SERVER_OPTIONS if o.startswith("server.disconnectedSessionTTL=")), None)
+    print(f"\n### {args.class_size} browser learners, {args.tabs} tabs at a time, closed tab kept for "
+          f"{ttl or 'the configured'} s\n")  # fmt: skip
+    print(f"Teacher's link: 8-16-8, {args.samples} samples, {BROWSER_STEPS:,} steps, {len(link):,} characters.\n")
+    header = ("| moment | RSS | sessions kept | media files / MB | session state | st.cache_data | runs + sweeps "
+              "| Python objects |\n|---|---:|---:|---:|---:|---:|---:|---:|")  # fmt: skip
+
+    async def run(port: int, pid: int, workdir: Path) -> None:
+        base = f"http://127.0.0.1:{port}"
+        async with async_playwright() as pw:
+            browser = await pw.chromium.launch(executable_path=CHROMIUM, args=BROWSER_ARGS)
+            try:
+
+                async def learner(index: int) -> BrowserJourney:
+                    ctx = await browser.new_context(viewport={"width": 1366, "height": 900}, accept_downloads=True)
+                    page = await ctx.new_page()
+                    page.set_default_timeout(ACTION_MS)
+                    journey = BrowserJourney(index, page, base, workdir)
+                    try:
+                        await journey.visit(link)
+                    except Exception as e:
+                        journey.failed.append(f"page: {type(e).__name__}: {str(e).splitlines()[0][:100]}")
+                    finally:
+                        await ctx.close()
+                    return journey
+
+                print(header)
+                print(probe_row("before any learner", pid), flush=True)
+                peak = 0.0
+                journeys: list[BrowserJourney] = []
+                t0 = time.time()
+                for start in range(0, args.class_size, args.tabs):
+                    batch = range(start, min(start + args.tabs, args.class_size))
+                    journeys += await asyncio.gather(*(learner(i) for i in batch))
+                    peak = max([peak] + [s["rss_mb"] for s in probe_samples()])
+                    print(probe_row(f"{batch.stop} learners done (last tab closed)", pid), flush=True)
+                print(f"| (peak RSS while the class worked) | {peak:.0f} MB | | | | | | |")
+                closed = time.time()
+                while (elapsed := time.time() - closed) <= args.linger:
+                    print(probe_row(f"all closed, {elapsed:.0f} s later", pid), flush=True)
+                    await asyncio.sleep(args.every)
+                await learner(args.class_size)
+                await asyncio.sleep(PROBE_SECONDS + 1)
+                print(probe_row("one more learner came and went", pid), flush=True)
+                await asyncio.sleep(args.every)
+                print(probe_row(f"… {args.every:.0f} s later", pid), flush=True)
+                steps = sum(1 for j in journeys for _ in j.failed)
+                print(f"\nThe class took {closed - t0:.0f} s; {sum(j.downloads for j in journeys)} files downloaded; "
+                      f"{steps} steps failed.")  # fmt: skip
+                for j in journeys:
+                    for failure in j.failed:
+                        print(f"- learner {j.index}: {failure}")
+            finally:
+                await browser.close()
+
+    with tempfile.TemporaryDirectory() as tmp:
+        PROBE[:] = [Path(tmp) / "probe.jsonl"]
+        with server() as (port, pid):
+            asyncio.run(run(port, pid, Path(tmp)))
+            samples = probe_samples()
+        if args.probe_log is not None:
+            args.probe_log.write_text("".join(json.dumps(s) + "\n" for s in samples))
+        if samples:
+            last_types = next((s["types"] for s in reversed(samples) if "types" in s), {})
+            print("\nMost numerous live Python objects at the end: " + ", ".join(
+                f"{name} {count:,}" for name, count in list(last_types.items())[:8]))  # fmt: skip
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--only", choices=["scenarios", "class"], default=None)
+    parser.add_argument("--only", choices=["scenarios", "class", "browsers"], default=None)
     parser.add_argument("--scenarios", type=int, default=200)
     parser.add_argument("--class-size", type=int, default=30)
     parser.add_argument("--parallel", type=int, default=4, help="sessions running at once")
+    parser.add_argument("--tabs", type=int, default=5, help="browsers: tabs open at once (at most 5)")
+    parser.add_argument("--samples", type=int, default=128, help="browsers: the teacher's link's samples")
+    parser.add_argument("--probe-log", type=Path, default=None, help="browsers: keep the server probe's samples")
     parser.add_argument("--linger", type=float, default=150.0, help="seconds to watch memory after the class left")
     parser.add_argument("--every", type=float, default=30.0)
     parser.add_argument("--app-dir", type=Path, default=ROOT, help="the checkout whose app.py is served")
@@ -234,6 +502,10 @@ def main() -> None:
         scenarios_run(args)
     if args.only in (None, "class"):
         class_run(args)
+    if args.only == "browsers":  # not in the default run: it needs Chromium and about 15 minutes
+        args.tabs = max(1, min(args.tabs, 5))
+        args.class_size = max(1, min(args.class_size, 60))
+        browsers_run(args)
 
 
 if __name__ == "__main__":
