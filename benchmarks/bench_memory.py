@@ -395,7 +395,7 @@ def probe_row(moment: str, pid: int) -> str:
     return (
         f"| {moment} | {rss_mb(pid):.0f} MB | {last.get('sessions', '?')} ({last.get('active', '?')} connected) | "
         f"{last.get('media_files', '?')} / {mb('st_memory_media_file_storage')} MB | "
-        f"{mb('session_state_all_kept')} MB | "
+        f"{mb('session_state_arrays')} MB | "
         f"{mb('st_cache_data')} MB | {caches:.1f} MB | {objects / 1e6:.2f} M |"
     )
 
@@ -414,8 +414,8 @@ def browsers_run(args: argparse.Namespace) -> None:
     print(f"\n### {args.class_size} browser learners, {args.tabs} tabs at a time, closed tab kept for "
           f"{ttl or 'the configured'} s\n")  # fmt: skip
     print(f"Teacher's link: 8-16-8, {args.samples} samples, {BROWSER_STEPS:,} steps, {len(link):,} characters.\n")
-    header = ("| moment | RSS | sessions kept | media files / MB | session state | st.cache_data | runs + sweeps "
-              "| Python objects |\n|---|---:|---:|---:|---:|---:|---:|---:|")  # fmt: skip
+    header = ("| moment | RSS | sessions kept | media files / MB | arrays in session states | st.cache_data "
+              "| runs + sweeps | Python objects |\n|---|---:|---:|---:|---:|---:|---:|---:|")  # fmt: skip
 
     async def run(port: int, pid: int, workdir: Path) -> None:
         base = f"http://127.0.0.1:{port}"

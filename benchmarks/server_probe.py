@@ -53,12 +53,13 @@ def _streamlit_side() -> dict[str, Any]:
             name = getattr(stat, "category_name", None)
             if name is not None:
                 by_category[name] += int(stat.byte_length)
-    # Streamlit counts the session state of connected sessions only: count every kept session's here.
-    kept = 0
-    for info in manager.list_sessions():
-        for stats in info.session.session_state.get_stats().values():
-            kept += sum(int(stat.byte_length) for stat in stats)
-    by_category["session_state_all_kept"] = kept
+    # Streamlit counts the session state of connected sessions only, and shallowly: count the arrays in every
+    # kept session's state (the app's scenarios, undo stack, baseline) with the app's own measure.
+    cached = sys.modules.get("ui.session.cached")
+    if cached is not None:
+        by_category["session_state_arrays"] = sum(
+            cached.nbytes(info.session.session_state.filtered_state) for info in manager.list_sessions()
+        )
     out["bytes"] = dict(by_category)
     return out
 
