@@ -1,8 +1,10 @@
 """The Training/Sweep/Compare helpers without Streamlit: thinning, runs, CSV, sweeps, differences, the SGD preset."""
 
 import csv
+import gc
 import io
 import json
+import weakref
 
 import numpy as np
 import pytest
@@ -157,6 +159,22 @@ def test_csv_of_a_stochastic_run_has_the_sample_losses():
     np.testing.assert_array_equal([float(r["loss"]) for r in rows], h.loss)
     np.testing.assert_array_equal([float(r["sample_loss"]) for r in rows[:-1]], h.sample_loss)
     assert rows[-1]["sample_loss"] == ""
+
+
+def test_csv_download_keeps_the_loss_curves_and_lets_the_run_go():
+    """Streamlit keeps a page's download callables as long as the session (and a closed tab's until it expires):
+    the callable must not keep the run's parameter snapshots alive, only the losses it writes."""
+    sc = sgd_preset.course_scenario(sgd_preset.SgdSettings(n_samples=16, steps=50))
+    h = dnn.train(sc.network, sc.x, sc.d, sc.lr, sc.steps, stochastic=True, seed=3)
+    loss, sample_loss = h.loss.copy(), h.sample_loss.copy()
+    make = tu.csv_maker(h)
+    run, snapshots = weakref.ref(h), weakref.ref(h.snapshots)
+    del h
+    gc.collect()
+    assert run() is None and snapshots() is None
+    rows = list(csv.DictReader(io.StringIO(make())))
+    np.testing.assert_array_equal([float(r["loss"]) for r in rows], loss)
+    np.testing.assert_array_equal([float(r["sample_loss"]) for r in rows[:-1]], sample_loss)
 
 
 # ---------------------------------------------------------------- sweeps

@@ -255,24 +255,34 @@ def history_csv(h: dnn.History) -> str:
 
     Numbers are written with full precision (shortest text that reads back exactly).
     """
+    return _loss_csv(h.loss, h.sample_loss)
+
+
+def _loss_csv(loss: np.ndarray, sample_loss: np.ndarray | None) -> str:
     buf = io.StringIO()
-    steps = np.arange(len(h.loss))
-    if h.sample_loss is None:
+    steps = np.arange(len(loss))
+    if sample_loss is None:
         buf.write("step,loss\n")
-        buf.writelines(f"{k},{v!r}\n" for k, v in zip(steps.tolist(), h.loss.tolist(), strict=True))
+        buf.writelines(f"{k},{v!r}\n" for k, v in zip(steps.tolist(), loss.tolist(), strict=True))
     else:
-        sample = h.sample_loss.tolist() + [None] * (len(h.loss) - len(h.sample_loss))
+        sample = sample_loss.tolist() + [None] * (len(loss) - len(sample_loss))
         buf.write("step,loss,sample_loss\n")
         buf.writelines(
             f"{k},{v!r},{'' if s is None else repr(s)}\n"
-            for k, v, s in zip(steps.tolist(), h.loss.tolist(), sample, strict=True)
+            for k, v, s in zip(steps.tolist(), loss.tolist(), sample, strict=True)
         )
     return buf.getvalue()
 
 
 def csv_maker(h: dnn.History) -> Callable[[], str]:
-    """A callable for ``st.download_button(data=...)``: the CSV is written only when the user asks for it."""
-    return lambda: history_csv(h)
+    """A callable for ``st.download_button(data=...)``: the CSV is written only when the user asks for it.
+
+    It keeps only the two loss curves, not the run: Streamlit holds a page's download callables for as long as the
+    session lives (a closed tab's too, until its time to reconnect has passed), and a run's parameter snapshots are
+    a few MB, which would stay in memory per session beside the byte-bounded cache of runs."""
+    loss = h.loss.copy()  # copies: a view would keep the array it views alive
+    sample_loss = None if h.sample_loss is None else h.sample_loss.copy()
+    return lambda: _loss_csv(loss, sample_loss)
 
 
 # ---------------------------------------------------------------- learning-rate sweeps
