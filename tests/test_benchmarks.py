@@ -49,3 +49,16 @@ def test_the_screen_benchmark_finds_and_opens_every_screen():
 @pytest.mark.parametrize("seconds,expected", [([1.25], "1.250 s"), ([1.0, 2.0, 1.5], "1.500 s (1.000–2.000)")])
 def test_the_screen_table_shows_the_median_and_the_range(seconds, expected):
     assert load("bench_app").fmt_range(seconds) == expected
+
+
+def test_the_browser_class_uploads_a_csv_the_app_reads_as_the_teachers_network_shape():
+    """``bench_memory.py --only browsers``: each learner's CSV must load (8 inputs, the 8 classes of the teacher's
+    8-16-8 network), or its journey would measure an error message instead of a new data set."""
+    from dnn import datasets
+
+    bench = load("bench_memory")
+    x, d = datasets.parse_csv(bench.class_csv(128, seed=3))
+    assert x.shape == (128, 8) and d.shape == (128, 8)
+    np.testing.assert_array_equal(d.sum(axis=0), np.full(8, 16.0))  # every class, one-hot
+    sc = bench.teacher_scenario(128, 2000)
+    assert (sc.network.n_in, sc.network.W1.shape[1], sc.network.n_out, len(sc.x)) == (8, 16, 8, 128)
