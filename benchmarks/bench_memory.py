@@ -358,7 +358,7 @@ class BrowserJourney:
 
     async def _sidebar_downloads(self) -> None:
         sidebar = self.page.get_by_test_id("stSidebar")
-        await sidebar.get_by_text("Save / load / export").click()
+        await sidebar.locator("summary").filter(has_text="Save / load / export").first.click()
         await self._download(await self._key("sidebar_download"))
         await self._download(await self._key("sidebar_worked_example"))  # made on the click (a callable)
 
