@@ -85,6 +85,7 @@ _MINUSES = str.maketrans(dict.fromkeys("\u2212\u2010\u2011\u2012\u2013\ufe63", "
 # Bidirectional overrides and isolates: they make text read in another order than it is stored.
 _REORDERING = re.compile("[\u202a-\u202e\u2066-\u2069\u200e\u200f]")
 _WHOLE = re.compile(r"\d{1,7}")
+_SURROGATE = re.compile("[\ud800-\udfff]")  # half of a UTF-16 pair alone: no text encoding can write it
 
 
 class Classroom(NamedTuple):
@@ -1030,6 +1031,13 @@ def _parse_json(data: str | bytes) -> tuple[Any, Problem | None]:
         return None, _file_problem(f"not readable as JSON ({reason})", f"JSON として読めません（{reason}）")
     if not isinstance(doc, dict):
         return None, _file_problem("expected a JSON object {...}", "JSON オブジェクト {...} が必要です")
+    lone = _SURROGATE.search(json.dumps(doc, ensure_ascii=False))  # json reads "\ud800" alone; the page cannot send it
+    if lone is not None:
+        escape = f"\\u{ord(lone.group()):04x}"
+        return None, _file_problem(
+            f"it holds the escape {escape}, which is half of a character's pair and no character alone",
+            f"エスケープ {escape} があります。これは文字の組の片方だけで、1 つの文字になりません",
+        )
     return doc, None
 
 
