@@ -8,12 +8,14 @@ hand, never taken from the code under test.
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 import dnn
 from tests.test_home import scenario, start
-from tests.test_hostile import unescape
-from ui.session import codec
+from tests.test_hostile import problem_lines, unescape
+from ui.session import codec, data_codec
 
 SEED = dnn.seed_scenario()
 
@@ -60,3 +62,55 @@ def test_uploading_a_note_with_a_lone_surrogate_keeps_the_session(lang):
     assert len(at.warning) == 1 and "\\ud800" in unescape(at.warning[0].value)
     at.run()  # and the next run too
     assert not at.exception and scenario(at) == before
+
+
+# ---------------------------------------------------------------- files: a data set or held-out share dropped silently
+
+TWO = {"x": [[1, 5], [2, 3], [0, 1], [4, 4]], "d": [[0, 1], [1, 0], [0, 1], [1, 0]]}
+DATA_FILES = [
+    # (name, file, the field named, words in English, words in Japanese)
+    ("n of 5,000 digits", b'{"data": {"data": "xor", "n": ' + b"1" * 5_000 + b"}}", "n", "11111111", "11111111"),
+    ("n of 1e400", b'{"data": {"data": "xor", "n": 1e400}}', "n", "1e400", "1e400"),
+    ("noise of NaN", b'{"data": {"data": "xor", "noise": NaN}}', "noise", "NaN", "NaN"),
+    ("n as text", b'{"data": {"data": "xor", "n": "40"}}', "n", "'40' is text, not a number", "数値ではありません"),
+    ("test as text", json.dumps({**TWO, "held_out": {"test": "0.2"}}).encode(), "test", "text, not a number", "数値"),
+    (
+        "seed as text",
+        json.dumps({**TWO, "held_out": {"test": 0.5, "data_seed": "3"}}).encode(),
+        "data_seed",
+        "text",
+        "数値",
+    ),
+    (
+        "test of 1e999",
+        b'{"x": [[1, 5], [2, 3]], "d": [[0, 1], [1, 0]], "held_out": {"test": 1e999}}',
+        "test",
+        "1e999",
+        "1e999",
+    ),
+]
+
+
+@pytest.mark.parametrize(("name", "data", "field", "en", "ja"), DATA_FILES, ids=[f[0] for f in DATA_FILES])
+def test_a_bad_number_in_a_files_data_set_or_held_out_share_is_named(name, data, field, en, ja):
+    """Read with the scenario's own JSON rules: a number too large or written as text is named, never dropped or
+    shown as "inf"."""
+    base = SEED
+    recipe, recipe_problems = data_codec.recipe_from_json(data)
+    own, own_problems = data_codec.own_data_from_json(data, codec.read_json(data, base).scenario)
+    problems = recipe_problems + own_problems
+    assert recipe is None and own is None
+    assert [p.field for p in problems] == [field]
+    assert en in problems[0].en and ja in problems[0].ja
+    assert "inf" not in problems[0].en.replace("1e999", "")
+
+
+@pytest.mark.parametrize("lang", ["en", "ja"])
+def test_uploading_a_data_set_of_5000_digits_says_so_and_changes_nothing(lang):
+    """It used to say "Loaded" and keep the notebook's one sample: the data set was dropped without a word."""
+    at = start({"lang": lang})
+    upload(at, DATA_FILES[0][1])
+    assert scenario(at) == SEED and not at.success
+    assert len(at.warning) == 1
+    line = unescape(problem_lines(at.warning[0].value)[0])
+    assert line.startswith("samples N" if lang == "en" else "サンプル数 N")

@@ -1041,6 +1041,19 @@ def _parse_json(data: str | bytes) -> tuple[Any, Problem | None]:
     return doc, None
 
 
+def json_document(data: str | bytes) -> dict[str, Any] | None:
+    """The file's JSON object read by the scenario file's own rules (a number beyond floats, NaN or Infinity kept
+    as written, see ``written_number``), or None when ``read_json`` refuses the file as a whole."""
+    doc, problem = _parse_json(data)
+    return None if problem is not None else doc
+
+
+def written_number(value: Any) -> bool:
+    """Whether ``value`` from ``json_document`` is a number the file wrote that no float holds (1e400, NaN),
+    kept as its text so that a message quotes it as written."""
+    return isinstance(value, (_JsonConstant, _JsonOverflow))
+
+
 def _check_header(doc: dict[str, Any]) -> Problem | None:
     """Whether ``format`` and ``version`` say the file is a scenario this version can read (both optional, so a
     hand-written file of a few keys loads; then it needs at least one key of a scenario)."""
