@@ -114,3 +114,34 @@ def test_uploading_a_data_set_of_5000_digits_says_so_and_changes_nothing(lang):
     assert len(at.warning) == 1
     line = unescape(problem_lines(at.warning[0].value)[0])
     assert line.startswith("samples N" if lang == "en" else "サンプル数 N")
+
+
+# ---------------------------------------------------------------- files: the JSON parser's words, in the right language
+
+BROKEN_JSON = [
+    # (file, words of the English reason, words of the Japanese reason)
+    (b'{"lr": 0.5,}', "key in double quotes", "キー"),
+    (b'{"lr": }', "value is missing", "値がない"),
+    (b"{'lr': 0.5}", "key in double quotes", "二重引用符"),
+    (b'{"lr" 0.5}', "colon", "コロン"),
+    (b'{"lr": 0.5 "steps": 3}', "comma is missing", "カンマ"),
+    (b'{"lr": 0.5} x', "after the end", "余分な文字"),
+    (b'{"note": "abc', "not closed", "閉じられていません"),
+    (b'{"note": "a\nb"}', "line break", "改行"),
+    (b'{"note": "\\q"}', "escape", "エスケープ"),
+    (b'{"note": "\\u12"}', "escape", "エスケープ"),
+    ("\ufeff\ufeff".encode() + b'{"lr": 0.5}', "byte order mark", "BOM"),
+    (b"", "value is missing", "値がない"),
+]
+
+
+@pytest.mark.parametrize(("data", "en", "ja"), BROKEN_JSON)
+def test_a_broken_file_is_explained_in_the_learners_words_and_language(data, en, ja):
+    """The reason used to be Python's own English ("Expecting property name enclosed in double quotes", "decode
+    using utf-8-sig") in both languages."""
+    (problem,) = codec.read_json(data).problems
+    assert problem.field == "file"
+    assert en in problem.en and ja in problem.ja
+    for python_words in ("Expecting", "delimiter", "utf-8-sig", "Extra data", "Unterminated", "Invalid"):
+        assert python_words not in problem.en and python_words not in problem.ja
+    assert "line 1" in problem.en and "1 行" in problem.ja  # where it is stays

@@ -991,6 +991,45 @@ def _object_without_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     return doc
 
 
+# Python's json names what it expected in a programmer's English; a learner gets the reason in their own language.
+_JSON_REASONS = (
+    (
+        "Expecting value",
+        "a value is missing or is not JSON (text needs double quotes)",
+        '値がないか、JSON の値ではありません（文字列は二重引用符 " で囲みます）',
+    ),
+    (
+        "Expecting property name",
+        "expected a key in double quotes (no comma before })",
+        "二重引用符で囲んだキーが必要です（} の前にカンマは置けません）",
+    ),
+    ("Expecting ',' delimiter", "a comma is missing between two values", "値と値の間のカンマ（,）がありません"),
+    ("Expecting ':' delimiter", "the colon after a key is missing", "キーの後のコロン（:）がありません"),
+    ("Extra data", "there is more after the end of the object", "オブジェクトの終わりの後に余分な文字があります"),
+    ("Unterminated string", "a text is not closed with a double quote", "文字列が二重引用符で閉じられていません"),
+    (
+        "Invalid control character",
+        "a line break or control character inside a text (write \\n)",
+        "文字列の中に改行や制御文字があります（\\n と書きます）",
+    ),
+    ("Invalid \\", "a backslash escape JSON does not know", "JSON にないバックスラッシュのエスケープがあります"),
+    (
+        "Unexpected UTF-8 BOM",
+        "a second byte order mark (BOM) at the start",
+        "先頭に BOM（バイト順マーク）が重なっています",
+    ),
+    ("Illegal trailing comma", "a comma before } or ]", "} や ] の前にカンマがあります"),
+)
+
+
+def _json_reason(msg: str) -> tuple[str, str]:
+    """Python's json error ``msg`` as ": reason" in English and Japanese; nothing for one not in the table."""
+    for start, en, ja in _JSON_REASONS:
+        if msg.startswith(start):
+            return f": {en}", f": {ja}"
+    return "", ""
+
+
 def _parse_json(data: str | bytes) -> tuple[Any, Problem | None]:
     """The JSON document in ``data`` or the one Problem that stops it from being read (never an exception)."""
     if len(data) > MAX_JSON_BYTES:
@@ -1011,9 +1050,10 @@ def _parse_json(data: str | bytes) -> tuple[Any, Problem | None]:
             object_pairs_hook=_object_without_duplicates,
         )
     except json.JSONDecodeError as e:
+        reason_en, reason_ja = _json_reason(e.msg)
         return None, _file_problem(
-            f"not valid JSON (line {e.lineno}, column {e.colno}: {e.msg})",
-            f"JSON として読めません（{e.lineno} 行 {e.colno} 列: {e.msg}）",
+            f"not valid JSON (line {e.lineno}, column {e.colno}{reason_en})",
+            f"JSON として読めません（{e.lineno} 行 {e.colno} 列{reason_ja}）",
         )
     except RecursionError:
         return None, _file_problem(
@@ -1026,9 +1066,8 @@ def _parse_json(data: str | bytes) -> tuple[Any, Problem | None]:
             f"the key {shown} appears more than once; which one is meant is unclear",
             f"キー {shown} が 2 回以上あり、どれを使うか決められません",
         )
-    except ValueError as e:  # any other value Python's json cannot represent
-        reason = _clip(str(e))
-        return None, _file_problem(f"not readable as JSON ({reason})", f"JSON として読めません（{reason}）")
+    except ValueError:  # any other value Python's json cannot represent (its words are a developer's)
+        return None, _file_problem("not readable as JSON", "JSON として読めません")
     if not isinstance(doc, dict):
         return None, _file_problem("expected a JSON object {...}", "JSON オブジェクト {...} が必要です")
     lone = _SURROGATE.search(json.dumps(doc, ensure_ascii=False))  # json reads "\ud800" alone; the page cannot send it
