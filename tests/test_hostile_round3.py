@@ -145,3 +145,19 @@ def test_a_broken_file_is_explained_in_the_learners_words_and_language(data, en,
     for python_words in ("Expecting", "delimiter", "utf-8-sig", "Extra data", "Unterminated", "Invalid"):
         assert python_words not in problem.en and python_words not in problem.ja
     assert "line 1" in problem.en and "1 行" in problem.ja  # where it is stays
+
+
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-16-be", "utf-32"])
+def test_a_file_saved_as_utf16_or_utf32_with_its_byte_order_mark_loads(encoding):
+    """Windows Notepad's "Unicode" is UTF-16 with a byte order mark; it used to be "not a text file"."""
+    text = "\ufeff" + codec.scenario_to_json(SEED.replace(lr=0.5), "sum", codec.Classroom(note="メモ"))
+    # "utf-16" and "utf-32" write their own byte order mark; "utf-16-be" writes the one in the text
+    data = text.encode(encoding) if encoding == "utf-16-be" else text[1:].encode(encoding)
+    loaded = codec.read_json(data)
+    assert loaded.problems == ()
+    assert loaded.scenario.lr == 0.5 and loaded.reduction == "sum" and loaded.classroom.note == "メモ"
+
+
+def test_utf16_without_a_byte_order_mark_is_still_refused_by_name():
+    (problem,) = codec.read_json('{"lr": 0.5}'.encode("utf-16-le")).problems
+    assert problem.field == "file" and "UTF-8" in problem.en and "UTF-8" in problem.ja

@@ -31,6 +31,7 @@ Messages quote values from the link or file as they are; ``ui.text.plain.plain``
 
 from __future__ import annotations
 
+import codecs
 import itertools
 import json
 import re
@@ -991,6 +992,28 @@ def _object_without_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     return doc
 
 
+# A byte order mark names the encoding: Windows Notepad's "Unicode" is UTF-16 with one. UTF-32's marks go first (the
+# little-endian one begins with UTF-16's).
+_BOMS = (
+    (codecs.BOM_UTF32_LE, "utf-32-le"),
+    (codecs.BOM_UTF32_BE, "utf-32-be"),
+    (codecs.BOM_UTF16_LE, "utf-16-le"),
+    (codecs.BOM_UTF16_BE, "utf-16-be"),
+    (codecs.BOM_UTF8, "utf-8"),
+)
+
+
+def _decoded(data: bytes) -> str:
+    """A file's text: UTF-8, or the encoding its byte order mark names; UnicodeDecodeError for anything else (a NUL
+    byte included: JSON text in UTF-8 has none, UTF-16 without its mark has many)."""
+    for bom, encoding in _BOMS:
+        if data.startswith(bom):
+            return data[len(bom) :].decode(encoding)
+    if b"\0" in data:
+        raise UnicodeDecodeError("utf-8", data, data.index(b"\0"), data.index(b"\0") + 1, "NUL byte")
+    return data.decode("utf-8")
+
+
 # Python's json names what it expected in a programmer's English; a learner gets the reason in their own language.
 _JSON_REASONS = (
     (
@@ -1038,7 +1061,7 @@ def _parse_json(data: str | bytes) -> tuple[Any, Problem | None]:
             f"{len(data):,} バイトはシナリオとして大きすぎます（最大 {MAX_JSON_BYTES // 1024} KB）",
         )
     try:
-        text = data.decode("utf-8-sig") if isinstance(data, bytes) else data.removeprefix("\ufeff")
+        text = _decoded(data) if isinstance(data, bytes) else data.removeprefix("\ufeff")
     except UnicodeDecodeError:
         return None, _file_problem("not a text file (UTF-8 expected)", "テキストファイル（UTF-8）ではありません")
     try:
