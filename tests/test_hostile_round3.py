@@ -161,3 +161,14 @@ def test_a_file_saved_as_utf16_or_utf32_with_its_byte_order_mark_loads(encoding)
 def test_utf16_without_a_byte_order_mark_is_still_refused_by_name():
     (problem,) = codec.read_json('{"lr": 0.5}'.encode("utf-16-le")).problems
     assert problem.field == "file" and "UTF-8" in problem.en and "UTF-8" in problem.ja
+
+
+def test_a_version_written_as_1_0_is_version_1():
+    """It used to be refused with a message that contradicted itself: "its version 1 is not a version number (this
+    app writes 1)"."""
+    loaded = codec.read_json(b'{"format": "backprop-lab/scenario", "version": 1.0, "lr": 0.5}')
+    assert loaded.problems == () and loaded.scenario.lr == 0.5
+    (newer,) = codec.read_json(b'{"version": 2.0, "lr": 0.5}').problems
+    assert "newer" in newer.en and "version 2;" in newer.en and "新しい" in newer.ja
+    (odd,) = codec.read_json(b'{"version": 1.5, "lr": 0.5}').problems
+    assert "1.5 is not a version number" in odd.en and "1.5" in odd.ja

@@ -1127,6 +1127,8 @@ def _check_header(doc: dict[str, Any]) -> Problem | None:
         )
     if "version" in doc:
         version = doc["version"]
+        if isinstance(version, float) and version.is_integer():
+            version = int(version)  # 1.0 is the number 1, as a hand-written file or another JSON writer may put it
         if isinstance(version, bool) or not isinstance(version, int) or version < 1:
             shown = _shown_json(version)
             return _file_problem(
