@@ -172,3 +172,41 @@ def test_a_version_written_as_1_0_is_version_1():
     assert "newer" in newer.en and "version 2;" in newer.en and "新しい" in newer.ja
     (odd,) = codec.read_json(b'{"version": 1.5, "lr": 0.5}').problems
     assert "1.5 is not a version number" in odd.en and "1.5" in odd.ja
+
+
+# ---------------------------------------------------------------- numbers too small for a float
+
+
+@pytest.mark.parametrize("lang", ["en", "ja"])
+def test_a_learning_rate_too_small_for_a_float_is_quoted_as_written(lang):
+    """``lr=1e-400`` used to be reported as "learning rate η is 0": not what the link says."""
+    at = start({"lang": lang, "lr": "1e-400"})
+    assert scenario(at).lr == SEED.lr
+    (line,) = problem_lines(unescape(at.warning[0].value))
+    assert "1e-400" in line and " 0;" not in line and " 0 です" not in line
+    assert ("too small" if lang == "en" else "小さすぎ") in line
+
+
+@pytest.mark.parametrize(
+    ("source", "where"),
+    [
+        ({"W1": "1e-400,0.3,0.5;0.2,0.4,0.6"}, "row 1, value 1"),
+        ({"x": "1,-2.5e-999"}, "value 2"),
+    ],
+)
+def test_a_weight_too_small_for_a_float_is_not_silently_zero(source, where):
+    loaded = codec.read_query(source, SEED)
+    assert loaded.scenario == SEED
+    (problem,) = loaded.problems
+    assert where in problem.en and "too small" in problem.en and "小さすぎ" in problem.ja
+
+
+def test_a_file_number_too_small_for_a_float_is_quoted_as_written():
+    (problem,) = codec.read_json(b'{"lr": 1e-400}', SEED).problems
+    assert problem.field == "lr" and "1e-400" in problem.en and "1e-400" in problem.ja and "too small" in problem.en
+
+
+def test_a_zero_written_with_an_exponent_is_zero():
+    assert codec.read_query({"b2": "0.1,0e-999"}, SEED).scenario.network.b2.tolist() == [0.1, 0.0]
+    assert codec.read_json(b'{"b2": [0.1, 0.0e-999]}', SEED).scenario.network.b2.tolist() == [0.1, 0.0]
+    assert codec.number_from_typed("-0.000e-5000", ("cell", "セル")) == 0.0

@@ -485,6 +485,19 @@ def _too_large(where: Where, shown: str) -> BadValueError:
     )
 
 
+def _too_small(where: Where, shown: str) -> BadValueError:
+    return BadValueError(
+        f"{where[0]}: {shown} is too small to hold (a number other than 0 must be at least about 5e-324 in size)",
+        f"{where[1]}: {shown} は小さすぎて扱えません（0 以外の数は大きさ約 5e-324 以上にしてください）",
+    )
+
+
+def _underflows(text: str, value: float) -> bool:
+    """Whether ``text`` writes a number other than 0 that the nearest float makes 0 (1e-400)."""
+    mantissa = re.split("[eE]", text, maxsplit=1)[0]
+    return value == 0.0 and any(ch in "123456789" for ch in mantissa)
+
+
 def _number_from_text(token: str, where: Where) -> float:
     """A finite float from link text, or BadValueError saying what the text is instead."""
     token = token.strip()
@@ -503,6 +516,8 @@ def _number_from_text(token: str, where: Where) -> float:
     value = float(token)
     if not np.isfinite(value):
         raise _too_large(where, _clip(token))
+    if _underflows(token, value):
+        raise _too_small(where, _clip(token))
     return value
 
 
@@ -528,9 +543,15 @@ class _JsonOverflow(str):
     """A number in a JSON file beyond the range of floats (1e400, or a whole number of 400 digits), as written."""
 
 
+class _JsonUnderflow(str):
+    """A number in a JSON file other than 0 but too small for a float (1e-400), as written."""
+
+
 def _json_float(text: str) -> float | str:
     value = float(text)
-    return value if np.isfinite(value) else _JsonOverflow(text)
+    if not np.isfinite(value):
+        return _JsonOverflow(text)
+    return _JsonUnderflow(text) if _underflows(text, value) else value
 
 
 def _json_int(text: str) -> int | float | str:
@@ -541,7 +562,7 @@ def _json_int(text: str) -> int | float | str:
 
 def _shown_json(value: Any) -> str:
     """A JSON value as a message quotes it, without walking into nested lists or objects."""
-    if isinstance(value, (_JsonConstant, _JsonOverflow)):
+    if isinstance(value, (_JsonConstant, _JsonOverflow, _JsonUnderflow)):
         return _clip(value)
     if isinstance(value, str):
         return repr(_clip(value))
@@ -558,6 +579,8 @@ def _number_from_json(value: Any, where: Where) -> float:
         raise _not_finite(where, str(value))
     if isinstance(value, _JsonOverflow):
         raise _too_large(where, _clip(value))
+    if isinstance(value, _JsonUnderflow):
+        raise _too_small(where, _clip(value))
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         shown = _shown_json(value)
         raise BadValueError(f"{where[0]}: {shown} is not a number", f"{where[1]}: {shown} は数値ではありません")
@@ -1111,9 +1134,9 @@ def json_document(data: str | bytes) -> dict[str, Any] | None:
 
 
 def written_number(value: Any) -> bool:
-    """Whether ``value`` from ``json_document`` is a number the file wrote that no float holds (1e400, NaN),
+    """Whether ``value`` from ``json_document`` is a number the file wrote that no float holds (1e400, 1e-400, NaN),
     kept as its text so that a message quotes it as written."""
-    return isinstance(value, (_JsonConstant, _JsonOverflow))
+    return isinstance(value, (_JsonConstant, _JsonOverflow, _JsonUnderflow))
 
 
 def _check_header(doc: dict[str, Any]) -> Problem | None:
