@@ -210,3 +210,20 @@ def test_a_zero_written_with_an_exponent_is_zero():
     assert codec.read_query({"b2": "0.1,0e-999"}, SEED).scenario.network.b2.tolist() == [0.1, 0.0]
     assert codec.read_json(b'{"b2": [0.1, 0.0e-999]}', SEED).scenario.network.b2.tolist() == [0.1, 0.0]
     assert codec.number_from_typed("-0.000e-5000", ("cell", "セル")) == 0.0
+
+
+# ---------------------------------------------------------------- links: a key written in another form
+
+
+@pytest.mark.parametrize("lang", ["en", "ja"])
+def test_a_key_in_capitals_or_with_an_invisible_character_is_named_not_ignored(lang):
+    """``LR=0.5`` or ``Lock=all`` used to be dropped without a word: a teacher's lock that silently does not lock."""
+    at = start({"lang": lang, "LR": "0.5", "Lock": "all", "l\u200br": "0.7", "ｓｔｅｐｓ": "5", "utm_source": "mail"})
+    assert scenario(at) == SEED and not at.session_state["teacher_lock"]
+    lines = [unescape(line) for line in problem_lines(at.warning[0].value)]
+    assert len(lines) == 4  # utm_source is no key of ours in any form: left alone
+    for key, written in (("lr", "'LR'"), ("lock", "'Lock'"), ("lr", "'l?r'"), ("steps", "'ｓｔｅｐｓ'")):
+        # each line names the field and its key, then the key as written (an invisible character as "?")
+        assert any(key in line.split(":")[0] and written in line for line in lines), (key, written, lines)
+    words = "was not used" if lang == "en" else "使っていません"
+    assert all(words in line for line in lines)

@@ -986,6 +986,40 @@ def read_query(params: Mapping[str, str | list[str]], base: dnn.Scenario | None 
     return Loaded(loaded.scenario, loaded.reduction, loaded.lang, (*too_long, *loaded.problems), loaded.classroom)
 
 
+def _key_form(key: str) -> str:
+    """A link key as a person may have meant it: full-width letters as ASCII, invisible characters dropped,
+    spaces trimmed, lower case."""
+    folded = unicodedata.normalize("NFKC", key)
+    return "".join(ch for ch in folded if unicodedata.category(ch) not in ("Cf", "Cc")).strip().lower()
+
+
+def keys_in_another_form(
+    params: Mapping[str, Any], other_labels: Mapping[str, tuple[str, str]] | None = None
+) -> list[Problem]:
+    """A Problem for each key of the link that is one of ours (``TABLE``'s or ``other_labels``') written in another
+    form: capitals (``LR``), full-width letters, an invisible character (``l\u200br``). Its value is not used (keys
+    are exact, as the link the app writes has them), but a teacher's ``Lock=all`` must not fail without a word. A
+    key that is none of ours in any form (``utm_source``) is left alone: other sites add such keys."""
+    labels = {**{k.name: k.label for k in TABLE}, **(other_labels or {})}
+    problems = []
+    for written in params:
+        meant = _key_form(written)
+        if written in labels or meant not in labels:
+            continue
+        shown = repr(shortened(written))
+        problems.append(
+            named(
+                meant,
+                labels[meant],
+                f"the link writes the key as {shown}, so its value was not used (keys are written exactly as the "
+                "app writes them, in lower case)",
+                f"リンクではキーが {shown} と書かれているため、その値は使っていません（キーはアプリが書くとおり"
+                "小文字で書きます）",
+            )
+        )
+    return problems
+
+
 def scenario_from_query(
     params: Mapping[str, str | list[str]], base: dnn.Scenario | None = None
 ) -> tuple[dnn.Scenario, list[Problem]]:
