@@ -384,8 +384,17 @@ def parse_csv(text: str | bytes) -> tuple[np.ndarray, np.ndarray]:
             raise ValidationError(
                 "csv", "CSV: not a text file (UTF-8 expected)", "CSV: テキストファイル（UTF-8）ではありません"
             ) from None
-    reader = csv.reader(io.StringIO(text.lstrip("\ufeff")), delimiter=_delimiter(text))
-    rows = [r for r in reader if any(cell.strip() for cell in r)]
+    # Line ends as Windows, Unix and old Macs write them, even mixed in one file (csv refuses a lone CR otherwise).
+    text = text.lstrip("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
+    reader = csv.reader(io.StringIO(text), delimiter=_delimiter(text))
+    try:
+        rows = [r for r in reader if any(cell.strip() for cell in r)]
+    except csv.Error:  # what the csv module still cannot read (the limits above keep its own out of reach)
+        raise ValidationError(
+            "csv",
+            f"CSV row {reader.line_num}: not readable as CSV",
+            f"CSV の {reader.line_num} 行目: CSV として読めません",
+        ) from None
     if not rows:
         raise ValidationError("csv", "CSV is empty", "CSV が空です")
     header = [h.strip().lower() for h in rows[0]]

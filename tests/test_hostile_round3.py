@@ -227,3 +227,28 @@ def test_a_key_in_capitals_or_with_an_invisible_character_is_named_not_ignored(l
         assert any(key in line.split(":")[0] and written in line for line in lines), (key, written, lines)
     words = "was not used" if lang == "en" else "使っていません"
     assert all(words in line for line in lines)
+
+
+# ---------------------------------------------------------------- CSV
+
+
+def paste_csv(at, text: str):
+    at.text_area(key="data_csv_text").input(text).run()
+    at.button(key="data_csv_use").click().run()
+    assert not at.exception, at.exception
+    return at
+
+
+@pytest.mark.parametrize("lang", ["en", "ja"])
+def test_a_csv_with_mixed_line_endings_loads(lang):
+    """An old Mac line end (a lone CR) among Windows and Unix ones used to end in "_csv.Error: new-line character
+    seen in unquoted field" on the screen."""
+    at = paste_csv(start({"lang": lang}), "x1,x2,label\r\n1,2,0\r3,4,1\n5,6,0\n")
+    sc = scenario(at)
+    assert sc.x.tolist() == [[1, 2], [3, 4], [5, 6]] and sc.d.tolist() == [[1, 0], [0, 1], [1, 0]]
+
+
+def test_a_csv_with_a_stray_carriage_return_in_a_quoted_cell_is_named():
+    with pytest.raises(dnn.ValidationError) as e:
+        dnn.datasets.parse_csv('x1,x2,label\n"1\r2",3,0\n')
+    assert "row 2" in e.value.en and "2 行目" in e.value.ja
