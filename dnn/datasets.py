@@ -450,13 +450,20 @@ def _columns(header: list[str]) -> tuple[int, int, bool]:
     while not labelled and n_out < len(rest) and rest[n_out] == f"d{n_out + 1}":
         n_out += 1
     if n_in == 0 or not (labelled or (n_out and n_out == len(rest))):
-        where = header[n_in] if n_in == 0 else (rest[n_out] if n_out < len(rest) else "(end)")
-        raise _csv_error(
-            1,
-            where or "(empty)",
-            "the header must be x1, x2, … then d1, d2, … (or one label column)",
-            "見出しは x1, x2, … のあとに d1, d2, …（または label 列 1 つ）にしてください",
-        )
+        rule_en = "the header must be x1, x2, … then d1, d2, … (or one label column)"
+        rule_ja = "見出しは x1, x2, … のあとに d1, d2, …（または label 列 1 つ）にしてください"
+        at = n_in + n_out if n_in else 0  # the first column that breaks the rule
+        if at == len(header):  # the columns stop too early (no targets)
+            raise ValidationError(
+                "csv", f"CSV row 1, after the last column: {rule_en}", f"CSV の 1 行目、最後の列のあと: {rule_ja}"
+            )
+        if not header[at]:
+            raise ValidationError(
+                "csv",
+                f"CSV row 1, column {at + 1} (no name): {rule_en}",
+                f"CSV の 1 行目、{at + 1} 列目（名前なし）: {rule_ja}",
+            )
+        raise _csv_error(1, header[at], rule_en, rule_ja)
     if n_in > LIMITS["max_inputs"]:
         raise _csv_error(
             1,

@@ -252,3 +252,19 @@ def test_a_csv_with_a_stray_carriage_return_in_a_quoted_cell_is_named():
     with pytest.raises(dnn.ValidationError) as e:
         dnn.datasets.parse_csv('x1,x2,label\n"1\r2",3,0\n')
     assert "row 2" in e.value.en and "2 行目" in e.value.ja
+
+
+@pytest.mark.parametrize(
+    ("text", "en", "ja"),
+    [
+        ("x1\n1\n2\n", "after the last column", "最後の列のあと"),
+        ("x1,x2\n1,2\n", "after the last column", "最後の列のあと"),
+        ("x1,,label\n1,2,0\n", "column 2 (no name)", "2 列目（名前なし）"),
+    ],
+)
+def test_a_csv_header_problem_is_placed_in_the_learners_language(text, en, ja):
+    """The Japanese message used to say "(end) 列" and "(empty) 列"."""
+    with pytest.raises(dnn.ValidationError) as e:
+        dnn.datasets.parse_csv(text)
+    assert en in e.value.en and ja in e.value.ja
+    assert "(end)" not in e.value.ja and "(empty)" not in e.value.ja
