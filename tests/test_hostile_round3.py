@@ -268,3 +268,24 @@ def test_a_csv_header_problem_is_placed_in_the_learners_language(text, en, ja):
         dnn.datasets.parse_csv(text)
     assert en in e.value.en and ja in e.value.ja
     assert "(end)" not in e.value.ja and "(empty)" not in e.value.ja
+
+
+@pytest.mark.parametrize("lang", ["en", "ja"])
+def test_a_held_out_share_that_holds_out_no_sample_says_so(lang):
+    """Two samples of two classes with 50 % held out: each class has one sample, so none is held out. The screen used
+    to say only "Loaded 2 samples", as if the share had been applied."""
+    at = start({"lang": lang})
+    at.text_area(key="data_csv_text").input("x1,x2,label\n1,2,0\n3,4,1\n").run()
+    at.slider(key=f"data_csv_test_v{at.session_state['editor_version']}").set_value(50).run()
+    at.button(key="data_csv_use").click().run()
+    assert scenario(at).x.tolist() == [[1, 2], [3, 4]]  # every sample trains
+    (message,) = [unescape(m.value) for m in (*at.warning, *at.info)]
+    assert ("no sample is held out" if lang == "en" else "テスト用に取り分けたサンプルはありません") in message
+    assert "50" in message
+
+
+def test_one_sample_is_said_in_the_singular():
+    at = start()
+    at.text_area(key="data_csv_text").input("x1,x2,label\n1,2,0\n").run()
+    at.button(key="data_csv_use").click().run()
+    assert unescape(at.success[0].value).startswith("Loaded 1 sample with 2 inputs")
