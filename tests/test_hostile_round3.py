@@ -13,6 +13,7 @@ import json
 import pytest
 
 import dnn
+from dnn import quiz
 from tests.test_home import scenario, start
 from tests.test_hostile import problem_lines, unescape
 from ui.session import codec, data_codec
@@ -289,3 +290,22 @@ def test_one_sample_is_said_in_the_singular():
     at.text_area(key="data_csv_text").input("x1,x2,label\n1,2,0\n").run()
     at.button(key="data_csv_use").click().run()
     assert unescape(at.success[0].value).startswith("Loaded 1 sample with 2 inputs")
+
+
+# ---------------------------------------------------------------- typed numbers with invisible characters
+
+INVISIBLE = ["0.\u200b5", "\u200e0.5", "\u202e0.5\u202c", "\ufeff0.5", "0\u20605", "\u200f-\u200f0.5"]
+
+
+@pytest.mark.parametrize("typed", INVISIBLE)
+def test_a_quiz_answer_pasted_with_invisible_characters_is_read(typed):
+    """Copied from a web page or a PDF, a number can carry a zero-width space or a direction mark: invisible on
+    screen, it used to make a right answer "not a number"."""
+    expected = -0.5 if "-" in typed else (5.0 if typed == "0\u20605" else 0.5)
+    assert quiz.parse_answer(typed) == expected
+
+
+@pytest.mark.parametrize("typed", INVISIBLE)
+def test_a_grid_cell_typed_with_invisible_characters_is_read(typed):
+    expected = -0.5 if "-" in typed else (5.0 if typed == "0\u20605" else 0.5)
+    assert codec.number_from_typed(typed, ("cell", "セル")) == expected

@@ -526,10 +526,13 @@ def number_from_typed(text: str, where: Where) -> float:
 
     Accepted: what a link accepts (``-0.5``, ``.5``, ``1e-3``, ``2.5E2``) and the habits of a Japanese keyboard:
     full-width digits, signs, point and ``ｅ`` (``１．５`` is 1.5), the minus signs ``−`` and ``‐``, thousands
-    grouped by commas (``10,000`` or ``１０，０００``). A comma elsewhere (``1,5``) is refused: the decimal
+    grouped by commas (``10,000`` or ``１０，０００``); invisible characters (a zero-width space, a direction mark)
+    are dropped. A comma elsewhere (``1,5``) is refused: the decimal
     separator is the point, as in the course.
     """
-    token = unicodedata.normalize("NFKC", text).translate(_MINUSES).strip()
+    token = unicodedata.normalize("NFKC", text).translate(_MINUSES)
+    # invisible characters a copy from a web page or a PDF carries (zero-width space, direction marks, BOM)
+    token = "".join(ch for ch in token if unicodedata.category(ch) != "Cf").strip()
     if _GROUPED.fullmatch(token):
         token = token.replace(",", "")
     return _number_from_text(token, where)
