@@ -309,3 +309,21 @@ def test_a_quiz_answer_pasted_with_invisible_characters_is_read(typed):
 def test_a_grid_cell_typed_with_invisible_characters_is_read(typed):
     expected = -0.5 if "-" in typed else (5.0 if typed == "0\u20605" else 0.5)
     assert codec.number_from_typed(typed, ("cell", "セル")) == expected
+
+
+# ---------------------------------------------------------------- a whole network that cannot be, from a link
+
+ONE_ONE_ONE = {"W1": "0.5", "b1": "0.1", "W2": "0.3", "b2": "0.2", "x": "2", "d": "1"}
+
+
+@pytest.mark.parametrize(
+    ("query", "en"),
+    [
+        ({"b1": "0.1"}, "b1 has 1 entry but the hidden layer has 3 units"),
+        ({"W2": "0.3,0.1"}, "W2 has 1 row but the hidden layer has 3 units"),
+        ({"x": "2"}, "x has 1 column but the network has 2 inputs"),
+    ],
+)
+def test_a_count_of_one_is_said_in_the_singular(query, en):
+    (problem,) = codec.read_query(query, SEED).problems
+    assert en in problem.en
