@@ -316,6 +316,25 @@ def test_a_grid_cell_typed_with_invisible_characters_is_read(typed):
 ONE_ONE_ONE = {"W1": "0.5", "b1": "0.1", "W2": "0.3", "b2": "0.2", "x": "2", "d": "1"}
 
 
+@pytest.mark.parametrize("lang", ["en", "ja"])
+def test_a_consistent_1_1_1_link_with_softmax_names_the_real_reason(lang):
+    """A 1-1-1 network with softmax (the default output) is refused because softmax needs two outputs. The link's
+    sizes agree with each other, yet the warning used to list only "b1 has 1 entries but the hidden layer has 3
+    units" and five more such lines, each measured against the notebook's network, never the reason."""
+    at = start({**ONE_ONE_ONE, "lang": lang})
+    assert scenario(at) == SEED
+    lines = [unescape(line) for line in problem_lines(at.warning[0].value)]
+    reason = "softmax needs at least 2 outputs" if lang == "en" else "softmax には 2 つ以上の出力が必要です"
+    (line,) = [line for line in lines if reason in line]
+    assert line.startswith("weight W2" if lang == "en" else "重み W2")
+    assert ("taken together" if lang == "en" else "まとめて") in line
+
+
+def test_the_same_network_with_an_identity_output_loads():
+    loaded = codec.read_query({**ONE_ONE_ONE, "output": "identity"}, SEED)
+    assert loaded.problems == () and loaded.scenario.network.W1.shape == (1, 1)
+
+
 @pytest.mark.parametrize(
     ("query", "en"),
     [

@@ -847,6 +847,31 @@ def _report_dropped(
                 )
 
 
+def _report_together(
+    keys: Sequence[str], kept: tuple[str, ...], build: Callable[[Sequence[str]], Any], problems: list[Problem]
+) -> None:
+    """Say why every key together does not validate when that reason is none of the dropped keys' own (a 1-1-1
+    network whose sizes agree, refused only because softmax needs two outputs): each dropped key's line measures it
+    against the scenario it would join, which would never name that reason."""
+    try:
+        build(keys)
+    except dnn.ValidationError as together:
+        reasons = set()
+        for key in (k for k in keys if k not in kept):
+            try:
+                build((*kept, key))
+            except dnn.ValidationError as e:
+                reasons.add(e.en)
+        if together.field in keys and together.en not in reasons:  # a key not given is left to the others' lines
+            problems.append(
+                _problem(
+                    together.field,
+                    f"all the values given, taken together: {together.en}",
+                    f"与えた値をすべてまとめて見ると: {together.ja}",
+                )
+            )
+
+
 def _with_optimizer(parsed: dict[str, Any], base: dnn.Scenario, problems: list[Problem]) -> dnn.Scenario:
     """The base with the update rule the keys name: SGD unless ``opt`` says otherwise, each hyperparameter given or
     at its default. A hyperparameter of another rule (``opt=sgd&beta1=0.8``) is reported, not used."""
@@ -877,6 +902,8 @@ def _assemble(parsed: dict[str, Any], base: dnn.Scenario, problems: list[Problem
         return _network(parsed, keys, base.network)
 
     net, kept = _largest_valid(net_keys, build_net)
+    if len(kept) < len(net_keys):
+        _report_together(net_keys, kept, build_net, problems)
     _report_dropped([k for k in net_keys if k not in kept], kept, build_net, problems)
 
     data_keys = [k for k in DATA_KEYS if k in parsed]
