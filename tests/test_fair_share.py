@@ -178,6 +178,8 @@ def long_runs(monkeypatch):
     assert fair_share.LONG_WORK.running == 0 and fair_share.LONG_WORK.waiting == 0 and fair_share.LONG_WORK.kept == 0
     yield
     training_ui.RUNS.clear()
+    monkeypatch.setattr(fair_share.LONG_WORK, "keep", 0.0)  # a closed tab's kept place: expire it for the next test
+    assert fair_share.LONG_WORK.kept == 0
 
 
 def waiting_messages(monkeypatch, then):
@@ -212,7 +214,8 @@ def test_a_long_run_waits_for_its_turn_and_a_closed_tab_stops_waiting(long_runs,
             assert "1 longer computation is ahead of this one" in texts[0]
         assert calls == []  # the session left while waiting: nothing trained
         assert not at.get("plotly_chart")
-        assert fair_share.LONG_WORK.waiting == 0  # and its place is given up
+        assert fair_share.LONG_WORK.waiting == 0  # it no longer waits
+        assert fair_share.LONG_WORK.kept == 1  # its place is kept a moment, in case the session reruns
         assert fair_share.LONG_WORK.running == 1  # the other run goes on
     finally:
         holder.release()
