@@ -11,10 +11,11 @@ from __future__ import annotations
 import json
 
 import pytest
+from streamlit.testing.v1 import AppTest
 
 import dnn
 from dnn import quiz
-from tests.test_home import scenario, start
+from tests.test_home import APP, scenario, start
 from tests.test_hostile import problem_lines, unescape
 from ui.session import codec, data_codec
 
@@ -346,3 +347,26 @@ def test_the_same_network_with_an_identity_output_loads():
 def test_a_count_of_one_is_said_in_the_singular(query, en):
     (problem,) = codec.read_query(query, SEED).problems
     assert en in problem.en
+
+
+# ---------------------------------------------------------------- links: a key given twice
+
+
+@pytest.mark.parametrize("lang", ["en", "ja"])
+def test_a_key_given_twice_with_different_values_is_named(lang):
+    """``lock=W1&lock=lr`` used to lock only lr without a word (Streamlit keeps a repeated key's last value)."""
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.query_params["lang"] = lang
+    at.query_params["lock"] = ["W1", "lr"]
+    at.query_params["lr"] = ["0.5", "0.7"]
+    at.query_params["steps"] = ["30", "30"]  # the same value twice says nothing new: no message
+    at.query_params["data"] = ["xor", "spiral"]
+    at.run()
+    assert not at.exception
+    assert at.session_state["teacher_lock"] == {"lr"} and scenario(at).lr == 0.7  # the last, as before
+    lines = [unescape(line) for line in problem_lines(at.warning[0].value)]
+    assert len(lines) == 3
+    words = ("2 times", "the last") if lang == "en" else ("2 回", "最後")
+    for key, last in (("lock", "'lr'"), ("lr", "'0.7'"), ("data", "'spiral'")):
+        (line,) = [line for line in lines if f"`{key}`" in line or line.startswith(key)]
+        assert last in line and all(w in line for w in words), line

@@ -1050,6 +1050,29 @@ def keys_in_another_form(
     return problems
 
 
+def repeated_keys(
+    params: Mapping[str, Sequence[str]], other_labels: Mapping[str, tuple[str, str]] | None = None
+) -> list[Problem]:
+    """A Problem for each key of ours the link gives more than once with different values (``lock=W1&lock=lr``):
+    only the last is used, as Streamlit reads a link, and a teacher's first lock must not vanish without a word.
+    ``params`` holds every value of each key (``st.query_params.get_all``)."""
+    labels = {**{k.name: k.label for k in TABLE}, **(other_labels or {})}
+    problems = []
+    for key, values in params.items():
+        if key not in labels or len(values) < 2 or len(set(values)) < 2:
+            continue
+        last = repr(shortened(values[-1]))
+        problems.append(
+            named(
+                key,
+                labels[key],
+                f"the link gives this key {len(values)} times with different values; only the last, {last}, was used",
+                f"リンクにこのキーが {len(values)} 回、違う値で書かれています。使ったのは最後の {last} だけです",
+            )
+        )
+    return problems
+
+
 def scenario_from_query(
     params: Mapping[str, str | list[str]], base: dnn.Scenario | None = None
 ) -> tuple[dnn.Scenario, list[Problem]]:

@@ -88,7 +88,12 @@ def _init_once() -> None:
         set_lang(loaded.lang)
     classroom = loaded.classroom
     teacher_note, lock, hide = classroom.note, classroom.lock, classroom.hide
-    problems = [*loaded.problems, *codec.keys_in_another_form(params, data_codec.LABELS)]
+    every_value = {key: st.query_params.get_all(key) for key in params}
+    problems = [
+        *loaded.problems,
+        *codec.keys_in_another_form(params, data_codec.LABELS),
+        *codec.repeated_keys(every_value, data_codec.LABELS),
+    ]
     sc = loaded.scenario
     recipe, recipe_problems = data_codec.recipe_from_query(params)
     problems += recipe_problems
