@@ -14,6 +14,7 @@ import csv
 import functools
 import io
 import math
+import re
 from dataclasses import dataclass
 
 import numpy as np
@@ -495,6 +496,20 @@ def _csv_number(cell: str, row: int, column: str) -> float:
         raise _csv_error(
             row, column, f"{shown!r} is not a number{hint_en}", f"{shown!r} は数値ではありません{hint_ja}"
         ) from None
-    if not math.isfinite(value):
+    if math.isnan(value) or (math.isinf(value) and not any(ch.isdigit() for ch in text)):  # nan, inf, Infinity
         raise _csv_error(row, column, f"{shown} is not a finite number", f"{shown} は有限の数ではありません")
+    if math.isinf(value):  # digits beyond the range of floats: 1e400
+        raise _csv_error(
+            row,
+            column,
+            f"{shown} is too large (numbers must stay below about 1.8e308)",
+            f"{shown} は大きすぎます（約 1.8e308 未満にしてください）",
+        )
+    if value == 0.0 and any(ch in "123456789" for ch in re.split("[eE]", text, maxsplit=1)[0]):  # 1e-400
+        raise _csv_error(
+            row,
+            column,
+            f"{shown} is too small to hold (a number other than 0 must be at least about 5e-324 in size)",
+            f"{shown} は小さすぎて扱えません（0 以外の数は大きさ約 5e-324 以上にしてください）",
+        )
     return value

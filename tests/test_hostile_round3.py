@@ -370,3 +370,24 @@ def test_a_key_given_twice_with_different_values_is_named(lang):
     for key, last in (("lock", "'lr'"), ("lr", "'0.7'"), ("data", "'spiral'")):
         (line,) = [line for line in lines if f"`{key}`" in line or line.startswith(key)]
         assert last in line and all(w in line for w in words), line
+
+
+@pytest.mark.parametrize(
+    ("cell", "en", "ja"),
+    [
+        ("1e-400", "1e-400 is too small to hold", "1e-400 は小さすぎて"),
+        ("-2.5e-999", "-2.5e-999 is too small to hold", "小さすぎて"),
+        ("1e400", "1e400 is too large", "1e400 は大きすぎます"),
+        ("nan", "nan is not a finite number", "nan は有限の数ではありません"),
+    ],
+)
+def test_a_csv_number_beyond_floats_is_quoted_as_written(cell, en, ja):
+    """1e-400 used to become 0 without a word; 1e400 was "not a finite number", which it is."""
+    with pytest.raises(dnn.ValidationError) as e:
+        dnn.datasets.parse_csv(f"x1,x2,label\n{cell},2,0\n")
+    assert "row 2, column x1" in e.value.en and en in e.value.en and ja in e.value.ja
+
+
+def test_a_csv_zero_written_with_an_exponent_is_zero():
+    x, _ = dnn.datasets.parse_csv("x1,x2,label\n0e-999,-0.0E-5000,0\n")
+    assert x.tolist() == [[0.0, 0.0]]
