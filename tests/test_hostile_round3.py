@@ -391,3 +391,16 @@ def test_a_csv_number_beyond_floats_is_quoted_as_written(cell, en, ja):
 def test_a_csv_zero_written_with_an_exponent_is_zero():
     x, _ = dnn.datasets.parse_csv("x1,x2,label\n0e-999,-0.0E-5000,0\n")
     assert x.tolist() == [[0.0, 0.0]]
+
+
+@pytest.mark.parametrize("lang", ["en", "ja"])
+def test_a_link_with_a_data_set_and_its_own_x_and_d_says_which_is_used(lang):
+    """``data=xor&x=…&d=…``: the generated samples replace x and d; the link's own x and d used to vanish without a
+    word."""
+    at = start({"lang": lang, "data": "xor", "n": "8", "x": "1,5;2,2", "d": "0,1;1,0"})
+    assert scenario(at).x.shape == (8, 2)  # the data set's samples
+    lines = [unescape(line) for line in problem_lines(at.warning[0].value)]
+    assert len(lines) == 2
+    for key in ("x", "d"):
+        (line,) = [line for line in lines if f"`{key}`" in line or f" {key} " in line.split(":")[0] + " "]
+        assert ("generated data set" if lang == "en" else "生成したデータセット") in line

@@ -152,6 +152,21 @@ def recipe_from_query(params: Mapping[str, str | list[str]]) -> tuple[Recipe | N
     return _recipe(values)
 
 
+def replaced_by_recipe(values: Mapping[str, Any], recipe: Recipe) -> list[Problem]:
+    """A Problem for x and d given beside a data set's recipe: the generated samples replace them (the app's own
+    links and files never hold both)."""
+    return [
+        codec.named(
+            key,
+            codec.KEY_BY_NAME[key].label,
+            f"not used: the generated data set ({recipe.data}) gives the samples",
+            f"使っていません: サンプルは生成したデータセット（{recipe.data}）のものです",
+        )
+        for key in ("x", "d")
+        if key in values
+    ]
+
+
 def recipe_from_json(data: str | bytes) -> tuple[Recipe | None, list[Problem]]:
     """The recipe a scenario file holds under ``"data"``, None when it holds none; never raises."""
     doc = codec.json_document(data)  # None: codec.read_json reports the file (too large, broken, nested too deep, ...)

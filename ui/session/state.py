@@ -103,6 +103,8 @@ def _init_once() -> None:
         except dnn.ValidationError as e:
             problems.append(data_codec.problem("data", e.en, e.ja))
             recipe = None
+        else:
+            problems += data_codec.replaced_by_recipe(params, recipe)
     own, own_problems = data_codec.own_data_from_query(params, sc)
     problems += own_problems
     if own is not None:
