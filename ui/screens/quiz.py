@@ -23,7 +23,7 @@ from ui.session import codec, quiz_link, state
 from ui.text import not_finite, quiz_sheet
 from ui.text.i18n import OUTPUT_LABELS, activation_label, ja_join, pick, tr
 from ui.widgets import teacher_view
-from ui.widgets.editors import kept_whole_number, whole_number_input
+from ui.widgets.editors import kept_whole_number, whole_number_box
 from ui.widgets.number_box import read_box
 
 COLS_PER_ROW = 6  # inputs side by side; a wider grid continues on the next line
@@ -538,7 +538,7 @@ def choose(progress: QuizProgress, lang: str) -> None:
         left, right = st.columns([2, 3], vertical_alignment="bottom")
         seed_key = f"{_W_SEED}_v{progress.version}"
         with left:  # a box that reads 1e1 as 10 (Streamlit's integer box made it 1)
-            whole_number_input(
+            whole_number_box(
                 ("Scenario seed", "シナリオのシード"),
                 0,
                 quiz.MAX_QUIZ_SEED,

@@ -13,7 +13,7 @@ from ui.figures.figures_play import samples_figure
 from ui.session import state
 from ui.session.shapes import scenario_with_data
 from ui.text.i18n import current_lang, pick, tr
-from ui.widgets.editors import whole_number_input
+from ui.widgets.editors import whole_number_box
 from ui.widgets.number_box import read_box
 
 DATASET_NAMES: dict[str, tuple[str, str]] = {
@@ -142,7 +142,7 @@ def data_section(sc: dnn.Scenario) -> None:
             key=state.translated_key(_key("name")),
         )
         with classes_col:  # whole-number boxes that read 1e2 as 100 (Streamlit's integer box made it 1)
-            whole_number_input(
+            whole_number_box(
                 _WHOLE_BOXES["classes"],
                 datasets.MIN_CLASSES,
                 datasets.MAX_CLASSES,
@@ -155,9 +155,9 @@ def data_section(sc: dnn.Scenario) -> None:
             )
         n_col, seed_col = st.columns(2)
         with n_col:
-            whole_number_input(_WHOLE_BOXES["n"], 4, dnn.LIMITS["max_samples"], shown.n, key=_key("n"))
+            whole_number_box(_WHOLE_BOXES["n"], 4, dnn.LIMITS["max_samples"], shown.n, key=_key("n"))
         with seed_col:
-            whole_number_input(_WHOLE_BOXES["seed"], 0, datasets.MAX_SEED, shown.data_seed, key=_key("seed"))
+            whole_number_box(_WHOLE_BOXES["seed"], 0, datasets.MAX_SEED, shown.data_seed, key=_key("seed"))
         noise_col, test_col = st.columns(2)
         noise_col.slider(tr("Noise", "ノイズ"), 0.0, datasets.MAX_NOISE, shown.noise, 0.01, key=_key("noise"))
         test_col.slider(
@@ -209,7 +209,7 @@ def data_section(sc: dnn.Scenario) -> None:
             ),
         )
         with seed_col:  # a whole-number box that reads 1e2 as 100 (Streamlit's integer box made it 1)
-            whole_number_input(
+            whole_number_box(
                 _CSV_SEED_LABEL,
                 0,
                 datasets.MAX_SEED,

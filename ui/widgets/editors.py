@@ -359,7 +359,7 @@ def _widget_key(what: str) -> str:
     return f"{what}_v{state.editor_version()}"
 
 
-def whole_number_input(
+def whole_number_box(
     labels: tuple[str, str],
     lo: int,
     hi: int,
@@ -509,7 +509,7 @@ def size_controls(sc: dnn.Scenario) -> None:
         key = _widget_key(f"size_{what}")
         locked = state.is_locked("sizes", *resizes[what])
         with col:
-            whole_number_input(labels, lo, hi, value, key=key, on_number=_on_size, args=(what,), disabled=locked)
+            whole_number_box(labels, lo, hi, value, key=key, on_number=_on_size, args=(what,), disabled=locked)
     teacher_view.locked_caption("sizes")
     st.caption(
         tr(
@@ -566,7 +566,7 @@ def learning_controls(sc: dnn.Scenario) -> None:
 
 def steps_box(sc: dnn.Scenario, labels: tuple[str, str], key: str, help: str | None = None) -> None:
     """The scenario's number of training steps (a whole number, 1 to the largest allowed), with the lock caption."""
-    whole_number_input(
+    whole_number_box(
         labels,
         1,
         dnn.LIMITS["max_steps"],
@@ -615,7 +615,7 @@ def preset_bar() -> None:
     seed_col, button_col = st.columns([1, 2], vertical_alignment="bottom")
     seed_key = "preset_seed"
     with seed_col:
-        whole_number_input(("Seed", "シード"), 0, 2**31 - 1, 0, key=seed_key)
+        whole_number_box(("Seed", "シード"), 0, 2**31 - 1, 0, key=seed_key)
     button_col.button(
         tr("Random weights from this seed", "このシードで重みをランダムに"),
         key="preset_random",
