@@ -472,7 +472,7 @@ def lr_controls(sc: dnn.Scenario, prefix: str = "") -> None:
     """The learning rate η's box with its ÷10 / ×10 buttons beside it (Home and Training draw the same controls;
     ``prefix`` keeps each screen's widgets apart)."""
     locked = state.is_locked("lr")
-    with st.container(horizontal=True, vertical_alignment="bottom", gap="small"):
+    with st.container(horizontal=True, vertical_alignment="bottom", gap="small", wrap=False):
         key = f"{prefix}lr_v{state.editor_version()}"
         number_box(
             LR_RULE,

@@ -132,7 +132,7 @@ def optimizer_controls(sc: dnn.Scenario, prefix: str) -> None:
     for col, hp in zip(cols[1:], opt.hyperparameters, strict=False):
         key = f"{prefix}{hp.name}_v{version}"
         value = float(sc.settings[hp.name])
-        with col.container(horizontal=True, vertical_alignment="bottom", gap="small"):
+        with col.container(horizontal=True, vertical_alignment="bottom", gap="small", wrap=False):
             number_box(
                 setting_rule(hp),
                 value,
