@@ -136,7 +136,11 @@ def number_box(
     return False when it did not (the box then shows ``value`` again). Without ``on_number``, read the box with
     ``read_box``. ``persist`` keeps the box's text over a visit to another screen."""
     good = box_text(value, rule.whole)
-    st.session_state.setdefault(_BOXES, {})[key] = (rule, good)
+    boxes = st.session_state.setdefault(_BOXES, {})
+    if len(boxes) > 100:  # versioned keys pile up over a long session: forget boxes whose widget is gone
+        for gone in [k for k in boxes if k not in st.session_state]:
+            del boxes[gone]
+    boxes[key] = (rule, good)
     state.set_widget_value(key, good, keep_existing=True)
     callback: dict[str, Any] = {}
     if on_number is not None:
