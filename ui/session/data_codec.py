@@ -104,12 +104,13 @@ def _recipe(values: Mapping[str, Any], *, from_file: bool = False) -> tuple[Reci
     """A recipe from raw values by key; a bad value is reported for its key and the recipe is not used."""
     fields: dict[str, Any] = {}
     problems: list[Problem] = []
+    as_text: list[Problem] = []  # a file's number written as text: named beside the other fields' problems
     for key in RECIPE_KEYS:
         if key not in values:
             continue
         value = values[key]
         if from_file:
-            value = _from_file(key, value, problems)
+            value = _from_file(key, value, as_text)
             if value is None:
                 continue
         if isinstance(value, str) and not (from_file and key != "data"):
@@ -122,6 +123,7 @@ def _recipe(values: Mapping[str, Any], *, from_file: bool = False) -> tuple[Reci
         fields[key] = value
     if problems:
         return None, problems
+    problems = as_text
     # Each field alone first, so that every bad one is named (the recipe's own check stops at the first).
     for key, value in fields.items():
         if key == "data":
@@ -131,7 +133,7 @@ def _recipe(values: Mapping[str, Any], *, from_file: bool = False) -> tuple[Reci
         except dnn.ValidationError as e:
             problems.append(_problem(e))
     if problems:
-        return None, problems
+        return None, sorted(problems, key=lambda p: RECIPE_KEYS.index(p.field))
     try:
         return Recipe(**fields), []
     except dnn.ValidationError as e:
