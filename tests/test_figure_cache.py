@@ -2,10 +2,13 @@
 by everything that changes it, and is the same figure ``phase_figure`` builds."""
 
 import json
+import sys
 
+import numpy as np
 import plotly.io as pio
 
 import dnn
+from ui.session.cached import python_bytes
 from ui.widgets import slow_motion
 
 
@@ -34,3 +37,34 @@ def test_the_cache_keeps_a_bounded_number_of_figures(monkeypatch):
     for k in range(5):
         slow_motion._drawn_phase(sc.network, sc.x, sc.d, 0.1 * (k + 1), "mean", 0, "en", 0)
     assert len(slow_motion._PHASES_DRAWN) == 3
+
+
+def test_the_cache_keeps_a_bounded_number_of_bytes(monkeypatch):
+    """An 8-16-8 network's diagram is ~0.4 MB of Python objects: the cache drops the oldest past its byte bound."""
+    built = []
+    original = slow_motion.phase_figure
+    monkeypatch.setattr(slow_motion, "phase_figure", lambda *a, **k: built.append(a[3]) or original(*a, **k))
+    monkeypatch.setattr(slow_motion, "_PHASES_DRAWN", type(slow_motion._PHASES_DRAWN)())
+    monkeypatch.setattr(slow_motion, "_PHASES_BYTES", 2**20)
+    rng = np.random.default_rng(0)
+    x, d = rng.normal(size=(16, 8)), np.eye(8)[rng.integers(0, 8, 16)]
+    net = dnn.random_network(8, 16, 8, seed=3)
+    lrs = [0.01 * (k + 1) for k in range(6)]
+    for lr in lrs:
+        slow_motion._drawn_phase(net, x, d, lr, "mean", 0, "en", 0)
+    kept = [figure for figure, _ in slow_motion._PHASES_DRAWN.values()]
+    assert 1 <= len(kept) < len(lrs)
+    assert sum(python_bytes(figure) for figure in kept) <= 2**20
+    # the measure is not an undercount: the figure's JSON text alone is smaller than its Python objects
+    assert all(python_bytes(figure) > len(pio.to_json(figure)) for figure in kept)
+    slow_motion._drawn_phase(net, x, d, lrs[-1], "mean", 0, "en", 0)  # the newest is still there
+    assert built == lrs
+
+
+def test_python_bytes_counts_what_containers_hold_once():
+    numbers = [float(k) + 0.5 for k in range(1000)]
+    assert python_bytes(numbers) == sys.getsizeof(numbers) + 1000 * sys.getsizeof(0.5)
+    twice = {"a": numbers, "b": numbers}
+    assert python_bytes(twice) == sys.getsizeof(twice) + 2 * sys.getsizeof("a") + python_bytes(numbers)
+    array = np.zeros(10_000)
+    assert python_bytes((array,)) >= array.nbytes

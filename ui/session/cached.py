@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
+import sys
 import threading
 from collections import OrderedDict
 from typing import Any, Generic, TypeVar
@@ -37,6 +38,26 @@ def nbytes(obj: Any) -> int:
     if isinstance(obj, list | tuple):
         return sum(nbytes(v) for v in obj)
     return 0
+
+
+def python_bytes(obj: Any) -> int:
+    """The memory of ``obj`` and of everything its dicts, lists and tuples hold, each object counted once: what a
+    value built of plain Python objects (a figure as plotly.js's JSON) keeps alive. Arrays count their own data."""
+    seen: set[int] = set()
+    todo = [obj]
+    total = 0
+    while todo:
+        item = todo.pop()
+        if id(item) in seen:
+            continue
+        seen.add(id(item))
+        total += sys.getsizeof(item)
+        if isinstance(item, dict):
+            todo.extend(item.keys())
+            todo.extend(item.values())
+        elif isinstance(item, list | tuple):
+            todo.extend(item)
+    return total
 
 
 def content_key(*parts: Any) -> str:

@@ -15,7 +15,7 @@ import dnn
 from ui.figures.figures_network import NEGATIVE, POSITIVE, ZERO, edge_width, network_diagram
 from ui.figures.figures_play import PrebuiltFigure
 from ui.session import state
-from ui.session.cached import content_key
+from ui.session.cached import content_key, python_bytes
 from ui.text.i18n import current_lang, ja_join, pick, tr
 
 PHASES: tuple[tuple[str, str], ...] = (
@@ -201,9 +201,12 @@ def slow_motion_section(sc: dnn.Scenario, reduction: str) -> None:
 
 
 # Phase figures as plotly.js reads them, by everything that changes them: Backprop draws one on every rerun, and
-# building it (30-40 ms of plotly's checks) was a tenth of the screen's server time. ~20 KB each.
-_PHASES_DRAWN: OrderedDict[str, dict] = OrderedDict()
+# building it (30-40 ms of plotly's checks) was a tenth of the screen's server time. Each is kept with its memory
+# (``python_bytes``): ~20 KB for the notebook's network, ~0.4 MB for 8-16-8 (its 256 edges), so the cache is bounded
+# in bytes as well as in figures; a class on the largest network filled 256 figures with ~100 MB that stayed.
+_PHASES_DRAWN: OrderedDict[str, tuple[dict, int]] = OrderedDict()
 _PHASES_KEPT = 256
+_PHASES_BYTES = 16 * 2**20
 _phases_lock = threading.Lock()
 
 
@@ -213,13 +216,17 @@ def _drawn_phase(
     """``phase_figure``, built once per scenario, phase, language and sample, and handed to Streamlit as is."""
     key = content_key(net, x, d, lr, reduction, phase, lang, sample)
     with _phases_lock:
-        drawn = _PHASES_DRAWN.get(key)
-        if drawn is not None:
+        kept = _PHASES_DRAWN.get(key)
+        if kept is not None:
             _PHASES_DRAWN.move_to_end(key)
-    if drawn is None:
-        drawn = phase_figure(net, x, d, lr, reduction, phase, lang, sample).to_plotly_json()
-        with _phases_lock:
-            _PHASES_DRAWN[key] = drawn
-            while len(_PHASES_DRAWN) > _PHASES_KEPT:
-                _PHASES_DRAWN.popitem(last=False)
+    if kept is not None:
+        return PrebuiltFigure(kept[0])
+    drawn = phase_figure(net, x, d, lr, reduction, phase, lang, sample).to_plotly_json()
+    size = python_bytes(drawn)
+    with _phases_lock:
+        _PHASES_DRAWN[key] = (drawn, size)
+        held = sum(s for _, s in _PHASES_DRAWN.values())
+        while len(_PHASES_DRAWN) > 1 and (len(_PHASES_DRAWN) > _PHASES_KEPT or held > _PHASES_BYTES):
+            _, (_, dropped) = _PHASES_DRAWN.popitem(last=False)
+            held -= dropped
     return PrebuiltFigure(drawn)
