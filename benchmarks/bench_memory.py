@@ -12,11 +12,16 @@ the cost of a browser per learner. Two measurements, the server's resident memor
   Backprop and Sweep, all open together; then all close, and memory is read every ``--every`` seconds for
   ``--linger`` seconds (Streamlit keeps a closed session for ``server.disconnectedSessionTTL``, 120 s, in case it
   reconnects). Finally one more learner comes and goes.
+- ``browsers`` (only with ``--only browsers``; needs Debian's chromium): ``--class-size`` learners as tabs of headless
+  Chromium, ``--tabs`` at a time (at most 5), each in a context of its own doing a whole visit (a typed cell, a CSV
+  uploaded, every download button, ▶ Play, slow motion, the Sweep, Compare's pin and load, the Quiz) and closing its
+  tab; the server runs with ``server_probe.py`` inside, so the table says what it holds as well as its RSS.
 
 Run from the repository root (local addresses only; the server is started and stopped here)::
 
     python benchmarks/bench_memory.py                     # both, about 10 minutes
     python benchmarks/bench_memory.py --only class --linger 200
+    python benchmarks/bench_memory.py --only browsers --server-option server.disconnectedSessionTTL=120
 """
 
 from __future__ import annotations
