@@ -1070,13 +1070,66 @@ def loss_below_zero_note(output: str, n_out: int, lang: str) -> str:
     )
 
 
-def gradient_check_verdict(max_rel: float, u1: np.ndarray, lang: str, hidden: str = "relu") -> Block:
+def gradient_check_unmeasured(check: dnn.GradientCheck, lang: str, loss: str = "E") -> str:
+    """Which partial derivatives numerical differentiation cannot measure at this size and why (``check.lost``: the
+    nudge's change of the loss is below its rounding; ``check.overflowed``: E(w ± h) overflows); "" when it measured
+    every one."""
+    k, cells = check.unmeasured, check.cells
+    if not k:
+        return ""
+    reasons_en, reasons_ja = [], []
+    if any(m.any() for m in check.lost.values()):
+        size = f"{check.loss:.2g}"
+        reasons_en.append(
+            f"nudging a parameter by h = 10⁻⁵ changes {loss} ≈ {size} by less than the rounding of {loss} itself "
+            f"(a float64 number keeps about 16 digits), so {loss}(w + h) − {loss}(w − h) does not show the slope"
+        )
+        reasons_ja.append(
+            f"パラメータを h = 10⁻⁵ 動かしたときの {loss} ≈ {size} の変化が {loss} 自身の丸め（float64 は約 16 桁）"
+            f"より小さく、{loss}(w + h) − {loss}(w − h) に傾きが現れません"
+        )
+    if any(m.any() for m in check.overflowed.values()):
+        reasons_en.append(f"{loss}(w ± h) is too large for a float64 number (it overflows)")
+        reasons_ja.append(f"{loss}(w ± h) が float64 で表せないほど大きくなります（オーバーフロー）")
+    return pick(
+        lang,
+        f"Numerical differentiation cannot measure {k} of the {cells} partial derivatives at this size (— in the "
+        f"chart): {'; '.join(reasons_en)}.",
+        f"この大きさでは {cells} 個の偏微分のうち {k} 個を数値微分で測れません（図では —）: {'。'.join(reasons_ja)}。",
+    )
+
+
+def gradient_check_verdict(
+    max_rel: float,
+    u1: np.ndarray,
+    lang: str,
+    hidden: str = "relu",
+    check: dnn.GradientCheck | None = None,
+    loss: str = "E",
+) -> Block:
     """The verdict of the gradient check from the largest relative error, under the one rule
     ``dnn.claims.GRADIENT_CHECK_TOLERANCE`` that ``gradient_check_intro`` states.
 
     A ReLU total input u1 within 1e-4 of 0 sits on the kink, where nudging a weight by h = 1e-5 crosses it: there a
-    disagreement is expected and is explained rather than flagged as an error.
+    disagreement is expected and is explained rather than flagged as an error. With ``check``, the partial
+    derivatives numerical differentiation cannot measure are named first and the verdict is about the others.
     """
+    unmeasured = "" if check is None else gradient_check_unmeasured(check, lang, loss)
+    if check is not None and unmeasured and check.unmeasured == check.cells:
+        return Block(
+            "info",
+            unmeasured
+            + pick(
+                lang,
+                " So there is nothing to compare here; with smaller inputs or weights the check can be taken.",
+                "そのためここでは比べられません。入力か重みを小さくすると勾配チェックができます。",
+            ),
+        )
+    if unmeasured:
+        block = gradient_check_verdict(max_rel, u1, lang, hidden)
+        rest = check.cells - check.unmeasured if check is not None else 0
+        other = pick(lang, f" On the other {rest}: ", f"残りの {rest} 個では、")
+        return Block(block.kind, unmeasured + other + str(block.body))
     r = f"{max_rel:.1e}" if max_rel > 0 else "0"
     tol = sci(dnn.claims.GRADIENT_CHECK_TOLERANCE)
     if dnn.claims.gradient_check_agrees(max_rel):
