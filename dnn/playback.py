@@ -127,6 +127,13 @@ def colour_range(output: str, values: np.ndarray) -> tuple[float, float]:
     return HALF - reach, HALF + reach
 
 
+def output_range(values: np.ndarray) -> tuple[float, float]:
+    """The smallest and largest finite y over the plane drawn (NaN, NaN when none is finite)."""
+    finite = np.asarray(values, dtype=np.float64)
+    finite = finite[np.isfinite(finite)]
+    return (float(finite.min()), float(finite.max())) if finite.size else (float("nan"), float("nan"))
+
+
 def crosses_half(values: np.ndarray) -> bool:
     """Whether y crosses 0.5 on the plane drawn (some values below, some above), i.e. whether the line y = 0.5
     is there to draw; NaN values are left out."""
