@@ -301,8 +301,8 @@ def _check_target(output: str, d: np.ndarray) -> None:
             raise ValidationError(
                 "d",
                 f"d[sample {r + 1}] must sum to 1 for {output} (it sums to {total}): one-hot or probabilities",
-                f"d[サンプル{r + 1}] の合計が {total} です。{_layer_ja(output)} では合計が 1 でなければなりません"
-                "（one-hot か確率にしてください）",
+                f"d[サンプル{r + 1}] の合計は 1 でなければなりません（合計 {total}）。{_layer_ja(output)} の目標出力は "
+                "one-hot か確率にしてください",
             )
 
 
