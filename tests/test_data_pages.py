@@ -232,7 +232,7 @@ def test_film_stays_small_at_100000_steps_for_the_largest_network():
     import plotly.io as pio
 
     text = pio.to_json(play_figure(make_film(h), "en").to_dict(), validate=False)
-    assert len(text) < 2_000_000
+    assert len(text) < 1_500_000  # measured 1.42 MB (135 frames of a 41 × 41 plane and its line y = 0.5)
 
 
 def test_step_slider_moves_the_surface():
