@@ -257,6 +257,12 @@ class NotebookDerivative:
     sigmoid_at_u: np.ndarray
     sigmoid_at_z: np.ndarray
 
+    @property
+    def largest_difference(self) -> float:
+        """max |f′(z1) − f′(u1)| over the hidden units: how far the notebook's shortcut is off for this sample."""
+        with np.errstate(all="ignore"):
+            return float(np.max(np.abs(self.at_z - self.at_u)))
+
 
 def notebook_derivative(hidden: str, u1: np.ndarray) -> NotebookDerivative:
     """f′(u1) against f′(z1) for the activation ``hidden`` at the total inputs ``u1`` of one sample."""

@@ -475,6 +475,31 @@ def test_notebook_derivative_at_z1_against_finite_differences(hidden, output, re
     assert ("gives the same numbers" in text) == nd.equal
 
 
+@pytest.mark.parametrize("lang", ["en", "ja"])
+def test_notebook_derivative_near_zero_reads_as_two_different_vectors(lang):
+    """tanh at small total inputs (a generated data set's first sample): tanh(u1) ≈ u1, so f′(z1) and f′(u1) agree
+    to 4 digits. The sentence says they differ, so it shows them with enough digits to differ and says by how much
+    (checked against tanh′ written out here)."""
+    net = dnn.seed_network().replace(hidden="tanh", W1=[[0.01, 0.02, -0.003], [0.02, 0.01, 0.004]], b1=[0, 0, 0])
+    x, d = np.array([[1.0, 0.5]]), np.array([[0.0, 1.0]])
+    u1 = (x @ net.W1 + net.b1)[0]
+    at_u, at_z = 1 - np.tanh(u1) ** 2, 1 - np.tanh(np.tanh(u1)) ** 2
+    assert [f"{v:.4g}" for v in at_u] == [f"{v:.4g}" for v in at_z]  # what the old 4 digits showed: the same
+    nd = claims.notebook_derivative("tanh", u1)
+    assert nd.largest_difference == pytest.approx(np.max(np.abs(at_z - at_u)), rel=1e-9)
+    text = next(
+        b.body
+        for b in explain.q3_blocks(net, x, dnn.forward(net, x), dnn.backward(net, x, d), lang)
+        if isinstance(b.body, str) and "f′(z1) =" in b.body
+    )
+    shown = re.findall(r"\[([^\]]+)\]", text.split("f′(z1) =", 1)[1])[:2]
+    z_shown, u_shown = ([float(v.replace("−", "-")) for v in s.split(", ")] for s in shown)
+    assert z_shown != u_shown
+    np.testing.assert_allclose(z_shown, at_z, rtol=1e-4)
+    np.testing.assert_allclose(u_shown, at_u, rtol=1e-4)
+    assert explain.sci_or_num(nd.largest_difference) in text
+
+
 @pytest.mark.parametrize(("hidden", "output", "reduction", "n"), GRID)
 def test_output_delta_ways_long_way_and_shortcut(hidden, output, reduction, n):
     """Question 1's table for sample #1 of each scenario: the long way ∂E/∂y·∂y/∂u2 and the shortcut y − d both

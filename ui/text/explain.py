@@ -45,6 +45,11 @@ class Block:
     body: str | pd.DataFrame | tuple[Metric, ...]
 
 
+def sci_or_num(v: float) -> str:
+    """A difference as written on screen: 4 significant digits, with an exponent below 0.001 ("3.1e-5")."""
+    return num(v, 2) if 0 < abs(v) < 1e-3 else num(v)
+
+
 def _vec_text(v: np.ndarray, digits: int = 4) -> str:
     """A vector as plain text: [0.08707, -0.08707]."""
     return "[" + ", ".join(num(x, digits) for x in np.ravel(v)) + "]"
@@ -819,13 +824,18 @@ def q3_blocks(
             + (": z1 > 0 となるのはちょうど u1 > 0 のときだからです。" if net.hidden == "relu" else "。"),
         )
     else:
+        # as many digits as it takes for the two to read differently (near u1 = 0, tanh(u1) ≈ u1 and they are close)
+        digits = next((k for k in range(4, 16) if _vec_text(at_z, k) != _vec_text(at_u, k)), 16)
+        shown_z, shown_u = _vec_text(at_z, digits), _vec_text(at_u, digits)
+        apart = sci_or_num(derivative.largest_difference)
         text = pick(
             lang,
             f"The notebook passes z1, not u1, to the derivative (`functions.d_relu(z1)`). For {hidden} that is "
-            f"wrong: f′(z1) = {_vec_text(at_z)} but f′(u1) = {_vec_text(at_u)}. The derivative must be taken at u1.",
+            f"wrong: f′(z1) = {shown_z} but f′(u1) = {shown_u} (apart by up to {apart} here). The derivative must "
+            "be taken at u1.",
             "ノートブックは微分に u1 ではなく z1 を渡しています（`functions.d_relu(z1)`）。"
-            f"「{hidden}」ではこれは誤りです: "
-            f"f′(z1) = {_vec_text(at_z)} ですが f′(u1) = {_vec_text(at_u)}。微分は u1 で取る必要があります。",
+            f"「{hidden}」ではこれは誤りです: f′(z1) = {shown_z} ですが f′(u1) = {shown_u}（ここでは差は最大 "
+            f"{apart}）。微分は u1 で取る必要があります。",
         )
     blocks.append(Block("markdown", text))
     if net.hidden in ("relu", "identity"):
