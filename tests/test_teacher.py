@@ -443,3 +443,14 @@ def test_a_file_with_the_quizs_ask_and_seed_opens_the_quiz_on_them():
     assert any(c.value.startswith("Scenario of seed 3") for c in at.caption)
     assert at.query_params["ask"] == "delta1,u1" and at.query_params["quiz_seed"] == "3"
     assert [t.value for t in at.text] == ["seed 3 today"]
+
+
+def test_the_japanese_summary_spaces_a_latin_name_from_its_particle():
+    """「重み W1・学習率 η を固定します」: a space between the Greek η and を, as everywhere else in Japanese text,
+    none after a kana ending (「出力層を固定します」)."""
+    from ui.widgets.pages_nav import PAGES
+    from ui.widgets.teacher_view import link_summary
+
+    entry = PAGES[0]
+    assert "重み W1・学習率 η を固定します。" in link_summary(entry, "", ["W1", "lr"], [], [], "ja")
+    assert "出力層を固定します。" in link_summary(entry, "", ["output"], [], [], "ja")
