@@ -129,6 +129,9 @@ def test_generate_button_makes_the_recipe_the_data_and_resizes_the_network():
     assert sc.network.n_out == 4 and sc.d.shape == (4 * (15 - 4), 4)  # 25 % of each class of 15: 4 held out
     assert sc.network.W1[0, 0] == 0.1  # the notebook's weights that still fit are kept
     assert link(at)["data"] == "blobs" and link(at)["classes"] == "4" and link(at)["test"] == "0.25"
+    said = " ".join(s.value for s in at.success).replace("\\", "")  # shown as plain text: Markdown escaped
+    # the data set by its name on screen, not the link's bare "blobs"
+    assert "Generated 60 samples of blobs (one cluster per class); the network now has 2 inputs and 4 outputs" in said
 
 
 def test_csv_paste_loads_the_data_and_a_bad_cell_is_named_with_nothing_lost():
