@@ -4,6 +4,7 @@ sample and several, with and without gradients."""
 
 import itertools
 import json
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -59,3 +60,51 @@ def test_a_property_plotly_refuses_is_caught_by_the_check():
     fig = unchecked_figure([{"type": "scatter", "x": [1], "y": [2], "mode": "lines", "colour": "red"}], {})
     with pytest.raises(ValueError):
         checked_copy(fig)
+
+
+PAGES = ["app.py", "pages/1_Forward.py", "pages/2_Backprop.py", "pages/3_Training.py", "pages/4_Sweep.py",
+         "pages/5_Compare.py"]  # fmt: skip
+LINKS = {
+    "the notebook's, in Japanese": {"lang": "ja"},
+    "two samples, tanh and sigmoid, summed": {
+        "x": "1,5;3,1", "d": "0,1;1,0", "hidden": "tanh", "output": "sigmoid", "reduction": "sum", "steps": "300",
+    },
+    "one input, identity output": {"x": "0.5;-1;2", "d": "1;0;0.5", "W1": "0.3,-0.2,0.5", "output": "identity"},
+}  # fmt: skip
+
+
+def _every_chart(query: dict[str, str]) -> list[dict]:
+    """Every plotly chart of every screen for the link ``query``, as the JSON the browser gets (caches emptied
+    first, so that each figure is built in this pass)."""
+    import streamlit as st
+    from streamlit.testing.v1 import AppTest
+
+    from ui.widgets import slow_motion
+
+    st.cache_data.clear()
+    slow_motion._PHASES_DRAWN.clear()
+    at = AppTest.from_file(str(Path(__file__).resolve().parents[1] / "app.py"), default_timeout=60)
+    for k, v in query.items():
+        at.query_params[k] = v
+    at.run()
+    charts = []
+    for page in PAGES:
+        if page != "app.py":
+            at.switch_page(page).run()
+        assert not at.exception, at.exception
+        for el in at.get("plotly_chart"):
+            charts.append({"page": page, "key": el.proto.id.rsplit("-", 1)[-1], **json.loads(el.proto.spec)})
+    return charts
+
+
+@pytest.mark.parametrize("link", LINKS)
+def test_every_chart_on_every_screen_is_what_plotlys_checks_make(link, monkeypatch):
+    from ui.figures import unchecked
+
+    drawn = _every_chart(LINKS[link])
+    monkeypatch.setattr(unchecked, "CHECKS", True)
+    checked = _every_chart(LINKS[link])
+    assert len(drawn) >= 8  # the screens' charts were found (not vacuously equal)
+    assert [c["key"] for c in drawn] == [c["key"] for c in checked]
+    for a, b in zip(drawn, checked, strict=True):
+        assert a == b, (a["page"], a["key"])

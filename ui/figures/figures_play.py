@@ -26,6 +26,7 @@ from ui.figures import plane_style
 from ui.figures.figures_forward import output_label
 from ui.figures.figures_network import MAX_WIDTH, MIN_WIDTH, NEGATIVE, NODE_FILL, NODE_LINE, POSITIVE
 from ui.figures.figures_training import decimate
+from ui.figures.unchecked import unchecked_figure
 from ui.text.i18n import pick
 
 WIDTH_LEVELS = 6  # edge widths drawn per sign: each edge is put in the level nearest its |w|
@@ -424,7 +425,7 @@ def samples_figure(
         "yaxis": {"title": plane_style.axis_title("x2"), "scaleanchor": "x", "zeroline": True, "gridcolor": "#EEE"},
         "legend": {"orientation": "v", "x": 1.02, "y": 1},
     }
-    return go.Figure(data=traces, layout=layout)
+    return unchecked_figure(data=traces, layout=layout)
 
 
 def make_film(
