@@ -7,6 +7,7 @@ import json
 from pathlib import Path
 
 import numpy as np
+import plotly.io as pio
 import pytest
 
 import dnn
@@ -108,3 +109,26 @@ def test_every_chart_on_every_screen_is_what_plotlys_checks_make(link, monkeypat
     assert [c["key"] for c in drawn] == [c["key"] for c in checked]
     for a, b in zip(drawn, checked, strict=True):
         assert a == b, (a["page"], a["key"])
+
+
+def test_a_figure_read_or_changed_after_it_is_built_is_plotlys_own():
+    """A caller that restyles a built figure (as the slow motion does) sees and changes a real plotly figure, and
+    what is drawn then carries the change."""
+    from ui.figures.unchecked import unchecked_figure
+
+    fig = unchecked_figure([{"type": "scatter", "x": [1, 2], "y": [3, 4], "meta": {"kind": "a"}}], {"height": 300})
+    assert fig.data[0].meta == {"kind": "a"} and fig.layout.height == 300
+    fig.update_layout(height=200)
+    fig.data[0].line.color = "#123456"
+    drawn = json.loads(pio.to_json(fig.to_dict(), validate=False))
+    assert drawn["layout"]["height"] == 200 and drawn["data"][0]["line"]["color"] == "#123456"
+    assert drawn == json.loads(checked_copy(fig).to_json())
+
+
+def test_numpy_arrays_are_written_as_plotly_writes_them():
+    from ui.figures.unchecked import unchecked_figure
+
+    z = np.array([[1.5, -2.0], [0.25, 3.0]])
+    fig = unchecked_figure([{"type": "heatmap", "z": z}], {"yaxis": {"range": np.array([0.0, 1.0])}})
+    assert json.loads(pio.to_json(fig.to_dict(), validate=False)) == json.loads(checked_copy(fig).to_json())
+    assert isinstance(z, np.ndarray) and fig.to_dict()["data"][0]["z"]["dtype"] == "f8"  # the builder's array kept
