@@ -126,7 +126,7 @@ def test_typing_too_many_steps_is_refused_and_kept(monkeypatch, lang):
     assert not at.exception and not at.error and at.get("plotly_chart")
     calls = []
     monkeypatch.setattr(dnn, "train", lambda *a, **k: calls.append(1) or pytest.fail("trained"))
-    at.number_input(key="train_steps_v0").set_value(100_000).run()
+    at.text_input(key="train_steps_v0").input("100000").run()
     text = refusal(at)
     limit = budget.largest_within(budget.train_request(sc.network, 256, 100_000), "steps")
     assert (f"ステップ数を {limit:,} 以下" if lang else f"steps to at most {limit:,}") in text

@@ -120,8 +120,8 @@ def test_generate_button_makes_the_recipe_the_data_and_resizes_the_network():
     at = start()
     v = at.session_state["editor_version"]
     at.selectbox(key=f"data_name_v{v}_en").set_value("blobs")
-    at.number_input(key=f"data_classes_v{v}").set_value(4)
-    at.number_input(key=f"data_n_v{v}").set_value(60)
+    at.text_input(key=f"data_classes_v{v}").input("4")
+    at.text_input(key=f"data_n_v{v}").input("60")
     at.slider(key=f"data_test_v{v}").set_value(25)
     at.button[[b.label for b in at.button].index("Use this data set")].click().run()
     assert not at.exception

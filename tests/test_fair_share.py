@@ -1,5 +1,6 @@
 """A fair share of the server for long work (``ui.session.fair_share``): one long request at a time in order of arrival,
-a waiting request gives its place up when its session reruns or leaves, and long work pauses between chunks.
+a waiting request stops waiting when its session reruns or leaves (a rerun gets its place back), and long work pauses
+between chunks.
 
 Ordering is checked with threads and events, never with times: each wait on an event has a generous timeout only so
 that a bug fails the test instead of hanging it.
@@ -31,13 +32,13 @@ class MovedOnError(Exception):
 class Holder:
     """A thread that takes a turn of ``turns`` and keeps it until ``release()``."""
 
-    def __init__(self, turns: fair_share.Turns, on_wait=lambda ahead: None) -> None:
+    def __init__(self, turns: fair_share.Turns, on_wait=lambda ahead: None, owner=None) -> None:
         self.started, self.released, self.ran = threading.Event(), threading.Event(), threading.Event()
         self.error: BaseException | None = None
 
         def hold() -> None:
             try:
-                with turns.turn(on_wait):
+                with turns.turn(on_wait, owner=owner):
                     self.ran.set()
                     self.started.set()
                     assert self.released.wait(SAFETY)
@@ -174,9 +175,11 @@ def long_runs(monkeypatch):
     monkeypatch.setattr(budget, "PROGRESS_SECONDS", 0.0)
     monkeypatch.setattr(fair_share.LONG_WORK, "poll", 0.01)
     training_ui.RUNS.clear()
-    assert fair_share.LONG_WORK.running == 0 and fair_share.LONG_WORK.waiting == 0
+    assert fair_share.LONG_WORK.running == 0 and fair_share.LONG_WORK.waiting == 0 and fair_share.LONG_WORK.kept == 0
     yield
     training_ui.RUNS.clear()
+    monkeypatch.setattr(fair_share.LONG_WORK, "keep", 0.0)  # a closed tab's kept place: expire it for the next test
+    assert fair_share.LONG_WORK.kept == 0
 
 
 def waiting_messages(monkeypatch, then):
@@ -211,14 +214,15 @@ def test_a_long_run_waits_for_its_turn_and_a_closed_tab_stops_waiting(long_runs,
             assert "1 longer computation is ahead of this one" in texts[0]
         assert calls == []  # the session left while waiting: nothing trained
         assert not at.get("plotly_chart")
-        assert fair_share.LONG_WORK.waiting == 0  # and its place is given up
+        assert fair_share.LONG_WORK.waiting == 0  # it no longer waits
+        assert fair_share.LONG_WORK.kept == 1  # its place is kept a moment, in case the session reruns
         assert fair_share.LONG_WORK.running == 1  # the other run goes on
     finally:
         holder.release()
     assert fair_share.LONG_WORK.running == 0
 
 
-def test_a_waiting_session_that_reruns_leaves_the_queue_and_its_rerun_trains(long_runs, monkeypatch):
+def test_a_waiting_session_that_reruns_keeps_its_place_and_its_rerun_trains(long_runs, monkeypatch):
     holder = Holder(fair_share.LONG_WORK)
     assert holder.started.wait(SAFETY)
 
@@ -237,7 +241,7 @@ def test_a_waiting_session_that_reruns_leaves_the_queue_and_its_rerun_trains(lon
         holder.release()
     assert len(texts) == 1
     assert not at.exception and at.get("plotly_chart")  # the rerun had the turn and trained
-    assert fair_share.LONG_WORK.running == 0 and fair_share.LONG_WORK.waiting == 0
+    assert fair_share.LONG_WORK.running == 0 and fair_share.LONG_WORK.waiting == 0 and fair_share.LONG_WORK.kept == 0
 
 
 def test_the_pages_shorten_the_switch_interval():
@@ -247,3 +251,61 @@ def test_the_pages_shorten_the_switch_interval():
 
     assert fair_share.SWITCH_INTERVAL < 0.005  # shorter than Python's default
     assert sys.getswitchinterval() == pytest.approx(fair_share.SWITCH_INTERVAL)
+
+
+def test_a_session_that_reruns_while_waiting_keeps_its_place():
+    """A click while waiting reruns the page: the rerun's request goes back to the place the learner had, ahead of
+    requests that came after it, instead of joining the queue at the back."""
+    turns = fair_share.Turns(poll=0.01, keep=SAFETY)
+    running = Holder(turns)
+    assert running.started.wait(SAFETY)
+    clicker = Waiter()
+    first_ask = Holder(turns, clicker, owner="tab-A")
+    assert clicker.first.wait(SAFETY)
+    later = Waiter()
+    behind = Holder(turns, later)  # another learner's long request, after tab A's
+    assert later.first.wait(SAFETY) and 2 in later.seen
+    clicker.leave.set()  # tab A's learner clicks: its wait ends with Streamlit's rerun exception
+    first_ask.thread.join(SAFETY)
+    assert isinstance(first_ask.error, MovedOnError) and not first_ask.ran.is_set()
+    assert turns.kept == 1 and turns.waiting == 1
+
+    back = Waiter()
+    rerun = Holder(turns, back, owner="tab-A")  # the rerun asks again
+    assert back.first.wait(SAFETY)
+    assert set(back.seen) == {1}  # only the running request is ahead of it again: its place was kept
+    assert turns.kept == 0 and turns.waiting == 2
+    running.release()
+    assert rerun.started.wait(SAFETY) and rerun.error is None
+    assert not behind.ran.is_set()  # it runs before the request that came after it
+    rerun.release()
+    assert behind.started.wait(SAFETY)
+    behind.release()
+    assert turns.running == 0 and turns.waiting == 0 and turns.kept == 0
+
+
+def test_a_kept_place_holds_no_one_up_and_expires():
+    turns = fair_share.Turns(poll=0.01, keep=SAFETY)
+    running = Holder(turns)
+    assert running.started.wait(SAFETY)
+    leaver = Waiter()
+
+    def ask_and_leave() -> None:
+        with pytest.raises(MovedOnError), turns.turn(leaver, owner="closed-tab"):
+            pytest.fail("ran while another request held the turn")
+
+    leaving = threading.Thread(target=ask_and_leave, daemon=True)
+    leaving.start()
+    assert leaver.first.wait(SAFETY)
+    leaver.leave.set()
+    leaving.join(SAFETY)
+    later = Waiter()
+    behind = Holder(turns, later)
+    assert later.first.wait(SAFETY)
+    assert set(later.seen) == {1}  # the closed tab's kept place is not counted ahead of it
+    running.release()
+    assert behind.started.wait(SAFETY)  # and does not hold it up
+    behind.release()
+    assert turns.kept == 1
+    turns.keep = 0.0  # the tab never came back: after ``keep`` seconds the place is gone
+    assert turns.kept == 0 and turns.waiting == 0

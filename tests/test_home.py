@@ -82,7 +82,7 @@ def test_lang_ja_shows_japanese():
     assert at.title[0].value == "シナリオ"
     labels = [b.label for b in at.sidebar.button]
     assert "元に戻す" in labels and "ノートブックの値に戻す" in labels
-    assert "学習率 η" in [n.label for n in at.number_input]
+    assert "学習率 η" in [n.label for n in at.text_input]
     assert at.sidebar.radio(key="w_sidebar_lang").value == "ja"
     assert at.query_params["lang"] == "ja"
 
@@ -120,7 +120,7 @@ def test_a_link_sets_the_scenario():
     assert (sc.lr, sc.network.hidden) == (0.5, "tanh")
     np.testing.assert_array_equal(sc.x, [[2, 1]])
     assert not at.warning
-    assert at.number_input(key="lr_v0").value == 0.5
+    assert at.text_input(key="lr_v0").value == "0.5"
 
 
 def test_the_bad_link_shows_one_message_and_loads_the_rest():
@@ -222,20 +222,20 @@ def test_preset_after_an_edit_redraws_the_grids(at):
 
 
 def test_random_weights_from_a_seed(at):
-    at.number_input(key="preset_seed").set_value(42).run()
+    at.text_input(key="preset_seed").input("42").run()
     at.button(key="preset_random").click().run()
     assert scenario(at).network == dnn.random_network(2, 3, 2, seed=42)
     np.testing.assert_array_equal(scenario(at).x, SEED.x)
 
 
 def test_resizing_keeps_what_fits(at):
-    at.number_input(key="size_n_hidden_v0").set_value(4).run()
+    at.text_input(key="size_n_hidden_v0").input("4").run()
     net = scenario(at).network
     assert net.W1.shape == (2, 4) and net.W2.shape == (4, 2)
     np.testing.assert_array_equal(net.W1[:, :3], SEED.network.W1)
     assert net.b1[3] == 0
     v = state.editor_version(at.session_state)
-    at.number_input(key=f"size_n_samples_v{v}").set_value(3).run()
+    at.text_input(key=f"size_n_samples_v{v}").input("3").run()
     sc = scenario(at)
     assert sc.x.shape == (3, 2) and sc.d.shape == (3, 2)
     np.testing.assert_array_equal(sc.d.sum(axis=1), [1, 1, 1])
@@ -247,7 +247,7 @@ def test_output_and_activation_choices(at):
     at.selectbox(key="output_en_v0").set_value("identity").run()
     assert scenario(at).network.output == "identity"
     v = state.editor_version(at.session_state)
-    at.number_input(key=f"size_n_out_v{v}").set_value(1).run()
+    at.text_input(key=f"size_n_out_v{v}").input("1").run()
     assert scenario(at).network.n_out == 1
     v = state.editor_version(at.session_state)
     at.selectbox(key=f"output_en_v{v}").set_value("softmax").run()  # softmax needs 2 outputs: one is added
@@ -262,12 +262,12 @@ def test_learning_rate_and_steps(at):
     at.button(key="lr_mul10").click().run()
     assert scenario(at).lr == pytest.approx(0.1)
     v = state.editor_version(at.session_state)
-    at.number_input(key=f"lr_v{v}").set_value(0.003).run()
+    at.text_input(key=f"lr_v{v}").input("0.003").run()
     assert scenario(at).lr == 0.003
-    at.number_input(key=f"lr_v{state.editor_version(at.session_state)}").set_value(-1.0).run()
+    at.text_input(key=f"lr_v{state.editor_version(at.session_state)}").input("-1.0").run()
     assert scenario(at).lr == 0.003
     assert "greater than 0" in at.error[0].value
-    at.number_input(key=f"steps_v{state.editor_version(at.session_state)}").set_value(5000).run()
+    at.text_input(key=f"steps_v{state.editor_version(at.session_state)}").input("5000").run()
     assert scenario(at).steps == 5000
 
 

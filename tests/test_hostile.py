@@ -274,11 +274,11 @@ def test_a_paste_of_only_unusable_cells_changes_nothing():
 @pytest.mark.parametrize("lang", ["en", "ja"])
 def test_a_fraction_in_the_steps_box_is_refused(lang):
     at = start({"lang": lang})
-    at.number_input(key="steps_v0").set_value(2.5).run()
+    at.text_input(key="steps_v0").input("2.5").run()
     assert scenario(at).steps == SEED.steps
     expected = "2.5 is not a whole number" if lang == "en" else "2.5 は整数ではありません"
     assert expected in unescape(at.error[0].value)
-    at.number_input(key=f"steps_v{state.editor_version(at.session_state)}").set_value(100_000.0).run()
+    at.text_input(key=f"steps_v{state.editor_version(at.session_state)}").input("1e5").run()
     assert scenario(at).steps == 100_000 and isinstance(scenario(at).steps, int)
 
 
@@ -344,9 +344,9 @@ def test_the_training_screens_steps_box_reads_whole_numbers_only(lang):
     at = start({"lang": lang})
     at.switch_page("pages/3_Training.py").run()
     assert not at.exception
-    at.number_input(key="train_steps_v0").set_value(1.5).run()
+    at.text_input(key="train_steps_v0").input("1.5").run()
     assert scenario(at).steps == SEED.steps
     expected = "1.5 is not a whole number" if lang == "en" else "1.5 は整数ではありません"
     assert expected in unescape(at.error[0].value)
-    at.number_input(key=f"train_steps_v{state.editor_version(at.session_state)}").set_value(300.0).run()
+    at.text_input(key=f"train_steps_v{state.editor_version(at.session_state)}").input("300.0").run()
     assert scenario(at).steps == 300 and not at.exception

@@ -1,16 +1,15 @@
 """Whole-number boxes that are not part of the scenario (seeds, numbers of samples and steps to generate): each is
-a float box, so that the browser reads 1e5 as 100000 (Streamlit's integer box turned it into 1 without a word),
-and a fraction is refused with a message naming the box, in English and Japanese, keeping its last whole number.
+a text box read by the app, so that 1e5 is 100000 (Streamlit's integer box turned it into 1 without a word), and
+a fraction is refused with a message naming the box, in English and Japanese, keeping its last whole number.
 
-What typing "1e5" into the browser gives is checked in tests/browser/test_hostile_boxes.py; here the boxes are
-checked to be float boxes (the browser parses those with parseFloat) and their refusals and accepted values.
+What typing "1e2" into the browser gives is checked in tests/browser/test_hostile_boxes.py; here the boxes are
+checked to be text boxes (the browser passes their text on as typed) and their refusals and accepted values.
 """
 
 from __future__ import annotations
 
 import numpy as np
 import pytest
-from streamlit.proto.NumberInput_pb2 import NumberInput
 from streamlit.testing.v1 import AppTest
 
 import dnn
@@ -77,31 +76,33 @@ def error_text(at: AppTest) -> str:
 
 
 @pytest.mark.parametrize(("screen", "key", "en", "ja"), BOXES, ids=IDS)
-def test_the_box_is_a_float_box_so_the_browser_reads_exponents(screen, key, en, ja):
+def test_the_box_is_a_text_box_that_reads_exponents(screen, key, en, ja):
     at = screen("en")
-    box = at.number_input(key=key)
-    assert box.proto.data_type == NumberInput.FLOAT  # an INT box reads "1e5" with parseInt: 1
-    assert box.proto.format == "%.0f" and box.label == en
+    assert not at.number_input  # the browser's number box reads "1e5" in an integer box with parseInt: 1
+    box = at.text_input(key=key)
+    assert box.label == en
+    box.input("1e1").run()
+    assert not at.error and at.text_input(key=key).value == "10"  # stored as the number it means, shown so
 
 
 @pytest.mark.parametrize("lang", ["en", "ja"])
 @pytest.mark.parametrize(("screen", "key", "en", "ja"), BOXES, ids=IDS)
 def test_a_fraction_is_refused_by_the_boxs_name_and_the_box_keeps_its_number(screen, key, en, ja, lang):
     at = screen(lang)
-    before = at.number_input(key=key).value
-    at.number_input(key=key).set_value(2.5).run()
+    before = at.text_input(key=key).value
+    at.text_input(key=key).input("2.5").run()
     assert not at.exception
     label = en if lang == "en" else ja
     assert f"{label}: 2.5 {WORDS[lang]}" in error_text(at)
-    assert at.number_input(key=key).value == before
+    assert at.text_input(key=key).value == before
 
 
 def test_the_sgd_presets_whole_numbers_are_what_the_scenario_gets():
     at = sgd_screen("en")
-    at.number_input(key="sgd_samples").set_value(100.0).run()  # what the browser sends for "1e2"
-    at.number_input(key="sgd_seed").set_value(7.0).run()
-    at.number_input(key="sgd_steps").set_value(100_000.0).run()  # "1e5"
-    at.number_input(key="sgd_steps").set_value(2.5).run()  # refused: the 100,000 stays
+    at.text_input(key="sgd_samples").input("1e2").run()
+    at.text_input(key="sgd_seed").input("７").run()  # a full-width digit
+    at.text_input(key="sgd_steps").input("1e5").run()
+    at.text_input(key="sgd_steps").input("2.5").run()  # refused: the 100,000 stays
     at.button(key="sgd_adopt").click().run()
     assert not at.exception
     sc = scenario(at)
@@ -115,17 +116,18 @@ def test_the_sgd_presets_whole_numbers_are_what_the_scenario_gets():
 
 def test_the_sgd_presets_numbers_survive_a_visit_to_another_screen():
     at = sgd_screen("en")
-    at.number_input(key="sgd_samples").set_value(100.0).run()
+    at.text_input(key="sgd_samples").input("100.0").run()
+    assert at.text_input(key="sgd_samples").value == "100"
     at.switch_page("app.py").run()
     at.switch_page(TRAINING).run()
     at.radio(key="train_source").set_value("sgd").run()
-    assert at.number_input(key="sgd_samples").value == 100
+    assert at.text_input(key="sgd_samples").value == "100"
 
 
 def test_the_random_sample_seed_is_the_runs_seed():
     at = stochastic_screen("en")
-    at.number_input(key="train_seed").set_value(3.0).run()
-    at.number_input(key="train_seed").set_value(0.5).run()  # refused: seed 3 stays
+    at.text_input(key="train_seed").input("3.0").run()
+    at.text_input(key="train_seed").input("0.5").run()  # refused: seed 3 stays
     assert not at.exception
     sc = scenario(at)
     drawn = dnn.train(sc.network, sc.x, sc.d, sc.lr, sc.steps, stochastic=True, seed=3).sample_loss
@@ -137,20 +139,19 @@ def test_the_random_sample_seed_is_the_runs_seed():
 def test_the_worksheets_seed_range_is_the_boxes_whole_numbers():
     at = quiz_sheets("en")
     many = f"At most {quiz_sheet.MAX_SHEETS} sheets"
-    at.number_input(key="w_quiz_sheet_to").set_value(float(quiz_sheet.MAX_SHEETS + 10)).run()  # "4e1"
+    at.text_input(key="w_quiz_sheet_to").input(f"{quiz_sheet.MAX_SHEETS + 10:.0e}").run()  # an exponent: "7e+01"
     assert many in " ".join(c.value for c in at.caption)
-    at.number_input(key="w_quiz_sheet_to").set_value(5.5).run()  # refused: the range stays 1 … 40
+    at.text_input(key="w_quiz_sheet_to").input("5.5").run()  # refused: the range stays 1 … 40
     assert many in " ".join(c.value for c in at.caption)
-    at.number_input(key="w_quiz_sheet_to").set_value(5.0).run()
+    at.text_input(key="w_quiz_sheet_to").input("5.0").run()
     assert many not in " ".join(c.value for c in at.caption) and not at.exception
 
 
 @pytest.mark.parametrize("lang", ["en", "ja"])
 def test_the_quiz_seed_box_refuses_a_fraction_and_draws_a_whole_seed(lang):
     at = open_page(QUIZ, {"lang": lang})
-    box = next(n for n in at.number_input if n.key.startswith("w_quiz_seed"))
-    assert box.proto.data_type == NumberInput.FLOAT
-    box.set_value(2.5)
+    box = next(n for n in at.text_input if n.key.startswith("w_quiz_seed"))
+    box.input("2.5")
     draw = "Draw a scenario to do by hand" if lang == "en" else "手計算用のシナリオを作る"
     at = next(b for b in at.button if b.label == draw).click().run()
     label = "Scenario seed" if lang == "en" else "シナリオのシード"
@@ -162,9 +163,8 @@ def test_the_quiz_seed_box_refuses_a_fraction_and_draws_a_whole_seed(lang):
 def test_the_data_forms_boxes_refuse_a_fraction_by_name(lang):
     at = home(lang)
     v = state.editor_version(at.session_state)
-    for key in ("classes", "n", "seed"):
-        assert at.number_input(key=f"data_{key}_v{v}").proto.data_type == NumberInput.FLOAT
-    at.number_input(key=f"data_n_v{v}").set_value(60.5)
+    assert not at.number_input
+    at.text_input(key=f"data_n_v{v}").input("60.5")
     use = "Use this data set" if lang == "en" else "このデータセットを使う"
     at.button[[b.label for b in at.button].index(use)].click().run()
     assert not at.exception
@@ -176,8 +176,8 @@ def test_the_data_forms_boxes_refuse_a_fraction_by_name(lang):
 def test_the_data_form_reads_a_whole_number_given_as_a_float():
     at = home("en")
     v = state.editor_version(at.session_state)
-    at.number_input(key=f"data_n_v{v}").set_value(100.0)  # what the browser sends for "1e2"
-    at.number_input(key=f"data_seed_v{v}").set_value(3.0)
+    at.text_input(key=f"data_n_v{v}").input("1e2")
+    at.text_input(key=f"data_seed_v{v}").input("3.0")
     at.button[[b.label for b in at.button].index("Use this data set")].click().run()
     assert not at.exception
     assert at.query_params["n"] == "100" and at.query_params["data_seed"] == "3"
@@ -187,15 +187,14 @@ def test_the_data_form_reads_a_whole_number_given_as_a_float():
 def test_the_csv_draws_seed_box_refuses_a_fraction_by_name(lang):
     at = home(lang)
     v = state.editor_version(at.session_state)
-    box = at.number_input(key=f"data_csv_seed_v{v}")
-    assert box.proto.data_type == NumberInput.FLOAT
+    box = at.text_input(key=f"data_csv_seed_v{v}")
     at.text_area(key="data_csv_text").input("x1,x2,label\n1,2,0\n3,4,1\n5,6,0\n7,8,1\n")
-    box.set_value(1.5)
+    box.input("1.5")
     at.button(key="data_csv_use").click().run()
     assert not at.exception
     label = "Seed of the draw" if lang == "en" else "選び方のシード"
     assert f"{label}: 1.5 {WORDS[lang]}" in error_text(at)
     assert scenario(at) == dnn.seed_scenario()
-    at.number_input(key=f"data_csv_seed_v{state.editor_version(at.session_state)}").set_value(100.0)  # "1e2"
+    at.text_input(key=f"data_csv_seed_v{state.editor_version(at.session_state)}").input("1e2")
     at.button(key="data_csv_use").click().run()
     assert not at.exception and scenario(at).x.shape == (4, 2)

@@ -40,7 +40,7 @@ def test_choosing_adam_and_its_beta1_on_the_scenario_screen_goes_into_the_scenar
     sc = state.scenario(at.session_state)
     assert (sc.optimizer, sc.settings) == ("adam", {"beta1": 0.9, "beta2": 0.999})
     assert query(at, "opt") == "adam" and query(at, "beta1") is None
-    at.number_input(key=f"beta1_v{version(at)}").set_value(0.8).run()
+    at.text_input(key=f"beta1_v{version(at)}").input("0.8").run()
     assert state.scenario(at.session_state).settings == {"beta1": 0.8, "beta2": 0.999}
     assert query(at, "beta1") == "0.8"
     assert any("√(1 − β2ᵗ)" in c.value for c in at.caption)  # the rule's formula is shown
@@ -51,11 +51,12 @@ def test_choosing_adam_and_its_beta1_on_the_scenario_screen_goes_into_the_scenar
 def test_a_bad_setting_is_refused_by_name_and_the_scenario_stays(lang):
     at = start({"opt": "momentum", "lang": lang})
     before = state.scenario(at.session_state)
-    at.number_input(key=f"momentum_v{version(at)}").set_value(1.5).run()
+    at.text_input(key=f"momentum_v{version(at)}").input("1.5").run()
     assert state.scenario(at.session_state) == before
     shown = " ".join(e.value for e in (*at.error, *at.warning, *at.toast))
     assert ("momentum α" if lang == "en" else "モーメンタム係数 α") in shown  # the box's own name
-    assert ("must be a number from 0" in shown) if lang == "en" else ("0 以上 1 未満" in shown)
+    assert ("must be at least 0 and less than 1" in shown) if lang == "en" else ("0 以上 1 未満" in shown)
+    assert ("nothing was changed" in shown) if lang == "en" else ("変更していません" in shown)
     assert not at.exception
 
 
@@ -227,17 +228,18 @@ def test_plus_and_minus_from_each_default_stay_in_the_settings_range(rule, setti
     from dnn.optimizers import HYPERPARAMETERS
 
     hp = HYPERPARAMETERS[setting]
-    for press in ("increment", "decrement"):
+    for press in ("up", "down"):
         at = start({"opt": rule})
         value = hp.default
         for _ in range(2):
-            box = at.number_input(key=f"{setting}_v{version(at)}")
-            assert box.value == value and 0 < box.step < 1 - value  # the box shows the scenario's value
-            getattr(box, press)().run()
+            box = at.text_input(key=f"{setting}_v{version(at)}")
+            assert float(box.value) == value  # the box shows the scenario's value
+            at.button(key=f"{setting}_{press}_v{version(at)}").click().run()
             assert not at.exception and not at.error and not at.warning
             new = state.scenario(at.session_state).settings[setting]
             assert new != value and 0 <= new < 1  # the press was taken, and the value is one the rule accepts
-            assert (new > value) == (press == "increment")
+            assert (new > value) == (press == "up")
+            assert 0 < abs(new - value) < 1 - value  # one step, less than the room left below 1
             assert query(at, setting) == repr(new)  # the link carries it as a person would write it
             assert len(repr(new)) <= 8  # 0.9991, not 0.9991000000000001
             value = new

@@ -136,7 +136,7 @@ def test_pasted_csv_with_a_share_held_out(lang):
     rows = "\n".join(f"{a},{b},{c}" for (a, b), c in zip(X, LABELS, strict=True))
     at.text_area(key="data_csv_text").input(f"x1,x2,label\n{rows}\n")
     at.slider(key=f"data_csv_test_v{v}").set_value(40)
-    at.number_input(key=f"data_csv_seed_v{v}").set_value(7)
+    at.text_input(key=f"data_csv_seed_v{v}").input("7")
     at.button(key="data_csv_use").click().run()
     assert not at.exception
     sc = at.session_state["scenario"]

@@ -80,7 +80,7 @@ def test_curve_starts_at_the_scenarios_loss_and_spans_the_steps():
 
 def test_steps_and_learning_rate_are_edited_into_the_scenario_and_link():
     at = open_page(TRAINING)
-    at.number_input(key="train_steps_v0").set_value(300).run()
+    at.text_input(key="train_steps_v0").input("300").run()
     assert state.scenario(at.session_state).steps == 300
     assert at.query_params["steps"] in ("300", ["300"])
     assert decode(chart(at, "train_loss_chart")["data"][0]["x"])[-1] == 300
@@ -183,10 +183,10 @@ def test_one_random_sample_per_step_draws_the_sample_losses():
 
 def test_a_refused_learning_rate_leaves_the_scenario_alone():
     at = open_page(TRAINING)
-    at.number_input(key="train_lr_v0").set_value(0.0).run()
+    at.text_input(key="train_lr_v0").input("0.0").run()
     assert not at.exception
     assert state.scenario(at.session_state).lr == 0.01
-    assert "learning rate η" in texts(at.error)  # named as the box is
+    assert "Learning rate η" in texts(at.error) and "0 is out of range" in texts(at.error)  # named as the box is
 
 
 def test_japanese_screen_keeps_working_after_a_change():

@@ -32,6 +32,11 @@ def open_quiz(query: dict[str, str] | None = None) -> AppTest:
     return at.run()
 
 
+def answers(at: AppTest) -> list:
+    """The answer boxes (the scenario seed's box and the worksheets' seed boxes are text boxes too)."""
+    return [t for t in at.text_input if not (t.key or "").startswith("w_quiz_")]
+
+
 def marks(at: AppTest) -> list[str]:
     """Each cell's mark under its input, in order: right, wrong, empty or unreadable."""
     icons = (("check_circle", "right"), ("cancel", "wrong"), ("remove", "empty"), ("error", "unreadable"))
@@ -112,7 +117,7 @@ def test_every_quantity_true_values_pass_and_a_third_digit_change_fails(label):
     check = "チェック" if "ja" in label else "Check"
     for i, name in enumerate(names):
         grid = quiz.as_grid(want[name])
-        inputs = at.text_input
+        inputs = answers(at)
         assert len(inputs) == grid.size, name
         lang = "ja" if "ja" in label else "en"
         cells = quiz.cells(name, np.shape(want[name]), lang)  # named ∂E_sum/… with the sum over several samples
@@ -123,7 +128,7 @@ def test_every_quantity_true_values_pass_and_a_third_digit_change_fails(label):
         assert not at.exception
         assert marks(at) == ["right"] * grid.size, (label, name)
         nonzero = np.abs(grid.ravel()) > 1e-6
-        for t, v, nz in zip(at.text_input, grid.ravel(), nonzero, strict=True):
+        for t, v, nz in zip(answers(at), grid.ravel(), nonzero, strict=True):
             t.input(typing(third_digit_changed(v)) if nz else typing(v))
         at = click(at, check)
         assert marks(at) == ["wrong" if nz else "right" for nz in nonzero], (label, name)
@@ -138,7 +143,7 @@ def test_a_dead_unit_is_asked_and_its_delta_is_zero():
     at = open_quiz({"quiz_seed": "3", "ask": "delta1"})
     v = reference(quiz.quiz_scenario(3), "mean")
     assert v["u1"][0, 0] < 0 and v["delta1"][0, 0] == 0
-    for t, value in zip(at.text_input, v["delta1"][0], strict=True):
+    for t, value in zip(answers(at), v["delta1"][0], strict=True):
         t.input(f"{value:.4g}")
     at = click(at, "Check")
     assert marks(at) == ["right"] * 3
@@ -147,7 +152,7 @@ def test_a_dead_unit_is_asked_and_its_delta_is_zero():
 
 def test_hint_shows_the_numbers_show_answer_the_result_and_the_score_counts_it():
     at = open_quiz({"ask": "delta1,gW1"})
-    assert [t.label for t in at.text_input] == ["δ1 · h1", "δ1 · h2", "δ1 · h3"]
+    assert [t.label for t in answers(at)] == ["δ1 · h1", "δ1 · h2", "δ1 · h3"]
     at = click(at, "Hint")
     (hint,) = quiz_codes(at)
     assert hint.splitlines()[0] == "δ1 · h1 = (0.0870658·0.1 + (-0.0870658)·0.4)·1"
@@ -157,14 +162,14 @@ def test_hint_shows_the_numbers_show_answer_the_result_and_the_score_counts_it()
     assert hint_again == hint
     assert answer.splitlines()[0] == "δ1 · h1 = (0.0870658·0.1 + (-0.0870658)·0.4)·1 = -0.0261197"
     assert at.metric[0].value == "0 / 1"  # the answer was seen before a right check
-    for t in at.text_input:
+    for t in answers(at):
         t.input("-0.0261")
     at = click(at, "Check")
     assert marks(at) == ["right"] * 3
     assert at.metric[0].value == "0 / 1"
     at = at.button(key="quiz_next").click().run()
-    assert [t.label for t in at.text_input][:2] == ["∂E/∂W1 · x1, h1", "∂E/∂W1 · x1, h2"]
-    for t, v in zip(at.text_input, [-0.0261197] * 3 + [-0.130599] * 3, strict=True):
+    assert [t.label for t in answers(at)][:2] == ["∂E/∂W1 · x1, h1", "∂E/∂W1 · x1, h2"]
+    for t, v in zip(answers(at), [-0.0261197] * 3 + [-0.130599] * 3, strict=True):
         t.input(str(v))
     at = click(at, "Check")
     assert at.metric[0].value == "1 / 2"
@@ -172,7 +177,7 @@ def test_hint_shows_the_numbers_show_answer_the_result_and_the_score_counts_it()
 
 def test_unreadable_and_empty_cells_are_marked_and_not_scored():
     at = open_quiz({"ask": "u1", "lang": "ja"})
-    inputs = at.text_input
+    inputs = answers(at)
     inputs[0].input("１．２")
     inputs[1].input("0,5")
     at = click(at, "チェック")
@@ -193,7 +198,7 @@ def test_a_sequence_from_the_link_and_the_address_bar_keeps_it():
     assert codec.scenario_from_query(at.query_params, None)[0] == quiz.quiz_scenario(7)
     labels = []
     for _ in range(3):
-        labels.append(at.text_input[0].label)
+        labels.append(answers(at)[0].label)
         if not at.button(key="quiz_next").disabled:
             at = at.button(key="quiz_next").click().run()
     assert labels == ["u1 · h1", "y · y1", "δ2 · y1"]
@@ -201,12 +206,12 @@ def test_a_sequence_from_the_link_and_the_address_bar_keeps_it():
     # the learner changes the scenario: the quiz asks theirs, and the seed leaves the link
     at = next(b for b in at.button if b.label == "Reset to notebook").click().run()
     assert "quiz_seed" not in at.query_params and at.query_params["ask"] == "u1,y,delta2"
-    assert at.text_input[0].label == "δ2 · y1"
+    assert answers(at)[0].label == "δ2 · y1"
 
 
 def test_drawing_a_seed_replaces_the_scenario():
     at = open_quiz()
-    next(n for n in at.number_input if n.label == "Scenario seed").set_value(12)
+    next(n for n in at.text_input if n.label == "Scenario seed").input("12")
     at = click(at, "Draw a scenario to do by hand")
     assert not at.exception
     assert at.query_params["quiz_seed"] == "12"
@@ -231,7 +236,7 @@ def test_hostile_link_values_give_a_message_and_no_crash(query, key):
     warning = unescape(source)
     assert f"- {codec.KEY_BY_NAME[key].label[0]} (`{key}` in the link): " in warning  # named as a teacher reads it
     assert dnn.seed_scenario().replace(lr=0.2) == codec.scenario_from_query(at.query_params, None)[0]  # rest loaded
-    assert at.text_input[0].label == "u1 · h1"  # the quiz starts at the beginning
+    assert answers(at)[0].label == "u1 · h1"  # the quiz starts at the beginning
     if "bold" in query.get("ask", ""):
         shown = source.split("“", 1)[1].split("”", 1)[0]
         for ch in "*[]()<>$:":
@@ -247,7 +252,7 @@ def test_link_problems_of_the_scenario_and_the_quiz_are_reported_together():
     assert "- クイズで問う値（リンクの `ask`）:" in warning
     assert "- クイズのシナリオ番号（リンクの `quiz_seed`）:" in warning
     assert "クイズの値ではありません" in warning
-    assert at.text_input[0].label == "δ2 · y1"
+    assert answers(at)[0].label == "δ2 · y1"
 
 
 def test_the_quiz_is_in_the_navigation_in_both_languages():
@@ -264,4 +269,4 @@ def test_worksheet_downloads_are_offered():
     assert {"演習シート（HTML）", "演習シート（Markdown）", "解答（HTML）", "解答（Markdown）"} <= set(labels)
     at.radio(key="w_quiz_sheet_scope_ja").set_value("seeds").run()
     assert not at.exception
-    assert [n.value for n in at.number_input if n.key in ("w_quiz_sheet_from", "w_quiz_sheet_to")] == [1, 30]
+    assert [n.value for n in at.text_input if n.key in ("w_quiz_sheet_from", "w_quiz_sheet_to")] == ["1", "30"]

@@ -127,7 +127,7 @@ def test_an_unlocked_grid_still_edits_beside_a_locked_one():
 )
 def test_locked_number_inputs_are_disabled_and_refused(lock, widget, value):
     at = open_at(lock=lock)
-    forced(at.number_input(key=f"{widget}_v{version(at)}")).set_value(value).run()
+    forced(at.text_input(key=f"{widget}_v{version(at)}")).input(str(value)).run()
     assert sc(at) == TEACHER
 
 
@@ -169,9 +169,9 @@ def test_training_and_sweep_controls_of_a_locked_lr_and_steps():
     for key in ("train_lr_div10", "train_lr_mul10"):
         forced(at.button(key=key)).click().run()
         assert sc(at) == TEACHER
-    forced(at.number_input(key=f"train_lr_v{version(at)}")).set_value(0.9).run()
+    forced(at.text_input(key=f"train_lr_v{version(at)}")).input("0.9").run()
     assert sc(at) == TEACHER
-    forced(at.number_input(key=f"train_steps_v{version(at)}")).set_value(10).run()
+    forced(at.text_input(key=f"train_steps_v{version(at)}")).input("10").run()
     assert sc(at) == TEACHER
     at.switch_page("pages/4_Sweep.py").run()
     forced(at.button(key="sweep_use")).click().run()
@@ -180,7 +180,7 @@ def test_training_and_sweep_controls_of_a_locked_lr_and_steps():
 
 def test_reset_returns_to_the_teachers_scenario_and_undo_never_passes_the_lock():
     at = open_at(lock="W1")
-    at.number_input(key=f"lr_v{version(at)}").set_value(0.03).run()
+    at.text_input(key=f"lr_v{version(at)}").input("0.03").run()
     assert sc(at).lr == 0.03
     assert at.sidebar.button(key="sidebar_reset").label == "Reset to the teacher's scenario"
     at.sidebar.button(key="sidebar_reset").click().run()

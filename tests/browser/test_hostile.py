@@ -72,7 +72,7 @@ def test_a_paste_with_an_unusable_cell_applies_the_rest_and_names_it(server, new
 def test_scientific_notation_in_the_steps_box(server, new_page):
     page = new_page()
     open_app(page, server + "/")
-    box = page.get_by_role("spinbutton", name="Training steps")
+    box = page.get_by_role("textbox", name="Training steps")
     box.click()
     box.press("Control+a")
     box.press_sequentially("1e5", delay=30)  # typed key by key, as a person does (an integer box made it 1)
@@ -86,6 +86,34 @@ def test_scientific_notation_in_the_steps_box(server, new_page):
     act(page, lambda: box.press("Enter"))
     expect(page.get_by_test_id("stAlertContentError")).to_contain_text("2.5 is not a whole number")
     assert share_params(page)["steps"] == "100000"  # refused, with a message
+    assert exceptions(page) == []
+
+
+def test_a_japanese_minus_and_an_exponent_typed_into_eta(server, new_page):
+    """The browser's number box made "−0.5" (a Japanese keyboard's minus, U+2212) into 0.5 without a word; the text
+    box is read by the app: refused by η's lower bound with a message naming the box, and 1e-3 is 0.001."""
+    page = new_page()
+    open_app(page, server + "/")
+    box = page.get_by_role("textbox", name="Learning rate η")
+    box.click()
+    box.press("Control+a")
+    box.press_sequentially("\u22120.5", delay=30)
+    act(page, lambda: box.press("Enter"))
+    error = page.get_by_test_id("stAlertContentError")
+    expect(error).to_contain_text("Learning rate η")
+    expect(error).to_contain_text("-0.5 is out of range")
+    expect(error).to_contain_text("nothing was changed")
+    expect(box).to_have_value("0.01")  # the scenario's η again
+    assert share_params(page).get("lr") in (None, "0.01")  # still the notebook's η
+
+    box = page.get_by_role("textbox", name="Learning rate η")
+    box.click()
+    box.press("Control+a")
+    box.press_sequentially("1e-3", delay=30)
+    act(page, lambda: box.press("Enter"))
+    expect(page.get_by_test_id("stSidebar").get_by_test_id("stCode").first).to_contain_text("lr=0.001")
+    expect(page.get_by_role("textbox", name="Learning rate η")).to_have_value("0.001")
+    assert share_params(page)["lr"] == "0.001"
     assert exceptions(page) == []
 
 

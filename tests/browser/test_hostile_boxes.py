@@ -21,7 +21,7 @@ def test_the_sgd_presets_samples_box_reads_an_exponent_and_refuses_a_fraction(se
     page = new_page()
     open_app(page, server + "/Training")
     act(page, lambda: page.get_by_text("The course's SGD notebook", exact=False).first.click())
-    box = page.get_by_role("spinbutton", name="Samples generated")
+    box = page.get_by_role("textbox", name="Samples generated")
     _type(page, box, "1e2")
     expect(box).to_have_value("100")
     _type(page, box, "2.5")

@@ -128,7 +128,7 @@ def test_a_teacher_builds_a_link_and_a_learner_sees_exactly_that(server, browser
         act(learner, links.filter(has_text=re.compile(r"Scenario\s*$")).click)
         main = learner.get_by_test_id("stMain")
         expect(main).to_contain_text("The teacher locked the weight W1 for this lesson.")
-        expect(main.get_by_role("spinbutton", name="Learning rate η")).to_be_disabled()
+        expect(main.get_by_role("textbox", name="Learning rate η")).to_be_disabled()
         expect(learner.get_by_role("button", name="Reset to the teacher's scenario")).to_be_visible()
         act(learner, links.filter(has_text=re.compile(r"Quiz\s*$")).click)
         expect(learner.get_by_test_id("stMain")).to_contain_text("Compute δ1")

@@ -23,7 +23,8 @@ from ui.session import codec, quiz_link, state
 from ui.text import not_finite, quiz_sheet
 from ui.text.i18n import OUTPUT_LABELS, activation_label, ja_join, pick, tr
 from ui.widgets import teacher_view
-from ui.widgets.editors import kept_whole_number, whole_number_input, whole_or_refused
+from ui.widgets.editors import kept_whole_number, whole_number_box
+from ui.widgets.number_box import read_box
 
 COLS_PER_ROW = 6  # inputs side by side; a wider grid continues on the next line
 _W_PICK = "w_quiz_pick"
@@ -159,10 +160,8 @@ def _set_asks(key: str) -> None:
 
 
 def _draw_seed(key: str) -> None:
-    seed = whole_or_refused(state.widget_value(key), "Scenario seed", "シナリオのシード")
-    if seed is None:  # a fraction: refused with a message; the box shows the quiz's seed again
-        shown = _progress().seed
-        state.set_widget_value(key, float(shown if shown is not None else 1))
+    seed = read_box(key)
+    if seed is None:  # refused with a message naming the box, which shows the quiz's seed again
         return
     if not state.set_scenario(quiz.quiz_scenario(seed)):
         return  # the teacher locked a value the seed's scenario changes
@@ -539,8 +538,8 @@ def choose(progress: QuizProgress, lang: str) -> None:
         left, right = st.columns([2, 3], vertical_alignment="bottom")
         seed_key = f"{_W_SEED}_v{progress.version}"
         with left:  # a box that reads 1e1 as 10 (Streamlit's integer box made it 1)
-            whole_number_input(
-                tr("Scenario seed", "シナリオのシード"),
+            whole_number_box(
+                ("Scenario seed", "シナリオのシード"),
                 0,
                 quiz.MAX_QUIZ_SEED,
                 progress.seed if progress.seed is not None else 1,
@@ -548,8 +547,8 @@ def choose(progress: QuizProgress, lang: str) -> None:
             )
         # Greyed out when the seed's scenario would change a value the teacher locked (``_draw_seed`` is refused by
         # the state's lock all the same, should a click arrive). A fraction typed in the box is refused on the click.
-        seed = state.widget_value(seed_key)
-        shown_seed = int(seed) if seed is not None and float(seed).is_integer() else 1
+        seed = read_box(seed_key, quiet=True)  # what the box holds now; refused text is reported on the click
+        shown_seed = int(seed) if seed is not None else 1
         fixed = teacher_view.would_change_locked(quiz.quiz_scenario(shown_seed))
         right.button(
             tr("Draw a scenario to do by hand", "手計算用のシナリオを作る"),

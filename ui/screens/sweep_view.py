@@ -17,6 +17,10 @@ from ui.session.training import MAX_SWEEP_RUNS, SweepResult, sweep_table
 from ui.text import explain, not_finite
 from ui.text.i18n import pick, tr
 from ui.widgets import teacher_view
+from ui.widgets.editors import kept_number, kept_value
+from ui.widgets.number_box import NumberRule, box_text
+
+_LOW, _HIGH = "sweep_low", "sweep_high"  # the range's boxes, kept for the session
 
 
 def intro(start: dnn.NotFinite | None, lang: str) -> None:
@@ -48,25 +52,34 @@ def controls(default_low: float, default_high: float) -> Controls:
     """The range of η (defaults: ``default_low``, ``default_high``), the number of runs and the log-scale toggle,
     kept for the session."""
     lo_col, hi_col, n_col, log_col = st.columns([1, 1, 1.4, 0.8], vertical_alignment="bottom")
-    max_lr = dnn.LIMITS["max_lr"]
-    low = lo_col.number_input(
-        tr("Smallest η", "最小の η"),
-        min_value=1e-8,
-        max_value=max_lr,
-        value=default_low,
-        format="%.4g",
-        key="sweep_low",
-        persist_state="session",
-    )
-    high = hi_col.number_input(
-        tr("Largest η", "最大の η"),
-        min_value=1e-8,
-        max_value=max_lr,
-        value=default_high,
-        format="%.4g",
-        key="sweep_high",
-        persist_state="session",
-    )
+    max_lr = float(dnn.LIMITS["max_lr"])
+    low_rule = NumberRule("Smallest η", "最小の η", lo=1e-8, hi=max_lr)
+    high_rule = NumberRule("Largest η", "最大の η", lo=1e-8, hi=max_lr)
+
+    def below_high(low: float) -> tuple[str, str] | None:
+        high = kept_value(_HIGH, default_high)
+        if low < high:
+            return None
+        shown, limit = box_text(low), box_text(high)
+        return (
+            f"Smallest η: {shown} is not below the largest η, {limit}",
+            f"最小の η: {shown} は最大の η（{limit}）より小さくしてください",
+        )
+
+    def above_low(high: float) -> tuple[str, str] | None:
+        low = kept_value(_LOW, default_low)
+        if high > low:
+            return None
+        shown, limit = box_text(high), box_text(low)
+        return (
+            f"Largest η: {shown} is not above the smallest η, {limit}",
+            f"最大の η: {shown} は最小の η（{limit}）より大きくしてください",
+        )
+
+    with lo_col:
+        low = kept_number(low_rule, default_low, _LOW, check=below_high)
+    with hi_col:
+        high = kept_number(high_rule, default_high, _HIGH, check=above_low)
     count = n_col.slider(
         tr("Number of learning rates", "学習率の数"), 2, MAX_SWEEP_RUNS, 9, key="sweep_count", persist_state="session"
     )

@@ -24,7 +24,7 @@ from ui.text import not_finite, optimizer_explain
 from ui.text.explain import loss_below_zero_note
 from ui.text.i18n import current_lang, pick, tr
 from ui.widgets import explain_view, teacher_view
-from ui.widgets.editors import kept_whole_number, on_number, on_steps, scale_lr, whole_number_input
+from ui.widgets.editors import LR_RULE, kept_number, kept_whole_number, lr_controls, steps_box
 from ui.widgets.optimizer_controls import optimizer_controls
 from ui.widgets.play_view import surface_at_step
 
@@ -86,49 +86,16 @@ def source_choice() -> str:
 def scenario_controls(sc: dnn.Scenario) -> tuple[bool, int]:
     """Steps and learning rate η (stored in the scenario, so in the share link) and, with several samples, the
     choice of one random sample per step. Returns (stochastic, seed)."""
-    version = state.editor_version()
-    steps_col, lr_col, scale_col, sample_col = st.columns([1.1, 1.1, 0.8, 1.6], vertical_alignment="bottom")
-    key = f"train_steps_v{version}"
-    with steps_col:  # a box that reads 1e5 as 100000 (Streamlit's integer box made it 1)
-        whole_number_input(
-            tr("Steps", "ステップ数"),
-            1,
-            dnn.LIMITS["max_steps"],
-            int(sc.steps),
-            100,
-            key=key,
-            on_change=on_steps,
-            args=(key,),
-            disabled=state.is_locked("steps"),
+    steps_col, lr_col, sample_col = st.columns([1.1, 1.9, 1.6], vertical_alignment="bottom")
+    with steps_col:
+        steps_box(
+            sc,
+            ("Steps", "ステップ数"),
+            f"train_steps_v{state.editor_version()}",
             help=tr("Steps to train, 1 to 100,000.", "学習するステップ数（1〜100,000）。"),
         )
-    key = f"train_lr_v{version}"
-    lr_col.number_input(
-        tr("Learning rate η", "学習率 η"),
-        value=float(sc.lr),
-        format="%.6g",
-        key=key,
-        on_change=on_number,
-        args=("lr", key),
-        disabled=state.is_locked("lr"),
-        help=tr(
-            "With SGD, each step moves every parameter by −η × its partial derivative; the other update rules scale "
-            "their own steps by η (the rule's formula is below).",
-            "SGD では各ステップで各パラメータが −η × 偏微分だけ動きます。ほかの更新則も η で歩幅を決めます"
-            "（式は下に表示）。",
-        ),
-    )
-    down, up = scale_col.columns(2)
-    down.button(
-        "÷10", key="train_lr_div10", on_click=scale_lr, args=(0.1,), width="stretch", disabled=state.is_locked("lr")
-    )
-    up.button(
-        "×10", key="train_lr_mul10", on_click=scale_lr, args=(10.0,), width="stretch", disabled=state.is_locked("lr")
-    )
-    with steps_col:
-        teacher_view.locked_caption("steps")
     with lr_col:
-        teacher_view.locked_caption("lr")
+        lr_controls(sc, "train_")
     optimizer_controls(sc, "train_")
     if len(sc.x) < 2:
         return False, 0
@@ -196,9 +163,8 @@ def sgd_controls() -> SgdChoice:
         )
     with c2:
         seed = kept_whole_number("Seed", "シード", 0, 2**31 - 1, 0, "sgd_seed")
-    lr = c3.number_input(
-        tr("Learning rate η", "学習率 η"), value=sgd_preset.LR, format="%.6g", key="sgd_lr", persist_state="session"
-    )
+    with c3:
+        lr = kept_number(LR_RULE, sgd_preset.LR, "sgd_lr")
     with c4:
         steps = kept_whole_number(
             "Steps", "ステップ数", 1, dnn.LIMITS["max_steps"], sgd_preset.STEPS, "sgd_steps", step=100
@@ -231,20 +197,12 @@ def sgd_controls() -> SgdChoice:
         horizontal=True,
         persist_state="session",
     )
-    lr_ok = 0 < float(lr) <= dnn.LIMITS["max_lr"]
-    if not lr_ok:
-        st.error(
-            tr(
-                "η must be greater than 0 and at most 10⁶; using 0.07.",
-                "η は 0 より大きく 10⁶ 以下にしてください（0.07 を使います）。",
-            )
-        )
     settings = sgd_preset.SgdSettings(
         n_samples=int(n),
         seed=int(seed),
         input_range=wide,
         stochastic=bool(stochastic),
-        lr=float(lr) if lr_ok else sgd_preset.LR,
+        lr=float(lr),  # its box accepts only an η the scenario accepts (LR_RULE)
         steps=int(steps),
     )
     sc = sgd_preset.course_scenario(settings)

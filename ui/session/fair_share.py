@@ -20,7 +20,8 @@ only (estimated over ``dnn.budget.PROGRESS_SECONDS``, the work that already runs
   pauses alone, 19 s with both (``benchmarks/RESULTS.md``).
 
 Waiting is a loop of short waits with a call back (``on_wait``) between them: the page redraws its message there,
-and a Streamlit call is where a session that has rerun or left is stopped — the exception leaves the queue.
+and a Streamlit call is where a session that has rerun or left is stopped — the exception ends the wait (the
+session's place is kept a moment for its rerun: ``KEEP_PLACE``).
 """
 
 from __future__ import annotations
@@ -37,19 +38,36 @@ PAUSE_PER_WORK = 1.0
 WAIT_POLL = 0.25
 # Seconds a thread may hold the interpreter's lock while another waits for it (Python's default: 0.005).
 SWITCH_INTERVAL = 0.001
+# Seconds a waiting request's place is kept after its session reruns (a click while waiting), for the rerun's request.
+KEEP_PLACE = 10.0
+
+
+class _Ticket:
+    """A place in the queue; ``owner`` is the session that asked (None: a place that is never kept)."""
+
+    __slots__ = ("owner", "parked_at")
+
+    def __init__(self, owner: object | None) -> None:
+        self.owner = owner
+        self.parked_at: float | None = None  # when its session moved on while it waited (None: waiting now)
 
 
 class Turns:
     """Turns for long work, server-wide: ``slots`` at a time, the rest first come, first served.
 
-    ``with turns.turn(on_wait): work()`` runs ``work`` when its turn comes. While it waits, ``on_wait(ahead)`` is
-    called about every ``poll`` seconds with the number of requests ahead of it (running or waiting); an exception
-    from ``on_wait`` (Streamlit's stop or rerun) gives the place up and propagates. Thread-safe."""
+    ``with turns.turn(on_wait, owner): work()`` runs ``work`` when its turn comes. While it waits, ``on_wait(ahead)``
+    is called about every ``poll`` seconds with the number of requests ahead of it (running or waiting); an exception
+    from ``on_wait`` (Streamlit's stop or rerun) leaves the wait and propagates.
 
-    def __init__(self, slots: int = 1, poll: float = WAIT_POLL) -> None:
-        self.slots, self.poll = slots, poll
+    A learner who clicks while waiting reruns the page, and the rerun asks again: with an ``owner`` (the session),
+    the place is kept for ``keep`` seconds, so the rerun goes on from where the learner was instead of joining the
+    queue at the back. A kept place holds no one up: the requests behind it may start while its session is away,
+    and a session that does not come back (a closed tab) loses it after ``keep`` seconds. Thread-safe."""
+
+    def __init__(self, slots: int = 1, poll: float = WAIT_POLL, keep: float = KEEP_PLACE) -> None:
+        self.slots, self.poll, self.keep = slots, poll, keep
         self._changed = threading.Condition()
-        self._queue: list[object] = []  # tickets of the requests waiting, in order of arrival
+        self._queue: list[_Ticket] = []  # the requests waiting (or kept for their session), in order of arrival
         self._running = 0
 
     @property
@@ -59,24 +77,50 @@ class Turns:
 
     @property
     def waiting(self) -> int:
-        """Long requests waiting for their turn now."""
-        return len(self._queue)
+        """Long requests waiting for their turn now (a place kept for a session that moved on is not counted)."""
+        with self._changed:
+            self._forget_expired()
+            return sum(t.parked_at is None for t in self._queue)
 
-    def _ahead(self, ticket: object) -> int:
-        return self._running + self._queue.index(ticket)
+    @property
+    def kept(self) -> int:
+        """Places kept for sessions that moved on while waiting."""
+        with self._changed:
+            self._forget_expired()
+            return sum(t.parked_at is not None for t in self._queue)
+
+    def _forget_expired(self) -> None:
+        now = time.monotonic()
+        self._queue = [t for t in self._queue if t.parked_at is None or now - t.parked_at < self.keep]
+
+    def _ahead(self, ticket: _Ticket) -> int:
+        position = self._queue.index(ticket)
+        return self._running + sum(t.parked_at is None for t in self._queue[:position])
+
+    def _take(self, owner: object | None) -> _Ticket:
+        self._forget_expired()
+        if owner is not None:
+            for ticket in self._queue:
+                if ticket.parked_at is not None and ticket.owner == owner:
+                    ticket.parked_at = None  # back in the place it had
+                    return ticket
+        ticket = _Ticket(owner)
+        self._queue.append(ticket)
+        return ticket
 
     @contextmanager
-    def turn(self, on_wait: Callable[[int], None] = lambda ahead: None) -> Iterator[None]:
-        """Wait for a turn (calling ``on_wait(ahead)`` while waiting), hold it for the body, then pass it on."""
-        ticket = object()
+    def turn(self, on_wait: Callable[[int], None] = lambda ahead: None, owner: object | None = None) -> Iterator[None]:
+        """Wait for a turn (calling ``on_wait(ahead)`` while waiting), hold it for the body, then pass it on.
+        ``owner`` (the session) keeps the place for a moment if the wait is left, for the session's next request."""
         with self._changed:
-            self._queue.append(ticket)
+            ticket = self._take(owner)
         try:
             while True:
                 with self._changed:
+                    self._forget_expired()
                     ahead = self._ahead(ticket)
-                    if self._running < self.slots and self._queue[0] is ticket:
-                        self._queue.pop(0)
+                    if self._running < self.slots and ahead == self._running:  # first of those waiting now
+                        self._queue.remove(ticket)
                         self._running += 1
                         break
                 on_wait(ahead)  # outside the lock: it draws, and may raise
@@ -86,7 +130,10 @@ class Turns:
         except BaseException:
             with self._changed:
                 if ticket in self._queue:
-                    self._queue.remove(ticket)
+                    if owner is None:
+                        self._queue.remove(ticket)
+                    else:
+                        ticket.parked_at = time.monotonic()
                 self._changed.notify_all()
             raise
         try:
@@ -114,6 +161,7 @@ def pause_after_chunk(chunk_seconds: float, sleep: Callable[[float], None] = tim
 
 
 __all__ = [
+    "KEEP_PLACE",
     "LONG_WORK",
     "PAUSE_PER_WORK",
     "SWITCH_INTERVAL",

@@ -23,6 +23,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 import streamlit as st
+from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 import dnn
 from ui.session import fair_share, memory
@@ -141,6 +142,12 @@ def within_budget(
     return True
 
 
+def _session_id() -> str | None:
+    """The browser tab's session on this server (a rerun keeps it), or None outside a running page."""
+    ctx = get_script_run_ctx()
+    return None if ctx is None else ctx.session_id
+
+
 @contextmanager
 def progress_bar(request: dnn.budget.Request, label: str) -> Iterator[dnn.Progress | None]:
     """A ``progress(done, total)`` for ``dnn.train``/``dnn.sweep`` that draws a bar with the steps done and the time
@@ -172,7 +179,7 @@ def progress_bar(request: dnn.budget.Request, label: str) -> Iterator[dnn.Progre
             icon=":material/hourglass_top:",
         )
 
-    with fair_share.LONG_WORK.turn(waiting):
+    with fair_share.LONG_WORK.turn(waiting, owner=_session_id()):
         bar = slot.progress(0.0, text=label)
         t0 = time.perf_counter()
         last = [t0]

@@ -13,7 +13,8 @@ from ui.figures.figures_play import samples_figure
 from ui.session import state
 from ui.session.shapes import scenario_with_data
 from ui.text.i18n import current_lang, pick, tr
-from ui.widgets.editors import whole_number_input, whole_or_refused
+from ui.widgets.editors import whole_number_box
+from ui.widgets.number_box import read_box
 
 DATASET_NAMES: dict[str, tuple[str, str]] = {
     "xor": ("XOR (opposite quadrants)", "XOR（向かい合う象限）"),
@@ -41,8 +42,8 @@ def _key(name: str) -> str:
 def _on_generate() -> None:
     ss = st.session_state
     wholes = {}
-    for name, (en, ja) in _WHOLE_BOXES.items():  # float boxes (1e2 is 100): a fraction is refused by its label
-        wholes[name] = whole_or_refused(ss[_key(name)], en, ja)
+    for name in _WHOLE_BOXES:  # text boxes read by the app (1e2 is 100): a fraction is refused by its label
+        wholes[name] = read_box(_key(name))
         if wholes[name] is None:
             return
     try:
@@ -72,7 +73,7 @@ def _on_csv() -> None:
     ss = st.session_state
     upload = ss.get(_CSV_FILE)
     text = upload.getvalue() if upload is not None else ss.get(_CSV_TEXT, "")
-    seed = whole_or_refused(ss[_key("csv_seed")], *_CSV_SEED_LABEL)
+    seed = read_box(_key("csv_seed"))
     if seed is None:
         return
     try:
@@ -141,8 +142,8 @@ def data_section(sc: dnn.Scenario) -> None:
             key=state.translated_key(_key("name")),
         )
         with classes_col:  # whole-number boxes that read 1e2 as 100 (Streamlit's integer box made it 1)
-            whole_number_input(
-                tr(*_WHOLE_BOXES["classes"]),
+            whole_number_box(
+                _WHOLE_BOXES["classes"],
                 datasets.MIN_CLASSES,
                 datasets.MAX_CLASSES,
                 shown.classes,
@@ -154,9 +155,9 @@ def data_section(sc: dnn.Scenario) -> None:
             )
         n_col, seed_col = st.columns(2)
         with n_col:
-            whole_number_input(tr(*_WHOLE_BOXES["n"]), 4, dnn.LIMITS["max_samples"], shown.n, key=_key("n"))
+            whole_number_box(_WHOLE_BOXES["n"], 4, dnn.LIMITS["max_samples"], shown.n, key=_key("n"))
         with seed_col:
-            whole_number_input(tr(*_WHOLE_BOXES["seed"]), 0, datasets.MAX_SEED, shown.data_seed, key=_key("seed"))
+            whole_number_box(_WHOLE_BOXES["seed"], 0, datasets.MAX_SEED, shown.data_seed, key=_key("seed"))
         noise_col, test_col = st.columns(2)
         noise_col.slider(tr("Noise", "ノイズ"), 0.0, datasets.MAX_NOISE, shown.noise, 0.01, key=_key("noise"))
         test_col.slider(
@@ -208,8 +209,8 @@ def data_section(sc: dnn.Scenario) -> None:
             ),
         )
         with seed_col:  # a whole-number box that reads 1e2 as 100 (Streamlit's integer box made it 1)
-            whole_number_input(
-                tr(*_CSV_SEED_LABEL),
+            whole_number_box(
+                _CSV_SEED_LABEL,
                 0,
                 datasets.MAX_SEED,
                 own.data_seed if own is not None else 0,

@@ -10,7 +10,7 @@ reset, preset, undo or resize redraws every grid from the scenario (see streamli
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -22,6 +22,7 @@ import dnn
 from ui.session import codec, presets, shapes, state
 from ui.text.i18n import ACTIVATION_LABELS, OUTPUT_LABELS, activation_label, current_lang, pick, tr
 from ui.widgets import teacher_view
+from ui.widgets.number_box import NumberRule, number_box, read_box, refuse
 
 MATRICES: tuple[str, ...] = ("W1", "b1", "W2", "b2", "x", "d")
 # Labels of the activation menus (English, Japanese), by the registries' names: the one table in ui.text.i18n. A name
@@ -358,72 +359,67 @@ def _widget_key(what: str) -> str:
     return f"{what}_v{state.editor_version()}"
 
 
-def whole_or_refused(value: Any, label_en: str, label_ja: str) -> int | None:
-    """A whole number from a number box, or None after saying why not (a message naming the box).
-
-    The boxes are float-typed (``whole_number_input``), so 1e5 arrives as 100000.0 and 1.5 as 1.5, not as 1."""
-    if value is not None and float(value).is_integer():
-        return int(value)
-    if value is not None:
-        state.flash(
-            f"{label_en}: {codec.format_number(value)} is not a whole number; nothing was changed.",
-            f"{label_ja}: {codec.format_number(value)} は整数ではありません。変更していません。",
-        )
-    return None
-
-
-def _whole(value: Any, label_en: str, label_ja: str) -> int | None:
-    """``whole_or_refused`` for a box that shows a scenario value: a refused box is redrawn with that value."""
-    number = whole_or_refused(value, label_en, label_ja)
-    if number is None:
-        state.bump_editor_version()  # an emptied or refused box shows the scenario's value again
-    return number
-
-
-def whole_number_input(label: str, lo: int, hi: int, value: int, step: int = 1, **kwargs: Any) -> None:
-    """A number box for a whole number that reads what was typed as a number (1e5 is 100000).
-
-    Streamlit's integer box parses the text as an integer prefix, so 1e5 became 1 without a word; a float box
-    with no decimals shown reads exponents, and the callbacks refuse a fraction with a message (``_whole``).
-    """
-    st.number_input(label, float(lo), float(hi), float(value), step=float(step), format="%.0f", **kwargs)
+def whole_number_box(
+    labels: tuple[str, str],
+    lo: int,
+    hi: int,
+    value: int,
+    *,
+    key: str,
+    on_number: Callable[..., bool | None] | None = None,
+    args: tuple[Any, ...] = (),
+    **kwargs: Any,
+) -> None:
+    """A box for a whole number from ``lo`` to ``hi`` named ``labels`` (English, Japanese), read by the app's
+    parser (``number_box``): 1e5 is 100000, a fraction or a number out of range is refused with a message naming
+    the box. Without ``on_number``, read it with ``number_box.read_box(key)``."""
+    rule = NumberRule(*labels, lo=lo, hi=hi, whole=True)
+    number_box(rule, value, key=key, on_number=on_number, args=args, **kwargs)
 
 
 def _kept_key(key: str) -> str:
-    return f"{key}__whole"
+    return f"{key}__kept"
 
 
-def _on_kept_whole(key: str, label_en: str, label_ja: str, default: int) -> None:
-    number = whole_or_refused(state.widget_value(key), label_en, label_ja)
-    if number is None:  # the box shows its last whole number again
-        state.set_widget_value(key, float(state.widget_value(_kept_key(key), default)))
-    else:
-        state.set_widget_value(_kept_key(key), number)
+def _keep(number: float, key: str, check: Callable[[float], tuple[str, str] | None] | None) -> bool:
+    problem = check(number) if check is not None else None
+    if problem is not None:
+        refuse(*problem)
+        return False
+    state.set_widget_value(_kept_key(key), number)
+    return True
+
+
+def kept_value(key: str, default: float) -> float:
+    """The number the ``kept_number`` box ``key`` holds (``default`` before it is first drawn)."""
+    return state.widget_value(_kept_key(key), default)
+
+
+def kept_number(
+    rule: NumberRule,
+    default: float,
+    key: str,
+    check: Callable[[float], tuple[str, str] | None] | None = None,
+    **kwargs: Any,
+) -> float:
+    """A number box that is not part of the scenario (a seed, the SGD preset's η, a number of samples to
+    generate), read by the app's parser; a refused value gives a message naming the box, which then shows its last
+    good number again. ``check(number)``, when given, may refuse a number the rule accepts by returning the reason
+    (English, Japanese; it starts with the box's name). The value survives a visit to another screen; returns it."""
+    state.set_widget_value(_kept_key(key), default, keep_existing=True)  # the box's first value, kept from now on
+    kept = kept_value(key, default)
+    number_box(rule, kept, key=key, on_number=_keep, args=(key, check), persist=True, **kwargs)
+    return kept
 
 
 def kept_whole_number(label_en: str, label_ja: str, lo: int, hi: int, default: int, key: str, **kwargs: Any) -> int:
-    """A whole-number box that is not part of the scenario (a seed, a number of samples or steps to generate):
-    ``whole_number_input`` reads 1e5 as 100000; a fraction is refused with a message naming the box, which then
-    shows its last whole number again. Its value survives a visit to another screen. Returns that whole number."""
-    kwargs.setdefault("step", 1)
-    whole_number_input(
-        tr(label_en, label_ja),
-        lo,
-        hi,
-        default,
-        key=key,
-        on_change=_on_kept_whole,
-        args=(key, label_en, label_ja, default),
-        persist_state="session",
-        **kwargs,
-    )
-    return int(state.widget_value(_kept_key(key), default))
+    """``kept_number`` for a whole number from ``lo`` to ``hi`` (1e5 is 100000; a fraction is refused)."""
+    kwargs.pop("step", None)  # a text box has no stepper
+    return int(kept_number(NumberRule(label_en, label_ja, lo=lo, hi=hi, whole=True), default, key, **kwargs))
 
 
-def _on_size(what: str, key: str, label_en: str, label_ja: str) -> None:
-    n = _whole(state.widget_value(key), label_en, label_ja)
-    if n is not None:
-        state.change_scenario(lambda sc: shapes.resize_scenario(sc, **{what: n}))
+def _on_size(n: int, what: str) -> bool:
+    return state.change_scenario(lambda sc: shapes.resize_scenario(sc, **{what: n}))
 
 
 def _on_hidden(key: str) -> None:
@@ -458,25 +454,43 @@ def _on_output(key: str) -> None:
     state.change_scenario(build)
 
 
-def on_number(field: str, key: str) -> None:
-    """Callback of a number input for a scalar of the scenario (``lr``, ``steps``) whose widget key is ``key``."""
-    value = state.widget_value(key)
-    if value is None:
-        state.bump_editor_version()  # an emptied box: show the scenario's value again
-        return
-    state.change_scenario(lambda sc: sc.replace(**{field: value}), refresh_editors=False)
-
-
-def on_steps(key: str) -> None:
-    """Callback of a steps box drawn with ``whole_number_input`` whose widget key is ``key``."""
-    steps = _whole(state.widget_value(key), "Training steps", "学習ステップ数")
-    if steps is not None:
-        state.change_scenario(lambda sc: sc.replace(steps=steps), refresh_editors=False)
+def on_number(number: float, field: str) -> bool:
+    """Callback of a number box for a scalar of the scenario (``lr``, ``steps``): the scenario with ``number``."""
+    return state.change_scenario(lambda sc: sc.replace(**{field: number}), refresh_editors=False)
 
 
 def scale_lr(factor: float) -> None:
     """Callback of the ÷10 / ×10 buttons: the learning rate η moves by a power of ten."""
     state.change_scenario(lambda sc: sc.replace(lr=sc.lr * factor))
+
+
+# η's box: the range the scenario accepts (greater than 0, at most 10⁶), so that "−0.5" is refused by the box's name.
+LR_RULE = NumberRule("Learning rate η", "学習率 η", lo=dnn.LIMITS["min_lr"], hi=dnn.LIMITS["max_lr"], lo_open=True)
+
+
+def lr_controls(sc: dnn.Scenario, prefix: str = "") -> None:
+    """The learning rate η's box with its ÷10 / ×10 buttons beside it (Home and Training draw the same controls;
+    ``prefix`` keeps each screen's widgets apart)."""
+    locked = state.is_locked("lr")
+    with st.container(horizontal=True, vertical_alignment="bottom", gap="small", wrap=False):
+        key = f"{prefix}lr_v{state.editor_version()}"
+        number_box(
+            LR_RULE,
+            sc.lr,
+            key=key,
+            on_number=on_number,
+            args=("lr",),
+            disabled=locked,
+            help=tr(
+                "With SGD, each step moves every parameter by −η × its partial derivative; the other update rules "
+                "scale their own steps by η. Type 0.001 or 1e-3; use ÷10 / ×10 to move on a log scale.",
+                "SGD では各ステップで各パラメータが −η × 偏微分だけ動きます。ほかの更新則も η で歩幅を決めます。"
+                "0.001 や 1e-3 のように入力できます。÷10 / ×10 で桁ごとに変えられます。",
+            ),
+        )
+        st.button("÷10", key=f"{prefix}lr_div10", on_click=scale_lr, args=(0.1,), disabled=locked)
+        st.button("×10", key=f"{prefix}lr_mul10", on_click=scale_lr, args=(10.0,), disabled=locked)
+    teacher_view.locked_caption("lr")
 
 
 def size_controls(sc: dnn.Scenario) -> None:
@@ -495,9 +509,7 @@ def size_controls(sc: dnn.Scenario) -> None:
         key = _widget_key(f"size_{what}")
         locked = state.is_locked("sizes", *resizes[what])
         with col:
-            whole_number_input(
-                tr(*labels), lo, hi, value, 1, key=key, on_change=_on_size, args=(what, key, *labels), disabled=locked
-            )
+            whole_number_box(labels, lo, hi, value, key=key, on_number=_on_size, args=(what,), disabled=locked)
     teacher_view.locked_caption("sizes")
     st.caption(
         tr(
@@ -545,43 +557,27 @@ def activation_controls(sc: dnn.Scenario) -> None:
 
 def learning_controls(sc: dnn.Scenario) -> None:
     """The learning rate η (with ÷10 / ×10) and the number of training steps."""
-    lim = dnn.LIMITS
-    lr, steps = st.columns(2)
+    lr, steps = st.columns(2, vertical_alignment="bottom")
     with lr:
-        key = _widget_key("lr")
-        st.number_input(
-            tr("Learning rate η", "学習率 η"),
-            value=float(sc.lr),
-            format="%.6g",
-            key=key,
-            on_change=on_number,
-            args=("lr", key),
-            disabled=state.is_locked("lr"),
-            help=tr(
-                "Each SGD step moves every parameter by −η × its partial derivative (the other update rules also "
-                "scale their steps by η). Use ÷10 / ×10 to move on a log scale.",
-                "SGD の各ステップで、各パラメータは −η × 偏微分だけ動きます（ほかの更新則も η で歩幅を決めます）。"
-                "÷10 / ×10 で桁ごとに変えられます。",
-            ),
-        )
-        with st.container(horizontal=True):
-            st.button("÷10", key="lr_div10", on_click=scale_lr, args=(0.1,), disabled=state.is_locked("lr"))
-            st.button("×10", key="lr_mul10", on_click=scale_lr, args=(10.0,), disabled=state.is_locked("lr"))
-        teacher_view.locked_caption("lr")
-    key = _widget_key("steps")
+        lr_controls(sc)
     with steps:
-        whole_number_input(
-            tr("Training steps", "学習ステップ数"),
-            1,
-            lim["max_steps"],
-            int(sc.steps),
-            100,
-            key=key,
-            on_change=on_steps,
-            args=(key,),
-            disabled=state.is_locked("steps"),
-        )
-        teacher_view.locked_caption("steps")
+        steps_box(sc, ("Training steps", "学習ステップ数"), f"steps_v{state.editor_version()}")
+
+
+def steps_box(sc: dnn.Scenario, labels: tuple[str, str], key: str, help: str | None = None) -> None:
+    """The scenario's number of training steps (a whole number, 1 to the largest allowed), with the lock caption."""
+    whole_number_box(
+        labels,
+        1,
+        dnn.LIMITS["max_steps"],
+        int(sc.steps),
+        key=key,
+        on_number=on_number,
+        args=("steps",),
+        disabled=state.is_locked("steps"),
+        help=help,
+    )
+    teacher_view.locked_caption("steps")
 
 
 # ---------------------------------------------------------------- presets
@@ -592,7 +588,7 @@ def _on_preset(key: str) -> None:
 
 
 def _on_random(seed_key: str) -> None:
-    seed = _whole(state.widget_value(seed_key, 0), "Seed", "シード")
+    seed = read_box(seed_key)
     if seed is not None:
         state.change_scenario(lambda sc: presets.random_weights(sc, seed))
 
@@ -619,7 +615,7 @@ def preset_bar() -> None:
     seed_col, button_col = st.columns([1, 2], vertical_alignment="bottom")
     seed_key = "preset_seed"
     with seed_col:
-        whole_number_input(tr("Seed", "シード"), 0, 2**31 - 1, 0, 1, key=seed_key)
+        whole_number_box(("Seed", "シード"), 0, 2**31 - 1, 0, key=seed_key)
     button_col.button(
         tr("Random weights from this seed", "このシードで重みをランダムに"),
         key="preset_random",

@@ -15,6 +15,8 @@ from dnn.optimizers import OPTIMIZERS, check_optimizer
 from ui.figures import figures_training as ft
 from ui.session.training import sweep_scenario, sweep_steps
 from ui.text.i18n import current_lang, ja_join, pick, tr
+from ui.widgets.editors import kept_number
+from ui.widgets.number_box import NumberRule
 from ui.widgets.optimizer_controls import name
 
 COLORS = {"sgd": "#1f77b4", "momentum": "#ff7f0e", "adagrad": "#2ca02c", "rmsprop": "#9467bd", "adam": "#d62728"}
@@ -129,14 +131,9 @@ def _section(sc: dnn.Scenario, reduction: str) -> None:
     lrs: dict[str, float] = {}
     for col, rule in zip(cols, OPTIMIZERS, strict=True):
         default = sc.lr if rule == sc.optimizer else OPTIMIZERS[rule].default_lr
-        lrs[rule] = col.number_input(
-            f"η: {name(rule, lang)}",
-            min_value=1e-8,
-            max_value=float(dnn.LIMITS["max_lr"]),
-            value=float(default),
-            format="%.4g",
-            key=f"compare_rule_lr_{rule}_{sc.optimizer}_{sc.lr!r}",  # a new scenario η or rule: fresh boxes
-        )
+        box = NumberRule(f"η: {name(rule, 'en')}", f"η: {name(rule, 'ja')}", lo=1e-8, hi=float(dnn.LIMITS["max_lr"]))
+        with col:  # a new scenario η or rule: fresh boxes
+            lrs[rule] = kept_number(box, float(default), f"compare_rule_lr_{rule}_{sc.optimizer}_{sc.lr!r}")
     steps = sweep_steps(sc.steps, len(OPTIMIZERS) * SWEEP_COUNT)
     runs = {rule: sweep_scenario(rule_scenario(sc, rule), np.array([lrs[rule]]), sc.steps, reduction) for rule in lrs}
     if any(res is None for res in runs.values()):  # over the budget: its refusal is shown, nothing was trained

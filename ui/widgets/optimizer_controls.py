@@ -4,13 +4,15 @@ controls, which change the scenario (and so the share link) through ``state.chan
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 
 import streamlit as st
 
 import dnn
-from dnn.optimizers import OPTIMIZERS, Hyperparameter
+from dnn.optimizers import HYPERPARAMETERS, OPTIMIZERS, Hyperparameter
 from ui.session import state
 from ui.text.i18n import current_lang, pick, tr
+from ui.widgets.number_box import NumberRule, number_box
 
 # The rule's name on screen, English and Japanese (the course writes the rules' names in Latin letters).
 NAMES: dict[str, tuple[str, str]] = {
@@ -73,30 +75,35 @@ def setting_step(hp: Hyperparameter, value: float) -> float:
     return step
 
 
-def setting_format(value: float, step: float) -> str:
-    """The box's format: enough decimals to show one step (0.0001 needs four) and the value itself (β1 = 0.8765 from a
-    link shows all four), at least two."""
-    step_decimals = -math.floor(math.log10(step) + 1e-9)
-    written = f"{value:.10g}"
-    value_decimals = len(written.split(".")[1]) if "." in written and "e" not in written else 0
-    return f"%.{max(2, step_decimals, value_decimals)}f"
-
-
 def _on_optimizer(key: str) -> None:
     chosen = state.widget_value(key)
     if chosen in OPTIMIZERS:
         state.change_scenario(lambda sc: sc.replace(optimizer=chosen))  # its settings start at their defaults
 
 
-def _on_setting(setting: str, key: str) -> None:
-    value = state.widget_value(key)
-    if value is None:
-        state.bump_editor_version()  # an emptied box: show the scenario's value again
-        return
+def _with_setting(setting: str, value: float) -> Callable[[dnn.Scenario], dnn.Scenario]:
     # "+" adds the step in floating point (0.999 + 0.0001 is 0.9991000000000001): 15 significant digits keep
     # whatever a person types and drop that last-bit noise from the scenario and the link.
     value = float(f"{float(value):.15g}")
-    state.change_scenario(lambda sc: sc.replace(settings={**sc.settings, setting: value}), refresh_editors=False)
+    return lambda sc: sc.replace(settings={**sc.settings, setting: value})
+
+
+def _set_setting(value: float, setting: str) -> bool:
+    """Callback of a setting's box: the scenario with the typed value (the box already shows it)."""
+    return state.change_scenario(_with_setting(setting, value), refresh_editors=False)
+
+
+def _on_step(setting: str, sign: int) -> None:
+    """Callback of a setting's "−" / "+": one step (``setting_step``) down or up, never below the range's bottom;
+    the boxes are redrawn from the new scenario."""
+    hp = HYPERPARAMETERS[setting]
+    value = float(state.scenario().settings[setting])
+    state.change_scenario(_with_setting(setting, max(hp.low, value + sign * setting_step(hp, value))))
+
+
+def setting_rule(hp: Hyperparameter) -> NumberRule:
+    """What a setting's box accepts: from the range's bottom (included) up to its top (excluded)."""
+    return NumberRule(hp.en, hp.ja, lo=hp.low, hi=hp.high, hi_open=True)
 
 
 def optimizer_controls(sc: dnn.Scenario, prefix: str) -> None:
@@ -125,19 +132,20 @@ def optimizer_controls(sc: dnn.Scenario, prefix: str) -> None:
     for col, hp in zip(cols[1:], opt.hyperparameters, strict=False):
         key = f"{prefix}{hp.name}_v{version}"
         value = float(sc.settings[hp.name])
-        step = setting_step(hp, value)
-        col.number_input(
-            f"{pick(lang, hp.en, hp.ja)}",
-            value=value,
-            min_value=hp.low,  # the range's bottom is allowed: "−" stops there
-            format=setting_format(value, step),
-            step=step,
-            key=key,
-            on_change=_on_setting,
-            args=(hp.name, key),
-            help=tr(
-                f"From {hp.low:g} up to (not including) {hp.high:g}; the course's default is {hp.default:g}.",
-                f"{hp.low:g} 以上 {hp.high:g} 未満。講座の既定値は {hp.default:g} です。",
-            ),
-        )
+        with col.container(horizontal=True, vertical_alignment="bottom", gap="small", wrap=False):
+            number_box(
+                setting_rule(hp),
+                value,
+                key=key,
+                on_number=_set_setting,
+                args=(hp.name,),
+                help=tr(
+                    f"From {hp.low:g} up to (not including) {hp.high:g}; the course's default is {hp.default:g}. "
+                    f"− and + move it by {setting_step(hp, value):g}, a tenth of the room left below {hp.high:g}.",
+                    f"{hp.low:g} 以上 {hp.high:g} 未満。講座の既定値は {hp.default:g} です。"
+                    f"− と + で {setting_step(hp, value):g} ずつ（{hp.high:g} までの残りの 10 分の 1）変わります。",
+                ),
+            )
+            st.button("−", key=f"{prefix}{hp.name}_down_v{version}", on_click=_on_step, args=(hp.name, -1))
+            st.button("+", key=f"{prefix}{hp.name}_up_v{version}", on_click=_on_step, args=(hp.name, 1))
     st.caption(rule_caption(sc, dnn.claims.loss_symbol(state.reduction(), len(sc.x)), lang))
