@@ -14,6 +14,7 @@ import csv
 import functools
 import io
 import math
+import re
 from dataclasses import dataclass
 
 import numpy as np
@@ -384,8 +385,17 @@ def parse_csv(text: str | bytes) -> tuple[np.ndarray, np.ndarray]:
             raise ValidationError(
                 "csv", "CSV: not a text file (UTF-8 expected)", "CSV: テキストファイル（UTF-8）ではありません"
             ) from None
-    reader = csv.reader(io.StringIO(text.lstrip("\ufeff")), delimiter=_delimiter(text))
-    rows = [r for r in reader if any(cell.strip() for cell in r)]
+    # Line ends as Windows, Unix and old Macs write them, even mixed in one file (csv refuses a lone CR otherwise).
+    text = text.lstrip("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
+    reader = csv.reader(io.StringIO(text), delimiter=_delimiter(text))
+    try:
+        rows = [r for r in reader if any(cell.strip() for cell in r)]
+    except csv.Error:  # what the csv module still cannot read (the limits above keep its own out of reach)
+        raise ValidationError(
+            "csv",
+            f"CSV row {reader.line_num}: not readable as CSV",
+            f"CSV の {reader.line_num} 行目: CSV として読めません",
+        ) from None
     if not rows:
         raise ValidationError("csv", "CSV is empty", "CSV が空です")
     header = [h.strip().lower() for h in rows[0]]
@@ -441,13 +451,20 @@ def _columns(header: list[str]) -> tuple[int, int, bool]:
     while not labelled and n_out < len(rest) and rest[n_out] == f"d{n_out + 1}":
         n_out += 1
     if n_in == 0 or not (labelled or (n_out and n_out == len(rest))):
-        where = header[n_in] if n_in == 0 else (rest[n_out] if n_out < len(rest) else "(end)")
-        raise _csv_error(
-            1,
-            where or "(empty)",
-            "the header must be x1, x2, … then d1, d2, … (or one label column)",
-            "見出しは x1, x2, … のあとに d1, d2, …（または label 列 1 つ）にしてください",
-        )
+        rule_en = "the header must be x1, x2, … then d1, d2, … (or one label column)"
+        rule_ja = "見出しは x1, x2, … のあとに d1, d2, …（または label 列 1 つ）にしてください"
+        at = n_in + n_out if n_in else 0  # the first column that breaks the rule
+        if at == len(header):  # the columns stop too early (no targets)
+            raise ValidationError(
+                "csv", f"CSV row 1, after the last column: {rule_en}", f"CSV の 1 行目、最後の列のあと: {rule_ja}"
+            )
+        if not header[at]:
+            raise ValidationError(
+                "csv",
+                f"CSV row 1, column {at + 1} (no name): {rule_en}",
+                f"CSV の 1 行目、{at + 1} 列目（名前なし）: {rule_ja}",
+            )
+        raise _csv_error(1, header[at], rule_en, rule_ja)
     if n_in > LIMITS["max_inputs"]:
         raise _csv_error(
             1,
@@ -479,6 +496,20 @@ def _csv_number(cell: str, row: int, column: str) -> float:
         raise _csv_error(
             row, column, f"{shown!r} is not a number{hint_en}", f"{shown!r} は数値ではありません{hint_ja}"
         ) from None
-    if not math.isfinite(value):
+    if math.isnan(value) or (math.isinf(value) and not any(ch.isdigit() for ch in text)):  # nan, inf, Infinity
         raise _csv_error(row, column, f"{shown} is not a finite number", f"{shown} は有限の数ではありません")
+    if math.isinf(value):  # digits beyond the range of floats: 1e400
+        raise _csv_error(
+            row,
+            column,
+            f"{shown} is too large (numbers must stay below about 1.8e308)",
+            f"{shown} は大きすぎます（約 1.8e308 未満にしてください）",
+        )
+    if value == 0.0 and any(ch in "123456789" for ch in re.split("[eE]", text, maxsplit=1)[0]):  # 1e-400
+        raise _csv_error(
+            row,
+            column,
+            f"{shown} is too small to hold (a number other than 0 must be at least about 5e-324 in size)",
+            f"{shown} は小さすぎて扱えません（0 以外の数は大きさ約 5e-324 以上にしてください）",
+        )
     return value

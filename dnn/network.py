@@ -147,6 +147,11 @@ def _check_count(name: str, what_en: str, what_ja: str, n: int, lo: int, hi: int
         )
 
 
+def _count(n: int, singular: str, plural: str | None = None) -> str:
+    """ "1 unit", "3 units": a count with its noun, for messages."""
+    return f"{n} {singular if n == 1 else plural or singular + 's'}"
+
+
 @dataclass(frozen=True, eq=False)
 class Network:
     """A 2-layer network as in the notebook: u1 = x·W1 + b1, z1 = f(u1), u2 = z1·W2 + b2, y = output(u2).
@@ -186,14 +191,14 @@ class Network:
         if b1.shape[0] != n_h:
             raise ValidationError(
                 "b1",
-                f"b1 has {b1.shape[0]} entries but the hidden layer has {n_h} units",
+                f"b1 has {_count(b1.shape[0], 'entry', 'entries')} but the hidden layer has {_count(n_h, 'unit')}",
                 f"b1 の要素数は {b1.shape[0]} ですが、中間層のユニット数は {n_h} です",
             )
         W2 = _as_array("W2", self.W2, 2)
         if W2.shape[0] != n_h:
             raise ValidationError(
                 "W2",
-                f"W2 has {W2.shape[0]} rows but the hidden layer has {n_h} units",
+                f"W2 has {_count(W2.shape[0], 'row')} but the hidden layer has {_count(n_h, 'unit')}",
                 f"W2 の行数は {W2.shape[0]} ですが、中間層のユニット数は {n_h} です",
             )
         n_out = W2.shape[1]
@@ -209,7 +214,7 @@ class Network:
         if b2.shape[0] != n_out:
             raise ValidationError(
                 "b2",
-                f"b2 has {b2.shape[0]} entries but the output layer has {n_out} units",
+                f"b2 has {_count(b2.shape[0], 'entry', 'entries')} but the output layer has {_count(n_out, 'unit')}",
                 f"b2 の要素数は {b2.shape[0]} ですが、出力層のユニット数は {n_out} です",
             )
         set_(self, "W1", W1)
@@ -302,7 +307,7 @@ class Scenario:
         if x.shape[1] != net.n_in:
             raise ValidationError(
                 "x",
-                f"x has {x.shape[1]} columns but the network has {net.n_in} inputs",
+                f"x has {_count(x.shape[1], 'column')} but the network has {_count(net.n_in, 'input')}",
                 f"x の列数は {x.shape[1]} ですが、ネットワークの入力は {net.n_in} 個です",
             )
         _check_count("x", "samples (rows)", "サンプル数（行数）", x.shape[0], 1, LIMITS["max_samples"])
@@ -310,13 +315,13 @@ class Scenario:
         if d.shape[1] != net.n_out:
             raise ValidationError(
                 "d",
-                f"d has {d.shape[1]} columns but the network has {net.n_out} outputs",
+                f"d has {_count(d.shape[1], 'column')} but the network has {_count(net.n_out, 'output')}",
                 f"d の列数は {d.shape[1]} ですが、ネットワークの出力は {net.n_out} 個です",
             )
         if d.shape[0] != x.shape[0]:
             raise ValidationError(
                 "d",
-                f"d has {d.shape[0]} rows but x has {x.shape[0]} samples",
+                f"d has {_count(d.shape[0], 'row')} but x has {_count(x.shape[0], 'sample')}",
                 f"d の行数は {d.shape[0]} ですが、x のサンプル数は {x.shape[0]} です",
             )
         _check_target(net.output, d)

@@ -231,10 +231,13 @@ def parse_answer(text: str, field: str = "answer") -> float:
     Read as typed with a Japanese keyboard: full-width digits and signs (０．５, －１), the minus sign "−" (U+2212),
     "ー" for a minus, "。" for the decimal point, spaces after the sign. The decimal point is always "." (or "．",
     "。"); a comma (",", "，", "、") is read only as a thousands separator in groups of three (1,234.5 or
-    １，２３４．５) — "0,5" and "0,123" are refused rather than guessed. Exponents as 1.2e-3. Empty text, nan,
-    inf, fractions and anything else are refused.
+    １，２３４．５) — "0,5" and "0,123" are refused rather than guessed. Exponents as 1.2e-3. Invisible characters
+    (a zero-width space, a direction mark) are dropped. Empty text, nan, inf, fractions and anything else are
+    refused.
     """
-    raw = unicodedata.normalize("NFKC", str(text)).translate(_TRANSLATE).strip().lower()
+    raw = unicodedata.normalize("NFKC", str(text)).translate(_TRANSLATE)
+    # invisible characters a copy from a web page or a PDF carries (zero-width space, direction marks, BOM)
+    raw = "".join(ch for ch in raw if unicodedata.category(ch) != "Cf").strip().lower()
     raw = re.sub(r"^([+-])\s+", r"\1", raw)  # "- 0.5": a space after the sign
     if not raw:
         raise ValidationError(field, f"{field} is empty: type a number", f"{field} が空です。数値を入力してください")

@@ -39,7 +39,7 @@ def scenario(**changes):
         (lambda: scenario(x=[[1.0, 5.0, 2.0]]), "x", "x has 3 columns but the network has 2 inputs"),
         (lambda: scenario(x=[[1.0, np.nan]]), "x", "x[sample 1, x2] is nan"),
         (lambda: scenario(x=np.ones((257, 2)), d=np.tile([0.0, 1.0], (257, 1))), "x", "allowed are 1 to 256"),
-        (lambda: scenario(d=[[0.0, 1.0], [1.0, 0.0]]), "d", "d has 2 rows but x has 1 samples"),
+        (lambda: scenario(d=[[0.0, 1.0], [1.0, 0.0]]), "d", "d has 2 rows but x has 1 sample"),
         (lambda: scenario(d=[[0.0, 1.0, 0.0]]), "d", "d has 3 columns but the network has 2 outputs"),
         (lambda: scenario(d=[[0.3, 0.2]]), "d", "d[sample 1] must sum to 1 for softmax"),
         (

@@ -31,6 +31,7 @@ Messages quote values from the link or file as they are; ``ui.text.plain.plain``
 
 from __future__ import annotations
 
+import codecs
 import itertools
 import json
 import re
@@ -85,6 +86,7 @@ _MINUSES = str.maketrans(dict.fromkeys("\u2212\u2010\u2011\u2012\u2013\ufe63", "
 # Bidirectional overrides and isolates: they make text read in another order than it is stored.
 _REORDERING = re.compile("[\u202a-\u202e\u2066-\u2069\u200e\u200f]")
 _WHOLE = re.compile(r"\d{1,7}")
+_SURROGATE = re.compile("[\ud800-\udfff]")  # half of a UTF-16 pair alone: no text encoding can write it
 
 
 class Classroom(NamedTuple):
@@ -483,6 +485,19 @@ def _too_large(where: Where, shown: str) -> BadValueError:
     )
 
 
+def _too_small(where: Where, shown: str) -> BadValueError:
+    return BadValueError(
+        f"{where[0]}: {shown} is too small to hold (a number other than 0 must be at least about 5e-324 in size)",
+        f"{where[1]}: {shown} は小さすぎて扱えません（0 以外の数は大きさ約 5e-324 以上にしてください）",
+    )
+
+
+def _underflows(text: str, value: float) -> bool:
+    """Whether ``text`` writes a number other than 0 that the nearest float makes 0 (1e-400)."""
+    mantissa = re.split("[eE]", text, maxsplit=1)[0]
+    return value == 0.0 and any(ch in "123456789" for ch in mantissa)
+
+
 def _number_from_text(token: str, where: Where) -> float:
     """A finite float from link text, or BadValueError saying what the text is instead."""
     token = token.strip()
@@ -501,6 +516,8 @@ def _number_from_text(token: str, where: Where) -> float:
     value = float(token)
     if not np.isfinite(value):
         raise _too_large(where, _clip(token))
+    if _underflows(token, value):
+        raise _too_small(where, _clip(token))
     return value
 
 
@@ -509,10 +526,13 @@ def number_from_typed(text: str, where: Where) -> float:
 
     Accepted: what a link accepts (``-0.5``, ``.5``, ``1e-3``, ``2.5E2``) and the habits of a Japanese keyboard:
     full-width digits, signs, point and ``ｅ`` (``１．５`` is 1.5), the minus signs ``−`` and ``‐``, thousands
-    grouped by commas (``10,000`` or ``１０，０００``). A comma elsewhere (``1,5``) is refused: the decimal
+    grouped by commas (``10,000`` or ``１０，０００``); invisible characters (a zero-width space, a direction mark)
+    are dropped. A comma elsewhere (``1,5``) is refused: the decimal
     separator is the point, as in the course.
     """
-    token = unicodedata.normalize("NFKC", text).translate(_MINUSES).strip()
+    token = unicodedata.normalize("NFKC", text).translate(_MINUSES)
+    # invisible characters a copy from a web page or a PDF carries (zero-width space, direction marks, BOM)
+    token = "".join(ch for ch in token if unicodedata.category(ch) != "Cf").strip()
     if _GROUPED.fullmatch(token):
         token = token.replace(",", "")
     return _number_from_text(token, where)
@@ -526,9 +546,15 @@ class _JsonOverflow(str):
     """A number in a JSON file beyond the range of floats (1e400, or a whole number of 400 digits), as written."""
 
 
+class _JsonUnderflow(str):
+    """A number in a JSON file other than 0 but too small for a float (1e-400), as written."""
+
+
 def _json_float(text: str) -> float | str:
     value = float(text)
-    return value if np.isfinite(value) else _JsonOverflow(text)
+    if not np.isfinite(value):
+        return _JsonOverflow(text)
+    return _JsonUnderflow(text) if _underflows(text, value) else value
 
 
 def _json_int(text: str) -> int | float | str:
@@ -539,7 +565,7 @@ def _json_int(text: str) -> int | float | str:
 
 def _shown_json(value: Any) -> str:
     """A JSON value as a message quotes it, without walking into nested lists or objects."""
-    if isinstance(value, (_JsonConstant, _JsonOverflow)):
+    if isinstance(value, (_JsonConstant, _JsonOverflow, _JsonUnderflow)):
         return _clip(value)
     if isinstance(value, str):
         return repr(_clip(value))
@@ -556,6 +582,8 @@ def _number_from_json(value: Any, where: Where) -> float:
         raise _not_finite(where, str(value))
     if isinstance(value, _JsonOverflow):
         raise _too_large(where, _clip(value))
+    if isinstance(value, _JsonUnderflow):
+        raise _too_small(where, _clip(value))
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         shown = _shown_json(value)
         raise BadValueError(f"{where[0]}: {shown} is not a number", f"{where[1]}: {shown} は数値ではありません")
@@ -819,6 +847,31 @@ def _report_dropped(
                 )
 
 
+def _report_together(
+    keys: Sequence[str], kept: tuple[str, ...], build: Callable[[Sequence[str]], Any], problems: list[Problem]
+) -> None:
+    """Say why every key together does not validate when that reason is none of the dropped keys' own (a 1-1-1
+    network whose sizes agree, refused only because softmax needs two outputs): each dropped key's line measures it
+    against the scenario it would join, which would never name that reason."""
+    try:
+        build(keys)
+    except dnn.ValidationError as together:
+        reasons = set()
+        for key in (k for k in keys if k not in kept):
+            try:
+                build((*kept, key))
+            except dnn.ValidationError as e:
+                reasons.add(e.en)
+        if together.field in keys and together.en not in reasons:  # a key not given is left to the others' lines
+            problems.append(
+                _problem(
+                    together.field,
+                    f"all the values given, taken together: {together.en}",
+                    f"与えた値をすべてまとめて見ると: {together.ja}",
+                )
+            )
+
+
 def _with_optimizer(parsed: dict[str, Any], base: dnn.Scenario, problems: list[Problem]) -> dnn.Scenario:
     """The base with the update rule the keys name: SGD unless ``opt`` says otherwise, each hyperparameter given or
     at its default. A hyperparameter of another rule (``opt=sgd&beta1=0.8``) is reported, not used."""
@@ -849,6 +902,8 @@ def _assemble(parsed: dict[str, Any], base: dnn.Scenario, problems: list[Problem
         return _network(parsed, keys, base.network)
 
     net, kept = _largest_valid(net_keys, build_net)
+    if len(kept) < len(net_keys):
+        _report_together(net_keys, kept, build_net, problems)
     _report_dropped([k for k in net_keys if k not in kept], kept, build_net, problems)
 
     data_keys = [k for k in DATA_KEYS if k in parsed]
@@ -961,6 +1016,63 @@ def read_query(params: Mapping[str, str | list[str]], base: dnn.Scenario | None 
     return Loaded(loaded.scenario, loaded.reduction, loaded.lang, (*too_long, *loaded.problems), loaded.classroom)
 
 
+def _key_form(key: str) -> str:
+    """A link key as a person may have meant it: full-width letters as ASCII, invisible characters dropped,
+    spaces trimmed, lower case."""
+    folded = unicodedata.normalize("NFKC", key)
+    return "".join(ch for ch in folded if unicodedata.category(ch) not in ("Cf", "Cc")).strip().lower()
+
+
+def keys_in_another_form(
+    params: Mapping[str, Any], other_labels: Mapping[str, tuple[str, str]] | None = None
+) -> list[Problem]:
+    """A Problem for each key of the link that is one of ours (``TABLE``'s or ``other_labels``') written in another
+    form: capitals (``LR``), full-width letters, an invisible character (``l\u200br``). Its value is not used (keys
+    are exact, as the link the app writes has them), but a teacher's ``Lock=all`` must not fail without a word. A
+    key that is none of ours in any form (``utm_source``) is left alone: other sites add such keys."""
+    labels = {**{k.name: k.label for k in TABLE}, **(other_labels or {})}
+    problems = []
+    for written in params:
+        meant = _key_form(written)
+        if written in labels or meant not in labels:
+            continue
+        shown = repr(shortened(written))
+        problems.append(
+            named(
+                meant,
+                labels[meant],
+                f"the link writes the key as {shown}, so its value was not used (keys are written exactly as the "
+                "app writes them, in lower case)",
+                f"リンクではキーが {shown} と書かれているため、その値は使っていません（キーはアプリが書くとおり"
+                "小文字で書きます）",
+            )
+        )
+    return problems
+
+
+def repeated_keys(
+    params: Mapping[str, Sequence[str]], other_labels: Mapping[str, tuple[str, str]] | None = None
+) -> list[Problem]:
+    """A Problem for each key of ours the link gives more than once with different values (``lock=W1&lock=lr``):
+    only the last is used, as Streamlit reads a link, and a teacher's first lock must not vanish without a word.
+    ``params`` holds every value of each key (``st.query_params.get_all``)."""
+    labels = {**{k.name: k.label for k in TABLE}, **(other_labels or {})}
+    problems = []
+    for key, values in params.items():
+        if key not in labels or len(values) < 2 or len(set(values)) < 2:
+            continue
+        last = repr(shortened(values[-1]))
+        problems.append(
+            named(
+                key,
+                labels[key],
+                f"the link gives this key {len(values)} times with different values; only the last, {last}, was used",
+                f"リンクにこのキーが {len(values)} 回、違う値で書かれています。使ったのは最後の {last} だけです",
+            )
+        )
+    return problems
+
+
 def scenario_from_query(
     params: Mapping[str, str | list[str]], base: dnn.Scenario | None = None
 ) -> tuple[dnn.Scenario, list[Problem]]:
@@ -990,6 +1102,67 @@ def _object_without_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     return doc
 
 
+# A byte order mark names the encoding: Windows Notepad's "Unicode" is UTF-16 with one. UTF-32's marks go first (the
+# little-endian one begins with UTF-16's).
+_BOMS = (
+    (codecs.BOM_UTF32_LE, "utf-32-le"),
+    (codecs.BOM_UTF32_BE, "utf-32-be"),
+    (codecs.BOM_UTF16_LE, "utf-16-le"),
+    (codecs.BOM_UTF16_BE, "utf-16-be"),
+    (codecs.BOM_UTF8, "utf-8"),
+)
+
+
+def _decoded(data: bytes) -> str:
+    """A file's text: UTF-8, or the encoding its byte order mark names; UnicodeDecodeError for anything else (a NUL
+    byte included: JSON text in UTF-8 has none, UTF-16 without its mark has many)."""
+    for bom, encoding in _BOMS:
+        if data.startswith(bom):
+            return data[len(bom) :].decode(encoding)
+    if b"\0" in data:
+        raise UnicodeDecodeError("utf-8", data, data.index(b"\0"), data.index(b"\0") + 1, "NUL byte")
+    return data.decode("utf-8")
+
+
+# Python's json names what it expected in a programmer's English; a learner gets the reason in their own language.
+_JSON_REASONS = (
+    (
+        "Expecting value",
+        "a value is missing or is not JSON (text needs double quotes)",
+        '値がないか、JSON の値ではありません（文字列は二重引用符 " で囲みます）',
+    ),
+    (
+        "Expecting property name",
+        "expected a key in double quotes (no comma before })",
+        "二重引用符で囲んだキーが必要です（} の前にカンマは置けません）",
+    ),
+    ("Expecting ',' delimiter", "a comma is missing between two values", "値と値の間のカンマ（,）がありません"),
+    ("Expecting ':' delimiter", "the colon after a key is missing", "キーの後のコロン（:）がありません"),
+    ("Extra data", "there is more after the end of the object", "オブジェクトの終わりの後に余分な文字があります"),
+    ("Unterminated string", "a text is not closed with a double quote", "文字列が二重引用符で閉じられていません"),
+    (
+        "Invalid control character",
+        "a line break or control character inside a text (write \\n)",
+        "文字列の中に改行や制御文字があります（\\n と書きます）",
+    ),
+    ("Invalid \\", "a backslash escape JSON does not know", "JSON にないバックスラッシュのエスケープがあります"),
+    (
+        "Unexpected UTF-8 BOM",
+        "a second byte order mark (BOM) at the start",
+        "先頭に BOM（バイト順マーク）が重なっています",
+    ),
+    ("Illegal trailing comma", "a comma before } or ]", "} や ] の前にカンマがあります"),
+)
+
+
+def _json_reason(msg: str) -> tuple[str, str]:
+    """Python's json error ``msg`` as ": reason" in English and Japanese; nothing for one not in the table."""
+    for start, en, ja in _JSON_REASONS:
+        if msg.startswith(start):
+            return f": {en}", f": {ja}"
+    return "", ""
+
+
 def _parse_json(data: str | bytes) -> tuple[Any, Problem | None]:
     """The JSON document in ``data`` or the one Problem that stops it from being read (never an exception)."""
     if len(data) > MAX_JSON_BYTES:
@@ -998,7 +1171,7 @@ def _parse_json(data: str | bytes) -> tuple[Any, Problem | None]:
             f"{len(data):,} バイトはシナリオとして大きすぎます（最大 {MAX_JSON_BYTES // 1024} KB）",
         )
     try:
-        text = data.decode("utf-8-sig") if isinstance(data, bytes) else data.removeprefix("\ufeff")
+        text = _decoded(data) if isinstance(data, bytes) else data.removeprefix("\ufeff")
     except UnicodeDecodeError:
         return None, _file_problem("not a text file (UTF-8 expected)", "テキストファイル（UTF-8）ではありません")
     try:
@@ -1010,9 +1183,10 @@ def _parse_json(data: str | bytes) -> tuple[Any, Problem | None]:
             object_pairs_hook=_object_without_duplicates,
         )
     except json.JSONDecodeError as e:
+        reason_en, reason_ja = _json_reason(e.msg)
         return None, _file_problem(
-            f"not valid JSON (line {e.lineno}, column {e.colno}: {e.msg})",
-            f"JSON として読めません（{e.lineno} 行 {e.colno} 列: {e.msg}）",
+            f"not valid JSON (line {e.lineno}, column {e.colno}{reason_en})",
+            f"JSON として読めません（{e.lineno} 行 {e.colno} 列{reason_ja}）",
         )
     except RecursionError:
         return None, _file_problem(
@@ -1025,12 +1199,31 @@ def _parse_json(data: str | bytes) -> tuple[Any, Problem | None]:
             f"the key {shown} appears more than once; which one is meant is unclear",
             f"キー {shown} が 2 回以上あり、どれを使うか決められません",
         )
-    except ValueError as e:  # any other value Python's json cannot represent
-        reason = _clip(str(e))
-        return None, _file_problem(f"not readable as JSON ({reason})", f"JSON として読めません（{reason}）")
+    except ValueError:  # any other value Python's json cannot represent (its words are a developer's)
+        return None, _file_problem("not readable as JSON", "JSON として読めません")
     if not isinstance(doc, dict):
         return None, _file_problem("expected a JSON object {...}", "JSON オブジェクト {...} が必要です")
+    lone = _SURROGATE.search(json.dumps(doc, ensure_ascii=False))  # json reads "\ud800" alone; the page cannot send it
+    if lone is not None:
+        escape = f"\\u{ord(lone.group()):04x}"
+        return None, _file_problem(
+            f"it holds the escape {escape}, which is half of a character's pair and no character alone",
+            f"エスケープ {escape} があります。これは文字の組の片方だけで、1 つの文字になりません",
+        )
     return doc, None
+
+
+def json_document(data: str | bytes) -> dict[str, Any] | None:
+    """The file's JSON object read by the scenario file's own rules (a number beyond floats, NaN or Infinity kept
+    as written, see ``written_number``), or None when ``read_json`` refuses the file as a whole."""
+    doc, problem = _parse_json(data)
+    return None if problem is not None else doc
+
+
+def written_number(value: Any) -> bool:
+    """Whether ``value`` from ``json_document`` is a number the file wrote that no float holds (1e400, 1e-400, NaN),
+    kept as its text so that a message quotes it as written."""
+    return isinstance(value, (_JsonConstant, _JsonOverflow, _JsonUnderflow))
 
 
 def _check_header(doc: dict[str, Any]) -> Problem | None:
@@ -1044,6 +1237,8 @@ def _check_header(doc: dict[str, Any]) -> Problem | None:
         )
     if "version" in doc:
         version = doc["version"]
+        if isinstance(version, float) and version.is_integer():
+            version = int(version)  # 1.0 is the number 1, as a hand-written file or another JSON writer may put it
         if isinstance(version, bool) or not isinstance(version, int) or version < 1:
             shown = _shown_json(version)
             return _file_problem(

@@ -23,7 +23,8 @@ import numpy as np
 import dnn
 from dnn.datasets import FIELD_NAMES, OwnData, Recipe, generate
 from dnn.network import subject_ja
-from ui.session.codec import MAX_JSON_BYTES, Problem, format_array, format_number, named
+from ui.session import codec
+from ui.session.codec import Problem, format_array, format_number, named
 from ui.session.shapes import scenario_with_data
 
 RECIPE_KEYS: tuple[str, ...] = ("data", "n", "noise", "data_seed", "test", "classes")  # in link order
@@ -79,15 +80,40 @@ def _too_long(key: str) -> Problem:
     return problem(key, f"{name_en} is too long", f"{subject_ja(name_ja)}が長すぎます")
 
 
-def _recipe(values: Mapping[str, Any]) -> tuple[Recipe | None, list[Problem]]:
+def _text_in_a_file(key: str, value: str) -> Problem:
+    shown = repr(codec.shortened(value))
+    name_en, name_ja = LABELS[key]
+    return problem(
+        key, f"{name_en}: {shown} is text, not a number", f"{name_ja}: {shown} は文字列で、数値ではありません"
+    )
+
+
+def _from_file(key: str, value: Any, problems: list[Problem]) -> Any:
+    """A file's number as the recipe and the share read it: one no float holds as its text ("1e400"), a number
+    written as text ("0.2") reported (a file's numbers are JSON numbers, as for every other key); None when
+    reported."""
+    if codec.written_number(value):
+        return str(value)
+    if key != "data" and isinstance(value, str):
+        problems.append(_text_in_a_file(key, value))
+        return None
+    return value
+
+
+def _recipe(values: Mapping[str, Any], *, from_file: bool = False) -> tuple[Recipe | None, list[Problem]]:
     """A recipe from raw values by key; a bad value is reported for its key and the recipe is not used."""
     fields: dict[str, Any] = {}
     problems: list[Problem] = []
+    as_text: list[Problem] = []  # a file's number written as text: named beside the other fields' problems
     for key in RECIPE_KEYS:
         if key not in values:
             continue
         value = values[key]
-        if isinstance(value, str):
+        if from_file:
+            value = _from_file(key, value, as_text)
+            if value is None:
+                continue
+        if isinstance(value, str) and not (from_file and key != "data"):
             value = value.strip()
             if len(value) > MAX_CHARS:
                 problems.append(_too_long(key))
@@ -97,6 +123,7 @@ def _recipe(values: Mapping[str, Any]) -> tuple[Recipe | None, list[Problem]]:
         fields[key] = value
     if problems:
         return None, problems
+    problems = as_text
     # Each field alone first, so that every bad one is named (the recipe's own check stops at the first).
     for key, value in fields.items():
         if key == "data":
@@ -106,7 +133,7 @@ def _recipe(values: Mapping[str, Any]) -> tuple[Recipe | None, list[Problem]]:
         except dnn.ValidationError as e:
             problems.append(_problem(e))
     if problems:
-        return None, problems
+        return None, sorted(problems, key=lambda p: RECIPE_KEYS.index(p.field))
     try:
         return Recipe(**fields), []
     except dnn.ValidationError as e:
@@ -127,22 +154,32 @@ def recipe_from_query(params: Mapping[str, str | list[str]]) -> tuple[Recipe | N
     return _recipe(values)
 
 
+def replaced_by_recipe(values: Mapping[str, Any], recipe: Recipe) -> list[Problem]:
+    """A Problem for x and d given beside a data set's recipe: the generated samples replace them (the app's own
+    links and files never hold both)."""
+    return [
+        codec.named(
+            key,
+            codec.KEY_BY_NAME[key].label,
+            f"not used: the generated data set ({recipe.data}) gives the samples",
+            f"使っていません: サンプルは生成したデータセット（{recipe.data}）のものです",
+        )
+        for key in ("x", "d")
+        if key in values
+    ]
+
+
 def recipe_from_json(data: str | bytes) -> tuple[Recipe | None, list[Problem]]:
     """The recipe a scenario file holds under ``"data"``, None when it holds none; never raises."""
-    if len(data) > MAX_JSON_BYTES:
-        return None, []  # codec.read_json reports the file (too large, broken, nested too deep, ...)
-    try:
-        doc = json.loads(data)
-    except (ValueError, RecursionError):  # broken JSON, not UTF-8, a number of thousands of digits, deep nesting
-        return None, []
-    if not isinstance(doc, dict) or JSON_KEY not in doc:
+    doc = codec.json_document(data)  # None: codec.read_json reports the file (too large, broken, nested too deep, ...)
+    if doc is None or JSON_KEY not in doc:
         return None, []
     value = doc[JSON_KEY]
     if not isinstance(value, dict):
         return None, [problem("data", "expected an object {...}", "オブジェクト {...} が必要です")]
     if "data" not in value:
         return None, [problem("data", "the data set's name is missing", "データセットの名前がありません")]
-    return _recipe(value)
+    return _recipe(value, from_file=True)
 
 
 def with_recipe_query(params: dict[str, str], recipe: Recipe | None) -> dict[str, str]:
@@ -212,7 +249,9 @@ def with_own_data_json(document: str, own: OwnData | None) -> str:
     return "{\n" + ",\n".join(lines) + "\n}\n"
 
 
-def _own_data(sc: dnn.Scenario, values: Mapping[str, Any]) -> tuple[OwnData | None, list[Problem]]:
+def _own_data(
+    sc: dnn.Scenario, values: Mapping[str, Any], *, from_file: bool = False
+) -> tuple[OwnData | None, list[Problem]]:
     """The scenario's samples (all of them) with the share ``values`` names; each bad value reported by key."""
     fields: dict[str, Any] = {}
     problems: list[Problem] = []
@@ -220,7 +259,11 @@ def _own_data(sc: dnn.Scenario, values: Mapping[str, Any]) -> tuple[OwnData | No
         if key not in values:
             continue
         value = values[key]
-        if isinstance(value, str):
+        if from_file:
+            value = _from_file(key, value, problems)
+            if value is None:
+                continue
+        if isinstance(value, str) and not from_file:
             value = value.strip()
             if len(value) > MAX_CHARS:
                 problems.append(_too_long(key))
@@ -260,18 +303,13 @@ def own_data_from_query(
 def own_data_from_json(data: str | bytes, sc: dnn.Scenario) -> tuple[OwnData | None, list[Problem]]:
     """The held-out share a scenario file keeps under ``"held_out"`` for its own samples (``sc``'s x and d), None
     when it keeps none; never raises."""
-    if len(data) > MAX_JSON_BYTES:
-        return None, []
-    try:
-        doc = json.loads(data)
-    except (ValueError, RecursionError):
-        return None, []
-    if not isinstance(doc, dict) or SPLIT_JSON_KEY not in doc:
+    doc = codec.json_document(data)
+    if doc is None or SPLIT_JSON_KEY not in doc:
         return None, []
     value = doc[SPLIT_JSON_KEY]
     if not isinstance(value, dict):
         return None, [problem(SPLIT_JSON_KEY, "expected an object {...}", "オブジェクト {...} が必要です")]
-    return _own_data(sc, value)
+    return _own_data(sc, value, from_file=True)
 
 
 def apply_own_data(sc: dnn.Scenario, own: OwnData) -> dnn.Scenario:

@@ -88,7 +88,12 @@ def _init_once() -> None:
         set_lang(loaded.lang)
     classroom = loaded.classroom
     teacher_note, lock, hide = classroom.note, classroom.lock, classroom.hide
-    problems = list(loaded.problems)
+    every_value = {key: st.query_params.get_all(key) for key in params}
+    problems = [
+        *loaded.problems,
+        *codec.keys_in_another_form(params, data_codec.LABELS),
+        *codec.repeated_keys(every_value, data_codec.LABELS),
+    ]
     sc = loaded.scenario
     recipe, recipe_problems = data_codec.recipe_from_query(params)
     problems += recipe_problems
@@ -98,6 +103,8 @@ def _init_once() -> None:
         except dnn.ValidationError as e:
             problems.append(data_codec.problem("data", e.en, e.ja))
             recipe = None
+        else:
+            problems += data_codec.replaced_by_recipe(params, recipe)
     own, own_problems = data_codec.own_data_from_query(params, sc)
     problems += own_problems
     if own is not None:

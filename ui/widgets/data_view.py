@@ -86,13 +86,27 @@ def _on_csv() -> None:
     held = int(data.held_out.sum())
     state.set_data_recipe(own if held else None)
     if state.change_scenario(lambda sc: scenario_with_data(sc, *data.train)):
+        samples = "sample" if len(x) == 1 else "samples"
         state.flash(
-            f"Loaded {len(x)} samples with {x.shape[1]} inputs and {d.shape[1]} outputs"
+            f"Loaded {len(x)} {samples} with {x.shape[1]} inputs and {d.shape[1]} outputs"
             + (f"; {held} held out for testing ({_how_drawn(data, 'en')})." if held else "."),
             f"入力 {x.shape[1]}・出力 {d.shape[1]} のサンプルを {len(x)} 個読み込みました"
             + (f"（テスト用 {held} 個、{_how_drawn(data, 'ja')}）。" if held else "。"),
             kind="success",
         )
+        if own.test and not held:  # the share asked for rounds to no sample: say so, not as if it were applied
+            percent = round(own.test * 100)
+            state.flash(
+                f"{percent} % of {len(x)} {samples}"
+                + (" (counted in every class alike)" if data.stratified else "")
+                + " rounds to none, so no sample is held out: every sample trains. More samples, or a larger share, "
+                "hold some out.",
+                f"{len(x)} 個の {percent} %"
+                + ("（クラスごとに数えます）" if data.stratified else "")
+                + "は 0 個になるため、テスト用に取り分けたサンプルはありません（全サンプルで学習します）。"
+                "サンプルを増やすか割合を大きくすると取り分けられます。",
+                kind="warning",
+            )
 
 
 def _how_drawn(data: datasets.DataSet, lang: str) -> str:
