@@ -6,7 +6,17 @@ functions are in ``dnn/functions.py`` under their course names, with the registr
 """
 
 from . import budget, claims
-from .core import Forward, Gradients, backward, exact_loss, forward, loss, numerical_gradient, sgd_step
+from .core import (
+    Forward,
+    Gradients,
+    backward,
+    differentiated_loss,
+    exact_loss,
+    forward,
+    loss,
+    numerical_gradient,
+    sgd_step,
+)
 from .functions import (
     ACTIVATIONS,
     HIDDEN_ACTIVATIONS,
@@ -90,6 +100,7 @@ __all__ = [
     "d_sigmoid",
     "d_sigmoid_with_loss",
     "d_softmax_with_loss",
+    "differentiated_loss",
     "diverged_at",
     "exact_loss",
     "forward",

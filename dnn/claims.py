@@ -43,14 +43,9 @@ import numpy as np
 
 from .core import Gradients, backward
 from .functions import ACTIVATIONS, OUTPUT_LAYERS, cross_entropy_error, d_relu, d_sigmoid, relu, sigmoid
-from .inspect import output_chain
+from .inspect import GRADIENT_CHECK_TOLERANCE, output_chain
 from .network import Network
 
-# The one rule of the gradient check (the caption states it, the verdict applies it): backprop and central
-# differences agree when the largest relative error |a − b| / (|a| + |b|) is at most this. Central differences with
-# h = 1e-5 are exact to about h² = 1e-10 relative, so smooth activations land near 1e-10 and never near 1e-6; a
-# ReLU kink crossed by the nudge gives about 1e-1.
-GRADIENT_CHECK_TOLERANCE = 1e-6
 GRADIENT_CHECK_CLOSE = 1e-3  # up to here "close" (rounding of tiny gradients); beyond it, a disagreement
 
 LOG_GUARD = 1e-7  # the course's cross_entropy_error adds this inside the log so that log(0) never happens
@@ -261,6 +256,12 @@ class NotebookDerivative:
     equal: bool
     sigmoid_at_u: np.ndarray
     sigmoid_at_z: np.ndarray
+
+    @property
+    def largest_difference(self) -> float:
+        """max |f′(z1) − f′(u1)| over the hidden units: how far the notebook's shortcut is off for this sample."""
+        with np.errstate(all="ignore"):
+            return float(np.max(np.abs(self.at_z - self.at_u)))
 
 
 def notebook_derivative(hidden: str, u1: np.ndarray) -> NotebookDerivative:

@@ -65,6 +65,7 @@ def _check_reduction(reduction: str) -> None:
 # Values so large that they overflow become inf or nan, which the screens report (``dnn.not_finite_at_start``,
 # ``dnn.step_report``): numpy's warnings about them are silenced here, as in ``train``.
 QUIET = np.errstate(all="ignore")
+NUDGE = 1e-5  # h of the central differences: exact to about h² while E(w ± h) still differ in their digits
 
 
 @QUIET
@@ -145,8 +146,18 @@ def exact_loss(net: Network, x: np.ndarray, d: np.ndarray) -> float:
     return OUTPUT_LAYERS[net.output].loss_of_u2(_as_batch(d), forward(net, x).u2)
 
 
+def differentiated_loss(net: Network, x: np.ndarray, d: np.ndarray, reduction: Reduction = "mean") -> float:
+    """The loss ``numerical_gradient`` takes central differences of: E without the 1e-7 guard, or with
+    ``reduction="sum"`` the summed loss E_sum = N·E."""
+    _check_reduction(reduction)
+    x = _as_batch(x)
+    with np.errstate(all="ignore"):  # a loss too large for float64 is inf here, not a warning
+        e = exact_loss(net, x, d)
+        return float(e if reduction == "mean" else e * x.shape[0])
+
+
 def numerical_gradient(
-    net: Network, x: np.ndarray, d: np.ndarray, h: float = 1e-5, reduction: Reduction = "mean"
+    net: Network, x: np.ndarray, d: np.ndarray, h: float = NUDGE, reduction: Reduction = "mean"
 ) -> Gradients:
     """数値微分: central differences (E(w + h) − E(w − h)) / 2h of the loss for every parameter.
 

@@ -55,6 +55,21 @@ class ValidationError(ValueError):
         self.ja = ja
 
 
+# The output layers' activations in the course's Japanese (docs/glossary.md; the same words as the menus'
+# ui.text.i18n.ACTIVATION_LABELS, which a test compares): a message names the layer as the screens do.
+_ACTIVATION_JA = {"sigmoid": "シグモイド関数", "identity": "恒等関数"}
+
+
+def _named(field: str) -> tuple[str, str]:
+    """The field as the screens name it, in English and Japanese ("weight W1", "重み W1"); others as they are."""
+    return FIELD_NAMES.get(field, (field, field))
+
+
+def _layer_ja(output: str) -> str:
+    """An output layer's activation in the course's Japanese ("sigmoid" → "シグモイド関数"); softmax as it is."""
+    return _ACTIVATION_JA.get(output, output)
+
+
 def _number(value: Any, limit: float | None = None) -> str:
     """A number as a message shows it, never looking equal to the ``limit`` it broke: 6 significant digits or as
     many more as it takes to differ from the limit (1000001 against 1e+06, a sum of 1.000001 against 1); without
@@ -111,19 +126,22 @@ def _as_array(name: str, value: Any, ndim: int) -> np.ndarray:
     try:
         arr = np.array(value, dtype=np.float64)
     except (TypeError, ValueError):
-        raise ValidationError(name, f"{name} must hold numbers only", f"{name} には数値だけを入れてください") from None
+        en, ja = _named(name)
+        raise ValidationError(name, f"{en} must hold numbers only", f"{ja} には数値だけを入れてください") from None
     if ndim == 2 and arr.ndim == 1:
         arr = arr.reshape(1, -1)  # a 1-D vector is one sample / one row
     if arr.ndim != ndim:
         kind_en = "a vector" if ndim == 1 else "a matrix"
         kind_ja = "ベクトル" if ndim == 1 else "行列"
+        en, ja = _named(name)
         raise ValidationError(
             name,
-            f"{name} must be {kind_en}, got {arr.ndim} dimensions",
-            f"{name} は{kind_ja}でなければなりません（次元数 {arr.ndim}）",
+            f"{en} must be {kind_en}, got {arr.ndim} dimensions",
+            f"{ja} は{kind_ja}でなければなりません（次元数 {arr.ndim}）",
         )
     if arr.size == 0:
-        raise ValidationError(name, f"{name} is empty", f"{name} が空です")
+        en, ja = _named(name)
+        raise ValidationError(name, f"{en} is empty", f"{ja} が空です")
     bad = np.argwhere(~np.isfinite(arr))
     if len(bad):
         idx = tuple(int(i) for i in bad[0])
@@ -140,10 +158,11 @@ def _as_array(name: str, value: Any, ndim: int) -> np.ndarray:
 
 def _check_count(name: str, what_en: str, what_ja: str, n: int, lo: int, hi: int) -> None:
     if not lo <= n <= hi:
+        en, ja = _named(name)
         raise ValidationError(
             name,
-            f"{name} gives {n} {what_en}; allowed are {lo} to {hi}",
-            f"{name} の{what_ja}は {n} ですが、{lo}〜{hi} でなければなりません",
+            f"{en} gives {n} {what_en}; allowed are {lo} to {hi}",
+            f"{ja} の{what_ja}は {n} ですが、{lo}〜{hi} でなければなりません",
         )
 
 
@@ -191,15 +210,15 @@ class Network:
         if b1.shape[0] != n_h:
             raise ValidationError(
                 "b1",
-                f"b1 has {_count(b1.shape[0], 'entry', 'entries')} but the hidden layer has {_count(n_h, 'unit')}",
-                f"b1 の要素数は {b1.shape[0]} ですが、中間層のユニット数は {n_h} です",
+                f"bias b1 has {_count(b1.shape[0], 'entry', 'entries')} but the hidden layer has {_count(n_h, 'unit')}",
+                f"バイアス b1 の要素数は {b1.shape[0]} ですが、中間層のユニット数は {n_h} です",
             )
         W2 = _as_array("W2", self.W2, 2)
         if W2.shape[0] != n_h:
             raise ValidationError(
                 "W2",
-                f"W2 has {_count(W2.shape[0], 'row')} but the hidden layer has {_count(n_h, 'unit')}",
-                f"W2 の行数は {W2.shape[0]} ですが、中間層のユニット数は {n_h} です",
+                f"weight W2 has {_count(W2.shape[0], 'row')} but the hidden layer has {_count(n_h, 'unit')}",
+                f"重み W2 の行数は {W2.shape[0]} ですが、中間層のユニット数は {n_h} です",
             )
         n_out = W2.shape[1]
         _check_count("W2", "columns (outputs)", "列数（出力の数）", n_out, 1, LIMITS["max_outputs"])
@@ -207,15 +226,16 @@ class Network:
         if n_out < min_outputs:
             raise ValidationError(
                 "W2",
-                f"{self.output} needs at least {min_outputs} outputs; W2 has {n_out} column{'s' if n_out > 1 else ''}",
-                f"{self.output} には {min_outputs} つ以上の出力が必要です（W2 の列数が {n_out} です）",
+                f"weight W2 has {_count(n_out, 'column')}, but {self.output} needs at least {min_outputs} outputs",
+                f"重み W2 の列数は {n_out} ですが、{_layer_ja(self.output)} には {min_outputs} つ以上の出力が必要です",
             )
         b2 = _as_array("b2", self.b2, 1)
         if b2.shape[0] != n_out:
             raise ValidationError(
                 "b2",
-                f"b2 has {_count(b2.shape[0], 'entry', 'entries')} but the output layer has {_count(n_out, 'unit')}",
-                f"b2 の要素数は {b2.shape[0]} ですが、出力層のユニット数は {n_out} です",
+                f"bias b2 has {_count(b2.shape[0], 'entry', 'entries')} but the output layer has "
+                f"{_count(n_out, 'unit')}",
+                f"バイアス b2 の要素数は {b2.shape[0]} ですが、出力層のユニット数は {n_out} です",
             )
         set_(self, "W1", W1)
         set_(self, "b1", b1)
@@ -269,7 +289,7 @@ def _check_target(output: str, d: np.ndarray) -> None:
             raise ValidationError(
                 "d",
                 f"{cell_en} is {d[idx]}; targets for {output} must be between {lo:g} and {hi:g}",
-                f"{cell_ja} が {d[idx]} です。{output} の目標出力は {lo:g}〜{hi:g} でなければなりません",
+                f"{cell_ja} が {d[idx]} です。{_layer_ja(output)} の目標出力は {lo:g}〜{hi:g} でなければなりません",
             )
     if layer.targets_sum_to_one:
         sums = d.sum(axis=1)
@@ -280,7 +300,7 @@ def _check_target(output: str, d: np.ndarray) -> None:
             raise ValidationError(
                 "d",
                 f"d[sample {r + 1}] must sum to 1 for {output} (it sums to {total}): one-hot or probabilities",
-                f"{output} では d[サンプル{r + 1}] の合計が 1 でなければなりません（合計 {total}）。"
+                f"d[サンプル{r + 1}] の合計は 1 でなければなりません（合計 {total}）。{_layer_ja(output)} の目標出力は "
                 "one-hot か確率にしてください",
             )
 
@@ -307,22 +327,22 @@ class Scenario:
         if x.shape[1] != net.n_in:
             raise ValidationError(
                 "x",
-                f"x has {_count(x.shape[1], 'column')} but the network has {_count(net.n_in, 'input')}",
-                f"x の列数は {x.shape[1]} ですが、ネットワークの入力は {net.n_in} 個です",
+                f"input x has {_count(x.shape[1], 'column')} but the network has {_count(net.n_in, 'input')}",
+                f"入力 x の列数は {x.shape[1]} ですが、ネットワークの入力は {net.n_in} 個です",
             )
         _check_count("x", "samples (rows)", "サンプル数（行数）", x.shape[0], 1, LIMITS["max_samples"])
         d = _as_array("d", self.d, 2)
         if d.shape[1] != net.n_out:
             raise ValidationError(
                 "d",
-                f"d has {_count(d.shape[1], 'column')} but the network has {_count(net.n_out, 'output')}",
-                f"d の列数は {d.shape[1]} ですが、ネットワークの出力は {net.n_out} 個です",
+                f"target d has {_count(d.shape[1], 'column')} but the network has {_count(net.n_out, 'output')}",
+                f"目標出力 d の列数は {d.shape[1]} ですが、ネットワークの出力は {net.n_out} 個です",
             )
         if d.shape[0] != x.shape[0]:
             raise ValidationError(
                 "d",
-                f"d has {_count(d.shape[0], 'row')} but x has {_count(x.shape[0], 'sample')}",
-                f"d の行数は {d.shape[0]} ですが、x のサンプル数は {x.shape[0]} です",
+                f"target d has {_count(d.shape[0], 'row')} but input x has {_count(x.shape[0], 'sample')}",
+                f"目標出力 d の行数は {d.shape[0]} ですが、入力 x のサンプル数は {x.shape[0]} です",
             )
         _check_target(net.output, d)
         lr = _check_lr(self.lr)

@@ -127,9 +127,94 @@ def colour_range(output: str, values: np.ndarray) -> tuple[float, float]:
     return HALF - reach, HALF + reach
 
 
+def output_range(values: np.ndarray) -> tuple[float, float]:
+    """The smallest and largest finite y over the plane drawn (NaN, NaN when none is finite)."""
+    finite = np.asarray(values, dtype=np.float64)
+    finite = finite[np.isfinite(finite)]
+    return (float(finite.min()), float(finite.max())) if finite.size else (float("nan"), float("nan"))
+
+
 def crosses_half(values: np.ndarray) -> bool:
     """Whether y crosses 0.5 on the plane drawn (some values below, some above), i.e. whether the line y = 0.5
     is there to draw; NaN values are left out."""
     finite = np.asarray(values, dtype=np.float64)
     finite = finite[np.isfinite(finite)]
     return bool(finite.size) and float(finite.min()) < HALF < float(finite.max())
+
+
+def level_line(
+    values: np.ndarray, x1: np.ndarray, x2: np.ndarray, level: float = HALF
+) -> tuple[np.ndarray, np.ndarray]:
+    """Where ``values`` (len(x2) rows × len(x1) columns, row i at x2[i]) crosses ``level``, by marching squares:
+    the x1 and x2 of polylines, one after another, separated by NaN (empty arrays when it does not cross).
+
+    In each grid cell whose corners lie on both sides of the level, the crossing on an edge is placed by linear
+    interpolation between the edge's two corners (exact where the values are linear, e.g. y = 0.5 of a linear
+    output); a cell with two crossings on each side (a saddle) is split by the mean of its corners. Cells with a NaN
+    corner (an overflow) are left out. Neighbouring cells share the crossing on their common edge, so the pieces
+    are joined into as few polylines as the level set has."""
+    v = np.asarray(values, dtype=np.float64)
+    x1, x2 = np.asarray(x1, dtype=np.float64), np.asarray(x2, dtype=np.float64)
+    if v.shape[0] < 2 or v.shape[1] < 2:
+        return np.empty(0), np.empty(0)
+    above = v > level
+    corners = (above[:-1, :-1], above[:-1, 1:], above[1:, 1:], above[1:, :-1])  # counter-clockwise from (i, j)
+    case = corners[0] * 1 + corners[1] * 2 + corners[2] * 4 + corners[3] * 8
+    finite = np.isfinite(v)
+    whole = finite[:-1, :-1] & finite[:-1, 1:] & finite[1:, 1:] & finite[1:, :-1]
+    # A cell's edges by name: "b" (bottom, row i), "r" (right, column j + 1), "t" (top, row i + 1), "l" (left).
+    edge_pairs = {
+        1: (("l", "b"),), 2: (("b", "r"),), 3: (("l", "r"),), 4: (("r", "t"),), 6: (("b", "t"),),
+        7: (("l", "t"),), 8: (("t", "l"),), 9: (("t", "b"),), 11: (("t", "r"),), 12: (("r", "l"),),
+        13: (("r", "b"),), 14: (("b", "l"),),
+    }  # fmt: skip
+
+    def key(i: int, j: int, edge: str) -> tuple[str, int, int]:
+        """An edge of the grid, the same for both cells that share it: horizontal (row, column) or vertical."""
+        return {"b": ("h", i, j), "t": ("h", i + 1, j), "l": ("v", i, j), "r": ("v", i, j + 1)}[edge]
+
+    def point(k: tuple[str, int, int]) -> tuple[float, float]:
+        kind, i, j = k
+        a, b = (v[i, j], v[i, j + 1]) if kind == "h" else (v[i, j], v[i + 1, j])
+        t = (level - a) / (b - a)
+        return (x1[j] + t * (x1[j + 1] - x1[j]), x2[i]) if kind == "h" else (x1[j], x2[i] + t * (x2[i + 1] - x2[i]))
+
+    links: dict[tuple[str, int, int], list[tuple[str, int, int]]] = {}
+    for i, j in zip(*np.nonzero(whole & (case != 0) & (case != 15)), strict=True):
+        c = int(case[i, j])
+        if c in (5, 10):  # a saddle: the mean of the corners says which two corners are joined
+            centre_above = v[i : i + 2, j : j + 2].mean() > level
+            pairs = (("l", "b"), ("r", "t")) if (c == 5) != centre_above else (("b", "r"), ("t", "l"))
+        else:
+            pairs = edge_pairs[c]
+        for e, f in pairs:
+            a, b = key(int(i), int(j), e), key(int(i), int(j), f)
+            links.setdefault(a, []).append(b)
+            links.setdefault(b, []).append(a)
+    xs: list[float] = []
+    ys: list[float] = []
+    seen: set[tuple[str, int, int]] = set()
+    # Open lines first (from an end on the plane's border), then closed loops.
+    starts = [k for k, n in links.items() if len(n) == 1] + list(links)
+    for start in starts:
+        if start in seen:
+            continue
+        line, here, before = [start], start, None
+        seen.add(start)
+        while True:
+            ahead = [n for n in links[here] if n != before and n not in seen]
+            if not ahead:
+                if start in links[here] and len(line) > 2:
+                    line.append(start)  # a closed loop
+                break
+            before, here = here, ahead[0]
+            seen.add(here)
+            line.append(here)
+        if xs:
+            xs.append(np.nan)
+            ys.append(np.nan)
+        for k in line:
+            px, py = point(k)
+            xs.append(float(px))
+            ys.append(float(py))
+    return np.array(xs), np.array(ys)

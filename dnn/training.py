@@ -615,7 +615,7 @@ def sweep(
         raise ValidationError(
             "lrs",
             f"a sweep takes at most {LIMITS['max_sweep_runs']} runs, not {runs}",
-            f"スイープで一度に学習できるのは {LIMITS['max_sweep_runs']} 通りまでです（学習率 lrs が {runs} 通り）",
+            f"スイープで一度に学習できるのは {LIMITS['max_sweep_runs']} 通りまでです（学習率 学習率が {runs} 通り）",
         )
     starts = np.stack([_flatten(n) for n in nets], axis=-1)  # (parameters, 1 or runs)
     theta = np.broadcast_to(starts, (starts.shape[0], runs)).copy()  # C order, writable

@@ -22,7 +22,8 @@ loss = dnn.claims.loss_symbol(reduction, len(x))  # "E", or "E_sum" = Σₙ Eₙ
 start = dnn.not_finite_at_start(net, x, d)
 dead = dnn.dead_units(net, fwd)
 numerical = None if state.is_hidden("gradcheck") else cached.numerical_gradient(sc, reduction)  # hidden: not computed
-check = None if numerical is None else dnn.gradient_check(g.params(), numerical)
+checked = dnn.differentiated_loss(net, x, d, reduction)  # the loss the numerical slopes are taken of
+check = None if numerical is None else dnn.gradient_check(g.params(), numerical, checked)
 step = dnn.step_report(net, x, d, g, sc.lr, sc.optimizer, **sc.settings)
 
 view.intro(reduction, len(x), start, dead, lang)

@@ -9,6 +9,7 @@ what that value says.
 from __future__ import annotations
 
 import itertools
+import math
 import re
 
 import numpy as np
@@ -107,6 +108,58 @@ def test_gradient_check_verdict_follows_the_one_rule(hidden, output, reduction, 
     assert verdict.kind == "success" and "agrees" in verdict.body
     rule = re.search(r"at most (\S+) ", explain.gradient_check_intro(reduction, n, "en", output)).group(1)
     assert float(rule) == claims.GRADIENT_CHECK_TOLERANCE and f"≤ {rule}" in verdict.body
+    # at the course's sizes numerical differentiation measures every partial derivative of the loss it is taken of
+    checked = dnn.differentiated_loss(net, x, d, reduction)
+    assert checked == pytest.approx(total_loss(net.params(), hidden, output, x, d, reduction), rel=1e-12)
+    check = dnn.gradient_check(g.params(), dnn.numerical_gradient(net, x, d, reduction=reduction).params(), checked)
+    assert check.unmeasured == 0 and check.cells == 17 and check.worst <= claims.GRADIENT_CHECK_TOLERANCE
+    assert "cannot measure" not in explain.gradient_check_verdict(check.worst, u1, "en", hidden, check).body
+
+
+@pytest.mark.parametrize("lang", ["en", "ja"])
+def test_gradient_check_at_a_size_where_numerical_differentiation_loses_the_slope(lang):
+    """x = 1e300 with a sigmoid output: E ≈ 2.2e299 is kept to 16 digits, so nudging a bias by 1e-5 (slope about
+    1) does not change it at all and the central difference is 0. Those cells are named as not measurable, not
+    reported as a relative error of 1 (a disagreement); the large slopes (≈ 1e299) are still checked."""
+    net, x, d = dnn.seed_network().replace(output="sigmoid"), np.array([[1e300, 5.0]]), D[1]
+
+    def stable_loss(params: dict) -> float:  # binary cross-entropy from u2 without forming y: softplus(±u2)
+        u2 = act("relu", x @ params["W1"] + params["b1"]) @ params["W2"] + params["b2"]
+        return float(np.sum(d * np.logaddexp(0, -u2) + (1 - d) * np.logaddexp(0, u2)))
+
+    e = stable_loss(net.params())
+    for name in ("b1", "b2"):  # an independent central difference of a bias: exactly 0, the change is lost
+        for idx in np.ndindex(getattr(net, name).shape):
+            params = {k: v.copy() for k, v in net.params().items()}
+            params[name][idx] += 1e-5
+            plus = stable_loss(params)
+            params[name][idx] -= 2e-5
+            assert plus - stable_loss(params) == 0.0
+    g = dnn.backward(net, x, d)
+    numerical = dnn.numerical_gradient(net, x, d).params()
+    assert dnn.gradient_check(g.params(), numerical).worst == pytest.approx(1.0)  # what the screen used to say
+    check = dnn.gradient_check(g.params(), numerical, dnn.differentiated_loss(net, x, d))
+    assert check.loss == pytest.approx(e, rel=1e-12)
+    assert check.lost["b1"].all() and check.lost["b2"].flat[0] and not check.lost["W2"].any()
+    assert not any(m.any() for m in check.overflowed.values())
+    assert check.worst <= claims.GRADIENT_CHECK_TOLERANCE  # the slopes ≈ 1e299 agree
+    verdict = explain.gradient_check_verdict(check.worst, dnn.forward(net, x).u1, lang, "relu", check)
+    k = check.unmeasured
+    assert 5 <= k < 17 and check.cells == 17
+    assert (f"cannot measure {k} of the 17" if lang == "en" else f"17 個の偏微分のうち {k} 個") in verdict.body
+    assert "2.2e+299" in verdict.body and verdict.kind == "success"
+    assert ("1.0" not in verdict.body) and ("disagree" not in verdict.body)
+
+
+def test_gradient_check_when_the_nudged_loss_overflows():
+    """E(w ± h) beyond float64: every numerical slope is inf or nan while backprop's are numbers; nothing to compare,
+    and the verdict says so instead of "agrees"."""
+    g = {"W1": np.ones((2, 3)), "b1": np.ones((1, 3)), "W2": np.ones((3, 2)), "b2": np.ones((1, 2))}
+    numerical = {k: np.full_like(v, np.nan) for k, v in g.items()}
+    check = dnn.gradient_check(g, numerical, math.inf)
+    assert check.unmeasured == check.cells == 17 and check.finite
+    verdict = explain.gradient_check_verdict(check.worst, np.ones((1, 3)), "en", "relu", check)
+    assert verdict.kind == "info" and "overflows" in verdict.body and "agrees" not in verdict.body
 
 
 # ---------------------------------------------------------------- the output delta and what cancels
@@ -420,6 +473,31 @@ def test_notebook_derivative_at_z1_against_finite_differences(hidden, output, re
         if isinstance(b.body, str)
     )
     assert ("gives the same numbers" in text) == nd.equal
+
+
+@pytest.mark.parametrize("lang", ["en", "ja"])
+def test_notebook_derivative_near_zero_reads_as_two_different_vectors(lang):
+    """tanh at small total inputs (a generated data set's first sample): tanh(u1) ≈ u1, so f′(z1) and f′(u1) agree
+    to 4 digits. The sentence says they differ, so it shows them with enough digits to differ and says by how much
+    (checked against tanh′ written out here)."""
+    net = dnn.seed_network().replace(hidden="tanh", W1=[[0.01, 0.02, -0.003], [0.02, 0.01, 0.004]], b1=[0, 0, 0])
+    x, d = np.array([[1.0, 0.5]]), np.array([[0.0, 1.0]])
+    u1 = (x @ net.W1 + net.b1)[0]
+    at_u, at_z = 1 - np.tanh(u1) ** 2, 1 - np.tanh(np.tanh(u1)) ** 2
+    assert [f"{v:.4g}" for v in at_u] == [f"{v:.4g}" for v in at_z]  # what the old 4 digits showed: the same
+    nd = claims.notebook_derivative("tanh", u1)
+    assert nd.largest_difference == pytest.approx(np.max(np.abs(at_z - at_u)), rel=1e-9)
+    text = next(
+        b.body
+        for b in explain.q3_blocks(net, x, dnn.forward(net, x), dnn.backward(net, x, d), lang)
+        if isinstance(b.body, str) and "f′(z1) =" in b.body
+    )
+    shown = re.findall(r"\[([^\]]+)\]", text.split("f′(z1) =", 1)[1])[:2]
+    z_shown, u_shown = ([float(v.replace("−", "-")) for v in s.split(", ")] for s in shown)
+    assert z_shown != u_shown
+    np.testing.assert_allclose(z_shown, at_z, rtol=1e-4)
+    np.testing.assert_allclose(u_shown, at_u, rtol=1e-4)
+    assert explain.sci_or_num(nd.largest_difference) in text
 
 
 @pytest.mark.parametrize(("hidden", "output", "reduction", "n"), GRID)

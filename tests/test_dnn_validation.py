@@ -39,7 +39,7 @@ def scenario(**changes):
         (lambda: scenario(x=[[1.0, 5.0, 2.0]]), "x", "x has 3 columns but the network has 2 inputs"),
         (lambda: scenario(x=[[1.0, np.nan]]), "x", "x[sample 1, x2] is nan"),
         (lambda: scenario(x=np.ones((257, 2)), d=np.tile([0.0, 1.0], (257, 1))), "x", "allowed are 1 to 256"),
-        (lambda: scenario(d=[[0.0, 1.0], [1.0, 0.0]]), "d", "d has 2 rows but x has 1 sample"),
+        (lambda: scenario(d=[[0.0, 1.0], [1.0, 0.0]]), "d", "target d has 2 rows but input x has 1 sample"),
         (lambda: scenario(d=[[0.0, 1.0, 0.0]]), "d", "d has 3 columns but the network has 2 outputs"),
         (lambda: scenario(d=[[0.3, 0.2]]), "d", "d[sample 1] must sum to 1 for softmax"),
         (
@@ -114,3 +114,47 @@ def test_valid_inputs_are_accepted_and_frozen():
         sc.network.W1[0, 0] = 3.0  # read-only: nobody changes a network behind the screens' back
     assert dnn.Scenario(net(output="identity"), [[1.0, 5.0]], [[-3.0, 7.0]]).d[0, 1] == 7.0
     assert scenario() == dnn.seed_scenario() and scenario(lr=0.1) != dnn.seed_scenario()
+
+
+BAD = [
+    (lambda: net(W2=np.ones((4, 2))), "W2"),
+    (lambda: net(b1=[0.1]), "b1"),
+    (lambda: net(b2=[0.1, 0.2, 0.3]), "b2"),
+    (lambda: net(W1=[["a", 1, 2], [1, 2, 3]]), "W1"),
+    (lambda: net(W1=np.ones((9, 3))), "W1"),
+    (lambda: net(W2=np.ones((3, 1)), b2=[0.0]), "W2"),
+    (lambda: net(W2=np.ones((3, 1)), b2=[0.0], output="sigmoid").replace(output="softmax"), "W2"),
+    (lambda: net(W1=np.ones((2, 3, 1))), "W1"),
+    (lambda: scenario(x=[[1.0, 5.0, 2.0]]), "x"),
+    (lambda: scenario(d=[[0.0, 1.0], [1.0, 0.0]]), "d"),
+    (lambda: scenario(d=[[0.0, 1.0, 0.0]]), "d"),
+    (lambda: scenario(d=[[0.3, 0.2]]), "d"),
+    (lambda: dnn.Scenario(net(output="sigmoid"), [[1.0, 5.0]], [[0.0, 2.0]]), "d"),
+    (lambda: dnn.Scenario(net(output="identity"), [[1.0, 5.0]], [[0.0, 1.0], [1.0, 0.0]]), "d"),
+    (lambda: scenario(lr=0), "lr"),
+    (lambda: scenario(steps=0), "steps"),
+]
+
+
+@pytest.mark.parametrize(("build", "field"), BAD)
+def test_a_message_starts_with_the_field_as_the_screens_name_it(build, field):
+    """docs/design.md's message rule, for dnn's own messages (shown as they are for a grid, a box or a paste): the
+    field's on-screen name first ("weight W2", "目標出力 d") or a cell as the grids name it ("d[sample 1, y2]");
+    Japanese names the output layer in the course's words, never the code's "sigmoid"/"identity"; counts agree
+    with their nouns ("1 sample", not "1 samples")."""
+    with pytest.raises(dnn.ValidationError) as info:
+        build()
+    e = info.value
+    name_en, name_ja = dnn.network.FIELD_NAMES[field]
+    assert e.field == field
+    assert e.en.startswith((name_en, f"{field}[")), e.en
+    assert e.ja.startswith((name_ja, f"{field}[")), e.ja
+    assert not re.search(r"\bsigmoid\b|\bidentity\b", e.ja), e.ja
+    assert not re.search(r"\b1 (rows|columns|samples|entries|units|inputs|outputs)\b", e.en), e.en
+
+
+def test_the_output_layers_japanese_names_are_the_menus():
+    from ui.text.i18n import ACTIVATION_LABELS
+
+    for name, ja in dnn.network._ACTIVATION_JA.items():
+        assert ACTIVATION_LABELS[name][1] == ja

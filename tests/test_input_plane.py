@@ -116,3 +116,40 @@ def test_the_notebook_film_at_step_0_is_not_one_flat_colour():
     shades = np.asarray(surface["marker"]["color"])  # what the browser colours, 0 to SURFACE_LEVELS over y 0 to 1
     assert np.ptp(shades) > 0.3 * SURFACE_LEVELS
     np.testing.assert_allclose(shades, y2 * SURFACE_LEVELS, atol=1.0)  # the shades are that y2, rounded
+
+
+def test_the_film_draws_the_line_y_half_in_every_frame():
+    """Plotly drops contour traces while it animates, so the film carries y = 0.5 as a scatter line, frame by frame.
+    With an identity hidden layer and a sigmoid output, y = 0.5 exactly where u2 = z1·W2 + b2 = 0, a straight line
+    (written out here): every point of each frame's line is on it, to well within a grid cell."""
+    rng = np.random.default_rng(4)
+    x = rng.normal(size=(40, 2))
+    d = (x[:, :1] + 0.5 * x[:, 1:] > 0).astype(float)
+    net = dnn.random_network(2, 3, 1, seed=2, hidden="identity", output="sigmoid")
+    h = dnn.train(net, x, d, 0.5, 300)
+    fig = play_figure(make_film(h), "en").to_dict()
+    index = next(i for i, t in enumerate(fig["data"]) if t.get("meta") == {"kind": "half"})
+    surface = next(t for t in fig["data"] if t.get("meta") == {"kind": "surface"})
+    cell = float(np.max(np.diff(np.unique(surface["x"]))))
+    drawn = 0
+    for frame in fig["frames"]:
+        at = h.network_at(int(frame["name"]))  # the parameters after that many steps
+        line = frame["data"][frame["traces"].index(index)]
+        xs = np.array([np.nan if v is None else v for v in line["x"]], dtype=float)
+        ys = np.array([np.nan if v is None else v for v in line["y"]], dtype=float)
+        w = at.W1 @ at.W2  # identity hidden: u2 = x·(W1·W2) + b1·W2 + b2
+        b = float(at.b1 @ at.W2[:, 0] + at.b2[0])
+        u2 = xs * w[0, 0] + ys * w[1, 0] + b
+        ok = ~np.isnan(xs)
+        drawn += int(ok.any())
+        assert np.all(np.abs(u2[ok]) / np.hypot(w[0, 0], w[1, 0]) < 0.1 * cell)  # distance to the true line
+    assert drawn >= len(fig["frames"]) // 2
+    assert fig["data"][index]["name"] == "y1 = 0.5" and fig["data"][index]["mode"] == "lines"
+
+
+def test_an_identity_output_film_has_no_half_line():
+    rng = np.random.default_rng(5)
+    x = rng.normal(size=(10, 2))
+    h = dnn.train(dnn.random_network(2, 3, 1, output="identity"), x, x[:, :1], 0.05, 50)
+    fig = play_figure(make_film(h), "en").to_dict()
+    assert not [t for t in fig["data"] if t.get("meta") == {"kind": "half"}]

@@ -3,6 +3,7 @@ film draw it with the same colour scale, colourbar, sample markers and axis titl
 sends, compared with each other), and the reading notes promise the line y = 0.5 only when it is drawn."""
 
 import json
+import re
 from pathlib import Path
 
 import numpy as np
@@ -139,7 +140,36 @@ def test_the_notebook_plane_promises_no_boundary_it_does_not_draw(lang, no_line,
     assert not _kind(fig, "half")
     notes = _notes(at)
     assert no_line in notes and line not in notes
-    assert f"{y2.min():.3f}" in notes and f"{y2.max():.3f}" in notes
+    # the two numbers of the sentence: close to the true range and, read back, still above 0.5 and below 1 (the
+    # largest y2 is 0.9996…, which three decimals would have shown as "1.000", a value y2 never takes)
+    shown = re.search(r"y2 (?:runs from|は) ([-0-9.e]+) (?:to|から) ([-0-9.e]+)", notes)
+    assert shown, notes
+    lo, hi = float(shown.group(1)), float(shown.group(2))
+    assert lo == pytest.approx(y2.min(), rel=1e-3) and hi == pytest.approx(y2.max(), rel=1e-3)
+    assert 0.5 < lo <= hi < 1.0 and y2.max() < 1.0
+
+
+@pytest.mark.parametrize("lang", ["en", "ja"])
+@pytest.mark.parametrize(
+    ("low", "high"), [(0.55401, 0.99996), (0.0000123, 0.49996), (0.500004, 0.9999999999), (0.3, 0.4999999)]
+)
+def test_the_range_in_the_no_line_note_stays_on_its_side_of_the_bounds(lang, low, high):
+    """Rounded to a fixed number of decimals, 0.99996 reads 1.000 (a probability y never reaches) and 0.49996
+    reads 0.500 (as if y touched 0.5): the note's numbers keep the side of 0, 0.5 and 1 the values are on."""
+    import plotly.graph_objects as go
+
+    from ui.figures.figures_forward import _half_text
+
+    net = dnn.seed_network()
+    plane = go.Figure(layout={"meta": {"crosses_half": False, "y_range": [low, high], "output": 1}})
+    note = _half_text(net, plane, lang)
+    numbers = [float(t) for t in re.findall(r"\d+\.\d+(?:e-?\d+)?|\d+e-?\d+", note.split(":", 1)[1])]
+    numbers = [v for v in numbers if v != 0.5]  # the level named in the sentence
+    assert len(numbers) == 2, note
+    for shown, true in zip(numbers, (low, high), strict=True):
+        assert shown == pytest.approx(true, rel=1e-3)
+        for mark in (0.0, 0.5, 1.0):
+            assert np.sign(shown - mark) == np.sign(true - mark), (shown, true, note)
 
 
 def test_a_trained_plane_draws_the_line_and_says_so():

@@ -80,3 +80,65 @@ def test_evenly_spaced_frames_fall_on_snapshots():
     assert steps[-1] == 100_000 and (steps % 50 == 0).all() and 190 <= len(steps) <= 200
     odd = pb.frame_steps(np.linspace(1, 0, 1_002), every=7)
     assert odd[-1] == 1_001 and (odd[:-1] % 7 == 0).all()
+
+
+# ---------------------------------------------------------------- the line y = 0.5 (marching squares)
+
+
+def test_level_line_of_a_linear_function_lies_exactly_on_its_line():
+    """y = 0.3·x1 − 0.7·x2 + 1.1 is 0.5 on a straight line; linear interpolation along each cell edge is exact for
+    it, so every point found is on that line, as one polyline from border to border."""
+    x1, x2 = np.linspace(-2.0, 3.0, 41), np.linspace(-1.0, 4.0, 37)
+    g1, g2 = np.meshgrid(x1, x2)
+    xs, ys = pb.level_line(0.3 * g1 - 0.7 * g2 + 1.1, x1, x2)
+    assert len(xs) > 20 and not np.isnan(xs).any()  # one piece
+    np.testing.assert_allclose(0.3 * xs - 0.7 * ys + 1.1, 0.5, atol=1e-12)
+    on_border = lambda px, py: np.isclose(px, x1[[0, -1]]).any() or np.isclose(py, x2[[0, -1]]).any()  # noqa: E731
+    assert on_border(xs[0], ys[0]) and on_border(xs[-1], ys[-1])
+    assert np.all(np.diff(xs) >= 0) or np.all(np.diff(xs) <= 0)  # in order along the line, no jumps back
+
+
+def test_level_line_of_two_circles_gives_two_closed_loops():
+    x1 = x2 = np.linspace(-3.0, 3.0, 61)
+    g1, g2 = np.meshgrid(x1, x2)
+    r = np.minimum(np.hypot(g1 + 1.5, g2), np.hypot(g1 - 1.5, g2 - 0.5))
+    xs, ys = pb.level_line(r, x1, x2, level=1.0)
+    pieces = np.split(np.arange(len(xs)), np.flatnonzero(np.isnan(xs)))
+    pieces = [p[~np.isnan(xs[p])] for p in pieces]
+    assert len(pieces) == 2
+    for p in pieces:
+        assert (xs[p[0]], ys[p[0]]) == (xs[p[-1]], ys[p[-1]])  # closed
+    dist = np.minimum(np.hypot(xs + 1.5, ys), np.hypot(xs - 1.5, ys - 0.5))
+    np.testing.assert_allclose(dist[~np.isnan(xs)], 1.0, atol=0.01)  # within a tenth of a cell of the circles
+
+
+def test_level_line_without_a_crossing_or_with_nan_cells():
+    x1 = x2 = np.linspace(0.0, 1.0, 5)
+    assert len(pb.level_line(np.full((5, 5), 0.7), x1, x2)[0]) == 0
+    values = np.tile(np.linspace(0.0, 1.0, 5), (5, 1))  # 0.5 on the column x1 = 0.5
+    values[2, :] = np.nan  # a row lost to an overflow: its cells are left out, the line breaks there
+    xs, ys = pb.level_line(values, x1, x2)
+    np.testing.assert_allclose(xs[~np.isnan(xs)], 0.5)
+    assert np.isnan(xs).sum() == 1 and not ((ys > 0.25) & (ys < 0.75)).any()
+
+
+def test_level_line_splits_a_saddle_by_the_mean_of_its_corners():
+    x1 = x2 = np.array([0.0, 1.0])
+    high_centre = np.array([[1.0, 0.0], [0.2, 1.0]])  # above at (0,0) and (1,1), mean 0.55 > 0.5: they join
+    xs, ys = pb.level_line(high_centre, x1, x2)
+    pieces = np.flatnonzero(np.isnan(xs))
+    assert len(pieces) == 1 and len(xs) == 5
+    # the two pieces cut off the corners below: (x1=1, x2=0) and (x1=0, x2=1)
+    # (edges interpolated by hand: left 1.0 → 0.2 crosses at x2 = 0.625, top 0.2 → 1.0 at x1 = 0.375)
+    cut = np.flatnonzero(np.isnan(xs))[0]
+    first = {(round(float(a), 3), round(float(b), 3)) for a, b in zip(xs[:cut], ys[:cut], strict=True)}
+    second = {(round(float(a), 3), round(float(b), 3)) for a, b in zip(xs[cut + 1 :], ys[cut + 1 :], strict=True)}
+    assert {frozenset(first), frozenset(second)} == {
+        frozenset({(0.5, 0.0), (1.0, 0.5)}),
+        frozenset({(0.0, 0.625), (0.375, 1.0)}),
+    }
+    low_centre = np.array([[1.0, 0.0], [0.0, 1.0]]) - np.array([[0.0, 0.0], [0.0, 0.1]])  # mean 0.475: apart
+    xs, ys = pb.level_line(low_centre, x1, x2)
+    cut = np.flatnonzero(np.isnan(xs))[0]
+    first = {(round(float(a), 3), round(float(b), 3)) for a, b in zip(xs[:cut], ys[:cut], strict=True)}
+    assert first in ({(0.0, 0.5), (0.5, 0.0)}, {(1.0, 0.556), (0.556, 1.0)})  # the corners above cut off

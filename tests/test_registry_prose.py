@@ -130,3 +130,21 @@ def test_the_worked_example_of_a_registered_output_layer_does_not_call_its_delta
     y = dnn.forward(sc.network, sc.x).y
     delta = (y - sc.d) * (1.0 - y**2) / (2 if reduction == "mean" else 1)
     assert f"{delta[0, 0]:.8f}"[:8] in text.replace("−", "-")
+
+
+@pytest.mark.parametrize("lang", ["en", "ja"])
+@pytest.mark.parametrize(("reduction", "n"), [("mean", 1), ("mean", 2), ("sum", 2)])
+def test_slow_motion_does_not_call_a_registered_output_delta_y_minus_d(lang, reduction, n):
+    """Slow motion's phase 2 for the tanh output layer (delta (y − d)·(1 − y²)): the general ∂E/∂u2 and the
+    registered delta, never "δ2 = y − d"; the built-in layers keep their y − d."""
+    from ui.widgets import slow_motion
+
+    text = slow_motion.phase_text(1, reduction, n, 0.5, lang, output="tanh")
+    assert "= y − d" not in text and "∂E_n/∂u2" in text and "tanh" in text
+    assert ("need not be y − d" if lang == "en" else "y − d になるとは限りません") in text
+    net = dnn.seed_network().replace(output="tanh")
+    x, d = np.array([[1.0, 5.0], [2.0, -1.0]]), np.array([[0.5, -0.5], [0.5, -0.5]])
+    y = dnn.forward(net, x).y
+    assert not np.allclose(dnn.backward(net, x, d, "sum").delta2, y - d)  # the sentence would have been false
+    for output in ("softmax", "sigmoid", "identity"):
+        assert "= y − d" in slow_motion.phase_text(1, reduction, n, 0.5, lang, output=output)

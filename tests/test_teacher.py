@@ -360,6 +360,27 @@ def test_the_builder_composes_a_link_that_opens_exactly_that():
     assert learner.query_params["ask"] == "u1,delta1"
 
 
+JAPANESE_NOTE = "授業メモ: h3 を見よう（δ1）& 100% + #2; a=b 全角\u3000スペース"
+
+
+def test_the_builder_shows_a_japanese_note_readable_and_the_link_round_trips():
+    """The shown link keeps the note's Japanese as it is (browsers send it as UTF-8), encodes only what a link
+    value must not hold (& # % + ; = space, the ideographic space), and reads back to the same note through the
+    server's parser and the codec."""
+    at = open_at("pages/2_Backprop.py", lang="ja")
+    at.sidebar.text_area(key="w_teacher_note").input(JAPANESE_NOTE)
+    at.run()
+    link = next(c.value for c in at.sidebar.code if "note=" in c.value)
+    shown = link.split("note=", 1)[1].split("&", 1)[0]
+    assert shown.startswith("授業メモ:+h3+を見よう（δ1）%26+100%25+%2B+%232%3B+a%3Db+全角%E3%80%80スペース"), shown
+    assert "%E6" not in link  # no Japanese character percent-encoded
+    query = {k: v[-1] for k, v in parse_qs(urlsplit(link).query).items()}
+    assert query["note"] == JAPANESE_NOTE
+    loaded = codec.read_query(query)
+    assert loaded.classroom.note == JAPANESE_NOTE and loaded.problems == ()
+    assert loaded.scenario == sc(at) and loaded.lang == "ja"
+
+
 def test_teacher_keys_travel_in_the_json_file():
     keys = codec.Classroom(note="n <b>", lock=frozenset({"W1", "lr"}), hide=frozenset({"quiz"}), ask=("delta2",))
     text = codec.scenario_to_json(TEACHER, "sum", keys)
@@ -422,3 +443,14 @@ def test_a_file_with_the_quizs_ask_and_seed_opens_the_quiz_on_them():
     assert any(c.value.startswith("Scenario of seed 3") for c in at.caption)
     assert at.query_params["ask"] == "delta1,u1" and at.query_params["quiz_seed"] == "3"
     assert [t.value for t in at.text] == ["seed 3 today"]
+
+
+def test_the_japanese_summary_spaces_a_latin_name_from_its_particle():
+    """「重み W1・学習率 η を固定します」: a space between the Greek η and を, as everywhere else in Japanese text,
+    none after a kana ending (「出力層を固定します」)."""
+    from ui.widgets.pages_nav import PAGES
+    from ui.widgets.teacher_view import link_summary
+
+    entry = PAGES[0]
+    assert "重み W1・学習率 η を固定します。" in link_summary(entry, "", ["W1", "lr"], [], [], "ja")
+    assert "出力層を固定します。" in link_summary(entry, "", ["output"], [], [], "ja")

@@ -184,9 +184,15 @@ def weight_gradient_figure(
     return unchecked_figure(data=traces, layout=layout)
 
 
-def gradient_check_figure(relative: Mapping[str, np.ndarray], lang: str, loss: str = "E") -> go.Figure:
+def gradient_check_figure(
+    relative: Mapping[str, np.ndarray],
+    lang: str,
+    loss: str = "E",
+    unmeasurable: Mapping[str, np.ndarray] | None = None,
+) -> go.Figure:
     """Relative error between backprop's and the numerical partial derivatives of W1, b1, W2, b2 (log10 colours),
-    as ``dnn.gradient_check`` computes it; ``loss`` names the loss ("E" or "E_sum").
+    as ``dnn.gradient_check`` computes it; ``loss`` names the loss ("E" or "E_sum"). Cells that numerical
+    differentiation cannot measure at this size (``dnn.GradientCheck.unmeasurable``) are left blank, marked "—".
 
     Panels: W1 and b1 on the first row, W2 and b2 on the second. Each cell is labelled with the relative error
     ("3e-11"); the shared colour bar runs from 1e-16 (rounding) to 1 (unrelated numbers). Each trace's
@@ -202,12 +208,20 @@ def gradient_check_figure(relative: Mapping[str, np.ndarray], lang: str, loss: s
         vgap=70 / plot_px,  # room for the upper panels' column names and the lower panels' titles
     )
     rel_name = pick(lang, "relative error", "相対誤差")
+    not_measured = pick(
+        lang, "numerical differentiation cannot measure it at this size", "この大きさでは数値微分で測れません"
+    )
     traces: list[dict[str, Any]] = []
     layout: dict[str, Any] = {"annotations": []}
     for idx, p in enumerate(PARAMS):
         rel = np.atleast_2d(relative[p])
+        blank = np.zeros(rel.shape, dtype=bool) if unmeasurable is None else np.atleast_2d(unmeasurable[p])
         with np.errstate(divide="ignore"):
-            z = np.maximum(np.log10(rel), LOG_FLOOR)  # log10(0) = -inf: drawn at the floor
+            z = np.where(blank, np.nan, np.maximum(np.log10(rel), LOG_FLOOR))  # log10(0) = -inf: at the floor
+        hover = [
+            [not_measured if b else f"{rel_name} {v:.3g}" for v, b in zip(row, brow, strict=True)]
+            for row, brow in zip(rel, blank, strict=True)
+        ]
         rows, cols = _param_axes(p)
         ax = idx + 1
         xd, yd = dom[idx // 2][idx % 2]
@@ -218,13 +232,17 @@ def gradient_check_figure(relative: Mapping[str, np.ndarray], lang: str, loss: s
                 "x": unit_names(cols, rel.shape[1]),
                 "y": [p] if not rows else unit_names(rows, rel.shape[0]),
                 "customdata": rel,
-                "text": [[_rel_text(v) for v in row] for row in rel],
+                "text": [
+                    ["—" if b else _rel_text(v) for v, b in zip(row, brow, strict=True)]
+                    for row, brow in zip(rel, blank, strict=True)
+                ],
+                "hovertext": hover,
                 "texttemplate": "%{text}",
                 "textfont": {"size": 11 if rel.shape[1] <= 8 else 9},
                 "coloraxis": "coloraxis",
                 "xgap": 1,
                 "ygap": 1,
-                "hovertemplate": f"∂{loss}/∂{p}[%{{y}}, %{{x}}]: {rel_name} %{{customdata:.3g}}<extra></extra>",
+                "hovertemplate": f"∂{loss}/∂{p}[%{{y}}, %{{x}}]: %{{hovertext}}<extra></extra>",
                 "xaxis": "x" if ax == 1 else f"x{ax}",
                 "yaxis": "y" if ax == 1 else f"y{ax}",
                 "meta": {"param": p},

@@ -173,8 +173,7 @@ def input_plane_figure(
     traces += plane_style.sample_traces(x, d, lang)
     if held_out is not None and len(held_out[0]):
         traces += plane_style.sample_traces(*held_out, lang, held_out=True)
-    finite = y[np.isfinite(y)]
-    y_range = [float(finite.min()), float(finite.max())] if finite.size else [float("nan")] * 2
+    y_range = list(playback.output_range(y))
     layout = {
         "title": {"text": pick(lang, f"Output y{k + 1} over the input plane", f"入力平面上の出力 y{k + 1}"), "x": 0.0},
         "xaxis": {"title": plane_style.axis_title("x1"), "range": list(box.x1), "constrain": "domain"},
@@ -333,18 +332,29 @@ def _has(plane: go.Figure | None, kind: str) -> bool:
     return plane is not None and any(isinstance(t.meta, dict) and t.meta.get("kind") == kind for t in plane.data)
 
 
+def same_side_text(value: float, marks: tuple[float, ...] = (0.0, playback.HALF, 1.0)) -> str:
+    """``value`` with as few significant digits as keep it on the same side of each of ``marks`` as the value
+    itself (4 at least): 0.9996 reads "0.9996", not "1.000"; 0.49996 reads "0.49996", not "0.500"; a value equal
+    to a mark reads as the mark."""
+    for digits in range(4, 18):
+        text = f"{value:.{digits}g}"
+        if all(np.sign(float(text) - m) == np.sign(value - m) for m in marks):
+            return text
+    return repr(float(value))
+
+
 def _half_text(net: dnn.Network, plane: go.Figure, lang: str) -> str:
     """The line y = 0.5 of the figure drawn: what it means, or, when y does not cross 0.5 on this plane, that there
     is none here and the values y runs between."""
     meta = plane.layout.meta
     if not meta["crosses_half"]:
-        lo, hi = meta["y_range"]
+        lo, hi = (same_side_text(v) for v in meta["y_range"])
         y = f"y{meta['output'] + 1}"
         return pick(
             lang,
-            f"- **No line {y} = 0.5 here**: on this part of the plane {y} runs from {lo:.3f} to {hi:.3f}, so it "
+            f"- **No line {y} = 0.5 here**: on this part of the plane {y} runs from {lo} to {hi}, so it "
             "does not cross 0.5.",
-            f"- **{y} = 0.5 の線はここにはありません**: この範囲では {y} は {lo:.3f} から {hi:.3f} までで、"
+            f"- **{y} = 0.5 の線はここにはありません**: この範囲では {y} は {lo} から {hi} までで、"
             "0.5 をまたぎません。",
         )
     if net.output == "sigmoid" or net.n_out == 2:

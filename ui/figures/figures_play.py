@@ -33,8 +33,10 @@ WIDTH_LEVELS = 6  # edge widths drawn per sign: each edge is put in the level ne
 SPEEDS: tuple[float, ...] = (0.25, 0.5, 1.0, 2.0, 4.0)  # the speed buttons, as multiples of 1×
 FRAME_MS_AT_1X = 160  # time each frame is shown while playing at 1× (about 6 frames a second)
 LOSS_POINTS = 2_000  # points of the loss curve drawn under the moving marker
-FRAME_BYTES = 1_200_000  # the frames' share of the figure's JSON, at most about (the whole stays < 2 MB)
-SURFACE_MARKER_PX = 14  # a grid point's square: a little more than a cell of 33 across the plane at 1366 px
+FRAME_BYTES = 1_500_000  # the frames' share of the figure's JSON, at most about (the whole stays < 1.5 MB)
+PLANE_RESOLUTION = 41  # grid points across the input plane, as on Forward and at the step slider
+LINE_POINT_BYTES = 14  # a point of the line y = 0.5 in a frame's JSON: two numbers of 4 digits and their commas
+SURFACE_MARKER_PX = 12  # a grid point's square: a little more than a cell of 41 across the plane at 1366 px
 PLANE_X = (0.5, 0.94)  # the input plane's share of the figure's width (the network diagram on the left)
 SURFACE_LEVELS = 99  # shades of the output over the input plane sent per grid point (see _surface_levels)
 
@@ -66,7 +68,8 @@ class Film:
     """What the animated figure shows: ``steps`` (frame k shows the parameters after steps[k] SGD steps),
     ``networks`` at those steps, the run's ``loss`` at every step, and, for two inputs, the output ``surfaces``
     (frames, rows, columns) over the grid ``x1`` × ``x2`` of output number ``output``; ``held_out_loss`` at the
-    frame steps when some samples are held out."""
+    frame steps when some samples are held out; ``half_lines``, for a probability output, the line y = 0.5 of
+    each frame's surface (``dnn.playback.level_line``: x1 and x2, pieces separated by NaN)."""
 
     steps: np.ndarray
     networks: list[dnn.Network]
@@ -79,6 +82,7 @@ class Film:
     output: int = 0
     held_out: tuple[np.ndarray, np.ndarray] | None = None
     held_out_loss: np.ndarray | None = None
+    half_lines: list[tuple[np.ndarray, np.ndarray]] | None = None
 
 
 # ---------------------------------------------------------------- the network's edges, frame by frame
@@ -136,6 +140,12 @@ def _surface_levels(surfaces: np.ndarray, lo: float, hi: float) -> np.ndarray:
     binary arrays inside animation frames, so the frames carry plain lists.)"""
     scaled = np.nan_to_num((surfaces - lo) / (hi - lo if hi > lo else 1.0), nan=0.0)
     return np.round(np.clip(scaled, 0.0, 1.0) * SURFACE_LEVELS).astype(np.int64)
+
+
+def _line_points(values: np.ndarray) -> list[float | None]:
+    """A line's coordinates for the frames' JSON: 4 significant digits (well under a grid cell), NaN (between two
+    pieces) as null, which plotly draws as a gap."""
+    return [None if np.isnan(v) else float(f"{v:.4g}") for v in values]
 
 
 def play_figure(film: Film, lang: str, *, log_y: bool = False) -> go.Figure:
@@ -257,6 +267,24 @@ def play_figure(film: Film, lang: str, *, log_y: bool = False) -> go.Figure:
             }
         )
         moving.append(len(traces) - 1)
+        if film.half_lines is not None:
+            # The line y = 0.5 as a scatter line (plotly.js drops contour traces while it plays frames).
+            xs, ys = film.half_lines[0]
+            traces.append(
+                {
+                    "type": "scatter",
+                    "mode": "lines",
+                    "x": _line_points(xs),
+                    "y": _line_points(ys),
+                    "line": plane_style.HALF_LINE,
+                    "hoverinfo": "skip",
+                    "name": f"y{film.output + 1} = 0.5",
+                    "showlegend": True,
+                    "meta": {"kind": "half"},
+                    **axes,
+                }
+            )
+            moving.append(len(traces) - 1)
         traces += plane_style.sample_traces(film.x, film.d, lang, axes=axes)
         if film.held_out is not None:
             traces += plane_style.sample_traces(*film.held_out, lang, held_out=True, axes=axes)
@@ -323,6 +351,9 @@ def play_figure(film: Film, lang: str, *, log_y: bool = False) -> go.Figure:
         data: list[dict[str, Any]] = _edge_data(net, segments, w_max) if f else list(first_edges)
         if surface_levels is not None:
             data.append({"type": "scatter", "marker": {"color": surface_levels[f].ravel().tolist()}})
+        if film.half_lines is not None:
+            xs, ys = film.half_lines[f]
+            data.append({"type": "scatter", "x": _line_points(xs), "y": _line_points(ys)})
         data.append({"type": "scatter", "x": [step], "y": [float(film.loss[step])]})
         frames.append({"name": str(step), "data": data, "traces": list(moving)})
     layout["sliders"] = [_slider(film.steps, lang)]
@@ -430,39 +461,52 @@ def samples_figure(
 
 
 def make_film(
-    history: dnn.History, held_out: tuple[np.ndarray, np.ndarray] | None = None, resolution: int = 33
+    history: dnn.History, held_out: tuple[np.ndarray, np.ndarray] | None = None, resolution: int = PLANE_RESOLUTION
 ) -> Film:
     """The frames of a run: their steps (``dnn.playback.frame_steps``: at most 200 evenly spaced, fewer for a big
-    network so the figure stays small, plus the loss's jumps), the networks at those steps and, for two inputs, the
-    output over a grid around the samples (the first sample's target output, as on Forward)."""
+    network or a long line y = 0.5 so the figure stays under about 1.5 MB, plus the loss's jumps), the networks at
+    those steps and, for two inputs, the output over a grid around the samples (the first sample's target output,
+    as on Forward) with, for a probability, its line y = 0.5."""
     net = history.start
+    x, d = history.x, history.d
     per_frame = 20 * (net.n_in * net.n_hidden + net.n_hidden * net.n_out) + 600  # bytes of a frame's JSON, about
+    grid, output, half = None, 0, net.output in ("softmax", "sigmoid")
     if net.n_in == 2:
-        per_frame += 3 * resolution**2
-    even = int(np.clip(FRAME_BYTES // per_frame, 40, playback.MAX_EVEN_FRAMES))  # a big network: fewer frames
+        output = int(np.argmax(d[0])) if net.n_out > 1 else 0
+        both = x if held_out is None or not len(held_out[0]) else np.concatenate([x, held_out[0]])
+        grid = playback.plane_grid(both, resolution)
+        per_frame += 3 * resolution**2  # the shades
+        if half:  # the line y = 0.5: as long as at the start, half way or the end, whichever is longest
+            probe = playback.networks_at(history, np.array([0, history.last_step // 2, history.last_step]))
+            points = max(
+                len(playback.level_line(s, grid.x1, grid.x2)[0]) for s in playback.surfaces(probe, grid, output)
+            )
+            per_frame += LINE_POINT_BYTES * points
+    fit = FRAME_BYTES // per_frame  # frames in all: the evenly spaced ones and two for each jump (a fifth as many)
+    even = int(np.clip(fit * 5 // 7, 40, playback.MAX_EVEN_FRAMES))  # a big network or a long line: fewer frames
     steps = playback.frame_steps(history.loss, even, min(playback.MAX_JUMP_FRAMES, even // 5), history.snapshot_every)
     networks = playback.networks_at(history, steps)
-    x, d = history.x, history.d
     held_loss = None
     if held_out is not None and len(held_out[0]):
         held_loss = datasets.loss_at_steps(history.params_at(steps), history.start, *held_out)
     else:
         held_out = None
-    if history.start.n_in != 2:
+    if grid is None:
         return Film(steps, networks, history.loss, x, d, held_out=held_out, held_out_loss=held_loss)
-    output = int(np.argmax(d[0])) if history.start.n_out > 1 else 0
-    both = x if held_out is None else np.concatenate([x, held_out[0]])
-    grid = playback.plane_grid(both, resolution)
+    surfaces = playback.surfaces(networks, grid, output)
+    # As on Forward: the line y = 0.5 means something for a probability (as likely as not), not for an identity output
+    lines = [playback.level_line(s, grid.x1, grid.x2) for s in surfaces] if half else None
     return Film(
         steps,
         networks,
         history.loss,
         x,
         d,
-        surfaces=playback.surfaces(networks, grid, output),
+        surfaces=surfaces,
         x1=grid.x1,
         x2=grid.x2,
         output=output,
         held_out=held_out,
         held_out_loss=held_loss,
+        half_lines=lines,
     )

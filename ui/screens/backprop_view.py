@@ -103,8 +103,9 @@ def gradient_check(
     )
     st.caption(explain.gradient_check_intro(reduction, n, lang, net.output))
     if check.finite:
-        explain_view.show([explain.gradient_check_verdict(check.worst, u1, lang, net.hidden)])
-        st.plotly_chart(fb.gradient_check_figure(check.relative, lang, loss=loss), key="grad_check")
+        explain_view.show([explain.gradient_check_verdict(check.worst, u1, lang, net.hidden, check, loss)])
+        figure = fb.gradient_check_figure(check.relative, lang, loss=loss, unmeasurable=check.unmeasurable)
+        st.plotly_chart(figure, key="grad_check")
     else:
         st.info(not_finite.check_text(lang), icon=":material/block:")
 

@@ -39,7 +39,7 @@ import unicodedata
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal, NamedTuple
-from urllib.parse import urlencode
+from urllib.parse import quote, urlencode
 
 import numpy as np
 
@@ -449,7 +449,28 @@ def query_string(
     params = scenario_to_query(sc, lang, reduction, classroom)
     own = {k: v for k, v in params.items() if k not in CLASSROOM_KEYS}
     extra = {k: v for k, v in params.items() if k in CLASSROOM_KEYS}
-    return "&".join(q for q in (urlencode(own, safe=",;"), urlencode(extra, safe=",")) if q)
+    readable = "&".join(f"{k}={readable_value(v)}" for k, v in extra.items())
+    return "&".join(q for q in (urlencode(own, safe=",;"), readable) if q)
+
+
+# Characters a link's value must not hold as they are: the query's own separators (& = ; #), the escape and space
+# characters (% +, a space), and those that end or break a link when it is pasted (quotes, <>, `, {}, |, \, ^).
+_MUST_ENCODE = frozenset('&=;#%+ "<>`{}|\\^')
+
+
+def readable_value(text: str) -> str:
+    """A link value with only what must be encoded percent-encoded (``_MUST_ENCODE``, control and invisible
+    characters: categories C* and Z*), a space as "+": a teacher's Japanese note stays readable in the link it is
+    shown (browsers send UTF-8 in a query, and the server decodes it), "," stays as the list separator."""
+    out = []
+    for ch in text:
+        if ch == " ":
+            out.append("+")
+        elif ch in _MUST_ENCODE or unicodedata.category(ch)[0] in "CZ" or (ch.isascii() and not ch.isprintable()):
+            out.append(quote(ch, safe=""))
+        else:
+            out.append(ch)
+    return "".join(out)
 
 
 def scenario_to_json(sc: dnn.Scenario, reduction: Reduction = "mean", classroom: Classroom | None = None) -> str:

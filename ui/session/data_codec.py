@@ -15,7 +15,7 @@ sample and ``"held_out": {"test": 0.2, "data_seed": 0}`` the share. Reading them
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import numpy as np
@@ -100,12 +100,16 @@ def _from_file(key: str, value: Any, problems: list[Problem]) -> Any:
     return value
 
 
-def _recipe(values: Mapping[str, Any], *, from_file: bool = False) -> tuple[Recipe | None, list[Problem]]:
-    """A recipe from raw values by key; a bad value is reported for its key and the recipe is not used."""
+def _raw_fields(
+    values: Mapping[str, Any], keys: Sequence[str], *, from_file: bool = False
+) -> tuple[dict[str, Any], list[Problem], list[Problem]]:
+    """The ``keys`` that ``values`` holds, as link or file gave them: text stripped (too long: a problem for its
+    key), true/false as text, so that a number check refuses it. From a file, a number written as text is a problem
+    of its own (the third list: named beside the other fields' problems)."""
     fields: dict[str, Any] = {}
     problems: list[Problem] = []
-    as_text: list[Problem] = []  # a file's number written as text: named beside the other fields' problems
-    for key in RECIPE_KEYS:
+    as_text: list[Problem] = []
+    for key in keys:
         if key not in values:
             continue
         value = values[key]
@@ -121,6 +125,12 @@ def _recipe(values: Mapping[str, Any], *, from_file: bool = False) -> tuple[Reci
         if isinstance(value, bool):
             value = repr(value)  # true/false in a JSON file is not a number
         fields[key] = value
+    return fields, problems, as_text
+
+
+def _recipe(values: Mapping[str, Any], *, from_file: bool = False) -> tuple[Recipe | None, list[Problem]]:
+    """A recipe from raw values by key; a bad value is reported for its key and the recipe is not used."""
+    fields, problems, as_text = _raw_fields(values, RECIPE_KEYS, from_file=from_file)
     if problems:
         return None, problems
     problems = as_text
@@ -182,25 +192,38 @@ def recipe_from_json(data: str | bytes) -> tuple[Recipe | None, list[Problem]]:
     return _recipe(value, from_file=True)
 
 
-def with_recipe_query(params: dict[str, str], recipe: Recipe | None) -> dict[str, str]:
-    """A link's parameters with the recipe in place of x and d (unchanged when there is no recipe)."""
-    if recipe is None:
+def _query_with(params: dict[str, str], samples: dict[str, str] | None) -> dict[str, str]:
+    """A link's parameters with x and d replaced by ``samples``' keys (unchanged when None)."""
+    if samples is None:
         return params
     out = {k: v for k, v in params.items() if k not in ("x", "d")}
-    out.update(recipe_to_query(recipe))
+    out.update(samples)
     return out
+
+
+def _json_with(document: str, changes: dict[str, Any] | None) -> str:
+    """A scenario file (``codec.scenario_to_json``, one key per line) with ``changes`` made: a key set to its
+    value, or removed where the value is None (unchanged when there are no changes)."""
+    if changes is None:
+        return document
+    doc = json.loads(document)
+    for key, value in changes.items():
+        if value is None:
+            doc.pop(key, None)
+        else:
+            doc[key] = value
+    lines = [f"  {json.dumps(k)}: {json.dumps(v, separators=(',', ':'), allow_nan=False)}" for k, v in doc.items()]
+    return "{\n" + ",\n".join(lines) + "\n}\n"
+
+
+def with_recipe_query(params: dict[str, str], recipe: Recipe | None) -> dict[str, str]:
+    """A link's parameters with the recipe in place of x and d (unchanged when there is no recipe)."""
+    return _query_with(params, None if recipe is None else recipe_to_query(recipe))
 
 
 def with_recipe_json(document: str, recipe: Recipe | None) -> str:
     """A scenario file (``codec.scenario_to_json``) with the recipe under ``"data"`` in place of x and d."""
-    if recipe is None:
-        return document
-    doc = json.loads(document)
-    doc.pop("x", None)
-    doc.pop("d", None)
-    doc[JSON_KEY] = recipe_to_dict(recipe)
-    lines = [f"  {json.dumps(k)}: {json.dumps(v, separators=(',', ':'), allow_nan=False)}" for k, v in doc.items()]
-    return "{\n" + ",\n".join(lines) + "\n}\n"
+    return _json_with(document, None if recipe is None else {"x": None, "d": None, JSON_KEY: recipe_to_dict(recipe)})
 
 
 def apply_recipe(sc: dnn.Scenario, recipe: Recipe) -> dnn.Scenario:
@@ -231,49 +254,27 @@ def own_data_to_query(own: OwnData) -> dict[str, str]:
 
 def with_own_data_query(params: dict[str, str], own: OwnData | None) -> dict[str, str]:
     """A link's parameters with every sample in x and d and the held-out share (unchanged without one)."""
-    if own is None:
-        return params
-    out = {k: v for k, v in params.items() if k not in ("x", "d")}
-    out.update(own_data_to_query(own))
-    return out
+    return _query_with(params, None if own is None else own_data_to_query(own))
 
 
 def with_own_data_json(document: str, own: OwnData | None) -> str:
     """A scenario file with every sample in x and d and the share under ``"held_out"`` (unchanged without one)."""
     if own is None:
         return document
-    doc = json.loads(document)
-    doc["x"], doc["d"] = own.x.tolist(), own.d.tolist()
-    doc[SPLIT_JSON_KEY] = {"test": own.test, "data_seed": own.data_seed}
-    lines = [f"  {json.dumps(k)}: {json.dumps(v, separators=(',', ':'), allow_nan=False)}" for k, v in doc.items()]
-    return "{\n" + ",\n".join(lines) + "\n}\n"
+    share = {"test": own.test, "data_seed": own.data_seed}
+    return _json_with(document, {"x": own.x.tolist(), "d": own.d.tolist(), SPLIT_JSON_KEY: share})
 
 
 def _own_data(
     sc: dnn.Scenario, values: Mapping[str, Any], *, from_file: bool = False
 ) -> tuple[OwnData | None, list[Problem]]:
     """The scenario's samples (all of them) with the share ``values`` names; each bad value reported by key."""
+    raw, problems, as_text = _raw_fields(values, SPLIT_KEYS, from_file=from_file)
+    problems += as_text
     fields: dict[str, Any] = {}
-    problems: list[Problem] = []
-    for key in SPLIT_KEYS:
-        if key not in values:
-            continue
-        value = values[key]
-        if from_file:
-            value = _from_file(key, value, problems)
-            if value is None:
-                continue
-        if isinstance(value, str) and not from_file:
-            value = value.strip()
-            if len(value) > MAX_CHARS:
-                problems.append(_too_long(key))
-                continue
-        if isinstance(value, bool):
-            value = repr(value)  # true/false in a JSON file is not a number
+    for key, value in raw.items():
         try:
-            dnn.datasets.split(
-                sc.x[:1], sc.d[:1], **{"test": 0.0, key: value}
-            )  # each field alone, so that every bad one is named
+            dnn.datasets.split(sc.x[:1], sc.d[:1], **{"test": 0.0, key: value})  # each alone: every bad one named
         except dnn.ValidationError as e:
             problems.append(_problem(e))
             continue

@@ -45,6 +45,11 @@ class Block:
     body: str | pd.DataFrame | tuple[Metric, ...]
 
 
+def sci_or_num(v: float) -> str:
+    """A difference as written on screen: 4 significant digits, with an exponent below 0.001 ("3.1e-5")."""
+    return num(v, 2) if 0 < abs(v) < 1e-3 else num(v)
+
+
 def _vec_text(v: np.ndarray, digits: int = 4) -> str:
     """A vector as plain text: [0.08707, -0.08707]."""
     return "[" + ", ".join(num(x, digits) for x in np.ravel(v)) + "]"
@@ -819,13 +824,18 @@ def q3_blocks(
             + (": z1 > 0 となるのはちょうど u1 > 0 のときだからです。" if net.hidden == "relu" else "。"),
         )
     else:
+        # as many digits as it takes for the two to read differently (near u1 = 0, tanh(u1) ≈ u1 and they are close)
+        digits = next((k for k in range(4, 16) if _vec_text(at_z, k) != _vec_text(at_u, k)), 16)
+        shown_z, shown_u = _vec_text(at_z, digits), _vec_text(at_u, digits)
+        apart = sci_or_num(derivative.largest_difference)
         text = pick(
             lang,
             f"The notebook passes z1, not u1, to the derivative (`functions.d_relu(z1)`). For {hidden} that is "
-            f"wrong: f′(z1) = {_vec_text(at_z)} but f′(u1) = {_vec_text(at_u)}. The derivative must be taken at u1.",
+            f"wrong: f′(z1) = {shown_z} but f′(u1) = {shown_u} (apart by up to {apart} here). The derivative must "
+            "be taken at u1.",
             "ノートブックは微分に u1 ではなく z1 を渡しています（`functions.d_relu(z1)`）。"
-            f"「{hidden}」ではこれは誤りです: "
-            f"f′(z1) = {_vec_text(at_z)} ですが f′(u1) = {_vec_text(at_u)}。微分は u1 で取る必要があります。",
+            f"「{hidden}」ではこれは誤りです: f′(z1) = {shown_z} ですが f′(u1) = {shown_u}（ここでは差は最大 "
+            f"{apart}）。微分は u1 で取る必要があります。",
         )
     blocks.append(Block("markdown", text))
     if net.hidden in ("relu", "identity"):
@@ -1070,13 +1080,66 @@ def loss_below_zero_note(output: str, n_out: int, lang: str) -> str:
     )
 
 
-def gradient_check_verdict(max_rel: float, u1: np.ndarray, lang: str, hidden: str = "relu") -> Block:
+def gradient_check_unmeasured(check: dnn.GradientCheck, lang: str, loss: str = "E") -> str:
+    """Which partial derivatives numerical differentiation cannot measure at this size and why (``check.lost``: the
+    nudge's change of the loss is below its rounding; ``check.overflowed``: E(w ± h) overflows); "" when it measured
+    every one."""
+    k, cells = check.unmeasured, check.cells
+    if not k:
+        return ""
+    reasons_en, reasons_ja = [], []
+    if any(m.any() for m in check.lost.values()):
+        size = f"{check.loss:.2g}"
+        reasons_en.append(
+            f"nudging a parameter by h = 10⁻⁵ changes {loss} ≈ {size} by less than the rounding of {loss} itself "
+            f"(a float64 number keeps about 16 digits), so {loss}(w + h) − {loss}(w − h) does not show the slope"
+        )
+        reasons_ja.append(
+            f"パラメータを h = 10⁻⁵ 動かしたときの {loss} ≈ {size} の変化が {loss} 自身の丸め（float64 は約 16 桁）"
+            f"より小さく、{loss}(w + h) − {loss}(w − h) に傾きが現れません"
+        )
+    if any(m.any() for m in check.overflowed.values()):
+        reasons_en.append(f"{loss}(w ± h) is too large for a float64 number (it overflows)")
+        reasons_ja.append(f"{loss}(w ± h) が float64 で表せないほど大きくなります（オーバーフロー）")
+    return pick(
+        lang,
+        f"Numerical differentiation cannot measure {k} of the {cells} partial derivatives at this size (— in the "
+        f"chart): {'; '.join(reasons_en)}.",
+        f"この大きさでは {cells} 個の偏微分のうち {k} 個を数値微分で測れません（図では —）: {'。'.join(reasons_ja)}。",
+    )
+
+
+def gradient_check_verdict(
+    max_rel: float,
+    u1: np.ndarray,
+    lang: str,
+    hidden: str = "relu",
+    check: dnn.GradientCheck | None = None,
+    loss: str = "E",
+) -> Block:
     """The verdict of the gradient check from the largest relative error, under the one rule
     ``dnn.claims.GRADIENT_CHECK_TOLERANCE`` that ``gradient_check_intro`` states.
 
     A ReLU total input u1 within 1e-4 of 0 sits on the kink, where nudging a weight by h = 1e-5 crosses it: there a
-    disagreement is expected and is explained rather than flagged as an error.
+    disagreement is expected and is explained rather than flagged as an error. With ``check``, the partial
+    derivatives numerical differentiation cannot measure are named first and the verdict is about the others.
     """
+    unmeasured = "" if check is None else gradient_check_unmeasured(check, lang, loss)
+    if check is not None and unmeasured and check.unmeasured == check.cells:
+        return Block(
+            "info",
+            unmeasured
+            + pick(
+                lang,
+                " So there is nothing to compare here; with smaller inputs or weights the check can be taken.",
+                "そのためここでは比べられません。入力か重みを小さくすると勾配チェックができます。",
+            ),
+        )
+    if unmeasured:
+        block = gradient_check_verdict(max_rel, u1, lang, hidden)
+        rest = check.cells - check.unmeasured if check is not None else 0
+        other = pick(lang, f" On the other {rest}: ", f"残りの {rest} 個では、")
+        return Block(block.kind, unmeasured + other + str(block.body))
     r = f"{max_rel:.1e}" if max_rel > 0 else "0"
     tol = sci(dnn.claims.GRADIENT_CHECK_TOLERANCE)
     if dnn.claims.gradient_check_agrees(max_rel):

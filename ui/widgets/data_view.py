@@ -61,10 +61,10 @@ def _on_generate() -> None:
     x, d = datasets.generate(recipe).train
     state.set_data_recipe(recipe)
     if state.change_scenario(lambda sc: scenario_with_data(sc, x, d)):
+        name_en, name_ja = DATASET_NAMES.get(recipe.data, (recipe.data, recipe.data))
         state.flash(
-            f"Generated {recipe.n} samples of {recipe.data}; the network now has 2 inputs and {recipe.classes} "
-            "outputs.",
-            f"{recipe.data} のサンプルを {recipe.n} 個作りました。ネットワークは入力 2・出力 {recipe.classes} です。",
+            f"Generated {recipe.n} samples of {name_en}; the network now has 2 inputs and {recipe.classes} outputs.",
+            f"{name_ja}のサンプルを {recipe.n} 個作りました。ネットワークは入力 2・出力 {recipe.classes} です。",
             kind="success",
         )
 

@@ -42,6 +42,7 @@ def play_section(run: Run, sc: dnn.Scenario, held_out: tuple[np.ndarray, np.ndar
     lang = current_lang()
     st.subheader(tr("Watch it learn", "学習の様子を再生"))
     two_inputs = sc.network.n_in == 2
+    half = two_inputs and sc.network.output in ("softmax", "sigmoid")  # the film draws y = 0.5 for a probability
     st.caption(
         tr(
             "Press a ▶ button to play the run at that speed (1× shows about 6 frames a second; choose another "
@@ -49,7 +50,7 @@ def play_section(run: Run, sc: dnn.Scenario, held_out: tuple[np.ndarray, np.ndar
             "The edges show the weights after each step (blue positive, orange negative, thicker = larger |w|)"
             + (
                 ", the colours behind the samples the output over the input plane (white where it is 0.5, purple "
-                "below, green above, as on Forward)"
+                "below, green above, as on Forward" + ("; the black line is where it is 0.5)" if half else ")")
                 if two_inputs
                 else ""
             )
@@ -58,7 +59,8 @@ def play_section(run: Run, sc: dnn.Scenario, held_out: tuple[np.ndarray, np.ndar
             "そこから続けます）。一時停止で止まり、スライダーで好きなステップに移れます。辺は各ステップ後の重み"
             "（青は正、オレンジは負、太いほど |w| が大きい）"
             + (
-                "、サンプルの後ろの色は入力平面上の出力（0.5 で白、それより小さいと紫、大きいと緑。順伝播ページと同じ）"
+                "、サンプルの後ろの色は入力平面上の出力（0.5 で白、それより小さいと紫、大きいと緑。順伝播ページと同じ"
+                + ("。黒い線は出力が 0.5 になる所）" if half else "）")
                 if two_inputs
                 else ""
             )

@@ -16,7 +16,7 @@ from ui.figures.figures_network import NEGATIVE, POSITIVE, ZERO, edge_width, net
 from ui.figures.figures_play import PrebuiltFigure
 from ui.session import state
 from ui.session.cached import content_key
-from ui.text.i18n import current_lang, ja_join, pick, tr
+from ui.text.i18n import current_lang, ja_join, output_label, pick, tr
 
 PHASES: tuple[tuple[str, str], ...] = (
     ("1. Forward pass", "1. 順伝播"),
@@ -131,15 +131,7 @@ def phase_text(
             f"u1 = x·W1 + b1、z1 = f(u1)、u2 = z1·W2 + b2、y = {y_of_u2}。ノードはこのサンプルの出力、辺は重み"
             "（青は正、オレンジは負、太いほど |w| が大きい）。",
         ),
-        pick(
-            lang,
-            f"δ2 = ∂{loss}/∂u2 = y − d{per}: how the loss changes with each output unit's total input. For every "
-            "output layer offered here (softmax, sigmoid, identity with its own loss) the derivative of the "
-            "activation and of the loss combine into y − d.",
-            f"δ2 = ∂{loss}/∂u2 = y − d{per}: 各出力ユニットの総入力が変わると誤差がどう変わるか。ここで選べる出力層"
-            "（softmax・シグモイド関数・恒等関数とそれぞれの誤差関数）では、活性化関数と誤差関数の微分を合わせると"
-            " y − d になります。",
-        ),
+        delta_text(loss, per, output, lang),
         pick(
             lang,
             "δ1 = (δ2·W2ᵀ) ⊙ f′(u1): δ2 travels back along the W2 edges (dotted), each hidden unit adds up what "
@@ -160,6 +152,32 @@ def phase_text(
         ),
     )
     return texts[phase]
+
+
+def delta_text(loss: str, per: str, output: str, lang: str) -> str:
+    """Phase 2's sentence: δ2 = y − d (``per``: its division by N) for the three output layers whose activation and
+    loss combine into y − d (``dnn.claims.shortcut_condition``); for an output layer registered at run time, the
+    general ∂E/∂u2 and the delta registered with the entry, which need not be y − d."""
+    if dnn.claims.shortcut_condition(output) == "registered":
+        name = output_label(output, lang)
+        return pick(
+            lang,
+            f"δ2 = ∂{loss}/∂u2{per}: how the loss changes with each output unit's total input. This output layer, "
+            f"{name}, was registered with its own delta ∂E_n/∂u2 = ∂E_n/∂y · ∂y/∂u2 for one sample, and backprop "
+            "uses that one: it need not be y − d.",
+            f"δ2 = ∂{loss}/∂u2{per}: 各出力ユニットの総入力が変わると誤差がどう変わるか。この出力層「{name}」は"
+            "1 サンプルのデルタ ∂E_n/∂u2 = ∂E_n/∂y · ∂y/∂u2 とともに登録されていて、誤差逆伝播はそれを使います。"
+            "y − d になるとは限りません。",
+        )
+    return pick(
+        lang,
+        f"δ2 = ∂{loss}/∂u2 = y − d{per}: how the loss changes with each output unit's total input. For every "
+        "output layer offered here (softmax, sigmoid, identity with its own loss) the derivative of the "
+        "activation and of the loss combine into y − d.",
+        f"δ2 = ∂{loss}/∂u2 = y − d{per}: 各出力ユニットの総入力が変わると誤差がどう変わるか。ここで選べる出力層"
+        "（softmax・シグモイド関数・恒等関数とそれぞれの誤差関数）では、活性化関数と誤差関数の微分を合わせると"
+        " y − d になります。",
+    )
 
 
 def slow_motion_section(sc: dnn.Scenario, reduction: str) -> None:

@@ -13,6 +13,7 @@ from typing import Any
 import streamlit as st
 
 from dnn import quiz
+from dnn.network import subject_ja
 from ui.session import codec, state, teacher
 from ui.session.note import MAX_NOTE_CHARS
 from ui.text.i18n import current_lang, ja_join, pick, tr
@@ -110,7 +111,7 @@ def link_summary(entry: NavEntry, note: str, lock: list[str], hide: list[str], a
         if keys.note:
             sentences.append("各画面の上にメモを表示します。")
         if locked:
-            sentences.append(f"{teacher.field_names(locked, 'ja')}を固定します。")
+            sentences.append(f"{subject_ja(teacher.field_names(locked, 'ja'))}を固定します。")  # "学習率 η を"
         if hidden:
             sentences.append("・".join(_screen_label(n, "ja") for n in hidden) + "を非表示にします。")
         if keys.ask:
