@@ -80,3 +80,36 @@ def test_streamlit_keeps_closed_sessions_where_the_janitor_looks():
     assert "self._session_storage" in inspect.getsource(WebsocketSessionManager.__init__)
     storage = MemorySessionStorage(maxsize=4, ttl_seconds=1)
     assert callable(storage._cache.expire)
+
+
+def test_the_janitor_collects_the_cycles_the_runs_left(monkeypatch):
+    """Streamlit's collection after every run is off (config.toml), so the janitor's round must free cycles."""
+    import gc
+    import weakref
+
+    class Node:
+        pass
+
+    monkeypatch.setattr(memory, "expire_closed_sessions", lambda: True)
+    monkeypatch.setattr(memory.time, "sleep", lambda s: None)
+    was_enabled = gc.isenabled()
+    gc.disable()  # only the janitor may collect it
+    try:
+        a, b = Node(), Node()
+        a.other, b.other = b, a
+        alive = weakref.ref(a)
+        del a, b
+        assert alive() is not None  # a cycle: reference counting alone does not free it
+        memory._janitor_round()
+        assert alive() is None
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+def test_streamlit_runs_no_full_collection_after_every_script_run():
+    import tomllib
+    from pathlib import Path
+
+    config = tomllib.loads((Path(__file__).resolve().parents[1] / ".streamlit" / "config.toml").read_text())
+    assert config["runner"]["postScriptGC"] is False

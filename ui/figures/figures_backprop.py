@@ -14,6 +14,7 @@ from typing import Any, Literal
 
 import numpy as np
 import plotly.graph_objects as go
+from plotly.colors import get_colorscale
 
 from ui.figures.heatmaps import (
     MAX_SAMPLE_ROWS,
@@ -25,6 +26,7 @@ from ui.figures.heatmaps import (
     signed_heatmap_trace,
     unit_names,
 )
+from ui.figures.unchecked import unchecked_figure
 from ui.text.i18n import pick
 
 PARAMS: tuple[str, ...] = ("W1", "b1", "W2", "b2")
@@ -179,7 +181,7 @@ def weight_gradient_figure(
             panel_title(f"∂{loss}/∂{name}", main[0], main[1]),
         ],
     }
-    return go.Figure(data=traces, layout=layout)
+    return unchecked_figure(data=traces, layout=layout)
 
 
 def gradient_check_figure(
@@ -253,7 +255,7 @@ def gradient_check_figure(
     ticks = list(range(int(LOG_FLOOR), 1, 4))
     layout |= {
         "coloraxis": {
-            "colorscale": "Cividis",
+            "colorscale": get_colorscale("Cividis"),  # as plotly's checks write the name out
             "cmin": LOG_FLOOR,
             "cmax": 0.0,
             "colorbar": {
@@ -268,7 +270,7 @@ def gradient_check_figure(
         "plot_bgcolor": "white",
         "paper_bgcolor": "white",
     }
-    return go.Figure(data=traces, layout=layout)
+    return unchecked_figure(data=traces, layout=layout)
 
 
 def _rel_text(v: float) -> str:

@@ -17,6 +17,7 @@ import plotly.graph_objects as go
 import dnn
 from dnn import playback
 from ui.figures import plane_style
+from ui.figures.unchecked import unchecked_figure
 from ui.text.i18n import pick
 
 # Hidden units' lines: colours that stand out on the plane's purple, white and green and on the white legend
@@ -190,7 +191,7 @@ def input_plane_figure(
         "plot_bgcolor": "white",
         "meta": {"crosses_half": crosses, "y_range": y_range, "output": k},
     }
-    return go.Figure(data=traces, layout=layout)
+    return unchecked_figure(data=traces, layout=layout)
 
 
 def input_line_figure(net: dnn.Network, x: np.ndarray, d: np.ndarray, lang: str, resolution: int = 201) -> go.Figure:

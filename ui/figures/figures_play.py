@@ -26,6 +26,7 @@ from ui.figures import plane_style
 from ui.figures.figures_forward import output_label
 from ui.figures.figures_network import MAX_WIDTH, MIN_WIDTH, NEGATIVE, NODE_FILL, NODE_LINE, POSITIVE
 from ui.figures.figures_training import decimate
+from ui.figures.unchecked import unchecked_figure
 from ui.text.i18n import pick
 
 WIDTH_LEVELS = 6  # edge widths drawn per sign: each edge is put in the level nearest its |w|
@@ -45,10 +46,11 @@ class PrebuiltFigure(go.Figure):
 
     Plotly checks every trace of every frame when a figure is made (about 3 s for 280 frames of 18 traces); these
     dicts come from the builders below, so the check is skipped: ``to_dict`` returns them as they are, and
-    ``st.plotly_chart`` serialises that dict."""
+    ``st.plotly_chart`` serialises that dict. (The figure object itself stays empty: making plotly's layout object
+    from the film's 200-step slider alone took ~10 ms per rerun; read the figure through ``to_dict``.)"""
 
     def __init__(self, figure: dict[str, Any]) -> None:
-        super().__init__(layout=figure["layout"], _validate=False)
+        super().__init__(_validate=False)
         self._prebuilt = figure
 
     def to_dict(self) -> dict[str, Any]:
@@ -455,7 +457,7 @@ def samples_figure(
         "yaxis": {"title": plane_style.axis_title("x2"), "scaleanchor": "x", "zeroline": True, "gridcolor": "#EEE"},
         "legend": {"orientation": "v", "x": 1.02, "y": 1},
     }
-    return go.Figure(data=traces, layout=layout)
+    return unchecked_figure(data=traces, layout=layout)
 
 
 def make_film(

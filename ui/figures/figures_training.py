@@ -16,6 +16,7 @@ import plotly.graph_objects as go
 
 from ui.figures.figures_network import NEGATIVE, POSITIVE
 from ui.figures.heatmaps import signed_heatmap, unit_names
+from ui.figures.unchecked import unchecked_figure
 from ui.text.i18n import pick
 
 MAX_POINTS = 4000  # points per drawn curve at most (the CSV download keeps every step)
@@ -111,7 +112,8 @@ def _trace(curve: Curve, lang: str, max_points: int) -> dict:
     else:
         style = {
             "mode": "lines",
-            "line": {"color": curve.color, "width": 1.5 if curve.faint else 2.2, "dash": curve.dash},
+            "line": {"color": curve.color, "width": 1.5 if curve.faint else 2.2}
+            | ({"dash": curve.dash} if curve.dash else {}),
             "opacity": 0.45 if curve.faint else 1.0,
         }
     return {
@@ -227,7 +229,7 @@ def curves_figure(
         extra["shapes"] = [_vline(m.step, m.color) for m in marks]
     if log_y and (rng := huge_log_range([c.values for c in curves])):
         extra["yaxis"] = {**extra.get("yaxis", {}), "range": rng}  # type: ignore[dict-item]
-    return go.Figure(data=data, layout=_layout(lang, title=title, y_title=y_title, log_y=log_y, **extra))
+    return unchecked_figure(data=data, layout=_layout(lang, title=title, y_title=y_title, log_y=log_y, **extra))
 
 
 # ---------------------------------------------------------------- the Training screen
@@ -345,10 +347,11 @@ def output_figure(
         ),
     }
     title, y_title = titles[kind]
-    extra: dict = {"showlegend": True, "shapes": shapes, "annotations": notes, **LEGEND_BELOW}
+    extra: dict = {"showlegend": True, **LEGEND_BELOW}
+    extra |= ({"shapes": shapes} if shapes else {}) | ({"annotations": notes} if notes else {})  # none: no key
     if kind == "probability":
         extra["yaxis"] = {"range": [-0.02, 1.02]}
-    return go.Figure(data=data, layout=_layout(lang, title=title, y_title=y_title, log_y=False, **extra))
+    return unchecked_figure(data=data, layout=_layout(lang, title=title, y_title=y_title, log_y=False, **extra))
 
 
 def gradient_norm_figure(
@@ -386,7 +389,7 @@ def gradient_norm_figure(
     extra: dict = {"showlegend": True, **LEGEND_BELOW}
     if log_y and (rng := huge_log_range([total, *(per_param or {}).values()])):
         extra["yaxis"] = {"range": rng}
-    return go.Figure(
+    return unchecked_figure(
         data=data,
         layout=_layout(
             lang,
@@ -477,7 +480,7 @@ def sweep_heatmap_figure(lrs: np.ndarray, losses: np.ndarray, lang: str) -> go.F
         "ステップ × 学習率 η の誤差 E（空白: オーバーフロー）",
     )
     layout = _layout(lang, title=title, y_title=pick(lang, "learning rate η", "学習率 η"), log_y=True, height=420)
-    return go.Figure(data=[heat], layout=layout)
+    return unchecked_figure(data=[heat], layout=layout)
 
 
 def final_loss_figure(
@@ -551,7 +554,7 @@ def final_loss_figure(
         x_title=pick(lang, "learning rate η", "学習率 η"),
         **extra,
     )
-    return go.Figure(data=data, layout=layout)
+    return unchecked_figure(data=data, layout=layout)
 
 
 # ---------------------------------------------------------------- Compare: trained parameters, current − baseline
