@@ -1,5 +1,5 @@
 """A fair share of one server process for long work: one long request at a time, and that one never holding the
-interpreter for more than half of the time.
+interpreter for more than a third of the time.
 
 Every session of a Streamlit process runs its script in a thread of the same Python interpreter, and numpy's calls on
 this app's small arrays hold the interpreter's lock (the GIL) for their whole length. One request at the budget's
@@ -10,8 +10,8 @@ only (estimated over ``dnn.budget.PROGRESS_SECONDS``, the work that already runs
 - **Turns** (``LONG_WORK``): at most ``slots`` long requests of the whole process run at once; the others wait in
   order of arrival, and the waiting page says how many are ahead. Short work (a rerun, the default screens) never
   waits.
-- **Pauses** (``pause_after_chunk``): between two chunks, long work sleeps as long as the chunk took, so it holds
-  the interpreter at most about half of the time and the other sessions' work runs in the other half. (A thread
+- **Pauses** (``pause_after_chunk``): between two chunks, long work sleeps twice as long as the chunk took, so it
+  holds the interpreter at most about a third of the time and the other sessions' work runs in the rest. (A thread
   switch alone, ``time.sleep(0)``, is not enough: the next chunk takes the lock back at once.)
 - **A shorter switch interval** (``share_the_interpreter``): a thread that wants the lock waits until the thread
   holding it has run for ``sys.getswitchinterval()`` (5 ms by default). The server's event loop (page files,
@@ -32,8 +32,10 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
-# Long work sleeps this many times as long as each chunk took: 1.0 gives it at most half of the wall time.
-PAUSE_PER_WORK = 1.0
+# Long work sleeps this many times as long as each chunk took: 2.0 gives it at most a third of the wall time.
+# Measured with the costliest link beside 40 learners on one process (benchmarks/RESULTS.md): their p95 was
+# 3.3-5.0 s at 1.0 and 1.5-4.0 s at 2.0; the long request itself then takes about three times its CPU time.
+PAUSE_PER_WORK = 2.0
 # Seconds between two redraws of the waiting message (each redraw is where a moved-on session stops waiting).
 WAIT_POLL = 0.25
 # Seconds a thread may hold the interpreter's lock while another waits for it (Python's default: 0.005).
