@@ -30,7 +30,8 @@ The catalogue (claim on screen — where — the number behind it):
 - ReLU's derivative at 0 is 0, a central difference sees 1/2 — Backprop — ``relu_kink``
 - predicted vs actual ΔE of one SGD step, and their ratio — Backprop — ``dnn.step_report``
   (``StepReport.actual_over_predicted``)
-- a total input u1 within 1e-4 of ReLU's kink explains a gradient-check disagreement — Backprop —
+- a total input u1 within the nudge's reach of ReLU's kink (h·max(1, |x|)) explains a gradient-check
+  disagreement — Backprop —
   ``near_relu_kink``
 - a run overflows at step k (softmax included: the weights can blow up) — Training, README — ``History.diverged_at``
 """
@@ -41,7 +42,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .core import Gradients, backward
+from .core import NUDGE, Gradients, backward
 from .functions import ACTIVATIONS, OUTPUT_LAYERS, cross_entropy_error, d_relu, d_sigmoid, relu, sigmoid
 from .inspect import GRADIENT_CHECK_TOLERANCE, output_chain
 from .network import Network
@@ -193,10 +194,19 @@ def has_loss_guard(output: str) -> bool:
     return bool(OUTPUT_LAYERS[output].loss(d, d.copy()) < 0)
 
 
-def near_relu_kink(hidden: str, u1: np.ndarray, within: float = 1e-4) -> bool:
-    """Whether a ReLU total input u1 lies within ``within`` of the kink at 0: nudging a weight by the gradient
-    check's h = 1e-5 can cross it there, so backprop and the numerical slope may disagree."""
-    return hidden == "relu" and bool(np.any(np.abs(np.asarray(u1, dtype=np.float64)) < within))
+def near_relu_kink(hidden: str, u1: np.ndarray, x: np.ndarray | None = None, h: float = NUDGE) -> bool:
+    """Whether the gradient check's nudge can carry a ReLU total input u1 across the kink at 0, where backprop's
+    slope and the numerical one may then disagree.
+
+    Nudging b1 by h moves u1 by h; nudging W1[i, j] by h moves u1 of sample n by h·x[n, i]. So u1[n, j] can cross
+    0 when |u1[n, j]| < h·max(1, maxᵢ |x[n, i]|) (without ``x``: the bias's reach h). W2 and b2 do not move u1."""
+    if hidden != "relu":
+        return False
+    u1 = np.atleast_2d(np.asarray(u1, dtype=np.float64))
+    reach = np.full((u1.shape[0], 1), h)
+    if x is not None:
+        reach = h * np.maximum(1.0, np.max(np.abs(np.atleast_2d(np.asarray(x, dtype=np.float64))), axis=1))[:, None]
+    return bool(np.any(np.abs(u1) < reach))
 
 
 # ---------------------------------------------------------------- the notebook's questions 2 to 4

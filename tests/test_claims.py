@@ -520,7 +520,37 @@ def test_output_delta_ways_long_way_and_shortcut(hidden, output, reduction, n):
 
 
 def test_near_relu_kink():
-    """Within 1e-4 of ReLU's kink a nudge of h = 1e-5 crosses it; other activations have no kink."""
-    assert claims.near_relu_kink("relu", np.array([[0.5, 5e-5]]))
-    assert not claims.near_relu_kink("relu", np.array([[0.5, 2e-4]]))
-    assert not claims.near_relu_kink("tanh", np.array([[0.0]]))
+    """The nudge h = 1e-5 reaches h from a bias and h·|x| from a weight; other activations have no kink."""
+    assert claims.near_relu_kink("relu", np.array([[0.5, 5e-6]]))  # a bias nudge crosses it
+    assert not claims.near_relu_kink("relu", np.array([[0.5, 2e-5]]))
+    x = np.array([[1.0, 5.0]])
+    assert claims.near_relu_kink("relu", np.array([[0.5, 4e-5]]), x)  # W1[x2, ·] moves u1 by 5 h
+    assert not claims.near_relu_kink("relu", np.array([[0.5, 6e-5]]), x)
+    assert not claims.near_relu_kink("tanh", np.array([[0.0]]), x)
+
+
+@pytest.mark.parametrize("u1_of_h1, crosses", [(2e-4, True), (6e-4, False), (-2e-4, True), (-6e-4, False)])
+def test_the_kink_is_named_exactly_when_the_nudge_crosses_it(u1_of_h1, crosses):
+    """With x2 = 30 a nudge of W1[x2, h1] by h moves u1 of h1 by 3e-4: a kink 2e-4 away is crossed (backprop and
+    central differences then disagree, as computed here), one 6e-4 away is not (they agree). The old fixed window
+    of 1e-4 called the first no kink at all."""
+    net = dnn.seed_scenario().network.replace(output="identity")  # squared error: no log guard to blur the slope
+    x = np.array([[0.0, 30.0]])
+    b1 = net.b1.copy()
+    b1[0] = u1_of_h1 - 30.0 * net.W1[1, 0]  # u1 of h1 = x·W1[:, h1] + b1[h1]
+    net = net.replace(b1=b1)
+    d = np.array([[0.0, 0.0]])
+    u1 = dnn.forward(net, x).u1
+    assert u1[0, 0] == pytest.approx(u1_of_h1, abs=1e-12)
+    h = 1e-5
+    # W1[x2, h1] by central differences, written out here
+    plus, minus = net.W1.copy(), net.W1.copy()
+    plus[1, 0] += h
+    minus[1, 0] -= h
+    slope = (dnn.loss(net.replace(W1=plus), x, d) - dnn.loss(net.replace(W1=minus), x, d)) / (2 * h)
+    exact = dnn.backward(net, x, d).W1[1, 0]
+    disagree = abs(slope - exact) > 1e-3 * max(abs(slope), abs(exact))
+    assert disagree == crosses
+    assert claims.near_relu_kink("relu", u1, x) == crosses
+    verdict = explain.gradient_check_verdict(1.0 if crosses else 0.0, u1, "en", "relu", x=x)
+    assert ("kink" in verdict.body) == crosses

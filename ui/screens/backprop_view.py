@@ -93,7 +93,13 @@ def questions(
 
 
 def gradient_check(
-    check: dnn.GradientCheck | None, net: dnn.Network, u1: np.ndarray, reduction: str, n: int, loss: str, lang: str
+    check: dnn.GradientCheck | None,
+    net: dnn.Network,
+    x: np.ndarray,
+    u1: np.ndarray,
+    reduction: str,
+    loss: str,
+    lang: str,
 ) -> None:
     """Backprop against numerical differentiation under the one rule; ``check`` is None when a teacher hid it."""
     if check is None:
@@ -101,9 +107,9 @@ def gradient_check(
     st.subheader(
         tr("Gradient check: backprop against numerical differentiation", "勾配チェック: 誤差逆伝播 vs 数値微分")
     )
-    st.caption(explain.gradient_check_intro(reduction, n, lang, net.output))
+    st.caption(explain.gradient_check_intro(reduction, len(x), lang, net.output))
     if check.finite:
-        explain_view.show([explain.gradient_check_verdict(check.worst, u1, lang, net.hidden, check, loss)])
+        explain_view.show([explain.gradient_check_verdict(check.worst, u1, lang, net.hidden, check, loss, x)])
         figure = fb.gradient_check_figure(check.relative, lang, loss=loss, unmeasurable=check.unmeasurable)
         st.plotly_chart(figure, key="grad_check")
     else:

@@ -1116,11 +1116,13 @@ def gradient_check_verdict(
     hidden: str = "relu",
     check: dnn.GradientCheck | None = None,
     loss: str = "E",
+    x: np.ndarray | None = None,
 ) -> Block:
     """The verdict of the gradient check from the largest relative error, under the one rule
     ``dnn.claims.GRADIENT_CHECK_TOLERANCE`` that ``gradient_check_intro`` states.
 
-    A ReLU total input u1 within 1e-4 of 0 sits on the kink, where nudging a weight by h = 1e-5 crosses it: there a
+    A ReLU total input u1 that the nudge h = 1e-5 can carry across 0 (``dnn.claims.near_relu_kink``, with the inputs
+    ``x``) sits on the kink: there a
     disagreement is expected and is explained rather than flagged as an error. With ``check``, the partial
     derivatives numerical differentiation cannot measure are named first and the verdict is about the others.
     """
@@ -1136,7 +1138,7 @@ def gradient_check_verdict(
             ),
         )
     if unmeasured:
-        block = gradient_check_verdict(max_rel, u1, lang, hidden)
+        block = gradient_check_verdict(max_rel, u1, lang, hidden, x=x)
         rest = check.cells - check.unmeasured if check is not None else 0
         other = pick(lang, f" On the other {rest}: ", f"残りの {rest} 個では、")
         return Block(block.kind, unmeasured + other + str(block.body))
@@ -1151,13 +1153,14 @@ def gradient_check_verdict(
                 f"誤差逆伝播と数値微分は一致しています: 相対誤差の最大値 {r}（{tol} 以下）。",
             ),
         )
-    kink = dnn.claims.near_relu_kink(hidden, u1)
+    kink = dnn.claims.near_relu_kink(hidden, u1, x)
     reason = (
         pick(
             lang,
-            " A total input u1 is within 1e-4 of 0, where ReLU has a kink: the numerical slope mixes both sides.",
-            "総入力 u1 が 0 から 1e-4 以内にあり、ReLU の折れ目をまたいで数値微分の傾きが両側の混ざったものに"
-            "なります。",
+            " A total input u1 is so close to 0, where ReLU has a kink, that the nudge of h = 1e-5 carries it across: "
+            "the numerical slope mixes both sides.",
+            "総入力 u1 が ReLU の折れ目 0 にとても近く、h = 1e-5 のずらしで折れ目をまたぐため、数値微分の傾きが"
+            "両側の混ざったものになります。",
         )
         if kink
         else ""
