@@ -89,8 +89,8 @@ def test_the_keys_are_written_as_a_person_writes_them():
 
 
 HOSTILE_LINKS = [
-    ("note", "n" * 501, "note from the link is too long (501 characters; at most 500)", Classroom()),
-    ("note", "x" * 70_000, "note from the link is too long (70,000 characters", Classroom()),
+    ("note", "n" * 501, "teacher's note is too long (501 characters; at most 500)", Classroom()),
+    ("note", "x" * 70_000, "teacher's note is too long (70,000 characters", Classroom()),
     ("lock", "W1,**b**[x](http://a),nope", "is not a name it knows", Classroom(lock=frozenset({"W1"}))),
     ("lock", "," * 5000, "the list is too long (5,000 characters", Classroom()),
     ("hide", "sweep,<img src=x onerror=alert(1)>", "is not a name it knows", Classroom(hide=frozenset({"sweep"}))),

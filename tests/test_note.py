@@ -43,13 +43,13 @@ def test_note_is_plain_text_on_every_screen_and_stays_in_the_link():
         share = next(c.value for c in at.code if "W1=" in c.value)
         assert codec.scenario_from_query({"lr": "0.2"})[0] == codec.scenario_from_query(at.query_params)[0]
         assert "note=" in share
-    assert any("Note from the link" in str(c.value) for c in at.caption)
+    assert any("Teacher's note" in str(c.value) for c in at.caption)
 
 
 def test_note_in_japanese_and_with_line_breaks():
     at = open_at("app.py", {"note": "δ2 を手で計算してから\n誤差逆伝播の画面へ", "lang": "ja"})
     assert note_texts(at) == ["δ2 を手で計算してから\n誤差逆伝播の画面へ"]
-    assert any("リンクのメモ" in str(c.value) for c in at.caption)
+    assert any("先生のメモ" in str(c.value) for c in at.caption)
 
 
 @pytest.mark.parametrize("length", [MAX_NOTE_CHARS + 1, 5000])
@@ -58,7 +58,7 @@ def test_a_too_long_note_is_reported_by_key_and_the_rest_loads(length):
     assert not at.exception
     assert note_texts(at) == []
     warning = unescape(at.warning[0].value)
-    assert "- note from the link is too long" in warning and f"{length:,} characters" in warning
+    assert "- teacher's note is too long" in warning and f"{length:,} characters" in warning
     assert "note" not in at.query_params
     assert codec.scenario_from_query(at.query_params)[0] == dnn.seed_scenario().replace(lr=0.2)
 

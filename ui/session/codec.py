@@ -256,7 +256,7 @@ TABLE: tuple[Key, ...] = (
         "text",
         "classroom",
         _of_classroom("note"),
-        ("note from the link", "リンクのメモ"),  # as the note's box is captioned on screen
+        ("teacher's note", "先生のメモ"),  # as the note's box is captioned on screen
         optional=True,
         limit=MAX_NOTE_CHARS,
     ),

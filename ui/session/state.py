@@ -531,7 +531,7 @@ def _show_note() -> None:
     text = note()
     if text:
         with st.container(border=True, key="teacher_note"):
-            st.caption(tr(":material/sticky_note_2: Note from the link", ":material/sticky_note_2: リンクのメモ"))
+            st.caption(tr(":material/sticky_note_2: Teacher's note", ":material/sticky_note_2: 先生のメモ"))
             st.text(text)
 
 
